@@ -1,0 +1,29 @@
+// Builds the bundles: extension host, CLI, local-model worker (Node, CommonJS/ESM) and the webview (browser).
+// `--watch` rebuilds on change; `--metafile` writes dist/meta-*.json for bundle-size reports.
+import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+mkdirSync('dist/webview', { recursive: true });
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true };
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'node-llama-cpp'] };
+
+const builds = [
+  { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js' },
+];
+if (existsSync('src/core/llm/local/worker.ts')) {
+  builds.push({ ...node, format: 'esm', entryPoints: ['src/core/llm/local/worker.ts'], outfile: 'dist/llama-worker.mjs' });
+}
+
+const results = await Promise.all(builds.filter((b) => b.entryPoints.every(existsSync)).map(async (options) => {
+  if (watch) { const ctx = await esbuild.context(options); await ctx.watch(); return null; }
+  const result = await esbuild.build(options);
+  writeFileSync(options.outfile.replace(/\.m?js$/, '.meta.json'), JSON.stringify(result.metafile));
+  return result;
+}));
+if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+if (!watch) console.error(`built ${results.length} bundles`);

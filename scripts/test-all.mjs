@@ -1,0 +1,47 @@
+// `npm test`: type-check every layer, lint the layer rule, build, run the unit suites (mocha), then the suites that
+// need a real VS Code + Chromium. Prints one closing line `N passed, N failed` summing every mocha run.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const phases = [
+  { name: 'typecheck', cmd: 'npm', args: ['run', '-s', 'typecheck'] },
+  { name: 'lint', cmd: 'npm', args: ['run', '-s', 'lint'] },
+  { name: 'build', cmd: 'npm', args: ['run', '-s', 'build'] },
+  { name: 'unit', cmd: 'npx', args: ['mocha'], counts: true },
+];
+if (existsSync('test/vscode/run.mjs') && !process.env.WHETSTONE_SKIP_VSCODE) {
+  phases.push({ name: 'vscode', cmd: 'node', args: ['test/vscode/run.mjs'], counts: true });
+}
+
+let passed = 0;
+let failed = 0;
+let broken = [];
+for (const phase of phases) {
+  const started = Date.now();
+  process.stderr.write(`\n── ${phase.name} ──\n`);
+  const { code, out } = await run(phase.cmd, phase.args);
+  if (phase.counts) {
+    const p = [...out.matchAll(/^\s*(\d+) (?:passing|passed)\b/gm)].map((m) => +m[1]);
+    const f = [...out.matchAll(/^\s*(\d+) failing\b|\b(\d+) failed\b/gm)].map((m) => +(m[1] ?? m[2]));
+    passed += p.reduce((a, b) => a + b, 0);
+    failed += f.reduce((a, b) => a + b, 0);
+    if (code !== 0 && f.every((n) => n === 0)) { failed += 1; broken.push(phase.name); }
+  } else if (code !== 0) {
+    failed += 1;
+    broken.push(phase.name);
+  }
+  process.stderr.write(`── ${phase.name}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s ──\n`);
+}
+if (broken.length) console.log(`phases that failed outright: ${broken.join(', ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}

@@ -1,0 +1,89 @@
+import type { Diagnostic, Span } from '../diagnostics';
+import type { EvaluatorSpec } from '../evaluators/types';
+import type { DatasetRow } from '../data/types';
+
+export type PromptFormat = 'prompt.yml' | 'prompty' | 'prompt.md';
+
+export type Role = 'system' | 'user' | 'assistant' | 'developer' | string;
+
+export interface PromptMessage {
+  role: Role;
+  /** The decoded content (YAML scalar value, or the text under a role line). */
+  content: string;
+  /** Where the whole message (YAML item / role line + body) sits in the source. */
+  span: Span;
+  /** Where the content's source text sits (for a YAML block scalar: its body lines). */
+  contentSpan: Span;
+}
+
+/** A `{{name}}` / `${input:name}` occurrence. */
+export interface VariableRef {
+  name: string;
+  span: Span;
+  /** For `${input:name:placeholder}`. */
+  placeholder?: string;
+}
+
+export interface DeclaredVariable {
+  name: string;
+  span?: Span;
+  type?: string;
+  description?: string;
+  sample?: unknown;
+}
+
+/** What an optimizer may rewrite: one message's content or the body. */
+export interface OptimizableRegion {
+  kind: 'message' | 'body';
+  /** Index into `messages` for kind 'message'. */
+  messageIndex?: number;
+  /** The current text of the region (decoded). */
+  text: string;
+  /** Source span of the region's text. */
+  span: Span;
+}
+
+/** Optimization settings from the sidecar `<basename>.whetstone.yaml` or prompty `metadata.whetstone`. */
+export interface WhetstoneSettings {
+  dataset?: string;
+  rows?: DatasetRow[];
+  split?: { validation?: number; seed?: number };
+  evaluators?: EvaluatorSpec[];
+  requirements?: string;
+  method?: 'apo' | 'spo' | 'pmpo';
+  models?: { target?: string; optimizer?: string; judge?: string; scorer?: string };
+  budget?: { calls?: number; tokens?: number; usd?: number; seconds?: number };
+  /** Literal substrings or `/regex/` that candidates must keep verbatim. */
+  protected?: string[];
+  /** Which region to optimize: 'system' (default for chat), 'body', or `message:N`. */
+  region?: string;
+  /** Algorithm parameters (rounds, beam, …), merged over the method's defaults. */
+  params?: Record<string, unknown>;
+}
+
+export interface PromptDocument {
+  file: string;
+  format: PromptFormat;
+  /** The exact source text; serialize(doc) === text. */
+  text: string;
+  name?: string;
+  description?: string;
+  model?: string;
+  modelParameters?: Record<string, unknown>;
+  responseFormat?: string;
+  jsonSchema?: unknown;
+  messages: PromptMessage[];
+  /** Body for single-body formats (.prompt.md; prompty without role lines). */
+  body?: { text: string; span: Span };
+  /** Front matter / header span (prompty, prompt.md), if any. */
+  frontMatter?: { span: Span; data: Record<string, unknown> };
+  variables: VariableRef[];
+  declaredVariables: DeclaredVariable[];
+  testData: DatasetRow[];
+  /** Where `testData` sits, for diagnostics. */
+  testDataSpan?: Span;
+  evaluators: EvaluatorSpec[];
+  optimizable?: OptimizableRegion;
+  settings: WhetstoneSettings;
+  diagnostics: Diagnostic[];
+}
