@@ -1,0 +1,96 @@
+/**
+ * Turns flags and environment into model references and one LLM client, per the CLI contract:
+ * key from OPENAI_API_KEY, base URL from --base-url or OPENAI_BASE_URL (the `openai` package's conventions),
+ * `local:<path.gguf>` as a model selects the embedded backend, `--base-url sim` the bundled simulated endpoint.
+ */
+import * as path from 'node:path';
+import type { LlmClient, ModelRef } from '../core/llm/types';
+import { createLlmClient, createDiskCache } from '../core/llm';
+import { usageError } from './errors';
+import { lazyClient } from './lazy-client';
+
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+export interface EndpointFlags {
+  baseUrl?: string;
+  cache?: boolean;
+  concurrency?: string;
+}
+
+export interface Endpoint {
+  baseUrl: string;
+  simulated: boolean;
+  llm: LlmClient;
+  /** A model flag → reference; `local:/x.gguf` → the embedded backend. */
+  model(name: string): ModelRef;
+  close(): Promise<void>;
+}
+
+export async function openEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Endpoint> {
+  const closers: (() => Promise<void>)[] = [];
+  let baseUrl = flags.baseUrl ?? env.OPENAI_BASE_URL;
+  let simulated = false;
+  if (baseUrl === 'sim') {
+    const { startSimulatedEndpoint } = await import('../sim/endpoint');
+    const sim = await startSimulatedEndpoint();
+    closers.push(() => sim.close());
+    baseUrl = sim.url;
+    simulated = true;
+    log(`Using the bundled offline SIMULATED endpoint at ${sim.url}: results are simulated, not from a real model.`);
+  }
+  if (!baseUrl) {
+    if (!env.OPENAI_API_KEY) {
+      throw usageError('no endpoint: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for api.openai.com); '
+        + '`--base-url sim` runs the bundled offline simulated endpoint');
+    }
+    baseUrl = OPENAI_DEFAULT_BASE_URL;
+  }
+  let origin: string;
+  try {
+    origin = new URL(baseUrl).origin;
+  } catch {
+    throw usageError(`--base-url: not a URL: ${baseUrl}`);
+  }
+  const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+    throw usageError(`--concurrency: expected a positive integer, got ${flags.concurrency}`);
+  }
+
+  const local = lazyClient(async () => {
+    const { createLocalBackend } = await import('../core/llm/local');
+    const backend = createLocalBackend({ workerPath: path.join(__dirname, 'llama-worker.mjs') });
+    closers.push(() => backend.dispose());
+    return backend;
+  });
+  const usesLocal = (name?: string) => Boolean(name?.startsWith('local:'));
+
+  const key = env.OPENAI_API_KEY;
+  const llm = createLlmClient({
+    // The key is bound to the endpoint's origin; any other origin gets none.
+    apiKeyFor: (url: string) => (safeOrigin(url) === origin ? key : undefined),
+    cache: flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache')),
+    concurrency,
+    local,
+  });
+
+  return {
+    baseUrl,
+    simulated,
+    llm,
+    model(name: string): ModelRef {
+      if (usesLocal(name)) return { baseUrl: 'local:', model: path.resolve(name.slice('local:'.length)) };
+      return { baseUrl: baseUrl!, model: name };
+    },
+    async close() {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+    },
+  };
+}
+
+function safeOrigin(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,39 @@
+/** Progress on stderr: one rewritten line with a bar on a TTY, plain lines otherwise (CI logs stay readable). */
+export interface Progress {
+  update(done: number, total: number, label: string): void;
+  line(text: string): void;
+  finish(): void;
+}
+
+export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
+  const tty = Boolean(stream.isTTY);
+  let lastPlain = '';
+  let open = false;
+  const clear = () => {
+    if (open) stream.write('\r\x1b[2K');
+    open = false;
+  };
+  return {
+    update(done, total, label) {
+      if (quiet) return;
+      if (tty) {
+        const width = 24;
+        const filled = total > 0 ? Math.round((done / total) * width) : 0;
+        stream.write(`\r\x1b[2K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${label}`);
+        open = true;
+      } else {
+        // Plain mode: a line per 10% step (and the last), so logs stay short.
+        const step = total > 0 ? Math.floor((done / total) * 10) : 0;
+        const key = `${step}|${label}`;
+        if (key !== lastPlain || done === total) stream.write(`${done}/${total} ${label}\n`);
+        lastPlain = key;
+      }
+    },
+    line(text) {
+      if (quiet) return;
+      clear();
+      stream.write(`${text}\n`);
+    },
+    finish: clear,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Everything a command needs about one prompt file: the parsed document, its sidecar settings merged in, the
+ * dataset rows and normalized evaluators — plus every diagnostic found on the way. Shared by the CLI and the host.
+ */
+import * as path from 'node:path';
+import type { Diagnostic } from '../diagnostics';
+import type { PromptDocument, WhetstoneSettings } from '../documents/types';
+import type { DatasetRow } from '../data/types';
+import type { EvaluatorSpec } from '../evaluators/types';
+import type { FileSystemPort } from '../ports';
+import { parsePromptFile, parseSidecar, sidecarPathFor, mergeSettings } from '../documents';
+import { loadDataset } from '../data';
+import { normalizeEvaluators } from '../evaluators';
+
+export interface LoadedPrompt {
+  doc: PromptDocument;
+  settings: WhetstoneSettings;
+  sidecarFile?: string;
+  rows: DatasetRow[];
+  /** Where the rows came from, for messages. */
+  rowsSource: 'dataset' | 'sidecar' | 'testData' | 'none';
+  evaluators: EvaluatorSpec[];
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadPromptOptions {
+  /** A dataset file given on the command line; wins over the sidecar and inline rows. */
+  dataset?: string;
+}
+
+export async function loadPrompt(file: string, fs: FileSystemPort, options: LoadPromptOptions = {}): Promise<LoadedPrompt> {
+  const text = await fs.readText(file);
+  let doc = parsePromptFile(file, text);
+  const diagnostics: Diagnostic[] = [...doc.diagnostics];
+
+  const sidecarFile = sidecarPathFor(file);
+  let sidecarFound = false;
+  if (await fs.exists(sidecarFile)) {
+    const sidecar = parseSidecar(sidecarFile, await fs.readText(sidecarFile));
+    diagnostics.push(...sidecar.diagnostics);
+    doc = mergeSettings(doc, sidecar.settings);
+    sidecarFound = true;
+  }
+  const settings = doc.settings;
+
+  let rows: DatasetRow[] = [];
+  let rowsSource: LoadedPrompt['rowsSource'] = 'none';
+  const datasetFile = options.dataset ?? (settings.dataset ? path.resolve(path.dirname(file), settings.dataset) : undefined);
+  if (datasetFile) {
+    const loaded = await loadDataset(datasetFile, fs, { variables: doc.variables.map((v) => v.name) });
+    diagnostics.push(...loaded.diagnostics);
+    rows = loaded.rows;
+    rowsSource = 'dataset';
+  } else if (settings.rows?.length) {
+    rows = settings.rows;
+    rowsSource = 'sidecar';
+  } else if (doc.testData.length) {
+    rows = doc.testData;
+    rowsSource = 'testData';
+  }
+
+  const raw: unknown[] = [...(doc.rawEvaluators ?? []), ...((settings.evaluators as unknown[] | undefined) ?? [])];
+  const normalized = normalizeEvaluators(raw, { file, text });
+  diagnostics.push(...normalized.diagnostics);
+
+  return {
+    doc, settings, sidecarFile: sidecarFound ? sidecarFile : undefined,
+    rows, rowsSource, evaluators: normalized.specs, diagnostics,
+  };
+}
+
+export function errorsOf(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === 'error');
+}
