@@ -12,7 +12,10 @@ export interface PromptMessage {
   content: string;
   /** Where the whole message (YAML item / role line + body) sits in the source. */
   span: Span;
-  /** Where the content's source text sits (for a YAML block scalar: its body lines). */
+  /**
+   * Where the content's source text sits. For YAML: the whole scalar node (quotes, or block header + body lines).
+   * For prompty role sections: the section text with leading/trailing whitespace left out.
+   */
   contentSpan: Span;
 }
 
@@ -49,6 +52,10 @@ export interface WhetstoneSettings {
   rows?: DatasetRow[];
   split?: { validation?: number; seed?: number };
   evaluators?: EvaluatorSpec[];
+  /** The evaluator entries as written (YAML objects), before `normalizeEvaluators` turns them into `evaluators`. */
+  rawEvaluators?: unknown[];
+  /** Where the raw evaluators sit in the file they came from (sidecar or prompty metadata). */
+  rawEvaluatorsSpan?: Span;
   requirements?: string;
   method?: 'apo' | 'spo' | 'pmpo';
   models?: { target?: string; optimizer?: string; judge?: string; scorer?: string };
@@ -83,6 +90,10 @@ export interface PromptDocument {
   /** Where `testData` sits, for diagnostics. */
   testDataSpan?: Span;
   evaluators: EvaluatorSpec[];
+  /** GitHub Models `evaluators[]` entries as written (YAML objects); `normalizeEvaluators` turns them into `evaluators`. */
+  rawEvaluators?: unknown[];
+  /** Where `evaluators` sits, for diagnostics. */
+  evaluatorsSpan?: Span;
   optimizable?: OptimizableRegion;
   settings: WhetstoneSettings;
   diagnostics: Diagnostic[];

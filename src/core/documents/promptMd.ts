@@ -1,0 +1,53 @@
+/**
+ * VS Code prompt files (`.prompt.md`): an optional `---` YAML header and a Markdown body sent as one user message.
+ * Variables are `${input:name}` / `${input:name:placeholder}`; built-ins such as `${selection}` and `#tool:` refs are
+ * kept as protected text, not variables to fill.
+ */
+import { isMap, isScalar } from 'yaml';
+import { diagnosticAt } from '../diagnostics';
+import { extractVariables } from '../template/variables';
+import { decodeEol, splitFrontMatter, trimSpan } from './frontMatter';
+import type { PromptDocument } from './types';
+import { diag, mapEntries, parseYamlSlice, toPlain } from './yamlSource';
+
+/** The header keys VS Code accepts (it warns about others), plus `tags`, common in shared prompt collections. */
+export const PROMPT_MD_KEYS = ['description', 'name', 'argument-hint', 'agent', 'mode', 'model', 'tools', 'tags'];
+
+export function parsePromptMd(file: string, text: string): PromptDocument {
+  const doc: PromptDocument = {
+    file, format: 'prompt.md', text, messages: [], variables: [], declaredVariables: [], testData: [],
+    evaluators: [], settings: {}, diagnostics: [],
+  };
+  const fm = splitFrontMatter(text);
+  if (fm.unclosedAt !== undefined) {
+    doc.diagnostics.push(diagnosticAt(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'warning',
+      'unclosed-front-matter', 'the header starts with --- but has no closing --- line; reading the whole file as the body'));
+  }
+  if (fm.yaml && fm.span) {
+    const slice = parseYamlSlice(file, text, fm.yaml.start, fm.yaml.end);
+    doc.diagnostics.push(...slice.diagnostics);
+    const root = slice.doc.contents;
+    const data = toPlain(slice, root);
+    doc.frontMatter = { span: fm.span, data: data && typeof data === 'object' && !Array.isArray(data) ? data as Record<string, unknown> : {} };
+    if (isMap(root)) {
+      for (const { key, keyNode, value } of mapEntries(root)) {
+        const plain = toPlain(slice, value);
+        if (!PROMPT_MD_KEYS.includes(key)) {
+          doc.diagnostics.push(diag(slice, keyNode, 'warning', 'unknown-field',
+            `unknown header field "${key}": VS Code prompt files accept ${PROMPT_MD_KEYS.filter((k) => k !== 'tags').join(', ')}`));
+        } else if ((key === 'name' || key === 'description' || key === 'model') && typeof plain === 'string') {
+          doc[key] = plain;
+        }
+      }
+    } else if (!(root === null || (isScalar(root) && (root.value === null || root.value === '')))) {
+      doc.diagnostics.push(diag(slice, root, 'error', 'invalid-front-matter', 'the header must be a YAML mapping'));
+    }
+  }
+  const span = trimSpan(text, { start: fm.bodyStart, end: text.length });
+  const content = decodeEol(text.slice(span.start, span.end));
+  doc.body = { text: content, span };
+  doc.messages.push({ role: 'user', content, span: { start: fm.bodyStart, end: text.length }, contentSpan: span });
+  doc.variables = extractVariables(text.slice(fm.bodyStart), 'vscode-input')
+    .map((v) => ({ ...v, span: { start: v.span.start + fm.bodyStart, end: v.span.end + fm.bodyStart } }));
+  return doc;
+}

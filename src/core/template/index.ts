@@ -1,0 +1,7 @@
+export { extractVariables, jinjaInputNames, variableTokens, builtinVariableTokens, VSCODE_BUILTIN_VARIABLES } from './variables';
+export type { TemplateSyntax } from './variables';
+export { renderTemplate } from './render';
+export type { RenderResult } from './render';
+export { protectedRegions, syntaxFor, countOccurrences } from './protect';
+export { checkCandidateInvariants, PROMPTY_ROLE_LINE } from './invariants';
+export type { InvariantCheck } from './invariants';

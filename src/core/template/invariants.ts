@@ -1,0 +1,54 @@
+/**
+ * Candidate invariants (DESIGN.md): a rewrite keeps the same template variables and every protected region, and
+ * does not change the file's structure (a prompty role line or a front-matter fence inside the region would).
+ * A candidate that fails is rejected before scoring, with these messages shown to the user.
+ */
+import type { PromptFormat } from '../documents/types';
+import { countOccurrences, protectedRegions, syntaxFor } from './protect';
+import { extractVariables } from './variables';
+
+export interface InvariantCheck {
+  ok: boolean;
+  violations: string[];
+}
+
+/** Matches Prompty's role-line rule (a line holding only `role:`, optionally `# role:`), case-insensitive. */
+export const PROMPTY_ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer|function|tool)(\[[^\]\r\n]*\])?[ \t]*:[ \t]*$/im;
+
+function firstTokens(text: string, format: PromptFormat): Map<string, string> {
+  const byName = new Map<string, string>();
+  for (const v of extractVariables(text, syntaxFor(format))) {
+    if (!byName.has(v.name)) byName.set(v.name, text.slice(v.span.start, v.span.end));
+  }
+  return byName;
+}
+
+export function checkCandidateInvariants(
+  originalRegion: string, candidate: string, format: PromptFormat, extra: readonly string[] = [],
+): InvariantCheck {
+  const violations: string[] = [];
+  const before = firstTokens(originalRegion, format);
+  const after = firstTokens(candidate, format);
+  for (const [name, token] of before) if (!after.has(name)) violations.push(`dropped variable ${token}`);
+  for (const [name, token] of after) if (!before.has(name)) violations.push(`added variable ${token}`);
+
+  const variableTexts = new Set<string>([...extractVariables(originalRegion, syntaxFor(format))]
+    .map((v) => originalRegion.slice(v.span.start, v.span.end)));
+  for (const region of protectedRegions(originalRegion, format, extra)) {
+    if (variableTexts.has(region)) continue; // variables are compared by name above
+    if (countOccurrences(candidate, region) < countOccurrences(originalRegion, region)) {
+      violations.push(`changed protected text ${JSON.stringify(region)}`);
+    }
+  }
+
+  if (format === 'prompty') {
+    const role = PROMPTY_ROLE_LINE.exec(candidate);
+    if (role && !PROMPTY_ROLE_LINE.test(originalRegion)) {
+      violations.push(`added a role line ${JSON.stringify(role[0].trim())}, which would split the prompt into new messages`);
+    }
+  }
+  if (format !== 'prompt.yml' && /^\uFEFF?---[ \t]*\r?$/m.test(candidate.split('\n')[0] ?? '')) {
+    violations.push('starts with "---", which would be read as a front-matter fence');
+  }
+  return { ok: violations.length === 0, violations };
+}
