@@ -1,0 +1,392 @@
+/**
+ * The LLM client every role uses: remote OpenAI-compatible endpoints through the `openai` package (with our own
+ * retries, timeouts, per-origin concurrency, abort, usage/cost and a response cache), and `local:` models through a
+ * delegate (the embedded llama.cpp backend).
+ *
+ * Keys: `apiKeyFor` is asked with the endpoint's ORIGIN (`https://host:port`), per call, and the answer is sent only to
+ * that origin (one OpenAI instance per base URL + key; redirects are refused, so a key never follows one elsewhere).
+ * An endpoint without a key gets the placeholder `sk-no-key` (local servers ignore it; the openai package needs some key).
+ */
+import OpenAI from 'openai';
+import pLimit from 'p-limit';
+import { createRng } from '../random';
+import {
+  LlmError,
+  type CallListener,
+  type CallMeta,
+  type ChatRequest,
+  type ChatResult,
+  type LlmClient,
+  type ModelRef,
+  type SchemaName,
+  type ScoreRequest,
+  type ScoreResult,
+  type StructuredResult,
+  type Usage,
+} from './types';
+import { cacheKey, type CachedResponse, type ResponseCache } from './cache';
+import { endpointLabel, originOf } from './endpoint';
+import { classifyFailure, type ClassifiedFailure } from './errors';
+import { costOf, defaultPrices, type PriceTable } from './prices';
+import { abortableSleep, parseRetryAfter, retryDelay, type RetryTiming } from './retry';
+import { wireSchemas } from './schemas';
+import { flattenChat, targetLogprobs } from './score';
+import { parseStructured, rejectsResponseFormat, responseFormatFor, withTaggedInstruction, type StructuredMode } from './structured-output';
+
+/** Sent as the key to endpoints that have none (see the file comment). */
+export const NO_KEY = 'sk-no-key';
+
+export interface LlmClientOptions {
+  /** The key for an endpoint origin (`https://host:port`), or undefined for none. Asked per call. */
+  apiKeyFor(origin: string): string | undefined;
+  /** Response cache; null or absent bypasses it (CLI `--no-cache`). */
+  cache?: ResponseCache | null;
+  /** Requests in flight per endpoint origin (default 4). */
+  concurrency?: number;
+  /** Retries after the first attempt, for 429/5xx/timeouts/connection errors (default 6). */
+  maxRetries?: number;
+  /** Per attempt, from sending the request to reading the whole body (default 60000). */
+  timeoutMs?: number;
+  /** Extra or overriding prices, merged over `defaultPrices`. */
+  prices?: PriceTable;
+  fetch?: typeof fetch;
+  /** Handles models whose baseUrl starts with 'local:'. */
+  local?: LlmClient;
+  /** One line per retry and per ignored cache failure (never contains keys). */
+  logger?: (line: string) => void;
+  /** First backoff step in ms (default 500); doubles per attempt up to `retryMaxMs` (default 30000). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** A Retry-After longer than this fails the call instead of waiting (default 120000). */
+  maxRetryAfterMs?: number;
+  /** Times a structured reply that is not valid JSON for its schema is asked for again (default 2). */
+  invalidOutputRetries?: number;
+  /** Jitter source (default: a fixed-seed generator, so runs are reproducible). */
+  random?: () => number;
+  /** Injected for tests: waiting between retries, and the clock for HTTP-date Retry-After. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+interface Endpoint {
+  label: string;
+  origin: string;
+  key: string | undefined;
+  openai: OpenAI;
+}
+
+/** Parameters that would change the response shape we parse; never passed through. */
+const RESERVED_PARAMS = new Set(['stream', 'stream_options', 'n', 'response_format', 'messages', 'model', 'echo', 'logprobs', 'prompt']);
+
+export function createLlmClient(opts: LlmClientOptions): LlmClient {
+  const cache = opts.cache ?? null;
+  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const maxRetries = Math.max(0, opts.maxRetries ?? 6);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const prices: PriceTable = { ...defaultPrices, ...opts.prices };
+  const log = opts.logger ?? (() => undefined);
+  const sleep = opts.sleep ?? abortableSleep;
+  const timing: RetryTiming = {
+    baseMs: opts.retryBaseMs ?? 500,
+    maxMs: opts.retryMaxMs ?? 30_000,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? 120_000,
+    random: opts.random ?? createRng(0x5eed).next,
+    now: opts.now ?? Date.now,
+  };
+  const invalidOutputRetries = opts.invalidOutputRetries ?? 2;
+
+  const instances = new Map<string, OpenAI>();
+  const limiters = new Map<string, pLimit.Limit>();
+  const listeners = new Set<CallListener>();
+  /** endpoint label + model → needs tagged text instead of response_format. */
+  const needsTagged = new Set<string>();
+  /** endpoint label + model → rejects max_tokens: 0 on scoring. */
+  const needsOneToken = new Set<string>();
+  const scoreProbes = new Map<string, Promise<boolean>>();
+
+  function endpointFor(baseUrl: string): Endpoint {
+    const origin = originOf(baseUrl);
+    const label = endpointLabel(baseUrl);
+    if (!origin || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+      throw new LlmError(`${label}: not an http(s) base URL`, 'unreachable', undefined, label);
+    }
+    const key = opts.apiKeyFor(origin) || undefined;
+    const id = `${baseUrl}\u0000${key ?? ''}`;
+    let openai = instances.get(id);
+    if (!openai) {
+      openai = new OpenAI({
+        baseURL: baseUrl.replace(/\/+$/, ''),
+        apiKey: key ?? NO_KEY,
+        // Explicit nulls: the package would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID and send them anywhere.
+        organization: null,
+        project: null,
+        webhookSecret: null,
+        maxRetries: 0,
+        // Backstop only; our own per-attempt timer (which also covers reading the body) fires first.
+        timeout: timeoutMs + 1000,
+        fetch: opts.fetch,
+        fetchOptions: { redirect: 'error' },
+      });
+      instances.set(id, openai);
+    }
+    return { label, origin, key, openai };
+  }
+
+  function limiterFor(origin: string): pLimit.Limit {
+    let limit = limiters.get(origin);
+    if (!limit) {
+      limit = pLimit(concurrency);
+      limiters.set(origin, limit);
+    }
+    return limit;
+  }
+
+  const abortedError = (ep: { label: string }) => new LlmError(`${ep.label}: aborted`, 'aborted', undefined, ep.label);
+
+  /** One attempt: its own timer and abort controller, linked to the caller's signal. */
+  async function attempt<T>(ep: Endpoint, signal: AbortSignal | undefined, run: (openai: OpenAI, signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }> {
+    if (signal?.aborted) return { ok: false, failure: { error: abortedError(ep), retryable: false } };
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('timeout'));
+    }, timeoutMs);
+    try {
+      return { ok: true, value: await run(ep.openai, controller.signal) };
+    } catch (err) {
+      return { ok: false, failure: classifyFailure(err, { endpoint: ep.label, apiKey: ep.key, userAborted: !!signal?.aborted, timedOut, timeoutMs }) };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. */
+  async function send<T>(ep: Endpoint, signal: AbortSignal | undefined, run: (openai: OpenAI, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const limit = limiterFor(ep.origin);
+    for (let n = 0; ; n++) {
+      const outcome = await limit(() => attempt(ep, signal, run));
+      if (outcome.ok) return outcome.value;
+      const { error, retryable, headers } = outcome.failure;
+      // A refused connection rarely heals within seconds: one retry, then report it.
+      const refused = error.kind === 'unreachable' && error.message.includes('ECONNREFUSED') && n >= 1;
+      if (!retryable || n >= maxRetries || refused) throw error;
+      const retryAfter = parseRetryAfter(headers, timing.now());
+      if (retryAfter !== undefined && retryAfter > timing.maxRetryAfterMs) {
+        throw new LlmError(`${error.message} (server asked to retry after ${Math.round(retryAfter / 1000)} s)`, error.kind, error.status, error.endpoint);
+      }
+      const wait = retryDelay(n, retryAfter, timing);
+      log(`${error.message}; retry ${n + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+      try {
+        await sleep(wait, signal);
+      } catch {
+        throw abortedError(ep);
+      }
+      if (signal?.aborted) throw abortedError(ep);
+    }
+  }
+
+  function emit(kind: 'chat' | 'structured' | 'score', model: ModelRef, meta: CallMeta, schema?: SchemaName) {
+    for (const listener of listeners) {
+      try {
+        listener({ kind, model, meta, schema });
+      } catch (err) {
+        log(`call listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  const isLocal = (model: ModelRef) => model.baseUrl.startsWith('local:');
+  function localClient(model: ModelRef): LlmClient {
+    if (!opts.local) throw new LlmError(`${model.baseUrl}: local models need the embedded backend, which is not available here`, 'unsupported', undefined, 'local:');
+    return opts.local;
+  }
+  const labelOf = (model: ModelRef) => (isLocal(model) ? 'local:' : endpointLabel(model.baseUrl));
+  const costFor = (model: ModelRef, usage: Usage | undefined) => (isLocal(model) ? 0 : costOf(model.model, usage, prices));
+
+  function passParams(model: ModelRef): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(model.params ?? {})) if (!RESERVED_PARAMS.has(k) && v !== undefined) out[k] = v;
+    return out;
+  }
+
+  /** Cache lookup → fresh call → cache store → listeners. `fresh` returns the entry to store and its cost. */
+  async function cached<R>(
+    kind: CachedResponse['kind'],
+    model: ModelRef,
+    schema: SchemaName | undefined,
+    keyParts: Record<string, unknown>,
+    accept: (entry: CachedResponse) => boolean,
+    fresh: () => Promise<{ entry: CachedResponse; costUsd: number | null }>,
+    build: (entry: CachedResponse, meta: CallMeta) => R,
+  ): Promise<R> {
+    const key = cache ? cacheKey({ kind, ...keyParts }) : '';
+    if (cache) {
+      const hit = await cache.get(key).catch((err: Error) => {
+        log(`response cache read failed (ignored): ${err.message}`);
+        return undefined;
+      });
+      if (hit && hit.kind === kind && accept(hit)) {
+        // Nothing was paid for this answer now; usage is what it cost when first made.
+        const meta: CallMeta = { usage: hit.usage, costUsd: 0, cached: true };
+        emit(kind, model, meta, schema);
+        return build(hit, meta);
+      }
+    }
+    const { entry, costUsd } = await fresh();
+    if (cache) await cache.set(key, entry).catch((err: Error) => log(`response cache write failed (ignored): ${err.message}`));
+    const meta: CallMeta = { usage: entry.usage, costUsd, cached: false };
+    emit(kind, model, meta, schema);
+    return build(entry, meta);
+  }
+
+  const usageOf = (u: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage | undefined =>
+    u ? { promptTokens: u.prompt_tokens ?? 0, completionTokens: u.completion_tokens ?? 0 } : undefined;
+  const addUsage = (a: Usage, b: Usage | undefined): Usage => ({ promptTokens: a.promptTokens + (b?.promptTokens ?? 0), completionTokens: a.completionTokens + (b?.completionTokens ?? 0) });
+  const ZERO: Usage = { promptTokens: 0, completionTokens: 0 };
+
+  async function remoteChat(ep: Endpoint, req: ChatRequest, extra: Record<string, unknown> = {}) {
+    const body = {
+      ...passParams(req.model),
+      ...(req.seed !== undefined ? { seed: req.seed } : {}),
+      ...extra,
+      model: req.model.model,
+      messages: req.messages,
+    } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+    const res = await send(ep, req.signal, (openai, signal) => openai.chat.completions.create(body, { signal }));
+    const choice = res.choices?.[0];
+    if (!choice) throw new LlmError(`${ep.label}: response has no choices`, 'invalid-output', undefined, ep.label);
+    return { text: choice.message?.content ?? '', usage: usageOf(res.usage) };
+  }
+
+  async function chat(req: ChatRequest): Promise<ChatResult> {
+    const keyParts = { endpoint: labelOf(req.model), model: req.model.model, params: req.model.params ?? {}, messages: req.messages, seed: req.seed ?? null };
+    return cached('chat', req.model, undefined, keyParts, (e) => typeof e.text === 'string', async () => {
+      if (isLocal(req.model)) {
+        const r = await localClient(req.model).chat(req);
+        return { entry: { kind: 'chat', text: r.text, usage: r.usage }, costUsd: 0 };
+      }
+      const ep = endpointFor(req.model.baseUrl);
+      const { text, usage } = await remoteChat(ep, req);
+      return { entry: { kind: 'chat', text, usage: usage ?? ZERO }, costUsd: costFor(req.model, usage) };
+    }, (e, meta) => ({ text: e.text ?? '', ...meta }));
+  }
+
+  async function structured<T>(req: ChatRequest & { schema: SchemaName }): Promise<StructuredResult<T>> {
+    const { schema } = req;
+    const keyParts = {
+      endpoint: labelOf(req.model), model: req.model.model, params: req.model.params ?? {}, messages: req.messages,
+      schema: { name: schema, shape: wireSchemas[schema] }, seed: req.seed ?? null,
+    };
+    const valid = (e: CachedResponse) => parseStructured(schema, JSON.stringify(e.value), 'json_schema').ok;
+    return cached('structured', req.model, schema, keyParts, valid, async () => {
+      if (isLocal(req.model)) {
+        const r = await localClient(req.model).structured<T>(req);
+        return { entry: { kind: 'structured', value: r.value, mode: r.mode, usage: r.usage }, costUsd: 0 };
+      }
+      const ep = endpointFor(req.model.baseUrl);
+      const memo = `${ep.label}\u0000${req.model.model}`;
+      let usage: Usage = ZERO;
+      let usageKnown = true;
+      let lastReason = '';
+      for (let tries = 0; tries <= invalidOutputRetries; tries++) {
+        const mode: StructuredMode = needsTagged.has(memo) ? 'tagged' : 'json_schema';
+        let reply: { text: string; usage: Usage | undefined };
+        try {
+          reply = mode === 'json_schema'
+            ? await remoteChat(ep, req, { response_format: responseFormatFor(schema) })
+            : await remoteChat(ep, { ...req, messages: withTaggedInstruction(req.messages, schema) });
+        } catch (err) {
+          if (mode === 'json_schema' && err instanceof LlmError && err.kind === 'http' && rejectsResponseFormat(err.status, err.message)) {
+            log(`${ep.label}: model ${req.model.model} rejects response_format; using tagged JSON from now on`);
+            needsTagged.add(memo);
+            tries--; // the rejected request produced no output; it does not count as an invalid reply
+            continue;
+          }
+          throw err;
+        }
+        usage = addUsage(usage, reply.usage);
+        usageKnown &&= reply.usage !== undefined;
+        const parsed = parseStructured<T>(schema, reply.text, mode);
+        if (parsed.ok) {
+          return { entry: { kind: 'structured', value: parsed.value, mode, usage }, costUsd: usageKnown ? costFor(req.model, usage) : null };
+        }
+        lastReason = parsed.reason;
+        log(`${ep.label}: ${req.model.model} gave an invalid "${schema}" reply (${parsed.reason})${tries < invalidOutputRetries ? '; asking again' : ''}`);
+      }
+      // The failed replies were paid for: report them before failing.
+      emit('structured', req.model, { usage, costUsd: usageKnown ? costFor(req.model, usage) : null, cached: false }, schema);
+      throw new LlmError(`${ep.label}: model ${req.model.model} gave no valid "${schema}" reply in ${invalidOutputRetries + 1} tries: ${lastReason}`, 'invalid-output', undefined, ep.label);
+    }, (e, meta) => ({ value: e.value as T, mode: e.mode ?? 'json_schema', ...meta }));
+  }
+
+  async function score(req: ScoreRequest): Promise<ScoreResult> {
+    const context = req.prompt ?? flattenChat(req.messages ?? []);
+    const keyParts = { endpoint: labelOf(req.model), model: req.model.model, context, target: req.target, messages: req.messages ?? null };
+    return cached('score', req.model, undefined, keyParts, (e) => Array.isArray(e.tokens) && Array.isArray(e.logprobs), async () => {
+      if (isLocal(req.model)) {
+        const r = await localClient(req.model).score(req);
+        return { entry: { kind: 'score', tokens: r.tokens, logprobs: r.logprobs, usage: r.usage }, costUsd: 0 };
+      }
+      const ep = endpointFor(req.model.baseUrl);
+      const memo = `${ep.label}\u0000${req.model.model}`;
+      const full = context + req.target;
+      const request = (maxTokens: 0 | 1) =>
+        send(ep, req.signal, (openai, signal) =>
+          openai.completions.create({ model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens }, { signal }));
+      let res: OpenAI.Completions.Completion;
+      try {
+        try {
+          res = await request(needsOneToken.has(memo) ? 1 : 0);
+        } catch (err) {
+          // vLLM and others want max_tokens ≥ 1; the one generated token lies past the target and is ignored.
+          if (needsOneToken.has(memo) || !(err instanceof LlmError && (err.status === 400 || err.status === 422))) throw err;
+          res = await request(1);
+          needsOneToken.add(memo);
+        }
+      } catch (err) {
+        if (err instanceof LlmError && err.status !== undefined && [400, 404, 405, 422, 501].includes(err.status)) {
+          throw new LlmError(`${err.message} — scoring model ${req.model.model} needs /v1/completions with echo + logprobs (vLLM, SGLang) or a local: GGUF model`, 'unsupported', err.status, ep.label);
+        }
+        throw err;
+      }
+      const choice = res.choices?.[0];
+      const picked = targetLogprobs(choice?.text, choice?.logprobs as Parameters<typeof targetLogprobs>[1], context, full);
+      if (!picked.ok) throw new LlmError(`${ep.label}: model ${req.model.model} cannot score: ${picked.reason}`, 'unsupported', undefined, ep.label);
+      const usage = usageOf(res.usage);
+      return { entry: { kind: 'score', tokens: picked.tokens, logprobs: picked.logprobs, usage: usage ?? ZERO }, costUsd: costFor(req.model, usage) };
+    }, (e, meta) => ({ tokens: e.tokens ?? [], logprobs: e.logprobs ?? [], ...meta }));
+  }
+
+  async function canScore(model: ModelRef, signal?: AbortSignal): Promise<boolean> {
+    if (isLocal(model)) return localClient(model).canScore(model, signal);
+    const memo = `${endpointLabel(model.baseUrl)}\u0000${model.model}`;
+    let probe = scoreProbes.get(memo);
+    if (!probe) {
+      probe = score({ model, prompt: 'The capital of France is', target: ' Paris.', signal }).then(
+        (r) => r.tokens.length > 0,
+        (err: unknown) => {
+          if (err instanceof LlmError && (err.kind === 'unsupported' || err.kind === 'invalid-output')) return false;
+          scoreProbes.delete(memo); // transient failures (unreachable, timeout, abort) are not remembered
+          throw err;
+        },
+      );
+      scoreProbes.set(memo, probe);
+    }
+    return probe;
+  }
+
+  return {
+    chat,
+    structured,
+    score,
+    canScore,
+    onCall(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Teacher-forced scoring over HTTP (research/algorithms.md §4.8): `/v1/completions` with the context + target as
+ * prompt, `echo: true, logprobs: 1, max_tokens: 0|1`; the target's log-probs are those of the echoed tokens that start
+ * at or after the end of the context. Servers that do this: vLLM, SGLang (OpenAI's own API no longer echoes).
+ */
+import type { ChatMessage } from './types';
+
+/**
+ * The plain chat format used when a score request gives `messages` (the completions endpoint applies no chat
+ * template): each message as `<Role>: <content>` followed by a blank line, then `Assistant: ` for the answer, e.g.
+ * `System: Be brief.\n\nUser: 2+2?\n\nAssistant: ` + target.
+ */
+export function flattenChat(messages: ChatMessage[]): string {
+  const label = (role: ChatMessage['role']) => role.charAt(0).toUpperCase() + role.slice(1);
+  return messages.map((m) => `${label(m.role)}: ${m.content}\n\n`).join('') + 'Assistant: ';
+}
+
+export interface EchoLogprobs {
+  tokens?: string[] | null;
+  token_logprobs?: (number | null)[] | null;
+  text_offset?: number[] | null;
+}
+
+export type TargetLogprobs = { ok: true; tokens: string[]; logprobs: number[] } | { ok: false; reason: string };
+
+/**
+ * Picks the target's tokens out of an echoed completion. `contextLength` and `fullLength` are character lengths of
+ * the context and of context + target. A token that straddles the boundary (the tokenizer merged the context's last
+ * characters with the target's first) belongs to the context and is left out. Never throws.
+ */
+export function targetLogprobs(choiceText: string | undefined, lp: EchoLogprobs | null | undefined, context: string, full: string): TargetLogprobs {
+  if (!lp || !Array.isArray(lp.tokens) || !Array.isArray(lp.token_logprobs)) return { ok: false, reason: 'no logprobs in the response' };
+  if (typeof choiceText === 'string' && !choiceText.startsWith(full)) return { ok: false, reason: 'echo not honoured (the response text does not repeat the prompt)' };
+  const tokens = lp.tokens;
+  let offsets = lp.text_offset ?? undefined;
+  if (!Array.isArray(offsets) || offsets.length !== tokens.length) {
+    // No offsets: rebuild them from token lengths (exact when tokens are decoded text).
+    offsets = [];
+    let at = 0;
+    for (const t of tokens) {
+      offsets.push(at);
+      at += t.length;
+    }
+  }
+  const outTokens: string[] = [];
+  const outLogprobs: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const offset = offsets[i];
+    if (offset < context.length || offset >= full.length) continue;
+    const logprob = lp.token_logprobs[i];
+    if (typeof logprob !== 'number' || !Number.isFinite(logprob)) {
+      return { ok: false, reason: `no log-prob for target token ${JSON.stringify(tokens[i])} (empty context?)` };
+    }
+    outTokens.push(tokens[i]);
+    outLogprobs.push(logprob);
+  }
+  if (full.length > context.length && outTokens.length === 0) return { ok: false, reason: 'no target tokens in the echoed log-probs' };
+  return { ok: true, tokens: outTokens, logprobs: outLogprobs };
+}
