@@ -1,0 +1,11 @@
+export type { EvaluatorSpec, EvaluationResult } from './types';
+export type { EvalContext } from './context';
+export { normalizeEvaluators } from './normalize';
+export type { NormalizeContext, NormalizedEvaluators } from './normalize';
+export { evaluate, evaluatorsFor, evaluatorName, DEFAULT_EXPECTED_EVALUATOR } from './evaluate';
+export { aggregate } from './aggregate';
+export { BUILTIN_EVALUATOR_NAMES, builtinJudge } from './builtin-judges';
+export { pickChoice, DEFAULT_JUDGE_THRESHOLD } from './llm-judge';
+export { UNTRUSTED_FEEDBACK, DEFAULT_JS_TIMEOUT_MS } from './javascript-eval';
+export { stripFence, findJsonInText } from './json-schema';
+export { firstNumber } from './numeric-match';

@@ -1,0 +1,96 @@
+/**
+ * GitHub Models `evaluators[]` entries: `{name, string: {equals|contains|startsWith|endsWith}}`,
+ * `{name, llm: {modelId, prompt, choices, systemPrompt?}}`, `{name, uses: github/<builtin>}`.
+ * String semantics follow `gh models eval`: equals is exact (trimmed, case-sensitive), the others ignore case.
+ */
+import { BUILTIN_EVALUATOR_NAMES, builtinJudge } from './builtin-judges';
+import { isRecord, type NormalizeProblem, type NormalizedEntry } from './normalize-types';
+import type { EvaluatorSpec } from './types';
+
+const STRING_KEYS = ['equals', 'contains', 'startsWith', 'endsWith'] as const;
+
+function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+export function normalizeGithub(entry: Record<string, unknown>, name: string): NormalizedEntry {
+  const specs: EvaluatorSpec[] = [];
+  const problems: NormalizeProblem[] = [];
+  const error = (message: string) => problems.push({ severity: 'error', code: 'evaluator-invalid', message });
+
+  if (entry.string !== undefined) {
+    if (!isRecord(entry.string)) {
+      error(`evaluator '${name}': \`string\` must be a mapping with one of ${STRING_KEYS.join(', ')}`);
+      return { specs, problems };
+    }
+    const found = STRING_KEYS.filter((k) => entry.string && (entry.string as Record<string, unknown>)[k] !== undefined);
+    const unknown = Object.keys(entry.string).filter((k) => !(STRING_KEYS as readonly string[]).includes(k));
+    if (unknown.length) error(`evaluator '${name}': unknown string check ${unknown.map((k) => `'${k}'`).join(', ')} (use ${STRING_KEYS.join(', ')})`);
+    if (!found.length && !unknown.length) error(`evaluator '${name}': \`string\` needs one of ${STRING_KEYS.join(', ')}`);
+    if (found.length > 1) {
+      problems.push({ severity: 'warning', code: 'evaluator-multiple-checks',
+        message: `evaluator '${name}' has ${found.length} string checks; gh models runs only the first, Whetstone runs all` });
+    }
+    for (const key of found) {
+      const value = scalarText((entry.string as Record<string, unknown>)[key]);
+      if (value === undefined || value === '') {
+        error(`evaluator '${name}': string.${key} must be a non-empty text`);
+        continue;
+      }
+      specs.push({ type: key, name: found.length > 1 ? `${name} (${key})` : name, value, caseSensitive: key === 'equals' });
+    }
+    return { specs, problems };
+  }
+
+  if (entry.llm !== undefined) {
+    const llm = entry.llm;
+    if (!isRecord(llm)) {
+      error(`evaluator '${name}': \`llm\` must be a mapping with prompt and choices`);
+      return { specs, problems };
+    }
+    if (typeof llm.prompt !== 'string' || llm.prompt.trim() === '') {
+      error(`evaluator '${name}': llm.prompt must be a non-empty text`);
+      return { specs, problems };
+    }
+    let choices: { choice: string; score: number }[] | undefined;
+    if (llm.choices !== undefined) {
+      const list = Array.isArray(llm.choices) ? llm.choices : [];
+      const valid: { choice: string; score: number }[] = [];
+      choices = valid;
+      list.forEach((c, i) => {
+        const choice = isRecord(c) ? scalarText(c.choice) : undefined;
+        const score = isRecord(c) ? Number(c.score) : NaN;
+        if (choice === undefined || choice === '' || !Number.isFinite(score)) {
+          error(`evaluator '${name}': llm.choices[${i}] needs a text \`choice\` and a numeric \`score\``);
+        } else {
+          if (score < 0 || score > 1) problems.push({ severity: 'warning', code: 'evaluator-score-range',
+            message: `evaluator '${name}': choice '${choice}' has score ${score}; scores outside 0..1 are clamped` });
+          valid.push({ choice, score });
+        }
+      });
+      if (!Array.isArray(llm.choices) || valid.length === 0) {
+        error(`evaluator '${name}': llm.choices must be a list of {choice, score}`);
+        return { specs, problems };
+      }
+    }
+    specs.push({
+      type: 'llmJudge', name, prompt: llm.prompt, choices,
+      systemPrompt: typeof llm.systemPrompt === 'string' ? llm.systemPrompt : undefined,
+      modelId: typeof llm.modelId === 'string' ? llm.modelId : undefined,
+    });
+    return { specs, problems };
+  }
+
+  const uses = typeof entry.uses === 'string' ? entry.uses : String(entry.uses);
+  const builtin = builtinJudge(uses, name);
+  if (builtin) {
+    specs.push(builtin);
+  } else {
+    const reason = `unknown built-in evaluator '${uses}' (Whetstone knows ${BUILTIN_EVALUATOR_NAMES.join(', ')})`;
+    specs.push({ type: 'unsupported', name, original: `uses: ${uses}`, reason });
+    problems.push({ severity: 'warning', code: 'evaluator-unsupported', message: `evaluator '${name}' will not run: ${reason}` });
+  }
+  return { specs, problems };
+}

@@ -1,0 +1,27 @@
+/** Regular expression test; an invalid pattern is a failing result that says why, never a throw. */
+import type { EvaluationResult, EvaluatorSpec } from './types';
+import { quote } from './feedback-text';
+
+type RegexSpec = Extract<EvaluatorSpec, { type: 'regex' }>;
+
+export function compileRegex(pattern: string, flags = ''): RegExp | string {
+  try {
+    return new RegExp(pattern, flags.replace(/g/g, ''));
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+export function matchRegex(spec: RegexSpec, name: string, output: string, pattern: string): EvaluationResult {
+  const re = compileRegex(pattern, spec.flags);
+  if (typeof re === 'string') {
+    return { name, score: 0, pass: false, feedback: `invalid regular expression /${pattern}/${spec.flags ?? ''}: ${re}` };
+  }
+  const matched = re.test(output);
+  const pass = spec.negate ? !matched : matched;
+  const how = `${spec.negate ? 'not ' : ''}to match /${pattern}/${re.flags}`;
+  return {
+    name, score: pass ? 1 : 0, pass,
+    feedback: pass ? `passed: output was expected ${how}` : `expected output ${how} but it was ${quote(output)}`,
+  };
+}
