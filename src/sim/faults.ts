@@ -13,6 +13,8 @@ export type Fault =
   | { kind: 'hang' }
   /** Answer 200 with a JSON body cut in half (valid headers, invalid body). */
   | { kind: 'truncated-body' }
+  /** Answer 200 with headers and the first half of the body, then stall (never finish the body). */
+  | { kind: 'stall-body' }
   /** Answer 200 with a well-formed response whose message content is this text (default: broken JSON). */
   | { kind: 'malformed-content'; content?: string }
   /** For `stream: true` requests: wait this long before each SSE chunk. Ignored for non-streaming requests. */

@@ -199,6 +199,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       usage,
     };
     if (fault?.kind === 'truncated-body') return sendTruncated(res, payload);
+    if (fault?.kind === 'stall-body') return sendStalled(res, payload);
     return sendJson(res, 200, payload);
   }
 
@@ -292,6 +293,12 @@ function sendJson(res: http.ServerResponse, status: number, payload: unknown, he
 function sendError(res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}, param: string | null = null) {
   const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
   sendJson(res, status, { error: { message, type, param, code: null } }, headers);
+}
+
+function sendStalled(res: http.ServerResponse, payload: unknown) {
+  const text = JSON.stringify(payload);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.write(text.slice(0, Math.floor(text.length / 2)));
 }
 
 function sendTruncated(res: http.ServerResponse, payload: unknown) {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { startSimServer, simTokenCount, type SimServer } from '../../../src/sim/server';
 import { echoHandler, minimalInstance } from '../../../src/sim/echo-handler';
 
@@ -50,7 +50,7 @@ describe('sim server', () => {
 
   it('injects status faults with Retry-After, then answers normally', async () => {
     server.faults.push({ kind: 'status', status: 429, retryAfter: '3' });
-    await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), (err: OpenAI.APIError) => {
+    await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), (err: APIError) => {
       assert.equal(err.status, 429);
       assert.equal(err.headers?.get('retry-after'), '3');
       return true;
