@@ -1,0 +1,3 @@
+// The panel protocol: message unions and view types shared by the host and the webview.
+export * from './messages';
+export * from './views';

@@ -1,0 +1,67 @@
+/**
+ * The candidates table: native <table> rows, one focusable row at a time (roving tabindex: arrows move, Enter or
+ * Space selects), because a real table reads well in screen readers and works without custom elements.
+ */
+import type { CandidateView, RunView } from '../../src/protocol';
+import { baselineOf, bestIdOf, candidateDelta } from '../../src/protocol';
+import { h } from '../dom';
+import { DASH, formatCost, formatCount, formatDelta, formatScore } from '../format';
+import type { RenderContext } from './context';
+
+export function candidateStatusText(run: RunView, c: CandidateView, bestId: number | undefined): string {
+  if (c.status === 'rejected') return `✗ rejected${c.rejectedReason ? `: ${c.rejectedReason}` : ''}`;
+  const tags: string[] = [];
+  if (c.id === 0) tags.push('baseline');
+  if (run.accepted.some((a) => a.candidateId === c.id)) tags.push('accepted');
+  if (c.id === bestId && c.id !== 0) tags.push('best');
+  else if (c.status === 'beam' || run.beam?.includes(c.id)) tags.push('beam');
+  else if (c.id !== 0) tags.push(c.status);
+  return tags.join(' · ');
+}
+
+/** Display order: scored by score (high first), then unscored, then rejected; ties by id. */
+export function orderCandidates(list: readonly CandidateView[]): CandidateView[] {
+  const rank = (c: CandidateView) => (c.status === 'rejected' ? 2 : c.score === undefined ? 1 : 0);
+  return list.slice().sort((a, b) => rank(a) - rank(b) || (b.score ?? 0) - (a.score ?? 0) || a.id - b.id);
+}
+
+export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement {
+  const { doc } = ctx;
+  const baseline = baselineOf(run);
+  const bestId = bestIdOf(run);
+  const head = h(doc, 'thead', {}, h(doc, 'tr', {},
+    ...['#', 'score', 'Δ', 'held-out', 'tokens', 'cost', 'parent', 'status'].map((label, i) =>
+      h(doc, 'th', { scope: 'col', class: i >= 1 && i <= 5 ? 'num' : undefined }, label))));
+  const body = h(doc, 'tbody');
+  const ordered = orderCandidates(run.candidates);
+  const focusId = ctx.selectedId ?? ordered[0]?.id;
+  for (const c of ordered) {
+    const selected = c.id === ctx.selectedId;
+    const rejected = c.status === 'rejected';
+    const row = h(doc, 'tr', {
+      class: ['row', selected ? 'selected' : '', rejected ? 'rejected' : '', c.id === bestId ? 'best' : ''].filter(Boolean).join(' '),
+      tabindex: c.id === focusId ? 0 : -1,
+      'aria-selected': selected ? 'true' : 'false',
+      'data-action': 'select',
+      'data-candidate': c.id,
+      'data-focus-key': `row:${c.id}`,
+    },
+      h(doc, 'td', { class: 'id' }, c.id === bestId ? `★ ${c.id}` : String(c.id)),
+      h(doc, 'td', { class: 'num' }, rejected ? DASH : formatScore(c.score)),
+      h(doc, 'td', { class: 'num delta' }, c.id === 0 || rejected ? DASH : formatDelta(candidateDelta(c, baseline))),
+      h(doc, 'td', { class: 'num' }, formatScore(c.validationScore)),
+      h(doc, 'td', { class: 'num' }, formatCount(c.tokens)),
+      h(doc, 'td', { class: 'num' }, formatCost(c.costUsd)),
+      h(doc, 'td', {}, c.parent === null ? DASH : `#${c.parent}`),
+      h(doc, 'td', { class: 'status-cell' }, candidateStatusText(run, c, bestId)),
+    );
+    body.append(row);
+  }
+  if (ordered.length === 0) {
+    body.append(h(doc, 'tr', {}, h(doc, 'td', { colspan: 8, class: 'muted' }, 'Waiting for the first candidate…')));
+  }
+  return h(doc, 'section', { class: 'candidates', 'aria-label': 'candidates' },
+    h(doc, 'h2', {}, `Candidates (${run.candidates.filter((c) => c.id !== 0).length})`),
+    h(doc, 'div', { class: 'table-wrap', 'data-scroll-key': 'candidates' },
+      h(doc, 'table', { class: 'grid', role: 'grid', 'aria-label': 'candidates; Enter selects' }, head, body)));
+}

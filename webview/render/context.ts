@@ -1,0 +1,20 @@
+// What every render function receives: the document, the data on display and the UI state (read-only).
+import type { AcceptConflict, PanelSnapshot, RunView } from '../../src/protocol';
+import type { UiState } from '../state';
+
+export interface Notice { level: 'info' | 'error'; message: string }
+
+export interface RenderContext {
+  doc: Document;
+  snapshot: PanelSnapshot;
+  /** The run on display. */
+  run?: RunView;
+  /** The id of the live (latest) run, to tell "showing history" apart. */
+  liveRunId?: string;
+  compare?: RunView;
+  conflict?: AcceptConflict;
+  notice?: Notice;
+  ui: UiState;
+  /** The candidate shown in the details pane. */
+  selectedId?: number;
+}
