@@ -1,0 +1,166 @@
+/**
+ * `node test/vscode/run.mjs`: install the harness if needed, run the extension-host suite inside a real VS Code, run the
+ * UI tests, kill everything started, print one line per test and a closing `N passed, N failed`.
+ * A harness error (install, server, browser, missing results) counts as a failed test with a clear message.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureHarnessInstalled } from './install';
+import { extensionDevelopmentPath, harnessStateDir, repoRoot, suiteDir, uiDir } from './paths';
+import { installExitHandlers, killGroupsListedIn } from './processGroups';
+import { startMemorySampler } from './memory';
+import { formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
+import { bundleSuite, findTestFiles } from './suiteBundle';
+import { describeLogs, openWorkbenchSession } from './workbench';
+
+const started = Date.now();
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+const note = (line: string) => process.stderr.write(`[vscode-harness ${seconds(started)}] ${line}\n`);
+const suiteTimeoutMs = Number(process.env.WHETSTONE_E2E_SUITE_TIMEOUT_MS ?? 300_000);
+const testTimeoutMs = Number(process.env.WHETSTONE_E2E_TEST_TIMEOUT_MS ?? 120_000);
+
+function harnessFailure(phase: string, message: string): TestOutcome {
+  return { file: '', title: `harness: ${phase}`, state: 'failed', durationMs: 0, error: message };
+}
+
+function readResults(file: string): ResultsFile | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ResultsFile;
+  } catch {
+    return undefined;
+  }
+}
+
+function selected(files: string[]): string[] {
+  const filter = process.env.WHETSTONE_E2E_FILTER;
+  return filter ? files.filter((f) => f.includes(filter)) : files;
+}
+
+async function runExtensionHostSuite(): Promise<TestOutcome[]> {
+  const files = selected(findTestFiles(suiteDir));
+  if (!files.length) {
+    note(`no extension-host tests under ${path.relative(repoRoot, suiteDir)}/`);
+    return [];
+  }
+  const phaseStart = Date.now();
+  const bundle = await bundleSuite(files, testTimeoutMs);
+  note(`bundled ${files.length} extension-host test file(s) → ${path.relative(repoRoot, bundle.entry)}`);
+  let exitCode: number | undefined;
+  let reportExit: () => void = () => undefined;
+  const exited = new Promise<void>((resolve) => { reportExit = resolve; });
+  const sessionPromise = openWorkbenchSession({
+    label: 'ext-host-suite',
+    extensionTestsPath: bundle.entry,
+    onAutomationExit: (code) => { exitCode = code; reportExit(); },
+    onAutomationLog: (line) => fs.appendFileSync(path.join(path.dirname(bundle.entry), 'ext-host.log'), `${line}\n`),
+  });
+  sessionPromise.catch(() => reportExit());
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, suiteTimeoutMs); })]);
+  clearTimeout(timer);
+  const outcomes: TestOutcome[] = [];
+  let keep = false;
+  try {
+    const session = await sessionPromise;
+    const results = readResults(bundle.resultsFile);
+    outcomes.push(...(results?.tests ?? []));
+    const logs = `logs: ${describeLogs(session.dirs)}, ${path.join(path.dirname(bundle.entry), 'ext-host.log')}`;
+    if (exitCode === undefined) {
+      outcomes.push(harnessFailure('extension-host suite', `no result within ${suiteTimeoutMs / 1000} s; ${logs}`));
+    } else if (!results?.finished) {
+      outcomes.push(harnessFailure('extension-host suite', `the suite exited with code ${exitCode} without finishing its results `
+        + `(did the extension or a test file fail to load?); ${logs}`));
+    } else if (exitCode !== 0 && !outcomes.some((o) => o.state === 'failed')) {
+      outcomes.push(harnessFailure('extension-host suite', `exit code ${exitCode} with no failed test; ${logs}`));
+    }
+    keep = outcomes.some((o) => o.state === 'failed');
+    await session.close({ keep });
+    if (keep) note(`kept run dir ${session.dirs.root}`);
+  } catch (error) {
+    outcomes.push(harnessFailure('extension-host suite', error instanceof Error ? error.message : String(error)));
+  }
+  if (!keep && process.env.WHETSTONE_E2E_KEEP !== '1') fs.rmSync(path.dirname(bundle.entry), { recursive: true, force: true });
+  note(`extension-host suite: ${outcomes.length} result(s) in ${seconds(phaseStart)}`);
+  return outcomes;
+}
+
+function runUiTests(): Promise<TestOutcome[]> {
+  const files = selected(findTestFiles(uiDir));
+  if (!files.length) {
+    note(`no UI tests under ${path.relative(repoRoot, uiDir)}/`);
+    return Promise.resolve([]);
+  }
+  const phaseStart = Date.now();
+  const workDir = fs.mkdtempSync(path.join(harnessStateDir, 'ui-'));
+  const output = path.join(workDir, 'results.json');
+  const pgidFile = path.join(workDir, 'pgids');
+  note(`running ${files.length} UI test file(s)`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'uiRunner.ts'), output, String(testTimeoutMs), ...files], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, WHETSTONE_E2E_PGID_FILE: pgidFile },
+    });
+    const stopChild = () => { child.kill('SIGTERM'); killGroupsListedIn(pgidFile); };
+    process.once('exit', stopChild);
+    child.on('close', (code, signal) => {
+      process.removeListener('exit', stopChild);
+      killGroupsListedIn(pgidFile); // anything the child could not stop itself
+      const results = readResults(output);
+      const outcomes = [...(results?.tests ?? [])];
+      if (!results?.finished) {
+        outcomes.push(harnessFailure('UI tests', `the UI runner ended (${signal ?? `exit ${code}`}) before mocha finished`));
+      } else if (code !== 0 && !outcomes.some((o) => o.state === 'failed')) {
+        outcomes.push(harnessFailure('UI tests', `the UI runner exited with ${code} and no failed test`));
+      }
+      if (process.env.WHETSTONE_E2E_KEEP !== '1') fs.rmSync(workDir, { recursive: true, force: true });
+      note(`UI tests: ${outcomes.length} result(s) in ${seconds(phaseStart)}`);
+      resolve(outcomes);
+    });
+  });
+}
+
+export async function main(): Promise<number> {
+  installExitHandlers();
+  fs.mkdirSync(harnessStateDir, { recursive: true });
+  const memory = startMemorySampler();
+  const outcomes: TestOutcome[] = [];
+  let ready = true;
+  try {
+    const installed = ensureHarnessInstalled(note);
+    note(installed === 'cached' ? 'harness already installed (stamp matches the lockfile)' : `harness installed in ${(installed / 1000).toFixed(1)} s`);
+  } catch (error) {
+    outcomes.push(harnessFailure('install', error instanceof Error ? error.message : String(error)));
+    ready = false;
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(extensionDevelopmentPath, 'package.json'), 'utf8')) as { main?: string };
+  const main = path.join(extensionDevelopmentPath, manifest.main ?? 'dist/extension.js');
+  if (ready && !fs.existsSync(main)) {
+    outcomes.push(harnessFailure('build', `${main} is missing: run \`npm run build\` first`));
+    ready = false;
+  }
+  if (ready) {
+    const only = process.env.WHETSTONE_E2E_ONLY; // 'suite' | 'ui'
+    if (only !== 'ui') {
+      const suite = await runExtensionHostSuite();
+      for (const outcome of suite) console.log(formatOutcome(outcome, '[ext-host]'));
+      outcomes.push(...suite);
+    }
+    if (only !== 'suite') outcomes.push(...(await runUiTests()));
+  } else {
+    for (const outcome of outcomes) console.log(formatOutcome(outcome));
+  }
+  const peakMb = memory.stop();
+  const passed = outcomes.filter((o) => o.state === 'passed').length;
+  const failed = outcomes.filter((o) => o.state === 'failed').length;
+  const skipped = outcomes.length - passed - failed;
+  note(`done in ${seconds(started)}; peak RSS of harness processes ≈ ${peakMb} MB${skipped ? `; ${skipped} skipped` : ''}`);
+  if (!outcomes.length) {
+    console.log(formatOutcome(harnessFailure('discovery', 'no tests found under test/vscode/suite or test/vscode/ui')));
+    console.log('0 passed, 1 failed');
+    return 1;
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}

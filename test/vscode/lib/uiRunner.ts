@@ -1,0 +1,24 @@
+/**
+ * The UI phase's child process (started by runner.ts through tsx): runs test/vscode/ui test files under mocha in plain
+ * Node, printing a line per test and writing outcomes to a JSON file.
+ * argv: <results.json> <timeoutMs> <file>...
+ */
+import type Mocha from 'mocha';
+import { runTestFiles } from './mochaRun';
+import { installExitHandlers } from './processGroups';
+
+async function main(): Promise<void> {
+  const [output, timeout, ...files] = process.argv.slice(2);
+  installExitHandlers();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const MochaClass = require('mocha') as typeof Mocha;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaders = files.map((file) => ({ file, load: () => void require(file) }));
+  const failures = await runTestFiles(MochaClass, loaders, { output, timeoutMs: Number(timeout), print: true, prefix: '[ui]' });
+  process.exit(failures ? 1 : 0);
+}
+
+main().catch((error) => {
+  console.error('UI runner error:', error);
+  process.exit(2);
+});

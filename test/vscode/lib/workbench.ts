@@ -1,0 +1,84 @@
+/**
+ * One real workbench: throwaway dirs + simulator + code-server + Chromium showing the workspace with the extension
+ * loaded unpackaged from the repo root. Used by the extension-host suite runner and by the UI fixture.
+ */
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { startCodeServer, type CodeServer } from './codeServer';
+import { extensionDevelopmentPath } from './paths';
+import { createRunDirs, quietUserSettings, removeRunDirs, seedWorkspace, simSettings, writeUserSettings, type RunDirs } from './runDirs';
+import { startSim, type SimHandle } from './sim';
+
+export interface WorkbenchOptions {
+  /** Names the run dir (for finding logs). */
+  label: string;
+  /** Extra workspace files (relative path → text) written over the fixture workspace copy. */
+  files?: Record<string, string>;
+  /** User settings merged over the quiet defaults and the simulator settings. */
+  settings?: Record<string, unknown>;
+  /** Absolute path of a bundled extension-host test entry (module exporting `run()`). */
+  extensionTestsPath?: string;
+  /** Called with the workbench's exit code when the extension-host tests end (`window.codeAutomationExit`). */
+  onAutomationExit?: (code: number) => void;
+  /** Extension-host console output, forwarded by the workbench (`window.codeAutomationLog`). */
+  onAutomationLog?: (line: string) => void;
+  /** Wait for the Explorer to list the workspace (default true unless running tests). */
+  waitForExplorer?: boolean;
+}
+
+export interface WorkbenchSession {
+  page: Page;
+  context: BrowserContext;
+  dirs: RunDirs;
+  workspaceDir: string;
+  simUrl: string;
+  sim: SimHandle;
+  codeServer: CodeServer;
+  /** Stops browser, server and simulator; deletes the run dirs unless `keep` (or WHETSTONE_E2E_KEEP=1). */
+  close(options?: { keep?: boolean }): Promise<void>;
+}
+
+export async function openWorkbenchSession(options: WorkbenchOptions): Promise<WorkbenchSession> {
+  const dirs = createRunDirs(options.label);
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async (closeOptions: { keep?: boolean } = {}) => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    cleanups.length = 0;
+    if (!closeOptions.keep && process.env.WHETSTONE_E2E_KEEP !== '1') removeRunDirs(dirs);
+  };
+  try {
+    seedWorkspace(dirs, options.files);
+    const sim = await startSim();
+    cleanups.push(() => sim.close());
+    writeUserSettings(dirs, { ...quietUserSettings, ...simSettings(sim.url), ...options.settings });
+    const codeServer = await startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url });
+    cleanups.push(() => codeServer.stop());
+    const browser = await launchBrowser(dirs);
+    cleanups.push(() => browser.close());
+    const { page } = browser;
+    if (options.onAutomationExit) await page.exposeFunction('codeAutomationExit', options.onAutomationExit);
+    if (options.onAutomationLog) {
+      const forward = options.onAutomationLog;
+      await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => forward(args.map(String).join(' ')));
+    }
+    await page.goto(codeServer.workbenchUrl(dirs.workspaceDir, {
+      extensionDevelopmentPath,
+      extensionTestsPath: options.extensionTestsPath,
+    }));
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    if (options.waitForExplorer ?? !options.extensionTestsPath) {
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    }
+    return { page, context: browser.context, dirs, workspaceDir: dirs.workspaceDir, simUrl: sim.url, sim, codeServer, close };
+  } catch (error) {
+    await close({ keep: true });
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not open a workbench (run dir kept: ${dirs.root}): ${message}`);
+  }
+}
+
+/** Where a session's logs are, for failure messages. */
+export function describeLogs(dirs: RunDirs): string {
+  return ['code-server.log', 'browser-console.log'].map((f) => path.join(dirs.logsDir, f)).join(', ');
+}
