@@ -70,10 +70,10 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
           valid.push({ choice, score });
         }
       });
-      if (!Array.isArray(llm.choices) || valid.length === 0) {
+      if (!Array.isArray(llm.choices) || list.length === 0) {
         error(`evaluator '${name}': llm.choices must be a list of {choice, score}`);
-        return { specs, problems };
       }
+      if (valid.length !== list.length || valid.length === 0) return { specs, problems };
     }
     specs.push({
       type: 'llmJudge', name, prompt: llm.prompt, choices,
