@@ -24,9 +24,10 @@ export interface EchoLogprobs {
 export type TargetLogprobs = { ok: true; tokens: string[]; logprobs: number[] } | { ok: false; reason: string };
 
 /**
- * Picks the target's tokens out of an echoed completion. `contextLength` and `fullLength` are character lengths of
- * the context and of context + target. A token that straddles the boundary (the tokenizer merged the context's last
- * characters with the target's first) belongs to the context and is left out. Never throws.
+ * Picks the target's tokens out of an echoed completion of `full` = `context` + target: those starting at or after
+ * the end of the context, plus a token that straddles the boundary (BPE tokenizers glue a context's trailing space to
+ * the target's first word: `Assistant: ` + `4` is scored as ` 4`; leaving it out would lose the answer). Tokens past
+ * the target (the one generated with max_tokens 1) are left out. Never throws.
  */
 export function targetLogprobs(choiceText: string | undefined, lp: EchoLogprobs | null | undefined, context: string, full: string): TargetLogprobs {
   if (!lp || !Array.isArray(lp.tokens) || !Array.isArray(lp.token_logprobs)) return { ok: false, reason: 'no logprobs in the response' };
@@ -46,7 +47,9 @@ export function targetLogprobs(choiceText: string | undefined, lp: EchoLogprobs 
   const outLogprobs: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const offset = offsets[i];
-    if (offset < context.length || offset >= full.length) continue;
+    // End from the next token's offset: token strings of byte-fallback tokens do not have their text's length.
+    const end = i + 1 < tokens.length ? offsets[i + 1] : offset + tokens[i].length;
+    if (offset >= full.length || end <= context.length) continue;
     const logprob = lp.token_logprobs[i];
     if (typeof logprob !== 'number' || !Number.isFinite(logprob)) {
       return { ok: false, reason: `no log-prob for target token ${JSON.stringify(tokens[i])} (empty context?)` };
