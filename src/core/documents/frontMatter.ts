@@ -59,9 +59,12 @@ export function usesCrlf(text: string): boolean {
   return lf > 0 && text[lf - 1] === '\r';
 }
 
-/** CRLF → LF for decoded text (exactly inverted by `encodeEol` for any text). */
-export function decodeEol(s: string): string {
-  return s.replace(/\r\n/g, '\n');
+/**
+ * Decoded text uses LF: in a CRLF file each CRLF reads as LF. `encodeEol` is its exact inverse for any text
+ * (in an LF file both are the identity, so a stray CR survives a round trip).
+ */
+export function decodeEol(s: string, crlf: boolean): string {
+  return crlf ? s.replace(/\r\n/g, '\n') : s;
 }
 
 export function encodeEol(s: string, crlf: boolean): string {

@@ -6,7 +6,7 @@
 import { isMap, isScalar } from 'yaml';
 import { diagnosticAt } from '../diagnostics';
 import { extractVariables } from '../template/variables';
-import { decodeEol, splitFrontMatter, trimSpan } from './frontMatter';
+import { decodeEol, splitFrontMatter, trimSpan, usesCrlf } from './frontMatter';
 import type { PromptDocument } from './types';
 import { diag, mapEntries, parseYamlSlice, toPlain } from './yamlSource';
 
@@ -43,8 +43,9 @@ export function parsePromptMd(file: string, text: string): PromptDocument {
       doc.diagnostics.push(diag(slice, root, 'error', 'invalid-front-matter', 'the header must be a YAML mapping'));
     }
   }
+  const crlf = usesCrlf(text);
   const span = trimSpan(text, { start: fm.bodyStart, end: text.length });
-  const content = decodeEol(text.slice(span.start, span.end));
+  const content = decodeEol(text.slice(span.start, span.end), crlf);
   doc.body = { text: content, span };
   doc.messages.push({ role: 'user', content, span: { start: fm.bodyStart, end: text.length }, contentSpan: span });
   doc.variables = extractVariables(text.slice(fm.bodyStart), 'vscode-input')

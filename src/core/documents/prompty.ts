@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { diagnosticAt, type Diagnostic } from '../diagnostics';
 import { PROMPTY_ROLE_LINE } from '../template/invariants';
 import { extractVariables, jinjaInputNames } from '../template/variables';
-import { decodeEol, lines, splitFrontMatter, trimSpan } from './frontMatter';
+import { decodeEol, lines, splitFrontMatter, trimSpan, usesCrlf } from './frontMatter';
 import { settingsFromNode } from './settings';
 import type { DeclaredVariable, PromptDocument, PromptMessage } from './types';
 import { diag, getEntry, mapEntries, nodeSpan, parseYamlSlice, toPlain, type YamlSlice } from './yamlSource';
@@ -168,6 +168,7 @@ function readInputs(slice: YamlSlice, node: unknown, diagnostics: Diagnostic[]):
 
 function readBody(doc: PromptDocument, bodyStart: number): void {
   const { text } = doc;
+  const crlf = usesCrlf(text);
   const roleLines: Array<{ role: string; start: number; next: number }> = [];
   for (const l of lines(text, bodyStart)) {
     const m = ROLE_LINE.exec(l.line);
@@ -178,13 +179,13 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
   const pushMessage = (role: string, start: number, contentStart: number, end: number) => {
     const contentSpan = trimSpan(text, { start: contentStart, end });
     const message: PromptMessage = {
-      role, content: decodeEol(text.slice(contentSpan.start, contentSpan.end)), span: { start, end }, contentSpan,
+      role, content: decodeEol(text.slice(contentSpan.start, contentSpan.end), crlf), span: { start, end }, contentSpan,
     };
     doc.messages.push(message);
   };
   if (roleLines.length === 0) {
     const span = trimSpan(text, { start: bodyStart, end: text.length });
-    doc.body = { text: decodeEol(text.slice(span.start, span.end)), span };
+    doc.body = { text: decodeEol(text.slice(span.start, span.end), crlf), span };
     pushMessage('system', bodyStart, bodyStart, text.length);
     return;
   }

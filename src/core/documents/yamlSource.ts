@@ -20,7 +20,8 @@ export function parseYamlSlice(file: string, text: string, start = 0, end = text
   const doc = parseDocument(src, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
   const slice: YamlSlice = { doc, offset: start, file, text, diagnostics: [] };
   for (const e of doc.errors) {
-    const span = { start: start + e.pos[0], end: start + Math.max(e.pos[0], e.pos[1]) };
+    const at = e.code === 'MISSING_CHAR' ? openingQuote(src, e.pos[0], e.message) ?? e.pos[0] : e.pos[0];
+    const span = { start: start + at, end: start + Math.max(at, e.pos[1]) };
     slice.diagnostics.push(diagnosticAt(file, text, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
   }
   for (const w of doc.warnings) {
@@ -28,6 +29,20 @@ export function parseYamlSlice(file: string, text: string, start = 0, end = text
     slice.diagnostics.push(diagnosticAt(file, text, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
   }
   return slice;
+}
+
+/**
+ * The YAML library reports an unclosed quote where the text ends; the useful position is where the quote opened:
+ * the last such quote before that point that starts a scalar (after `key: `, `- `, `[`, `{`, `,` or a line start).
+ */
+function openingQuote(src: string, end: number, message: string): number | undefined {
+  const quote = message.includes('"quote') ? '"' : message.includes("'quote") ? "'" : undefined;
+  if (!quote) return undefined;
+  for (let i = src.lastIndexOf(quote, end - 1); i >= 0; i = src.lastIndexOf(quote, i - 1)) {
+    const lineStart = src.lastIndexOf('\n', i - 1) + 1;
+    if (/(^[ \t]*|[:\-[{,][ \t]*)$/.test(src.slice(lineStart, i))) return i;
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {
