@@ -1,0 +1,23 @@
+/** Every command id the extension contributes, declared once; a test checks this map against package.json. */
+export const Commands = {
+  optimize: 'whetstone.optimize',
+  runTests: 'whetstone.runTests',
+  showResults: 'whetstone.showResults',
+  showJobs: 'whetstone.showJobs',
+  resumeJob: 'whetstone.resumeJob',
+  setApiKey: 'whetstone.setApiKey',
+  removeApiKey: 'whetstone.removeApiKey',
+  selectModels: 'whetstone.selectModels',
+  showLogs: 'whetstone.showLogs',
+  acceptSuggestion: 'whetstone.acceptSuggestion',
+  diffSuggestion: 'whetstone.diffSuggestion',
+  dismissSuggestion: 'whetstone.dismissSuggestion',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Context keys set by the host and read by `when` clauses in package.json. */
+export const ContextKeys = {
+  hasSuggestion: 'whetstone.hasSuggestion',
+  jobRunning: 'whetstone.jobRunning',
+} as const;

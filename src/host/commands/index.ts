@@ -1,0 +1,20 @@
+/** Every contributed command; each registers even when it cannot run yet and then explains why. */
+import type * as vscode from 'vscode';
+import type { HostContext } from '../context';
+import { registerOptimizeCommand } from './optimize';
+import { registerRunTestsCommand } from './runTests';
+import { registerApiKeyCommands } from './apiKeys';
+import { registerSelectModelsCommand } from './selectModels';
+import { registerJobCommands } from './jobCommands';
+import { registerSuggestionCommands } from './suggestionCommands';
+
+export function registerCommands(ctx: HostContext): vscode.Disposable[] {
+  return [
+    ...registerOptimizeCommand(ctx),
+    ...registerRunTestsCommand(ctx),
+    ...registerApiKeyCommands(ctx),
+    ...registerSelectModelsCommand(ctx),
+    ...registerJobCommands(ctx),
+    ...registerSuggestionCommands(ctx),
+  ];
+}

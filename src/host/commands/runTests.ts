@@ -1,0 +1,87 @@
+/**
+ * "Run Prompt Tests": runs the prompt over its test rows with its evaluators (core `runEval`), cancellable, and
+ * writes per-case results to the "Whetstone Tests" output; resolves to the run result for programmatic callers.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { runEval, type EvalCaseResult, type EvalRunResult } from '../../core/evaluation/run-eval';
+import { chooseRegion } from '../../core/documents/region';
+import type { HostContext } from '../context';
+import { Commands } from '../commandIds';
+import { endpointsOf, resolveRoles } from '../jobs/models';
+import { createHostLlmClient, missingKeys } from '../jobs/llmClient';
+import { JobStartError } from '../jobs/jobManager';
+import { workspaceRootFor } from '../workspaceFiles';
+import { requirePromptUri } from './targetUri';
+import { showStartError } from './optimize';
+
+function preview(value: unknown, max = 60): string {
+  const s = (typeof value === 'string' ? value : JSON.stringify(value) ?? '').replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+export function caseLine(c: EvalCaseResult): string {
+  const vars = Object.entries(c.vars).map(([k, v]) => `${k}=${preview(v, 40)}`).join(', ');
+  const failed = c.evaluations.filter((e) => !e.pass).map((e) => `${e.name}${e.feedback ? `: ${preview(e.feedback, 80)}` : ''}`);
+  return `${c.pass ? '✓' : '✗'} #${c.index + 1} score ${c.score.toFixed(2)}  ${vars}\n    output: ${preview(c.output, 120)}` +
+    (c.expected !== undefined ? `\n    expected: ${preview(c.expected, 120)}` : '') +
+    (failed.length ? `\n    failed: ${failed.join('; ')}` : '');
+}
+
+export function registerRunTestsCommand(ctx: HostContext): vscode.Disposable[] {
+  const output = vscode.window.createOutputChannel('Whetstone Tests');
+  const run = async (arg?: unknown): Promise<EvalRunResult | undefined> => {
+    if (!ctx.trust.require('Running prompt tests')) return undefined;
+    const uri = await requirePromptUri(arg, 'test');
+    if (!uri) return undefined;
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const analysis = await ctx.analyzer.analyze(doc);
+      if (!analysis) throw new JobStartError(`Could not read ${path.basename(uri.fsPath)}.`);
+      const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length) throw new JobStartError(`${path.basename(errors[0].file)}:${errors[0].line}: ${errors[0].message}`);
+      if (!analysis.rows.length) throw new JobStartError(`${path.basename(uri.fsPath)} has no test cases: add \`testData\` or a \`dataset\` in the sidecar.`);
+      const settings = ctx.settings.read();
+      const roles = resolveRoles(analysis.doc, analysis.settings, settings);
+      const endpoints = endpointsOf({ target: roles.target, optimizer: roles.target, judge: roles.judge });
+      const missing = await missingKeys(endpoints, ctx.keys);
+      if (missing.length) throw missing[0];
+      const llm = await createHostLlmClient({
+        baseUrls: endpoints, keys: ctx.keys, settings, workspaceRoot: workspaceRootFor(uri) ?? path.dirname(uri.fsPath),
+        extensionPath: ctx.extension.extensionPath, log: ctx.log,
+      });
+      const region = chooseRegion(analysis.doc).region;
+      const name = path.basename(uri.fsPath);
+      output.clear();
+      output.appendLine(`${name} · ${analysis.rows.length} cases · ${roles.target.model} @ ${roles.target.baseUrl}`);
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Testing ${name}`, cancellable: true },
+        (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return runEval({
+            doc: { ...analysis.doc, optimizable: region }, rows: analysis.rows, evaluators: analysis.evaluators, llm,
+            target: roles.target, judge: roles.judge, trusted: ctx.trust.isTrusted(), signal: controller.signal,
+            onCase: (c, done, total) => {
+              output.appendLine(caseLine(c));
+              progress.report({ message: `${done}/${total}`, increment: 100 / total });
+            },
+          });
+        },
+      );
+      const summary = `Prompt tests for ${name}: ${result.passed}/${result.cases} passed · score ${result.score.toFixed(2)}`;
+      output.appendLine(summary);
+      ctx.log.info(summary);
+      void vscode.window.showInformationMessage(summary, 'Show Details').then((c) => c && output.show(true));
+      return result;
+    } catch (error) {
+      if (error instanceof Error && /abort/i.test(error.name + error.message)) {
+        void vscode.window.showInformationMessage('Prompt tests cancelled.');
+        return undefined;
+      }
+      await showStartError(ctx, error);
+      return undefined;
+    }
+  };
+  return [output, vscode.commands.registerCommand(Commands.runTests, run)];
+}

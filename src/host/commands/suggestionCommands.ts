@@ -1,0 +1,99 @@
+/**
+ * Accept / Diff / Dismiss for the best candidate of a finished job. Delegates to the results panel when it provides
+ * these; otherwise applies `replaceOptimizableRegion` as one undoable WorkspaceEdit that touches only the changed bytes,
+ * and refuses (showing the diff) when the region changed since the run started.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { parsePromptFile, replaceOptimizableRegion, chooseRegion } from '../../core/documents';
+import type { HostContext } from '../context';
+import { Commands } from '../commandIds';
+import type { Suggestion } from '../jobs/suggestions';
+import { promptUriFrom } from './targetUri';
+
+export const CANDIDATE_SCHEME = 'whetstone-candidate';
+
+/** The file text with the suggestion applied, or why it cannot be. */
+export function applySuggestionText(file: string, text: string, suggestion: Pick<Suggestion, 'prompt' | 'originalRegion'>): { text?: string; problem?: string } {
+  const doc = parsePromptFile(file, text);
+  const { region } = chooseRegion(doc);
+  if (!region) return { problem: 'the prompt has no optimizable region any more' };
+  if (region.text.trim() !== suggestion.originalRegion.trim()) return { problem: 'the prompt changed since the run started' };
+  try {
+    return { text: replaceOptimizableRegion({ ...doc, optimizable: region }, suggestion.prompt) };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The smallest single replacement turning `before` into `after`. */
+export function minimalEdit(before: string, after: string): { start: number; end: number; text: string } {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) { endBefore--; endAfter--; }
+  return { start, end: endBefore, text: after.slice(start, endAfter) };
+}
+
+export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[] {
+  const candidates = new Map<string, string>();
+  const provider: vscode.TextDocumentContentProvider = { provideTextDocumentContent: (uri) => candidates.get(uri.toString()) ?? '' };
+
+  const suggestionFor = (arg: unknown): Suggestion | undefined => {
+    const uri = promptUriFrom(arg);
+    const s = uri && ctx.suggestions.get(uri);
+    if (!s) void vscode.window.showInformationMessage('Whetstone: no suggestion for this prompt; run Optimize Prompt… first.');
+    return s;
+  };
+
+  const openDiff = async (s: Suggestion, candidateText: string) => {
+    const uri = vscode.Uri.from({ scheme: CANDIDATE_SCHEME, path: s.uri.path, query: `run=${s.runId}&candidate=${s.candidateId}` });
+    candidates.set(uri.toString(), candidateText);
+    await vscode.commands.executeCommand('vscode.diff', s.uri, uri,
+      `${path.basename(s.uri.fsPath)} ↔ candidate #${s.candidateId} (${s.score.toFixed(2)})`);
+  };
+
+  return [
+    vscode.workspace.registerTextDocumentContentProvider(CANDIDATE_SCHEME, provider),
+    vscode.commands.registerCommand(Commands.acceptSuggestion, async (arg?: unknown) => {
+      const s = suggestionFor(arg);
+      if (!s) return false;
+      if (ctx.resultsPanel.accept) {
+        const accepted = await ctx.resultsPanel.accept(s.uri, s.runId, s.candidateId);
+        if (accepted) ctx.suggestions.clear(s.uri);
+        return accepted;
+      }
+      const doc = await vscode.workspace.openTextDocument(s.uri);
+      const before = doc.getText();
+      const applied = applySuggestionText(s.uri.fsPath, before, s);
+      if (!applied.text) {
+        const choice = await vscode.window.showWarningMessage(`Whetstone: cannot accept: ${applied.problem}.`, 'Show Diff');
+        if (choice) await vscode.commands.executeCommand(Commands.diffSuggestion, s.uri);
+        return false;
+      }
+      const edit = minimalEdit(before, applied.text);
+      const workspaceEdit = new vscode.WorkspaceEdit();
+      workspaceEdit.replace(s.uri, new vscode.Range(doc.positionAt(edit.start), doc.positionAt(edit.end)), edit.text);
+      const ok = await vscode.workspace.applyEdit(workspaceEdit);
+      if (ok) {
+        ctx.suggestions.clear(s.uri);
+        ctx.log.info(`accepted candidate #${s.candidateId} of ${s.runId} into ${s.uri.fsPath}`);
+      }
+      return ok;
+    }),
+    vscode.commands.registerCommand(Commands.diffSuggestion, async (arg?: unknown) => {
+      const s = suggestionFor(arg);
+      if (!s) return;
+      if (ctx.resultsPanel.diff) return ctx.resultsPanel.diff(s.uri, s.runId, s.candidateId);
+      const doc = await vscode.workspace.openTextDocument(s.uri);
+      const applied = applySuggestionText(s.uri.fsPath, doc.getText(), s);
+      // When the file moved on, still show the candidate region on its own.
+      await openDiff(s, applied.text ?? s.prompt);
+    }),
+    vscode.commands.registerCommand(Commands.dismissSuggestion, (arg?: unknown) => {
+      const uri = promptUriFrom(arg);
+      if (uri) ctx.suggestions.clear(uri);
+    }),
+  ];
+}

@@ -1,0 +1,91 @@
+/**
+ * What a running job looks like: a cancellable progress notification per job
+ * (`Optimizing reviews.prompt.yml · APO · round 2/6 · best 0.79 (+0.42) · $0.11`), one status-bar item while any job
+ * runs, and a closing notification ("Optimization finished: best 0.96 (+0.58)") with Show Results.
+ */
+import * as vscode from 'vscode';
+import { Commands } from '../commandIds';
+import type { HostContext } from '../context';
+import type { JobInfo } from './jobManager';
+import { formatDelta } from './suggestions';
+
+export function progressLine(job: JobInfo): string {
+  const parts = [`Optimizing ${job.fileName}`, job.method.toUpperCase()];
+  if (job.round) parts.push(`round ${job.round.round}/${job.round.of}`);
+  if (job.incumbent) {
+    const delta = job.baselineScore !== undefined ? ` (${formatDelta(job.incumbent.score - job.baselineScore)})` : '';
+    parts.push(`best ${job.incumbent.score.toFixed(2)}${delta}`);
+  }
+  if (job.used) parts.push(job.used.costUsd === null ? `${job.used.calls} calls` : `$${job.used.costUsd.toFixed(2)}`);
+  return parts.join(' · ');
+}
+
+export function finishedMessage(job: JobInfo): string {
+  const r = job.result;
+  const summary = r ? `best ${r.best.score.toFixed(2)} (${formatDelta(r.best.score - r.baseline.score)})` : '';
+  if (job.status === 'failed') return `Optimization of ${job.fileName} failed: ${job.error ?? 'unknown error'}${r ? ` — best so far kept: ${summary}` : ''}`;
+  if (job.status === 'cancelled') return `Optimization of ${job.fileName} cancelled${r ? ` — best so far kept: ${summary}` : ''}`;
+  if (r?.stopReason === 'budget') return `Optimization finished: stopped at the budget — best so far kept: ${summary}`;
+  return `Optimization finished: ${summary}`;
+}
+
+export function registerJobProgress(ctx: HostContext): vscode.Disposable[] {
+  const status = vscode.window.createStatusBarItem('whetstone.jobs', vscode.StatusBarAlignment.Left, 10);
+  status.name = 'Whetstone jobs';
+  status.command = Commands.showJobs;
+  const refreshStatus = () => {
+    const running = ctx.jobs.running();
+    if (!running.length) {
+      status.hide();
+      void vscode.commands.executeCommand('setContext', 'whetstone.jobRunning', false);
+      return;
+    }
+    status.text = running.length === 1 ? `$(sync~spin) ${progressLine(running[0]).replace(/^Optimizing /, '')}` : `$(sync~spin) Whetstone: ${running.length} jobs`;
+    status.tooltip = running.map(progressLine).join('\n') + '\nClick to list jobs.';
+    status.show();
+    void vscode.commands.executeCommand('setContext', 'whetstone.jobRunning', true);
+  };
+
+  const showProgress = (job: JobInfo) => {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, cancellable: true },
+      (progress, token) => new Promise<void>((resolve) => {
+        progress.report({ message: progressLine(job) });
+        token.onCancellationRequested(() => ctx.jobs.cancel(job.runId));
+        const events = ctx.jobs.onDidEvent(({ job: j }) => {
+          if (j.runId === job.runId) progress.report({ message: progressLine(j) });
+        });
+        const done = ctx.jobs.onDidFinish((j) => {
+          if (j.runId !== job.runId) return;
+          events.dispose();
+          done.dispose();
+          resolve();
+        });
+      }),
+    );
+  };
+
+  const announce = async (job: JobInfo) => {
+    const suggestion = job.status === 'done' ? ctx.suggestions.offerFrom(job) : undefined;
+    const actions = ['Show Results', ...(suggestion ? ['Accept'] : []), ...(job.status === 'failed' ? ['Show Logs'] : [])];
+    const message = finishedMessage(job);
+    const show = job.status === 'failed' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
+    const choice = await show(message, ...actions);
+    if (choice === 'Show Results') await vscode.commands.executeCommand(Commands.showResults, job.uri, job.runId);
+    else if (choice === 'Accept') await vscode.commands.executeCommand(Commands.acceptSuggestion, job.uri);
+    else if (choice === 'Show Logs') ctx.log.show();
+  };
+
+  return [
+    status,
+    ctx.jobs.onDidStart((job) => {
+      showProgress(job);
+      refreshStatus();
+    }),
+    ctx.jobs.onDidEvent(refreshStatus),
+    ctx.jobs.onDidFinish((job) => {
+      refreshStatus();
+      void announce(job);
+    }),
+  ];
+}

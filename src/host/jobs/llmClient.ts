@@ -1,0 +1,78 @@
+/**
+ * The LLM client for one job: keys resolved from SecretStorage by origin before the job starts, the on-disk response
+ * cache under `.whetstone/cache`, and the embedded backend created only if a `local:` model is used.
+ */
+import * as path from 'node:path';
+import { createDiskCache, createLlmClient } from '../../core/llm';
+import { LlmError, type LlmClient } from '../../core/llm/types';
+import type { ApiKeyStore } from '../secrets';
+import { isLoopbackOrigin, originOf } from '../secrets';
+import type { HostSettings } from '../config';
+import type { Logger } from '../logger';
+
+/** Thrown before a job starts when a non-local endpoint has no key; the UI offers "Set API Key". */
+export class MissingApiKeyError extends Error {
+  constructor(readonly origin: string, readonly baseUrl: string) {
+    super(`No API key is set for ${origin}. Set one with "Whetstone: Set API Key" (keys are stored per endpoint origin).`);
+    this.name = 'MissingApiKeyError';
+  }
+}
+
+/** Endpoints needing a key that has none stored. Loopback endpoints (Ollama, a local server) may run without. */
+export async function missingKeys(baseUrls: string[], keys: ApiKeyStore): Promise<MissingApiKeyError[]> {
+  const out: MissingApiKeyError[] = [];
+  for (const url of baseUrls) {
+    const origin = originOf(url);
+    if (!origin || isLoopbackOrigin(origin)) continue;
+    if (!(await keys.get(url))) out.push(new MissingApiKeyError(origin, url));
+  }
+  return out;
+}
+
+export interface HostLlmOptions {
+  baseUrls: string[];
+  keys: ApiKeyStore;
+  settings: HostSettings;
+  workspaceRoot: string;
+  extensionPath: string;
+  log: Logger;
+}
+
+export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClient> {
+  const apiKeyFor = await opts.keys.resolverFor(opts.baseUrls);
+  return createLlmClient({
+    apiKeyFor,
+    cache: opts.settings.cacheEnabled ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache')) : null,
+    concurrency: opts.settings.concurrency,
+    local: lazyLocalBackend(opts.extensionPath, opts.log),
+    logger: (line) => opts.log.info(line),
+  });
+}
+
+/**
+ * The embedded llama.cpp backend is optional (node-llama-cpp): it is registered by the local-model feature through
+ * `setLocalBackendFactory` and created on first use, so the extension starts without it.
+ */
+let localBackendFactory: ((workerPath: string) => Promise<LlmClient>) | undefined;
+
+export function setLocalBackendFactory(factory: (workerPath: string) => Promise<LlmClient>): void {
+  localBackendFactory = factory;
+}
+
+function lazyLocalBackend(extensionPath: string, log: Logger): LlmClient {
+  let backend: Promise<LlmClient> | undefined;
+  const get = () => (backend ??= (async () => {
+    if (!localBackendFactory) {
+      throw new LlmError('local: models need the embedded llama.cpp backend, which this build does not include', 'unsupported', undefined, 'local:');
+    }
+    log.info('starting the embedded llama.cpp backend');
+    return localBackendFactory(path.join(extensionPath, 'dist', 'llama-worker.mjs'));
+  })());
+  return {
+    chat: async (req) => (await get()).chat(req),
+    structured: async (req) => (await get()).structured(req),
+    score: async (req) => (await get()).score(req),
+    canScore: async (model, signal) => (await get()).canScore(model, signal).catch(() => false),
+    onCall: () => () => undefined,
+  };
+}

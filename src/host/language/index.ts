@@ -1,0 +1,20 @@
+/** Every language feature for prompt files and sidecars; works in Restricted Mode (it runs no workspace code). */
+import type * as vscode from 'vscode';
+import type { HostContext } from '../context';
+import { registerDiagnostics } from './diagnostics';
+import { registerQuickFixes } from './quickFixes';
+import { registerCompletion } from './completion';
+import { registerHover } from './hover';
+import { registerCodeLens } from './codeLens';
+import { registerOutline } from './outline';
+
+export function registerLanguageFeatures(ctx: HostContext): vscode.Disposable[] {
+  return [
+    ...registerDiagnostics(ctx.analyzer, ctx.settings),
+    ...registerQuickFixes(),
+    ...registerCompletion(ctx.analyzer, ctx.settings),
+    ...registerHover(ctx.analyzer, ctx.settings),
+    ...registerCodeLens(ctx),
+    ...registerOutline(ctx.analyzer),
+  ];
+}

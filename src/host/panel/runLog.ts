@@ -1,0 +1,79 @@
+/**
+ * The panel's reads of the run store, as view data: a run's RunView (events replayed through the protocol's
+ * reducer) and the history of one prompt. Acceptances are appended to the run's own log as `accepted` lines,
+ * which core's parser skips (it ignores unknown kinds) and this module reads back.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { listRuns, parseRunText, type RunRecord } from '../../core/runs';
+import type { AcceptanceView, RunStatus, RunSummaryView, RunView } from '../../protocol';
+import { runFromEvents, summarizeRun } from '../../protocol';
+
+export interface AcceptanceLine {
+  kind: 'accepted';
+  runId: string;
+  candidateId: number;
+  at: string;
+  /** The region text written, so history shows what became the prompt even if the file changes later. */
+  prompt: string;
+}
+
+export interface LoadedRun {
+  record: RunRecord;
+  view: RunView;
+}
+
+const MAX_HISTORY = 30;
+
+function acceptancesIn(text: string): AcceptanceView[] {
+  const out: AcceptanceView[] = [];
+  for (const raw of text.split('\n')) {
+    if (!raw.includes('"accepted"')) continue;
+    try {
+      const line = JSON.parse(raw) as Partial<AcceptanceLine>;
+      if (line.kind === 'accepted' && typeof line.candidateId === 'number' && typeof line.at === 'string') {
+        out.push({ candidateId: line.candidateId, at: line.at });
+      }
+    } catch { /* a torn last line: core's parser counts it */ }
+  }
+  return out;
+}
+
+function viewStatus(record: RunRecord, view: RunView): RunStatus {
+  if (record.status === 'interrupted') return 'interrupted';
+  return view.status;
+}
+
+/** Reads one run log into a view; undefined when the file is missing or has no header. */
+export async function loadRun(file: string): Promise<LoadedRun | undefined> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const record = parseRunText(file, text);
+  if (!record) return undefined;
+  const replayed = runFromEvents(record.events);
+  const base: RunView = replayed ?? {
+    runId: record.header.runId, method: record.header.method, startedAt: record.header.started, status: 'running',
+    candidates: [], warnings: [], accepted: [],
+  };
+  const view: RunView = { ...base, runId: record.header.runId, limit: base.limit ?? record.header.budget, accepted: acceptancesIn(text) };
+  return { record, view: { ...view, status: viewStatus(record, view) } };
+}
+
+/** The runs of one prompt file, newest first. */
+export async function historyFor(runsDir: string, promptFile: string): Promise<{ summaries: RunSummaryView[]; files: Map<string, string> }> {
+  const wanted = path.resolve(promptFile);
+  const runs = (await listRuns(runsDir)).filter((r) => path.resolve(path.isAbsolute(r.promptFile) ? r.promptFile : path.join(path.dirname(runsDir), '..', r.promptFile)) === wanted);
+  const files = new Map<string, string>();
+  const summaries: RunSummaryView[] = [];
+  for (const run of runs.slice(0, MAX_HISTORY)) {
+    const loaded = await loadRun(run.file);
+    if (!loaded) continue;
+    files.set(run.runId, run.file);
+    summaries.push(summarizeRun(loaded.view));
+  }
+  return { summaries, files };
+}
+
+export async function appendAcceptance(file: string, line: AcceptanceLine): Promise<void> {
+  await fs.appendFile(file, `${JSON.stringify(line)}\n`);
+}
