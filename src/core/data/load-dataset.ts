@@ -1,5 +1,5 @@
 /**
- * Load a dataset file (JSONL, CSV, YAML, JSON) into rows. Never throws: every problem becomes a Diagnostic naming
+ * Load a dataset file (JSONL, CSV, TSV, YAML, JSON) into rows. Never throws: every problem becomes a Diagnostic naming
  * the file and line, and the good rows are kept.
  */
 import type { Diagnostic, Severity } from '../diagnostics';
@@ -22,12 +22,13 @@ export interface LoadedDataset {
   diagnostics: Diagnostic[];
 }
 
-export type DatasetFormat = 'jsonl' | 'csv' | 'yaml' | 'json';
+export type DatasetFormat = 'jsonl' | 'csv' | 'tsv' | 'yaml' | 'json';
 
 export function datasetFormatOf(file: string): DatasetFormat | undefined {
   const lower = file.toLowerCase();
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
   if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.tsv')) return 'tsv';
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
   if (lower.endsWith('.json')) return 'json';
   return undefined;
@@ -41,6 +42,7 @@ function lineDiagnostic(file: string, lines: string[], line: number, severity: S
 function parseByFormat(format: DatasetFormat, text: string): ParsedRecords {
   if (format === 'jsonl') return parseJsonl(text);
   if (format === 'csv') return parseCsv(text);
+  if (format === 'tsv') return parseCsv(text, '\t');
   return parseYamlRows(text);
 }
 
@@ -48,7 +50,7 @@ export async function loadDataset(file: string, fs: FileSystemPort, opts: LoadDa
   const format = datasetFormatOf(file);
   if (!format) {
     return { rows: [], diagnostics: [lineDiagnostic(file, [], 1, 'error', 'dataset-format',
-      `unknown dataset format for ${file}: use .jsonl, .csv, .yaml/.yml or .json`)] };
+      `unknown dataset format for ${file}: use .jsonl, .csv, .tsv, .yaml/.yml or .json`)] };
   }
   let text: string;
   try {

@@ -1,6 +1,7 @@
 /**
- * CSV with a header row (csv-parse): quoted fields may hold commas, quotes ("") and newlines. A malformed record is
- * reported with its line and skipped; the rest is kept. Each record remembers the line it starts on.
+ * CSV (or TSV, by delimiter) with a header row, read by csv-parse: quoted fields may hold delimiters, quotes ("") and
+ * newlines. A malformed record is reported with its line and skipped; the rest is kept. Each record remembers the line
+ * it starts on.
  */
 import { parse, type Options } from 'csv-parse/sync';
 import type { ParsedRecords } from './raw-records';
@@ -18,12 +19,13 @@ function countNewlines(text: string): number {
   return n;
 }
 
-export function parseCsv(text: string): ParsedRecords {
+export function parseCsv(text: string, delimiter = ','): ParsedRecords {
   const out: ParsedRecords = { records: [], problems: [] };
   let parsed: CsvRecordWithInfo[];
   try {
     parsed = parse(text, {
       bom: true,
+      delimiter,
       skip_empty_lines: true,
       relax_column_count: true,
       info: true,

@@ -11,7 +11,10 @@ export function parseJsonl(text: string): ParsedRecords {
       out.records.push({ value: JSON.parse(source), line: i + 1 });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      out.problems.push({ line: i + 1, code: 'dataset-bad-json', message: `invalid JSON on this line: ${reason}` });
+      // V8 says "… at position N" (0-based, in the trimmed text): turn it into a column of the raw line.
+      const at = /at position (\d+)/.exec(reason);
+      const column = at ? raw.length - raw.trimStart().length + Number(at[1]) + 1 : undefined;
+      out.problems.push({ line: i + 1, column, code: 'dataset-bad-json', message: `invalid JSON on this line: ${reason}` });
     }
   });
   return out;

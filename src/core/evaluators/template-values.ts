@@ -1,7 +1,8 @@
 /**
  * Evaluator values are templates over the row, as in GitHub Models (`contains: '{{expected}}'`). The variables are the
- * row's vars plus `expected` (the row's label) and `completion`/`output` (the model's answer, GitHub Models' and
- * promptfoo's names). Rendering is the shared mustache renderer; a name the row lacks is reported, never guessed.
+ * row's vars plus `expected` (the row's label) and `completion` (the model's answer, GitHub Models' name; it wins over a
+ * row variable of that name, as in gh-models). `output` (promptfoo's name) is the answer too unless the row has its own
+ * `output` variable. Rendering is the shared mustache renderer; a name the row lacks is reported, never guessed.
  */
 import type { DatasetRow } from '../data/types';
 import { renderTemplate } from '../template';
@@ -11,7 +12,7 @@ export function evaluatorVars(row: DatasetRow, output: string, input?: string): 
   if (row.expected !== undefined) vars.expected = row.expected;
   if (!('input' in vars) && input !== undefined) vars.input = input;
   vars.completion = output;
-  vars.output = output;
+  if (!('output' in vars)) vars.output = output;
   return vars;
 }
 

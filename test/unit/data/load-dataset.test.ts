@@ -108,3 +108,22 @@ describe('checkDatasetColumns', () => {
     assert.match(d[0].message, /row 2 has no value for variable 'a'/);
   });
 });
+
+describe('loadDataset: TSV and CRLF', () => {
+  it('reads tab-separated files and CRLF line endings with correct lines', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'whetstone-tsv-'));
+    try {
+      const file = path.join(dir, 'd.tsv');
+      await fsp.writeFile(file, 'q\texpected\r\na, b\tx\r\n\r\nc\ty\r\n');
+      const { rows, diagnostics } = await loadDataset(file, nodeFileSystem);
+      assert.deepEqual(diagnostics, []);
+      assert.deepEqual(rows.map((r) => [r.vars.q, r.expected, r.line]), [['a, b', 'x', 2], ['c', 'y', 4]]);
+      const jsonl = path.join(dir, 'd.jsonl');
+      await fsp.writeFile(jsonl, '{"q": 1}\r\n{"q": 2\r\n');
+      const res = await loadDataset(jsonl, nodeFileSystem);
+      assert.deepEqual([res.rows.length, res.diagnostics[0].line, res.diagnostics[0].column], [1, 2, 8]);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
