@@ -7,6 +7,8 @@
 export type Fault =
   /** Answer with this HTTP status (429, 500, 503, 400 …); Retry-After / retry-after-ms headers when given. */
   | { kind: 'status'; status: number; retryAfter?: string; retryAfterMs?: number; message?: string }
+  /** Answer with a redirect (default 307) to `location`. */
+  | { kind: 'redirect'; location: string; status?: number }
   /** Destroy the socket without answering (the client sees ECONNRESET / "other side closed"). */
   | { kind: 'reset' }
   /** Never answer; the request stays open until the client gives up or the server closes. */

@@ -124,6 +124,10 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
           if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
           return sendError(res, fault.status, fault.message ?? `injected ${fault.status}`, headers);
         }
+        case 'redirect':
+          res.writeHead(fault.status ?? 307, { location: fault.location, 'content-length': 0 });
+          res.end();
+          return;
         case 'reset':
           res.socket?.destroy();
           return;

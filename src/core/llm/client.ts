@@ -164,11 +164,25 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     }
   }
 
+  /** A call waiting for a concurrency slot is given up at once when aborted (the queued attempt then does nothing). */
+  function untilAborted<T>(work: Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>, signal: AbortSignal | undefined, ep: Endpoint) {
+    if (!signal) return work;
+    return new Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>((resolve) => {
+      const onAbort = () => resolve({ ok: false, failure: { error: abortedError(ep), retryable: false } });
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void work.then((outcome) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      });
+    });
+  }
+
   /** Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. */
   async function send<T>(ep: Endpoint, signal: AbortSignal | undefined, run: (openai: OpenAI, signal: AbortSignal) => Promise<T>): Promise<T> {
     const limit = limiterFor(ep.origin);
     for (let n = 0; ; n++) {
-      const outcome = await limit(() => attempt(ep, signal, run));
+      const outcome = await untilAborted(limit(() => attempt(ep, signal, run)), signal, ep);
       if (outcome.ok) return outcome.value;
       const { error, retryable, headers } = outcome.failure;
       // A refused connection rarely heals within seconds: one retry, then report it.

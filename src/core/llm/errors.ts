@@ -38,6 +38,10 @@ export function classifyFailure(err: unknown, ctx: AttemptContext): ClassifiedFa
   if (err instanceof APIUserAbortError) return { error: new LlmError(`${at}: aborted`, 'aborted', undefined, at), retryable: false };
   if (err instanceof APIConnectionError) {
     const code = causeCode(err);
+    if (/redirect/i.test(code)) {
+      // fetch runs with redirect: 'error' so a key never follows a redirect to another origin.
+      return { error: new LlmError(`${at}: the server redirected the request; redirects are refused (set the base URL to the final address)`, 'unreachable', undefined, at), retryable: false };
+    }
     return { error: new LlmError(`${at}: unreachable (${code})`, 'unreachable', undefined, at), retryable: true };
   }
   if (err instanceof APIError && typeof err.status === 'number') {

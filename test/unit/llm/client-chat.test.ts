@@ -106,6 +106,35 @@ describe('llm client: chat', () => {
     assert.equal(h.server.stats.requests, 1);
   });
 
+  it('abort while waiting for a concurrency slot gives up at once, without a request', async () => {
+    h = await harness(echoHandler, { concurrency: 1 });
+    h.server.faults.push({ kind: 'hang' });
+    const first = new AbortController();
+    const blocking = h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'a' }], signal: first.signal });
+    await until(() => h.server.stats.inFlight === 1);
+    const second = new AbortController();
+    const queued = h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'b' }], signal: second.signal });
+    second.abort();
+    await assert.rejects(queued, (err: LlmError) => err.kind === 'aborted');
+    first.abort();
+    await assert.rejects(blocking, (err: LlmError) => err.kind === 'aborted');
+    await until(() => h.server.stats.inFlight === 0);
+    assert.equal(h.server.stats.requests, 1, 'the queued call never reached the server');
+  });
+
+  it('refuses redirects, so a key never follows one to another origin', async () => {
+    const other = await startSimServer({ handler: echoHandler });
+    h = await harness(echoHandler, { apiKeyFor: () => 'sk-secret' });
+    h.server.faults.push({ kind: 'redirect', location: `${other.url}/chat/completions` });
+    try {
+      await assert.rejects(h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }] }), (err: LlmError) => /redirects are refused/.test(err.message));
+      assert.equal(other.stats.requests, 0);
+      assert.equal(h.server.stats.requests, 1, 'not retried');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('never has more requests in flight per origin than the limit', async () => {
     const limit = 3;
     const total = 12;
