@@ -66,13 +66,16 @@ export function classifyFailure(err: unknown, ctx: AttemptContext): ClassifiedFa
   return { error: new LlmError(redact(`${at}: ${transient ? `unreachable (${code})` : message}`, ctx.apiKey), 'unreachable', undefined, at), retryable: transient };
 }
 
-/** The innermost errno-like code (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET …) or message of a cause chain. */
+/**
+ * What went wrong on the wire, from a cause chain: an errno code (ECONNREFUSED, ECONNRESET, ENOTFOUND …), or for
+ * undici's own codes (UND_ERR_SOCKET …) their message ("other side closed"), else the innermost message.
+ */
 function causeCode(err: unknown): string {
   let current: unknown = err;
   let last = '';
   for (let depth = 0; depth < 6 && current; depth++) {
     const e = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof e.code === 'string') return e.code;
+    if (typeof e.code === 'string') return e.code.startsWith('UND_ERR') && typeof e.message === 'string' && e.message ? e.message : e.code;
     if (typeof e.message === 'string' && e.message) last = e.message;
     current = e.cause;
   }

@@ -78,7 +78,7 @@ describe('llm client: retries', () => {
     const res = await ask(h);
     assert.equal(res.text, 'echo: x');
     assert.equal(h.server.stats.requests, 2);
-    assert.match(h.logs[0], /unreachable/);
+    assert.match(h.logs[0], /unreachable \(other side closed\)/);
   });
 
   it('a truncated JSON body is retried', async () => {
