@@ -17,9 +17,18 @@ export function defaultCaseSensitive(type: StringSpec['type']): boolean {
   return type === 'equals';
 }
 
+/**
+ * Case-insensitive form, close to Unicode full case folding: upper then lower case (so "ß" and "SS" meet at "ss"),
+ * Greek final sigma folded to σ (toLowerCase picks ς or σ from the neighbouring letters, so "ΑΣ" alone and inside
+ * "ΑΣΒ" would lower differently), NFC before and after.
+ */
+export function foldCase(s: string): string {
+  return s.normalize('NFC').toUpperCase().toLowerCase().replace(/ς/g, 'σ').normalize('NFC');
+}
+
 export function matchString(spec: StringSpec, name: string, output: string, value: string): EvaluationResult {
   const caseSensitive = spec.caseSensitive ?? defaultCaseSensitive(spec.type);
-  const fold = (s: string) => (caseSensitive ? s.normalize('NFC') : s.normalize('NFC').toLowerCase());
+  const fold = (s: string) => (caseSensitive ? s.normalize('NFC') : foldCase(s));
   const out = fold(spec.type === 'equals' ? output.trim() : output);
   const want = fold(spec.type === 'equals' ? value.trim() : value);
   let matched: boolean;
