@@ -124,6 +124,7 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'snapshot': {
         if (firstSnapshotAt === undefined) firstSnapshotAt = now();
         snapshot = message.snapshot;
+        if (ui.promptUri !== snapshot.promptUri) { ui = { ...ui, promptUri: snapshot.promptUri }; api.setState(ui); }
         const run = message.snapshot.run;
         if (run) { runs.set(run.runId, run); liveRunId = run.runId; } else liveRunId = undefined;
         // A history run the user had open before a reload: ask for it again (data is never kept in state).
@@ -186,6 +187,9 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'notice':
         notice = { level: message.level, message: message.message };
         break;
+      case 'measured':
+        root.setAttribute('data-first-render-ms', String(Math.round(message.firstRenderMs)));
+        return;
     }
     requestRender();
   }

@@ -11,6 +11,8 @@ export interface UiState {
   /** A history run the user opened; absent means "the live / latest run". */
   shownRunId?: string;
   compareRunId?: string;
+  /** Which prompt file this panel is for, so the host can revive the panel after a reload. */
+  promptUri?: string;
 }
 
 export const defaultUiState: UiState = { version: 1, diffMode: 'inline', showExamples: false };
@@ -27,5 +29,6 @@ export function restoreUiState(raw: unknown): UiState {
   if (typeof value.showExamples === 'boolean') state.showExamples = value.showExamples;
   if (typeof value.shownRunId === 'string') state.shownRunId = value.shownRunId;
   if (typeof value.compareRunId === 'string') state.compareRunId = value.compareRunId;
+  if (typeof value.promptUri === 'string') state.promptUri = value.promptUri;
   return state;
 }

@@ -29,7 +29,9 @@ export type HostToWebview =
   | { type: 'runLoaded'; purpose: 'show' | 'compare'; run: RunView }
   | { type: 'acceptResult'; runId: string; candidateId: number; outcome: AcceptOutcome; message?: string }
   | { type: 'acceptConflict'; conflict: AcceptConflict }
-  | { type: 'notice'; level: 'info' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** The host's measurement, from panel creation to `rendered` (shown as a data attribute for tests, not to users). */
+  | { type: 'measured'; firstRenderMs: number };
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -86,5 +88,5 @@ export function isWebviewMessage(value: unknown): value is WebviewToHost {
 /** A light check for the webview side: the host is trusted, this only filters foreign `message` events. */
 export function isHostMessage(value: unknown): value is HostToWebview {
   if (!isObject(value) || typeof value.type !== 'string') return false;
-  return ['snapshot', 'jobEvent', 'runLoaded', 'acceptResult', 'acceptConflict', 'notice'].includes(value.type);
+  return ['snapshot', 'jobEvent', 'runLoaded', 'acceptResult', 'acceptConflict', 'notice', 'measured'].includes(value.type);
 }

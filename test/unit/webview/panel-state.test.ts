@@ -16,7 +16,7 @@ describe('results panel: state survives hide/show and reload', () => {
     click(first, first.root.querySelector('[data-action=diffSplit]'));
     click(first, first.root.querySelector('[data-action=toggleExamples]'));
     const saved = first.api.state as Record<string, unknown>;
-    assert.deepEqual(saved, { version: 1, diffMode: 'split', showExamples: true, selectedCandidateId: 0 });
+    assert.deepEqual(saved, { version: 1, diffMode: 'split', showExamples: true, selectedCandidateId: 0, promptUri: 'file:///ws/reviews.prompt.yml' });
     assert.ok(!JSON.stringify(saved).includes('Classify'), 'no run data in webview state');
 
     const second = openPanel(saved);

@@ -1,0 +1,232 @@
+/**
+ * One results panel, bound to one prompt file: owns the WebviewPanel, answers `ready` with a full snapshot, forwards
+ * the file's live job events, and carries out the webview's requests (accept, diff, copy, cancel, re-run, log).
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { AcceptConflict, HostToWebview, PanelSnapshot, RunView, WebviewToHost } from '../../protocol';
+import { isWebviewMessage, runFromEvents } from '../../protocol';
+import { Commands } from '../commandIds';
+import type { HostContext } from '../context';
+import { tryAccept, type AcceptReport } from './acceptance';
+import { openCandidateDiff } from './candidateDocuments';
+import { createNonce, renderPanelHtml } from './html';
+import { historyFor } from './runLog';
+import { findRun } from './runSource';
+
+export const RESULTS_VIEW_TYPE = 'whetstone.results';
+
+export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    // Only our media and the webview bundle; never the extension root or the workspace.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    enableFindWidget: true,
+  };
+}
+
+export class ResultsPanel implements vscode.Disposable {
+  private ready = false;
+  /** Events that arrive while a snapshot is being built are queued and sent after it (folding is idempotent). */
+  private queued: HostToWebview[] | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly onDisposeListeners: (() => void)[] = [];
+  /** The run to show first; undefined = the live or latest run. */
+  private focusRunId: string | undefined;
+  private pendingConflict: AcceptConflict | undefined;
+  private measured = false;
+
+  constructor(
+    private readonly ctx: HostContext,
+    readonly promptUri: vscode.Uri,
+    readonly panel: vscode.WebviewPanel,
+    private readonly createdAt: number,
+    runId?: string,
+  ) {
+    this.focusRunId = runId;
+    const webview = panel.webview;
+    webview.options = panelOptions(ctx.extension.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'icons', 'whetstone.svg');
+    const nonce = createNonce();
+    webview.html = renderPanelHtml({
+      cspSource: webview.cspSource,
+      nonce,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview', 'main.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'panel', 'panel.css')).toString(),
+      title: panel.title,
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      // Hidden webviews are torn down (no retainContextWhenHidden): the new one says `ready` and gets a snapshot.
+      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
+      ctx.jobs.onDidEvent(({ job, event }) => {
+        if (job.uri.toString() !== promptUri.toString()) return;
+        if (event.type === 'started') this.focusRunId = undefined;
+        this.post({ type: 'jobEvent', runId: job.runId, event });
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get label(): string {
+    return vscode.workspace.asRelativePath(this.promptUri, false);
+  }
+
+  onDidDispose(listener: () => void): void {
+    this.onDisposeListeners.push(listener);
+  }
+
+  reveal(runId?: string): void {
+    if (runId && runId !== this.focusRunId) {
+      this.focusRunId = runId;
+      void this.loadAndPost(runId, 'show');
+    }
+    this.panel.reveal(undefined, true);
+  }
+
+  /** Shows the three versions (from the CodeLens path, where no webview asked). */
+  showConflict(conflict: AcceptConflict): void {
+    this.pendingConflict = conflict;
+    if (this.ready) this.post({ type: 'acceptConflict', conflict });
+    this.panel.reveal(undefined, false);
+  }
+
+  /** Tells the webview about an accept done elsewhere (CodeLens). */
+  reportAccept(runId: string, report: AcceptReport): void {
+    if (report.candidateId === undefined) return;
+    this.post({ type: 'acceptResult', runId, candidateId: report.candidateId, outcome: report.outcome, message: report.message });
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.queued && message.type === 'jobEvent') { this.queued.push(message); return; }
+    if (!this.ready) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async snapshot(): Promise<PanelSnapshot> {
+    const runsDir = this.ctx.jobs.runsDirFor(this.promptUri);
+    const { summaries } = await historyFor(runsDir, this.promptUri.fsPath).catch((error) => {
+      this.ctx.log.warn(`results panel: could not list runs in ${runsDir}: ${error instanceof Error ? error.message : String(error)}`);
+      return { summaries: [] };
+    });
+    let run: RunView | undefined;
+    if (this.focusRunId) run = (await findRun(this.ctx, this.promptUri, this.focusRunId))?.view;
+    if (!run) {
+      const job = this.ctx.jobs.latestFor(this.promptUri);
+      run = job ? runFromEvents(job.events) : undefined;
+      const latestOnDisk = summaries[0];
+      // A job from this session wins unless a newer run exists on disk (e.g. from the CLI).
+      if ((!run || (latestOnDisk && job && latestOnDisk.startedAt > job.startedAt.toISOString())) && latestOnDisk) {
+        run = (await findRun(this.ctx, this.promptUri, latestOnDisk.runId))?.view ?? run;
+      }
+    }
+    return {
+      promptUri: this.promptUri.toString(),
+      promptLabel: this.label,
+      run,
+      history: summaries,
+      jobsAllowed: this.ctx.trust.isTrusted(),
+    };
+  }
+
+  private async loadAndPost(runId: string, purpose: 'show' | 'compare'): Promise<void> {
+    const found = await findRun(this.ctx, this.promptUri, runId);
+    if (found) this.post({ type: 'runLoaded', purpose, run: found.view });
+    else this.post({ type: 'notice', level: 'error', message: `Run ${runId} was not found under .whetstone/runs.` });
+  }
+
+  private receive(message: unknown): void {
+    if (!isWebviewMessage(message)) {
+      this.ctx.log.warn(`results panel: ignored a malformed message from the webview`);
+      return;
+    }
+    void this.handle(message).catch((error) => {
+      this.ctx.log.error(`results panel: ${message.type} failed`, error);
+      this.post({ type: 'notice', level: 'error', message: `${message.type} failed: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready': {
+        this.ready = false;
+        this.queued = [];
+        let snapshot: PanelSnapshot;
+        try {
+          snapshot = await this.snapshot();
+        } catch (error) {
+          this.queued = undefined;
+          throw error;
+        }
+        this.ready = true;
+        const queued = this.queued ?? [];
+        this.queued = undefined;
+        this.post({ type: 'snapshot', snapshot });
+        for (const event of queued) this.post(event);
+        if (this.pendingConflict) this.post({ type: 'acceptConflict', conflict: this.pendingConflict });
+        return;
+      }
+      case 'rendered': {
+        if (this.measured) return;
+        this.measured = true;
+        const firstRenderMs = Date.now() - this.createdAt;
+        this.ctx.log.info(`results panel for ${this.label}: first render ${firstRenderMs} ms after creation (webview render ${message.renderMs.toFixed(1)} ms)`);
+        this.post({ type: 'measured', firstRenderMs });
+        return;
+      }
+      case 'accept': {
+        const report = await tryAccept(this.ctx, { promptUri: this.promptUri, ...message });
+        if (report.outcome === 'conflict' && report.conflict) {
+          this.pendingConflict = report.conflict;
+          this.post({ type: 'acceptConflict', conflict: report.conflict });
+          return;
+        }
+        if (report.outcome === 'applied') this.pendingConflict = undefined;
+        this.post({ type: 'acceptResult', runId: message.runId, candidateId: message.candidateId, outcome: report.outcome, message: report.message });
+        return;
+      }
+      case 'openDiff':
+        await openCandidateDiff(this.promptUri, message.runId, message.candidateId);
+        return;
+      case 'copy': {
+        const run = await findRun(this.ctx, this.promptUri, message.runId);
+        const candidate = run?.view.candidates.find((c) => c.id === message.candidateId);
+        if (!candidate) throw new Error(`no candidate #${message.candidateId} in run ${message.runId}`);
+        await vscode.env.clipboard.writeText(candidate.prompt);
+        this.post({ type: 'notice', level: 'info', message: `Copied candidate #${message.candidateId} to the clipboard.` });
+        return;
+      }
+      case 'cancel':
+        this.ctx.jobs.cancel(message.runId);
+        return;
+      case 'rerun': {
+        const run = message.runId ? await findRun(this.ctx, this.promptUri, message.runId) : undefined;
+        await vscode.commands.executeCommand(Commands.optimize, this.promptUri, run ? { method: run.view.method } : undefined);
+        return;
+      }
+      case 'optimize':
+        await vscode.commands.executeCommand(Commands.optimize, this.promptUri);
+        return;
+      case 'showLog': {
+        const run = await findRun(this.ctx, this.promptUri, message.runId);
+        if (!run) throw new Error(`the log of run ${message.runId} was not found`);
+        await vscode.window.showTextDocument(vscode.Uri.file(run.file), { preview: true, viewColumn: vscode.ViewColumn.Active });
+        return;
+      }
+      case 'loadRun':
+        await this.loadAndPost(message.runId, message.purpose);
+        return;
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    for (const listener of this.onDisposeListeners.splice(0)) listener();
+  }
+}
+
+/** The panel title for a prompt file. */
+export function panelTitle(promptUri: vscode.Uri): string {
+  return `Whetstone: ${path.basename(promptUri.fsPath)}`;
+}
+
