@@ -64,7 +64,14 @@ export async function loadDataset(file: string, fs: FileSystemPort, opts: LoadDa
   }
 
   const lines = text.split(/\r?\n/);
-  const parsed = parseByFormat(format, text);
+  let parsed: ParsedRecords;
+  try {
+    parsed = parseByFormat(format, text);
+  } catch (err) {
+    // The parsers report problems themselves; this only guards the promise that loading never throws.
+    const reason = err instanceof Error ? err.message : String(err);
+    return { rows: [], diagnostics: [lineDiagnostic(file, lines, 1, 'error', 'dataset-unreadable', `cannot read dataset ${file}: ${reason}`)] };
+  }
   const diagnostics = parsed.problems.map((p) =>
     lineDiagnostic(file, lines, p.line, 'error', p.code, p.message, p.column));
   const rows: DatasetRow[] = [];
