@@ -3,7 +3,8 @@
  * shapes, content decided by a handler, and injectable faults (see faults.ts).
  *
  * Usage counting is deliberately simple and documented: a text's token count is its number of whitespace-separated
- * words; a chat prompt counts the words of every message plus 1 per message (role overhead).
+ * words; a chat prompt counts the words of every message plus 1 per message (role overhead). `max_tokens` is honoured
+ * in the same unit: a longer reply is cut after that many words with finish_reason 'length'.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -172,6 +173,12 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       const out = await handler.chat(req);
       content = typeof out === 'string' ? out : out.content;
     }
+    let finishReason = 'stop';
+    if (req.max_tokens !== undefined && simTokenCount(content) > req.max_tokens) {
+      // Honour max_tokens like a real server: cut the reply (here after that many words) and say why it stopped.
+      content = (content.match(/\s*\S+/g) ?? []).slice(0, req.max_tokens).join('');
+      finishReason = 'length';
+    }
     const promptTokens = req.messages.reduce((n, m) => n + simTokenCount(m.content) + 1, 0);
     const completionTokens = simTokenCount(content);
     const id = `chatcmpl-sim-${++responseCounter}`;
@@ -183,7 +190,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       const pieces = content.match(/\s*\S+|\s+/g) ?? [''];
       const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: req.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
-      const parts = [chunk({ role: 'assistant', content: '' }, null), ...pieces.map((p) => chunk({ content: p }, null)), chunk({}, 'stop')];
+      const parts = [chunk({ role: 'assistant', content: '' }, null), ...pieces.map((p) => chunk({ content: p }, null)), chunk({}, finishReason)];
       if (includeUsage) parts.push(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: req.model, choices: [], usage })}\n\n`);
       parts.push('data: [DONE]\n\n');
       for (const part of parts) {
@@ -199,7 +206,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       object: 'chat.completion',
       created: 0,
       model: req.model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: finishReason, logprobs: null }],
       usage,
     };
     if (fault?.kind === 'truncated-body') return sendTruncated(res, payload);

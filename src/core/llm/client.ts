@@ -273,7 +273,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     const res = await send(ep, req.signal, (openai, signal) => openai.chat.completions.create(body, { signal }));
     const choice = res.choices?.[0];
     if (!choice) throw new LlmError(`${ep.label}: response has no choices`, 'invalid-output', undefined, ep.label);
-    return { text: choice.message?.content ?? '', usage: usageOf(res.usage) };
+    return { text: choice.message?.content ?? '', usage: usageOf(res.usage), finishReason: choice.finish_reason as string | undefined };
   }
 
   async function chat(req: ChatRequest): Promise<ChatResult> {
@@ -308,7 +308,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       let lastReason = '';
       for (let tries = 0; tries <= invalidOutputRetries; tries++) {
         const mode: StructuredMode = needsTagged.has(memo) ? 'tagged' : 'json_schema';
-        let reply: { text: string; usage: Usage | undefined };
+        let reply: { text: string; usage: Usage | undefined; finishReason?: string };
         try {
           reply = mode === 'json_schema'
             ? await remoteChat(ep, req, { response_format: responseFormatFor(schema) })
@@ -328,8 +328,9 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         if (parsed.ok) {
           return { entry: { kind: 'structured', value: parsed.value, mode, usage }, costUsd: usageKnown ? costFor(req.model, usage) : null };
         }
-        lastReason = parsed.reason;
-        log(`${ep.label}: ${req.model.model} gave an invalid "${schema}" reply (${parsed.reason})${tries < invalidOutputRetries ? '; asking again' : ''}`);
+        // A reply cut off by max_tokens will be cut off again: say so, the fix is the caller's parameter.
+        lastReason = reply.finishReason === 'length' ? `${parsed.reason} (reply cut off by max_tokens)` : parsed.reason;
+        log(`${ep.label}: ${req.model.model} gave an invalid "${schema}" reply (${lastReason})${tries < invalidOutputRetries ? '; asking again' : ''}`);
       }
       // The failed replies were paid for: report them before failing.
       emit('structured', req.model, { usage, costUsd: usageKnown ? costFor(req.model, usage) : null, cached: false }, schema);

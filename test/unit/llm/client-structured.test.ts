@@ -76,6 +76,14 @@ describe('llm client: structured outputs', () => {
     assert.deepEqual(metas, [false], 'the failed call is still reported to listeners (it was paid for)');
   });
 
+  it('a reply cut off by max_tokens is reported as such', async () => {
+    h = await harness({ chat: () => JSON.stringify({ critiques: ['one two three', 'four five six'] }) });
+    await assert.rejects(
+      h.client.structured({ model: { ...h.model, params: { max_tokens: 2 } }, messages: [{ role: 'user', content: 'q' }], schema: 'critiques' }),
+      (err: LlmError) => err.kind === 'invalid-output' && /not JSON .*\(reply cut off by max_tokens\)$/.test(err.message),
+    );
+  });
+
   it('judge_score outside [0, 1] is rejected locally', () => {
     assert.match(checkValue('judge_score', { score: 1.5, reason: 'r' }) ?? '', /must be <= 1/);
     assert.equal(checkValue('judge_score', { score: 1, reason: 'r' } satisfies JudgeScore), null);
