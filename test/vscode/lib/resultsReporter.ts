@@ -4,6 +4,7 @@
  * one line per test. It never prints mocha's "N passing" summary: the harness prints one total line itself.
  */
 import * as fs from 'node:fs';
+import { findSourceMap } from 'node:module';
 import type Mocha from 'mocha';
 
 export interface TestOutcome {
@@ -41,13 +42,28 @@ export function formatOutcome(outcome: TestOutcome, prefix = ''): string {
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const details = error as Error & { actual?: unknown; expected?: unknown; showDiff?: boolean };
-  const lines = [`${error.name}: ${error.message}`];
+  const lines = [`${error.name}: ${error.message.replace(/\n\s*\n/g, '\n').trim()}`];
   if (details.showDiff !== false && 'expected' in details && 'actual' in details && !error.message.includes('\n')) {
     lines.push(`expected: ${JSON.stringify(details.expected)}`, `actual:   ${JSON.stringify(details.actual)}`);
   }
   const frames = (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l) && !/node_modules|node:internal/.test(l));
-  lines.push(...frames.slice(0, 3).map((l) => l.trim()));
+  lines.push(...frames.slice(0, 3).map((l) => mapFrame(l.trim())));
   return lines.join('\n');
+}
+
+/**
+ * The extension host replaces Error.prepareStackTrace, so Node does not apply the bundle's source map to stacks:
+ * map `(bundle.js:L:C)` to the .ts source here (a no-op where no source map is registered).
+ */
+function mapFrame(frame: string): string {
+  return frame.replace(/\(?([^\s()]+):(\d+):(\d+)\)?$/, (whole, file: string, line: string, column: string) => {
+    if (!file.endsWith('.js')) return whole; // tsx already maps its .ts modules
+    const entry = findSourceMap(file)?.findEntry(Number(line) - 1, Number(column) - 1) as
+      { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+    if (!entry?.originalSource) return whole;
+    const source = entry.originalSource.replace(/^file:\/\//, '');
+    return `(${source}:${(entry.originalLine ?? 0) + 1}:${(entry.originalColumn ?? 0) + 1})`;
+  });
 }
 
 function titleOf(runnable: Mocha.Runnable): string {

@@ -155,7 +155,7 @@ export async function main(): Promise<number> {
   const passed = outcomes.filter((o) => o.state === 'passed').length;
   const failed = outcomes.filter((o) => o.state === 'failed').length;
   const skipped = outcomes.length - passed - failed;
-  note(`done in ${seconds(started)}; peak RSS of harness processes ≈ ${peakMb} MB${skipped ? `; ${skipped} skipped` : ''}`);
+  note(`done in ${seconds(started)}; peak memory (PSS) of harness processes ≈ ${peakMb} MB${skipped ? `; ${skipped} skipped` : ''}`);
   if (!outcomes.length) {
     console.log(formatOutcome(harnessFailure('discovery', 'no tests found under test/vscode/suite or test/vscode/ui')));
     console.log('0 passed, 1 failed');

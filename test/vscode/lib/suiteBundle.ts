@@ -27,6 +27,7 @@ export interface SuiteBundle {
 export async function bundleSuite(files: string[], timeoutMs: number): Promise<SuiteBundle> {
   const outDir = fs.mkdtempSync(path.join(harnessStateDir, 'suite-'));
   const entry = path.join(outDir, 'suite.js');
+  const bundleFile = path.join(outDir, 'tests.js');
   const resultsFile = path.join(outDir, 'results.json');
   const loaders = files.map((file) => `{ file: ${JSON.stringify(file)}, load: () => require(${JSON.stringify(file)}) }`);
   const contents = [
@@ -41,10 +42,12 @@ export async function bundleSuite(files: string[], timeoutMs: number): Promise<S
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: entry,
+    outfile: bundleFile,
     external: ['vscode', 'mocha'],
     sourcemap: 'inline',
     logLevel: 'silent',
   });
+  // Source maps must be on before the bundle loads for stack traces to name the .ts test files.
+  fs.writeFileSync(entry, `process.setSourceMapsEnabled(true);\nmodule.exports = require('./tests.js');\n`);
   return { entry, resultsFile, files };
 }

@@ -6,7 +6,6 @@ import type Mocha from 'mocha';
 import { runTestFiles, type TestFileLoader } from './mochaRun';
 
 export async function runInExtensionHost(files: TestFileLoader[], output: string, timeoutMs: number): Promise<void> {
-  process.setSourceMapsEnabled(true); // stack traces name the .ts test files, not the bundle
   // mocha stays external to the bundle and resolves from the repo's node_modules (mocha 10: CommonJS).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const MochaClass = require('mocha') as typeof Mocha;

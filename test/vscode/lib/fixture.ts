@@ -1,0 +1,167 @@
+/**
+ * The UI tests' fixture: a fresh real workbench (code-server + Chromium + simulator + a copy of
+ * test/vscode/fixtures/workspace) per call, and helpers that drive it the way a user does.
+ *
+ *   let wb: Workbench;
+ *   before(async () => { wb = await openWorkbench(); });
+ *   after(async () => wb?.close());
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { artifactsDir } from './paths';
+import type { SimHandle } from './sim';
+import { describeLogs, openWorkbenchSession } from './workbench';
+
+export type { FrameLocator, Locator, Page } from 'playwright-core';
+
+export interface Workbench {
+  page: Page;
+  /** The throwaway copy of test/vscode/fixtures/workspace the workbench has open. */
+  workspaceDir: string;
+  /** The simulator's base URL (`http://127.0.0.1:PORT/v1`), also in the user settings as whetstone.endpoint.baseUrl. */
+  simUrl: string;
+  /** The simulator: `sim.stats` counts requests (requests, byPath, maxInFlight); `sim.server.bodies` has each request. */
+  sim: SimHandle;
+  /** Where code-server's and the browser console's logs are. */
+  logs: string;
+  /** Stops everything; the run dir is deleted unless WHETSTONE_E2E_KEEP=1 or `keep`. */
+  close(options?: { keep?: boolean }): Promise<void>;
+}
+
+export interface OpenWorkbenchOptions {
+  /** Extra or replaced workspace files (relative path → text). */
+  files?: Record<string, string>;
+  /** User settings merged over the defaults (quiet workbench + simulator endpoint and models). */
+  settings?: Record<string, unknown>;
+}
+
+export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
+  const session = await openWorkbenchSession({ label: 'ui', files: options.files, settings: options.settings });
+  return {
+    page: session.page,
+    workspaceDir: session.workspaceDir,
+    simUrl: session.simUrl,
+    sim: session.sim,
+    logs: describeLogs(session.dirs),
+    close: (closeOptions) => session.close(closeOptions),
+  };
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A row of the Explorer tree whose file name is exactly `name`. */
+export function explorerItem(page: Page, name: string): Locator {
+  return page.locator('.explorer-folders-view .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegex(name)}$`) }) });
+}
+
+/** The last right-click per page, so pickContextMenu can reopen the menu when the extension registered late. */
+const lastRightClick = new WeakMap<Page, () => Promise<void>>();
+
+/** Right-clicks `a/b/file.ext` in the Explorer (expanding the folders on the way). */
+export async function rightClickExplorerItem(page: Page, relativePath: string): Promise<void> {
+  const parts = relativePath.split('/').filter(Boolean);
+  for (const folder of parts.slice(0, -1)) {
+    const row = explorerItem(page, folder);
+    await row.waitFor({ timeout: 30_000 });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  }
+  const row = explorerItem(page, parts[parts.length - 1]);
+  const open = async () => {
+    await row.waitFor({ timeout: 30_000 });
+    await row.click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu').waitFor({ timeout: 10_000 });
+  };
+  lastRightClick.set(page, open);
+  await open();
+}
+
+/**
+ * Clicks a context-menu item by its label (substring match). The first menu can open before the extension registered
+ * its items, so a missing item closes the menu, waits and reopens it (up to `timeoutMs`). Menu items ignore a mouse-up
+ * in their first 100 ms, hence the pause before the click.
+ */
+export async function pickContextMenu(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.locator('.context-view .monaco-menu').waitFor({ timeout: 10_000 });
+    const item = page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: label });
+    if (await item.count()) {
+      await page.waitForTimeout(300);
+      await item.first().click();
+      return;
+    }
+    const reopen = lastRightClick.get(page);
+    if (!reopen || Date.now() > deadline) {
+      const items = await page.locator('.context-view .monaco-menu').getByRole('menuitem').allInnerTexts();
+      throw new Error(`context menu has no item "${label}"; items: ${items.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+    await reopen();
+  }
+}
+
+/**
+ * Picks the first quick-pick entry whose label starts with `label` (a string, or a RegExp tested against the label),
+ * waiting for the quick pick to open.
+ */
+export async function quickPick(page: Page, labelStartsWith: string | RegExp, timeoutMs = 30_000): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+  const pattern = typeof labelStartsWith === 'string' ? new RegExp(`^\\s*${escapeRegex(labelStartsWith)}`) : labelStartsWith;
+  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: pattern }) }).first();
+  try {
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
+    throw new Error(`quick pick has no entry matching ${pattern}; entries: ${labels.join(' | ')}`);
+  }
+  await row.click();
+}
+
+/** Waits for a notification toast whose text matches, and returns its text. */
+export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 60_000): Promise<string> {
+  const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+  try {
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    const shown = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    throw new Error(`no notification matching ${text} within ${timeoutMs / 1000} s; shown: ${shown.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ') || 'none'}`);
+  }
+  return (await toast.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** The document inside the visible webview (VS Code nests it: iframe.webview > iframe#active-frame). */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.locator('iframe.webview.ready:visible').last().contentFrame().locator('iframe#active-frame').contentFrame();
+}
+
+/** Saves a screenshot of the whole workbench to test/artifacts/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Runs a command from the command palette by its title (e.g. 'Preferences: Color Theme'). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await quickPick(page, title);
+}
+
+/** Switches the color theme through the theme picker and waits until the workbench shows it. */
+export async function setTheme(page: Page, theme: 'Default Light Modern' | 'Default Dark Modern'): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  const shortName = theme.replace(/^Default /, ''); // VS Code 1.100 labels them 'Light Modern' / 'Dark Modern'
+  await input.fill(shortName);
+  await quickPick(page, new RegExp(`^\\s*(Default )?${shortName}$`));
+  const themeClass = theme.includes('Light') ? 'vs' : 'vs-dark';
+  await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) === true, themeClass, { timeout: 10_000 });
+}
