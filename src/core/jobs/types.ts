@@ -104,3 +104,113 @@ export interface Roles {
   judge?: ModelRef;
   scorer?: ModelRef;
 }
+
+// ── Job inputs and the handle (added by the engine; everything above is unchanged) ──────────────────────────────
+
+/** APO (ProTeGi) parameters; defaults in src/core/optimizers/defaults.ts (algorithms.md §2.7). */
+export interface ApoParams {
+  rounds: number;
+  beamSize: number;
+  minibatchSize: number;
+  /** m: critique (gradient) calls per parent. */
+  gradients: number;
+  /** e: errors shown per critique call. */
+  errorsPerGradient: number;
+  /** g: reasons asked per critique call. */
+  reasonsPerGradient: number;
+  /** s: improved prompts asked per (reason) edit call. */
+  editsPerGradient: number;
+  /** p_mc: paraphrase calls per new prompt and per parent. */
+  paraphrases: number;
+  /** E: successors kept per parent before selection. */
+  maxSuccessors: number;
+  selection: 'ucb' | 'ucb-e' | 'sr' | 'sh' | 'bf';
+  samplesPerEval: number;
+  evalRounds: number;
+  evalPromptsPerRound: number;
+  ucbC: number;
+  optimizerTemperature: number;
+  targetTemperature: number;
+}
+
+/** SPO parameters (algorithms.md §3.5). `rounds` counts round 1 (the baseline). */
+export interface SpoParams {
+  rounds: number;
+  questions: number;
+  judgments: number;
+  /** Word limit for the new prompt; 0 = none. */
+  wordLimit: number;
+  optimizerTemperature: number;
+  judgeTemperature: number;
+  targetTemperature: number;
+}
+
+/** PMPO parameters (algorithms.md §4.6). `rounds` = iterations T_max. */
+export interface PmpoParams {
+  rounds: number;
+  hardExamples: number;
+  variantsPerExample: number;
+  maxSegments: number;
+  beta: number;
+  maxTrain: number;
+  rewriteTemperature: number;
+  rewriteTopP: number;
+  /** 'auto' = preference when rows carry chosen/rejected, else cross-entropy on `expected`. */
+  objective: 'auto' | 'ce' | 'preference';
+}
+
+/** Every method's parameters in one bag (the CLI's --rounds maps to `rounds` for all three). */
+export type MethodParams = ApoParams & SpoParams & PmpoParams;
+
+export interface JobSpec {
+  method: Method;
+  doc: import('../documents/types').PromptDocument;
+  rows: import('../data/types').DatasetRow[];
+  evaluators: import('../evaluators/types').EvaluatorSpec[];
+  roles: Roles;
+  llm: import('../llm/types').LlmClient;
+  /** Overrides of the method's defaults; keys of other methods are ignored, wrong types are a JobInputError. */
+  params?: Partial<MethodParams> | Record<string, unknown>;
+  preset?: 'default' | 'quick';
+  budget: Budget;
+  seed: number;
+  /** Held-out fraction (default 0.25 with ≥ 8 rows, else none) and its shuffle seed (default: `seed`). */
+  split?: { validation?: number; seed?: number };
+  /** Root of the run store, e.g. `<workspace>/.whetstone/runs`. */
+  runsDir: string;
+  fs: import('../ports').FileSystemPort;
+  /** Workspace trust: custom code evaluators run only when true. */
+  trusted: boolean;
+  resumeRunId?: string;
+  /** SPO requirements (default: doc.settings.requirements). */
+  requirements?: string;
+  /** Literal substrings or `/regex/` every candidate must keep (default: doc.settings.protected). */
+  protected?: string[];
+  /** Concurrent LLM calls the engine issues at once (default 8); the client still applies its own per-endpoint limit. */
+  concurrency?: number;
+}
+
+export type JobListener = (event: JobEvent) => void;
+
+export interface JobHandle {
+  runId: string;
+  /** The run log file (`<runsDir>/<prompt-name>/<runId>.jsonl`). */
+  file: string;
+  events: {
+    /** Subscribe; returns an unsubscribe function. Events already emitted are replayed to a late subscriber. */
+    on(listener: JobListener): () => void;
+    [Symbol.asyncIterator](): AsyncIterator<JobEvent>;
+  };
+  /** Resolves with the result (also for budget stops and cancellation); rejects with JobInputError on bad input. */
+  result: Promise<JobResult>;
+  /** Aborts in-flight calls and stops with the best so far (stopReason 'cancelled'). */
+  cancel(): void;
+}
+
+/** The job cannot start: the message says what to add (the CLI maps it to exit 2). */
+export class JobInputError extends Error {
+  constructor(message: string, readonly code: 'no-expected' | 'no-requirements' | 'no-scorer' | 'no-rows' | 'no-region' | 'bad-params' | 'bad-resume') {
+    super(message);
+    this.name = 'JobInputError';
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * What an algorithm sees of the engine: the resolved inputs, the call ledger, a seeded RNG, and the candidate book
+ * (ids, invariant checks before scoring, events). Algorithms emit events only from their sequential parts, so the
+ * event order is deterministic for a seed (a resumed run relies on it).
+ */
+import type { DatasetRow } from '../data/types';
+import type { PromptDocument } from '../documents/types';
+import type { ModelRef } from '../llm/types';
+import type { Rng } from '../random';
+import { checkCandidateInvariants } from '../template';
+import type { CallLedger } from './ledger';
+import type { CandidateRecord, JobEvent, JobSpec, Method, RoundSummary } from './types';
+
+export interface ResolvedRoles {
+  target: ModelRef;
+  optimizer: ModelRef;
+  judge: ModelRef;
+  scorer: ModelRef;
+}
+
+export interface ProposeInput {
+  parent: number | null;
+  round: number;
+  prompt: string;
+  origin: CandidateRecord['origin'];
+}
+
+export class JobContext<P = Record<string, unknown>> {
+  readonly candidates: CandidateRecord[] = [];
+  readonly rounds: RoundSummary[] = [];
+  private readonly byPrompt = new Map<string, CandidateRecord>();
+  /** The current best candidate's id (0 = the baseline). */
+  bestId = 0;
+  private roundStartCalls = 0;
+
+  constructor(
+    readonly spec: JobSpec,
+    readonly method: Method,
+    readonly params: P,
+    readonly doc: PromptDocument,
+    readonly original: string,
+    readonly rows: DatasetRow[],
+    readonly train: number[],
+    readonly validation: number[],
+    readonly roles: ResolvedRoles,
+    readonly rng: Rng,
+    readonly ledger: CallLedger,
+    readonly signal: AbortSignal,
+    private readonly emitEvent: (event: JobEvent) => void,
+    readonly protectedTexts: string[],
+  ) {}
+
+  emit(event: JobEvent): void {
+    this.emitEvent(event);
+  }
+
+  log(level: 'info' | 'warn', message: string): void {
+    this.emit({ type: 'log', level, message });
+  }
+
+  /** The baseline candidate (id 0). */
+  baseline(): CandidateRecord {
+    if (this.candidates.length === 0) this.propose({ parent: null, round: 0, prompt: this.original, origin: { kind: 'baseline' } });
+    return this.candidates[0];
+  }
+
+  /**
+   * Registers a candidate. A prompt seen before returns the existing record (`isNew` false). A candidate that breaks
+   * the template's variables or a protected region is recorded as 'rejected' before any call is spent on it.
+   */
+  propose(input: ProposeInput): { candidate: CandidateRecord; isNew: boolean } {
+    // Candidates come back trimmed; keep the region's own trailing newline so the file's layout is unchanged.
+    const trailing = /\r?\n$/.exec(this.original)?.[0] ?? '';
+    const prompt = this.candidates.length === 0 ? input.prompt : input.prompt.replace(/\s+$/, '') + trailing;
+    const seen = this.byPrompt.get(prompt);
+    if (seen) return { candidate: seen, isNew: false };
+    const candidate: CandidateRecord = {
+      id: this.candidates.length,
+      parent: input.parent,
+      round: input.round,
+      prompt,
+      origin: input.origin,
+      status: 'proposed',
+      tokens: 0,
+      costUsd: 0,
+    };
+    const reason = this.candidates.length === 0 ? undefined : this.invariantProblem(prompt);
+    if (reason) {
+      candidate.status = 'rejected';
+      candidate.rejectedReason = reason;
+    }
+    this.candidates.push(candidate);
+    this.byPrompt.set(prompt, candidate);
+    this.update(candidate);
+    return { candidate, isNew: true };
+  }
+
+  /** Why a candidate text may not be used, or undefined when it keeps every invariant. */
+  invariantProblem(prompt: string): string | undefined {
+    if (!prompt.trim()) return 'empty prompt';
+    const check = checkCandidateInvariants(this.original, prompt, this.doc.format, this.protectedTexts);
+    return check.ok ? undefined : check.violations.join('; ');
+  }
+
+  /** Emits the candidate's current state (a copy, so later changes do not alter emitted events). */
+  update(candidate: CandidateRecord): void {
+    this.emit({ type: 'candidate', candidate: structuredClone(candidate) });
+  }
+
+  charge(candidate: CandidateRecord, meta: { usage: { promptTokens: number; completionTokens: number }; costUsd: number | null }): void {
+    candidate.tokens += meta.usage.promptTokens + meta.usage.completionTokens;
+    candidate.costUsd = candidate.costUsd === null || meta.costUsd === null ? null : candidate.costUsd + meta.costUsd;
+  }
+
+  setBest(id: number): void {
+    const candidate = this.candidates[id];
+    const changed = id !== this.bestId;
+    this.bestId = id;
+    if (changed || id === 0) this.emit({ type: 'incumbent', id, score: candidate.score ?? 0 });
+  }
+
+  startRound(round: number, of: number): void {
+    this.roundStartCalls = this.ledger.used.calls + this.ledger.replayedCalls;
+    this.emit({ type: 'round', round, of });
+  }
+
+  endRound(round: number): void {
+    const calls = this.ledger.used.calls + this.ledger.replayedCalls - this.roundStartCalls;
+    this.rounds.push({
+      round,
+      best: this.candidates[this.bestId]?.score ?? 0,
+      candidates: this.candidates.filter((c) => c.round === round).length,
+      calls,
+    });
+  }
+}

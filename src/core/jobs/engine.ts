@@ -1,0 +1,244 @@
+/**
+ * The one engine every algorithm runs on: input checks, estimate, run log (header, events, calls), budget, resume,
+ * cancellation, and the result. The algorithm itself lives in src/core/optimizers.
+ */
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { splitRows } from '../data';
+import { createRng } from '../random';
+import type { ModelRef } from '../llm/types';
+import { markLive, newRunId, promptNameOf, readRun, runFilePath, RunWriter, isStructuralEvent } from '../runs';
+import type { RunHeader } from '../runs/types';
+import { apo } from '../optimizers/apo';
+import { spo } from '../optimizers/spo';
+import { pmpo } from '../optimizers/pmpo';
+import type { Optimizer, SplitInfo } from '../optimizers/types';
+import { JobContext, type ResolvedRoles } from './context';
+import { EventStream } from './events';
+import { BudgetStop, CallLedger, Cancelled } from './ledger';
+import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method } from './types';
+import { JobInputError } from './types';
+
+const OPTIMIZERS: Record<Method, Optimizer<unknown>> = {
+  apo: apo as Optimizer<unknown>,
+  spo: spo as Optimizer<unknown>,
+  pmpo: pmpo as Optimizer<unknown>,
+};
+
+interface Prepared {
+  optimizer: Optimizer<unknown>;
+  params: unknown;
+  split: SplitInfo;
+  original: string;
+}
+
+/** Held-out split: the spec's fraction (default 0.3, see data/split) shuffled with its seed (default: the job seed). */
+function splitOf(spec: JobSpec): SplitInfo {
+  return splitRows(spec.rows, { validation: spec.split?.validation, seed: spec.split?.seed ?? spec.seed });
+}
+
+function prepare(spec: JobSpec): Prepared {
+  const optimizer = OPTIMIZERS[spec.method];
+  if (!optimizer) throw new JobInputError(`unknown method ${String(spec.method)} (expected apo, spo or pmpo)`, 'bad-params');
+  const original = spec.doc.optimizable?.text;
+  if (original === undefined) {
+    throw new JobInputError('nothing to optimize: the prompt has no system message or body (set `region` in the sidecar)', 'no-region');
+  }
+  if (spec.rows.length === 0) {
+    throw new JobInputError('no examples: add testData rows to the prompt file or a `dataset` to the sidecar', 'no-rows');
+  }
+  const params = optimizer.resolve(spec);
+  const split = splitOf(spec);
+  const problem = optimizer.check(spec, params, split);
+  if (problem) throw problem;
+  return { optimizer, params, split, original };
+}
+
+/** The problem that stops this job from starting, or undefined (for UIs that show why a method is unavailable). */
+export function checkJobInput(spec: JobSpec): JobInputError | undefined {
+  try {
+    prepare(spec);
+    return undefined;
+  } catch (error) {
+    if (error instanceof JobInputError) return error;
+    throw error;
+  }
+}
+
+/** The call estimate from the method's formula (algorithms.md §2.8, §3.6, §4.7). Throws JobInputError on bad input. */
+export function estimateJob(spec: JobSpec): Estimate {
+  const { optimizer, params, split } = prepare(spec);
+  return optimizer.estimate(spec, params, split);
+}
+
+function resolveRoles(spec: JobSpec): ResolvedRoles {
+  return {
+    target: spec.roles.target,
+    optimizer: spec.roles.optimizer,
+    judge: spec.roles.judge ?? spec.roles.optimizer,
+    scorer: spec.roles.scorer ?? spec.roles.target,
+  };
+}
+
+const roleSummary = (m: ModelRef | undefined) => (m ? { baseUrl: m.baseUrl, model: m.model } : undefined);
+
+export function startJob(spec: JobSpec): JobHandle {
+  const stream = new EventStream();
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every in-flight call listens for cancellation
+  const promptName = promptNameOf(spec.doc);
+  const runId = spec.resumeRunId ?? newRunId(spec.method, new Date(), randomBytes(4).readUInt32BE(0));
+  const file = runFilePath(spec.runsDir, promptName, runId);
+  const result = runJob(spec, runId, promptName, file, stream, controller.signal);
+  result.catch(() => undefined); // the caller handles it; avoid an unhandled rejection when nobody awaits
+  return {
+    runId,
+    file,
+    events: { on: (listener) => stream.on(listener), [Symbol.asyncIterator]: () => stream.iterate() },
+    result,
+    cancel: () => controller.abort(),
+  };
+}
+
+async function runJob(
+  spec: JobSpec, runId: string, promptName: string, file: string, stream: EventStream, signal: AbortSignal,
+): Promise<JobResult> {
+  let prepared: Prepared;
+  try {
+    prepared = prepare(spec);
+  } catch (error) {
+    stream.emit({ type: 'failed', error: (error as Error).message });
+    throw error;
+  }
+  const { optimizer, split, original } = prepared;
+  let params = prepared.params as Record<string, unknown>;
+  const writer = new RunWriter(spec.fs, file);
+
+  // Resume: the log's calls answer the re-executed algorithm; its structural events are not written again.
+  let replay = new Map<string, import('../runs/types').RunCallLine>();
+  let skipStructural = 0;
+  let previous: BudgetUsed | undefined;
+  if (spec.resumeRunId) {
+    const record = await readRun(file, spec.fs);
+    const mismatch = !record ? `no run ${runId} under ${spec.runsDir}/${promptName}`
+      : record.header.method !== spec.method ? `run ${runId} used ${record.header.method}, not ${spec.method}`
+        : record.header.seed !== spec.seed ? `run ${runId} used seed ${record.header.seed}, not ${spec.seed}`
+          : record.header.originalRegion !== original ? `the prompt changed since run ${runId} started; start a new run`
+            : undefined;
+    if (mismatch || !record) {
+      const error = new JobInputError(`cannot resume: ${mismatch}`, 'bad-resume');
+      stream.emit({ type: 'failed', error: error.message });
+      throw error;
+    }
+    params = record.header.params; // the run's own parameters, so the replay is exact
+    replay = record.calls;
+    skipStructural = record.structuralEvents;
+    previous = { calls: 0, cachedCalls: 0, tokens: 0, costUsd: 0, seconds: 0 };
+    for (const call of record.calls.values()) {
+      if (call.meta.cached) previous.cachedCalls++;
+      else previous.calls++;
+      previous.tokens += call.meta.usage.promptTokens + call.meta.usage.completionTokens;
+      previous.costUsd = previous.costUsd === null || call.meta.costUsd === null ? null : previous.costUsd + call.meta.costUsd;
+    }
+    for (const event of record.events) if (event.type === 'budget') previous.seconds = Math.max(previous.seconds, event.used.seconds);
+    writer.append({ kind: 'resumed', at: new Date().toISOString() });
+  } else {
+    const header: RunHeader = {
+      kind: 'header',
+      version: 1,
+      runId,
+      method: spec.method,
+      seed: spec.seed,
+      preset: spec.preset ?? 'default',
+      params,
+      promptFile: spec.doc.file,
+      promptName,
+      originalRegion: original,
+      started: new Date().toISOString(),
+      budget: spec.budget,
+      split,
+      rows: spec.rows.length,
+      evaluators: spec.evaluators.map((e) => e.name ?? e.type),
+      roles: { target: roleSummary(spec.roles.target), optimizer: roleSummary(spec.roles.optimizer), judge: roleSummary(spec.roles.judge), scorer: roleSummary(spec.roles.scorer) },
+    };
+    writer.append(header);
+  }
+  markLive(file, true);
+
+  let ledger: CallLedger | undefined;
+  let lastBudgetEvent = 0;
+  const emit = (event: JobEvent) => {
+    if (event.type === 'round' && ledger) emitBudget();
+    stream.emit(event);
+    if (isStructuralEvent(event) && skipStructural > 0) {
+      skipStructural--;
+      return;
+    }
+    writer.append({ kind: 'event', event });
+  };
+  const emitBudget = () => {
+    if (!ledger) return;
+    lastBudgetEvent = Date.now();
+    emit({ type: 'budget', used: ledger.snapshot(), limit: spec.budget });
+  };
+
+  const estimate = optimizer.estimate(spec, params, split);
+  emit({ type: 'estimate', estimate });
+  emit({ type: 'started', runId, method: spec.method, at: new Date().toISOString() });
+
+  ledger = new CallLedger({
+    llm: spec.llm,
+    budget: spec.budget,
+    replay,
+    append: (line) => writer.append(line),
+    signal,
+    concurrency: spec.concurrency ?? 8,
+    previous,
+    onUsage: () => {
+      if (Date.now() - lastBudgetEvent > 250) emitBudget();
+    },
+  });
+  const ctx = new JobContext<unknown>(
+    spec, spec.method, params, spec.doc, original, spec.rows, split.train, split.validation, resolveRoles(spec),
+    createRng(spec.seed), ledger, signal, emit, spec.protected ?? spec.doc.settings.protected ?? [],
+  );
+
+  let stopReason: JobResult['stopReason'] = 'done';
+  let failure: unknown;
+  try {
+    await optimizer.run(ctx);
+  } catch (error) {
+    if (error instanceof BudgetStop || ledger.budgetStop) {
+      stopReason = 'budget';
+      emit({ type: 'log', level: 'info', message: `stopped at the budget (${ledger.budgetStop?.limit ?? 'limit'}); keeping the best so far` });
+    } else if (error instanceof Cancelled || signal.aborted) stopReason = 'cancelled';
+    else {
+      stopReason = 'failed';
+      failure = error;
+    }
+  }
+  await ledger.idle();
+  if (ctx.candidates.length === 0) ctx.baseline();
+  const baseline = ctx.candidates[0];
+  const best = ctx.candidates[ctx.bestId] ?? baseline;
+  const result: JobResult = {
+    runId,
+    method: spec.method,
+    baseline: { score: baseline.score ?? 0, ...(baseline.validationScore !== undefined && { validationScore: baseline.validationScore }) },
+    best: { id: best.id, score: best.score ?? 0, ...(best.validationScore !== undefined && { validationScore: best.validationScore }), prompt: best.prompt },
+    rounds: ctx.rounds,
+    used: ledger.snapshot(),
+    stopReason,
+  };
+  emitBudget();
+  if (stopReason === 'cancelled') emit({ type: 'cancelled', result });
+  else if (stopReason === 'failed') emit({ type: 'failed', error: (failure as Error)?.message ?? String(failure), result });
+  else emit({ type: 'done', result });
+  try {
+    await writer.flush();
+  } finally {
+    markLive(file, false);
+  }
+  if (failure) throw failure;
+  return result;
+}

@@ -1,0 +1,196 @@
+/**
+ * APO = ProTeGi (algorithms.md §2): minibatch errors → critiques ("textual gradients") → edits → Monte-Carlo
+ * paraphrases → successor cap → bandit selection under an example budget → beam of b over R rounds.
+ * Generalized errors show (input, expected, actual, evaluator feedback). Round 0 scores the baseline on all train
+ * rows (the engine needs a baseline score; later minibatch errors of the baseline then come from the memo).
+ */
+import type { ApoParams, CandidateRecord, Estimate, ExampleResult, JobSpec } from '../jobs/types';
+import { JobInputError } from '../jobs/types';
+import type { JobContext } from '../jobs/context';
+import { resolveParams } from './defaults';
+import { selectArms } from './bandits';
+import { structuredCall, uniqueTexts } from './calls';
+import { describeInput, runExample, scoreOnRows, withTemperature } from './execute';
+import { finishWithValidation } from './finish';
+import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
+import type { ShownError } from './prompts/common';
+import type { Optimizer, SplitInfo } from './types';
+
+export function apoOptimizerCallsPerParent(p: ApoParams): number {
+  const g = p.reasonsPerGradient;
+  return p.gradients + p.gradients * g + p.paraphrases * (p.gradients * g * p.editsPerGradient + 1);
+}
+
+export const apo: Optimizer<ApoParams> = {
+  method: 'apo',
+  resolve: (spec) => resolveParams('apo', spec.preset, spec.params as Partial<ApoParams>),
+
+  check(spec: JobSpec, _p: ApoParams, split: SplitInfo) {
+    if (!split.train.some((i) => spec.rows[i].expected !== undefined) && spec.evaluators.length === 0) {
+      return new JobInputError(
+        'APO needs labeled examples: add `expected` to the test rows (testData or the dataset) or configure evaluators', 'no-expected');
+    }
+    return undefined;
+  },
+
+  estimate(_spec: JobSpec, p: ApoParams, split: SplitInfo): Estimate {
+    const n = split.train.length;
+    const minibatch = Math.min(p.minibatchSize, n);
+    const selectionBudget = p.samplesPerEval * p.evalRounds * p.evalPromptsPerRound;
+    let calls = n; // round 0: the baseline on every train row
+    for (let r = 1; r <= p.rounds; r++) {
+      const beam = r === 1 ? 1 : p.beamSize;
+      const arms = beam * p.maxSuccessors + beam;
+      calls += beam * apoOptimizerCallsPerParent(p) + beam * minibatch + Math.min(selectionBudget, arms * n);
+    }
+    calls += n + 2 * split.validation.length;
+    return {
+      calls,
+      formula: `|train| + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + |train| + 2·|val|`
+        + ` with |train|=${n}, R=${p.rounds}, b=${p.beamSize} (1 in round 1), m=${p.gradients}, g=${p.reasonsPerGradient},`
+        + ` s=${p.editsPerGradient}, p_mc=${p.paraphrases}, M=${minibatch}, B=${selectionBudget}, |val|=${split.validation.length}`
+        + ' (an upper bound: repeated evaluations are free)',
+    };
+  },
+
+  async run(ctx: JobContext<ApoParams>) {
+    const p = ctx.params;
+    const target = withTemperature(ctx.roles.target, p.targetTemperature);
+    const optimizer = withTemperature(ctx.roles.optimizer, p.optimizerTemperature);
+    const task = ctx.doc.description ?? ctx.doc.name;
+
+    const baseline = ctx.baseline();
+    ctx.startRound(0, p.rounds);
+    const base = await scoreOnRows(ctx, baseline.prompt, ctx.train, target, baseline);
+    Object.assign(baseline, { score: base.score, examples: base.examples, status: 'beam' as const });
+    ctx.update(baseline);
+    ctx.setBest(0);
+    ctx.emit({ type: 'beam', round: 0, ids: [0] });
+    ctx.endRound(0);
+
+    let beam: CandidateRecord[] = [baseline];
+    for (let round = 1; round <= p.rounds; round++) {
+      ctx.startRound(round, p.rounds);
+      const minibatch = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.minibatchSize, ctx.train.length));
+      const successors: CandidateRecord[] = [];
+      for (const parent of beam) successors.push(...await expand(ctx, parent, round, minibatch, optimizer, target, task));
+
+      const arms: CandidateRecord[] = [];
+      for (const c of [...successors, ...beam]) if (!arms.includes(c)) arms.push(c);
+      const examplesOf = new Map<number, Map<number, ExampleResult>>();
+      const selection = await selectArms({
+        kind: p.selection,
+        arms: arms.length,
+        rows: ctx.train,
+        keep: p.beamSize,
+        samplesPerEval: p.samplesPerEval,
+        evalRounds: p.evalRounds,
+        evalPromptsPerRound: p.evalPromptsPerRound,
+        c: p.ucbC,
+        rng: ctx.rng,
+        pull: async (arm, rows) => {
+          const candidate = arms[arm];
+          const results = await Promise.all(rows.map((r) => runExample(ctx, candidate.prompt, r, target, candidate)));
+          const seen = examplesOf.get(arm) ?? new Map();
+          for (const e of results) seen.set(e.rowIndex, e);
+          examplesOf.set(arm, seen);
+          return results.map((e) => e.score);
+        },
+      });
+      arms.forEach((c, i) => {
+        if (c.id !== 0) c.score = selection.means[i]; // the baseline keeps its all-train score
+        const seen = examplesOf.get(i);
+        if (seen) c.examples = [...seen.values()].sort((a, b) => a.rowIndex - b.rowIndex);
+        c.status = 'scored';
+      });
+      beam = selection.ranking.slice(0, p.beamSize).map((i) => arms[i]);
+      for (const c of arms) {
+        if (beam.includes(c)) c.status = 'beam';
+        else if (c.id !== 0) c.status = 'dropped';
+        ctx.update(c);
+      }
+      ctx.emit({ type: 'beam', round, ids: beam.map((c) => c.id) });
+      ctx.setBest(beam[0].id);
+      ctx.endRound(round);
+    }
+
+    // The bandit's estimate is noisy: re-score the winner on every train row before comparing with the baseline.
+    const winner = beam[0];
+    if (winner.id !== 0) {
+      const full = await scoreOnRows(ctx, winner.prompt, ctx.train, target, winner);
+      Object.assign(winner, { score: full.score, examples: full.examples });
+      ctx.update(winner);
+      if (full.score <= baseline.score!) {
+        ctx.log('info', `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on all train rows, not above the baseline's ${baseline.score!.toFixed(3)}; keeping the baseline`);
+        ctx.setBest(0);
+      } else ctx.setBest(winner.id);
+    }
+    await finishWithValidation(ctx, async (c) => (await scoreOnRows(ctx, c.prompt, ctx.validation, target, c)).score);
+  },
+};
+
+/** One parent's expansion: critiques of its minibatch errors → edits → paraphrases → at most E successors. */
+async function expand(
+  ctx: JobContext<ApoParams>, parent: CandidateRecord, round: number, minibatch: number[],
+  optimizer: ReturnType<typeof withTemperature>, target: ReturnType<typeof withTemperature>, task: string | undefined,
+): Promise<CandidateRecord[]> {
+  const p = ctx.params;
+  const at = `r${round}/p${parent.id}`;
+  const results = await scoreOnRows(ctx, parent.prompt, minibatch, target, parent);
+  const errors = results.examples.filter((e) => !e.pass);
+  if (errors.length === 0) {
+    ctx.log('info', `round ${round}: #${parent.id} makes no errors on the minibatch; not expanded`);
+    return [];
+  }
+  const shown = (e: (typeof errors)[number]): ShownError => ({
+    input: describeInput(e.input),
+    expected: e.expected,
+    actual: e.output ?? '',
+    feedback: e.evaluations?.filter((v) => !v.pass && v.feedback).map((v) => v.feedback).join('; ') || undefined,
+  });
+
+  // Gradients: m calls, each on up to e errors sampled at random.
+  const groups = Array.from({ length: p.gradients }, () => ctx.rng.shuffle(errors).slice(0, p.errorsPerGradient).map(shown));
+  const critiqued = await Promise.all(groups.map((group, i) =>
+    structuredCall<{ critiques: string[] }>(ctx, `${at}/critique${i}`, optimizer,
+      critiquePrompt(task, parent.prompt, group, p.reasonsPerGradient), 'critiques', parent)));
+  const reasons = critiqued.flatMap((value, i) =>
+    uniqueTexts(value?.critiques).slice(0, p.reasonsPerGradient).map((reason) => ({ reason, group: groups[i] })));
+
+  // Descent step: one edit call per reason.
+  const edited = await Promise.all(reasons.map((r, j) =>
+    structuredCall<{ prompts: string[] }>(ctx, `${at}/edit${j}`, optimizer,
+      editPrompt(task, parent.prompt, r.group, r.reason, p.editsPerGradient), 'prompt_candidates', parent)));
+  const edits: CandidateRecord[] = [];
+  edited.forEach((value, j) => {
+    for (const text of uniqueTexts(value?.prompts).slice(0, p.editsPerGradient)) {
+      const { candidate, isNew } = ctx.propose({ parent: parent.id, round, prompt: text, origin: { kind: 'edit', why: reasons[j].reason } });
+      if (isNew && candidate.status !== 'rejected') edits.push(candidate);
+    }
+  });
+
+  // Monte-Carlo exploration: p_mc paraphrases of each new prompt and of the parent.
+  const bases = [...edits, parent];
+  const paraphrased = await Promise.all(bases.flatMap((b, i) => Array.from({ length: p.paraphrases }, (_, k) =>
+    structuredCall<{ prompts: string[] }>(ctx, `${at}/paraphrase${i}.${k}`, optimizer, paraphrasePrompt(b.prompt), 'prompt_candidates', parent)
+      .then((value) => ({ base: b, value })))));
+  const paraphrases: CandidateRecord[] = [];
+  for (const { base, value } of paraphrased) {
+    const text = uniqueTexts(value?.prompts)[0];
+    if (!text) continue;
+    const { candidate, isNew } = ctx.propose({
+      parent: base.id, round, prompt: text, origin: { kind: 'paraphrase', why: `paraphrase of #${base.id}${base.origin.why ? ` (${base.origin.why})` : ''}` },
+    });
+    if (isNew && candidate.status !== 'rejected') paraphrases.push(candidate);
+  }
+
+  const pool = [...edits, ...paraphrases];
+  if (pool.length <= p.maxSuccessors) return pool;
+  const kept = ctx.rng.shuffle(pool).slice(0, p.maxSuccessors);
+  for (const c of pool) {
+    if (kept.includes(c)) continue;
+    c.status = 'dropped';
+    ctx.update(c);
+  }
+  return pool.filter((c) => kept.includes(c));
+}

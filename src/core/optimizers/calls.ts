@@ -1,0 +1,46 @@
+/** Optimizer/judge calls shared by the algorithms: keyed, seeded, and tolerant of unusable model output. */
+import type { ChatMessage, ModelRef, SchemaName } from '../llm/types';
+import { LlmError } from '../llm/types';
+import type { JobContext } from '../jobs/context';
+import { hashOf } from '../jobs/ledger';
+import type { CandidateRecord } from '../jobs/types';
+
+/** A per-call seed derived from the job seed and the call's logical key (so samples differ but replay exactly). */
+export function callSeed(jobSeed: number, key: string): number {
+  return parseInt(hashOf([jobSeed, key]).slice(0, 8), 16) % 2147483647;
+}
+
+/**
+ * One structured call at logical position `path`. Returns undefined (and logs a warning) when the model's answer
+ * stays unusable after the client's retry (UX: "that candidate is skipped and counted; the job continues").
+ */
+export async function structuredCall<T>(
+  ctx: JobContext<unknown>, path: string, model: ModelRef, messages: ChatMessage[], schema: SchemaName, charge?: CandidateRecord,
+): Promise<T | undefined> {
+  const key = `${ctx.method}/${path}/${hashOf([model.baseUrl, model.model, model.params ?? null, messages])}`;
+  try {
+    const r = await ctx.ledger.structured<T>(key, model, messages, schema, callSeed(ctx.spec.seed, path));
+    if (charge && !r.replayed) ctx.charge(charge, r.meta);
+    return r.value;
+  } catch (error) {
+    if (error instanceof LlmError && error.kind === 'invalid-output') {
+      ctx.log('warn', `${path}: the model's ${schema} answer was unusable (${error.message}); skipped`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Non-empty trimmed strings, first occurrence kept (stable de-duplication). */
+export function uniqueTexts(items: readonly unknown[] | undefined): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const item of items ?? []) {
+    if (typeof item !== 'string') continue;
+    const text = item.trim();
+    if (!text || seen.has(text)) continue;
+    seen.add(text);
+    out.push(text);
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * Running a candidate prompt on dataset rows through the ledger: render → target model → evaluators.
+ * Results are memoized per (prompt, row), so a prompt is never run twice on the same example within a job
+ * (ProTeGi caches its scores the same way), and the target call's key is its content, so a resumed run finds it.
+ */
+import { renderMessages } from '../documents';
+import { aggregate, evaluate } from '../evaluators';
+import type { CallListener, ChatRequest, LlmClient, ModelRef, ScoreRequest, SchemaName } from '../llm/types';
+import type { JobContext } from '../jobs/context';
+import { hashOf } from '../jobs/ledger';
+import type { CandidateRecord, ExampleResult } from '../jobs/types';
+
+const memos = new WeakMap<JobContext<unknown>, Map<string, Promise<ExampleResult>>>();
+
+function memoOf(ctx: JobContext<unknown>): Map<string, Promise<ExampleResult>> {
+  let memo = memos.get(ctx);
+  if (!memo) memos.set(ctx, (memo = new Map()));
+  return memo;
+}
+
+/** The target model with the algorithm's temperature unless the user set one on the role. */
+export function withTemperature(model: ModelRef, temperature: number, extra: Record<string, unknown> = {}): ModelRef {
+  return { ...model, params: { temperature, ...extra, ...model.params } };
+}
+
+/** Runs `prompt` (the region text) on row `rowIndex`; charges the call to `charge` when it is a new call. */
+export function runExample(
+  ctx: JobContext<unknown>, prompt: string, rowIndex: number, target: ModelRef, charge?: CandidateRecord,
+): Promise<ExampleResult> {
+  const memo = memoOf(ctx);
+  const memoKey = `${hashOf([prompt, target.model, target.baseUrl, target.params ?? null])}:${rowIndex}`;
+  const known = memo.get(memoKey);
+  if (known) return known;
+  const row = ctx.rows[rowIndex];
+  const messages = renderMessages(ctx.doc, prompt, row.vars);
+  const key = `exec:${hashOf([target.baseUrl, target.model, target.params ?? null, messages])}`;
+  const promise = ctx.ledger.chat(key, target, messages).then(async (reply) => {
+    if (charge && !reply.replayed) ctx.charge(charge, reply.meta);
+    const evaluations = await evaluate(ctx.spec.evaluators, reply.value, row, {
+      trusted: ctx.spec.trusted,
+      llm: ledgerClient(ctx, `judge:${rowIndex}`),
+      judge: ctx.roles.judge,
+      signal: ctx.signal,
+      input: messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n\n'),
+    });
+    const { score, pass } = aggregate(evaluations);
+    const result: ExampleResult = {
+      rowIndex, input: row.vars, expected: row.expected, output: reply.value, score, pass, evaluations,
+    };
+    return result;
+  });
+  memo.set(memoKey, promise);
+  promise.catch(() => memo.delete(memoKey));
+  return promise;
+}
+
+/** Mean score of `prompt` over `rows` (all run concurrently, issued in row order). */
+export async function scoreOnRows(
+  ctx: JobContext<unknown>, prompt: string, rows: number[], target: ModelRef, charge?: CandidateRecord,
+): Promise<{ score: number; examples: ExampleResult[] }> {
+  const examples = await Promise.all(rows.map((r) => runExample(ctx, prompt, r, target, charge)));
+  const score = examples.length ? examples.reduce((s, e) => s + e.score, 0) / examples.length : 0;
+  return { score, examples };
+}
+
+/**
+ * An LlmClient whose calls go through the ledger with content keys (for evaluators that call a judge model),
+ * so they count against the budget and replay on resume.
+ */
+export function ledgerClient(ctx: JobContext<unknown>, prefix: string): LlmClient {
+  const key = (kind: string, req: unknown) => `${prefix}:${kind}:${hashOf(req)}`;
+  const strip = (req: ChatRequest | ScoreRequest) => ({ ...req, signal: undefined });
+  return {
+    chat: async (req: ChatRequest) => {
+      const r = await ctx.ledger.chat(key('chat', strip(req)), req.model, req.messages, req.seed);
+      return { text: r.value, ...r.meta };
+    },
+    structured: async <T>(req: ChatRequest & { schema: SchemaName }) => {
+      const r = await ctx.ledger.structured<T>(key('structured', strip(req)), req.model, req.messages, req.schema, req.seed);
+      return { value: r.value, mode: 'json_schema' as const, ...r.meta };
+    },
+    score: async (req: ScoreRequest) => {
+      const r = await ctx.ledger.call(key('score', strip(req)), (signal) => ctx.spec.llm.score({ ...req, signal })
+        .then((s) => ({ value: { tokens: s.tokens, logprobs: s.logprobs }, meta: s })));
+      return { ...r.value, ...r.meta };
+    },
+    canScore: (model: ModelRef, signal?: AbortSignal) => ctx.spec.llm.canScore(model, signal),
+    onCall: (listener: CallListener) => ctx.spec.llm.onCall(listener),
+  };
+}
+
+const LABEL_KEYS = new Set(['expected', 'chosen', 'rejected', 'id']);
+
+/** "review: …" lines of a row's variables, for meta-prompts. */
+export function describeInput(vars: Record<string, unknown>): string {
+  // Rows keep their labels among the variables (for evaluator templates); never show them as input.
+  const entries = Object.entries(vars).filter(([k]) => !LABEL_KEYS.has(k));
+  if (entries.length === 1) return String(typeof entries[0][1] === 'string' ? entries[0][1] : JSON.stringify(entries[0][1]));
+  return entries.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
+}

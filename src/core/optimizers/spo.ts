@@ -1,0 +1,150 @@
+/**
+ * SPO (algorithms.md §3): each round the optimizer proposes one prompt from the incumbent's outputs and the
+ * requirements; the target runs it on k questions fixed once per run (seeded; fixes SPO#6); a judge compares the two
+ * answer sets J times with a seeded random A/B order and sees only the answers (fixes SPO#5); the new prompt replaces
+ * the incumbent only on a strict majority of wins (ties and unusable verdicts keep the incumbent).
+ * Scores: with labels/evaluators, a candidate's score is its evaluator mean on the k questions; without, its share
+ * of won judgments (baseline 0.5).
+ */
+import type { CandidateRecord, Estimate, ExampleResult, JobSpec, SpoParams } from '../jobs/types';
+import { JobInputError } from '../jobs/types';
+import type { JobContext } from '../jobs/context';
+import type { ModelRef } from '../llm/types';
+import { resolveParams } from './defaults';
+import { structuredCall, uniqueTexts } from './calls';
+import { describeInput, runExample, scoreOnRows, withTemperature } from './execute';
+import { finishWithValidation } from './finish';
+import { spoJudgePrompt, spoOptimizePrompt, type QA } from './prompts/spo';
+import type { Optimizer, SplitInfo } from './types';
+
+function requirementsOf(spec: JobSpec): string | undefined {
+  const text = spec.requirements ?? spec.doc.settings.requirements;
+  return text?.trim() ? text.trim() : undefined;
+}
+
+function hasLabels(spec: JobSpec, rows: number[]): boolean {
+  return spec.evaluators.length > 0 || rows.some((i) => spec.rows[i].expected !== undefined);
+}
+
+export const spo: Optimizer<SpoParams> = {
+  method: 'spo',
+  resolve: (spec) => resolveParams('spo', spec.preset, spec.params as Partial<SpoParams>),
+
+  check(spec: JobSpec) {
+    if (!requirementsOf(spec)) {
+      return new JobInputError(
+        'SPO needs requirements: add `requirements:` (what good output looks like) to the sidecar <name>.whetstone.yaml', 'no-requirements');
+    }
+    return undefined;
+  },
+
+  estimate(spec: JobSpec, p: SpoParams, split: SplitInfo): Estimate {
+    const k = Math.min(p.questions, split.train.length);
+    const val = split.validation.length;
+    const pairwiseValidation = val > 0 && !hasLabels(spec, split.validation);
+    const calls = k + (p.rounds - 1) * (1 + k + p.judgments) + 2 * val + (pairwiseValidation ? p.judgments : 0);
+    return {
+      calls,
+      formula: `k + (R−1)·(1 + k + J) + 2·|val|${pairwiseValidation ? ' + J' : ''} with k=${k}, R=${p.rounds}, J=${p.judgments}, |val|=${val}`,
+    };
+  },
+
+  async run(ctx: JobContext<SpoParams>) {
+    const p = ctx.params;
+    const requirements = requirementsOf(ctx.spec)!;
+    const executor = withTemperature(ctx.roles.target, p.targetTemperature);
+    const optimizer = withTemperature(ctx.roles.optimizer, p.optimizerTemperature);
+    const judge = withTemperature(ctx.roles.judge, p.judgeTemperature);
+    const labeled = hasLabels(ctx.spec, ctx.train);
+    const questions = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.questions, ctx.train.length));
+    const qaOf = (rows: number[], answers: ExampleResult[]): QA[] =>
+      rows.map((r, i) => ({ question: describeInput(ctx.rows[r].vars), answer: answers[i].output ?? '' }));
+    const referencesOf = (rows: number[]): QA[] => rows.filter((r) => ctx.rows[r].expected !== undefined)
+      .map((r) => ({ question: describeInput(ctx.rows[r].vars), answer: ctx.rows[r].expected! }));
+    const references = referencesOf(questions);
+    const rounds = p.rounds - 1;
+
+    const baseline = ctx.baseline();
+    ctx.startRound(0, rounds);
+    const base = await scoreOnRows(ctx, baseline.prompt, questions, executor, baseline);
+    Object.assign(baseline, { score: labeled ? base.score : 0.5, examples: base.examples, status: 'beam' as const });
+    ctx.update(baseline);
+    ctx.setBest(0);
+    ctx.endRound(0);
+
+    let incumbent = baseline;
+    let incumbentAnswers = base.examples;
+    for (let round = 1; round <= rounds; round++) {
+      ctx.startRound(round, rounds);
+      const proposal = await structuredCall<{ prompts: string[] }>(ctx, `r${round}/optimize`, optimizer,
+        spoOptimizePrompt(requirements, incumbent.prompt, qaOf(questions, incumbentAnswers), references, p.wordLimit),
+        'prompt_candidates', incumbent);
+      const text = uniqueTexts(proposal?.prompts)[0];
+      const proposed = text ? ctx.propose({ parent: incumbent.id, round, prompt: text, origin: { kind: 'spo', why: `revision of #${incumbent.id}` } }) : undefined;
+      if (!proposed || !proposed.isNew || proposed.candidate.status === 'rejected') {
+        if (proposed && !proposed.isNew) ctx.log('info', `round ${round}: the optimizer returned prompt #${proposed.candidate.id} again; no new candidate`);
+        ctx.endRound(round);
+        continue;
+      }
+      const candidate = proposed.candidate;
+      const run = await scoreOnRows(ctx, candidate.prompt, questions, executor, candidate);
+      const { wins, analysis } = await judgeRound(ctx, judge, requirements, round, questions,
+        qaOf(questions, run.examples), qaOf(questions, incumbentAnswers), references, candidate);
+      const accepted = wins > p.judgments - wins;
+      candidate.score = labeled ? run.score : wins / p.judgments;
+      candidate.examples = run.examples;
+      candidate.origin = { kind: 'spo', why: `revision of #${incumbent.id}; judged better in ${wins}/${p.judgments}${analysis ? `: ${analysis}` : ''}` };
+      candidate.status = accepted ? 'beam' : 'dropped';
+      ctx.update(candidate);
+      if (accepted) {
+        incumbent.status = 'scored';
+        ctx.update(incumbent);
+        incumbent = candidate;
+        incumbentAnswers = run.examples;
+        ctx.setBest(candidate.id);
+      }
+      ctx.endRound(round);
+    }
+
+    const validationLabeled = hasLabels(ctx.spec, ctx.validation);
+    if (validationLabeled || ctx.validation.length === 0 || incumbent === baseline) {
+      await finishWithValidation(ctx, async (c) => (await scoreOnRows(ctx, c.prompt, ctx.validation, executor, c)).score);
+      return;
+    }
+    // No labels on held-out rows: a pairwise comparison of winner and baseline there (share of judgments won).
+    await finishWithValidation(ctx, async (c) => {
+      if (c === baseline) return Number.NaN;
+      const [mine, theirs] = await Promise.all([c, baseline].map((x) => scoreOnRows(ctx, x.prompt, ctx.validation, executor, x)));
+      const { wins } = await judgeRound(ctx, judge, requirements, 'validation', ctx.validation,
+        qaOf(ctx.validation, mine.examples), qaOf(ctx.validation, theirs.examples), referencesOf(ctx.validation), c);
+      return wins / p.judgments;
+    });
+    if (Number.isNaN(baseline.validationScore) && incumbent.validationScore !== undefined) {
+      baseline.validationScore = 1 - incumbent.validationScore;
+      ctx.update(baseline);
+    }
+  },
+};
+
+/** J judgments of new vs incumbent answers, each with a seeded coin flip for which set sits in slot A. */
+async function judgeRound(
+  ctx: JobContext<SpoParams>, judge: ModelRef, requirements: string, round: number | string, _rows: number[],
+  newAnswers: QA[], oldAnswers: QA[], references: QA[], charge: CandidateRecord,
+): Promise<{ wins: number; analysis?: string }> {
+  const swaps = Array.from({ length: ctx.params.judgments }, () => ctx.rng.next() < 0.5);
+  const verdicts = await Promise.all(swaps.map((newInA, j) => structuredCall<{ analysis: string; choice: string }>(ctx,
+    `r${round}/judge${j}`, judge,
+    spoJudgePrompt(requirements, newInA ? newAnswers : oldAnswers, newInA ? oldAnswers : newAnswers, references),
+    'pairwise_verdict', charge)));
+  let wins = 0;
+  let analysis: string | undefined;
+  verdicts.forEach((v, j) => {
+    const choice = typeof v?.choice === 'string' ? v.choice.trim().toUpperCase() : '';
+    const won = (choice === 'A' && swaps[j]) || (choice === 'B' && !swaps[j]);
+    if (won) {
+      wins++;
+      analysis ??= typeof v?.analysis === 'string' ? v.analysis.slice(0, 300) : undefined;
+    }
+  });
+  return { wins, analysis };
+}

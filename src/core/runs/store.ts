@@ -1,0 +1,144 @@
+/**
+ * The run store: one append-only JSONL file per run. Lines are appended in order through one queue per file, so a
+ * crash leaves a valid prefix (at most a torn last line, which readers skip).
+ */
+import * as path from 'node:path';
+import { nodeFileSystem, type FileSystemPort } from '../ports';
+import type { JobEvent, JobResult } from '../jobs/types';
+import type { RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
+
+const TERMINAL = new Set<JobEvent['type']>(['done', 'failed', 'cancelled']);
+const STRUCTURAL = new Set<JobEvent['type']>(['round', 'candidate', 'beam', 'incumbent']);
+
+export function isTerminalEvent(event: JobEvent): boolean {
+  return TERMINAL.has(event.type);
+}
+
+/** Events whose order is deterministic for a seed; a resumed run re-emits them and skips those already logged. */
+export function isStructuralEvent(event: JobEvent): boolean {
+  return STRUCTURAL.has(event.type);
+}
+
+/** A file-system-safe folder name for a prompt: its `name`, else the file's base name without prompt extensions. */
+export function promptNameOf(doc: { name?: string; file: string }): string {
+  const base = doc.name?.trim() || path.basename(doc.file).replace(/\.(prompt\.ya?ml|prompty|prompt\.md|ya?ml|md)$/i, '');
+  return base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'prompt';
+}
+
+export function runFilePath(runsDir: string, promptName: string, runId: string): string {
+  return path.join(runsDir, promptName, `${runId}.jsonl`);
+}
+
+/** `20261127-091502-apo-3f9a`: sortable by start time, unique enough for one workspace. */
+export function newRunId(method: string, now: Date, entropy: number): string {
+  const iso = now.toISOString();
+  const stamp = `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+  return `${stamp}-${method}-${(entropy >>> 0).toString(16).padStart(8, '0').slice(0, 4)}`;
+}
+
+// Runs executing in this process: a run without a terminal line is 'running' if live here, else 'interrupted'.
+const liveFiles = new Set<string>();
+export function markLive(file: string, live: boolean): void {
+  if (live) liveFiles.add(path.resolve(file));
+  else liveFiles.delete(path.resolve(file));
+}
+
+/** Appends lines to one run file in order. `flush()` waits for everything written so far. */
+export class RunWriter {
+  private tail: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(private readonly fs: FileSystemPort, readonly file: string) {}
+
+  append(line: RunLine): void {
+    const text = `${JSON.stringify(line)}\n`;
+    this.tail = this.tail.then(() => this.fs.appendText(this.file, text)).catch((error) => {
+      this.failure ??= error;
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.tail;
+    if (this.failure) throw this.failure;
+  }
+}
+
+export function parseRunText(file: string, text: string, live = liveFiles.has(path.resolve(file))): RunRecord | undefined {
+  let header: RunHeader | undefined;
+  const events: JobEvent[] = [];
+  const calls = new Map<string, RunCallLine>();
+  let structuralEvents = 0;
+  let badLines = 0;
+  let result: JobResult | undefined;
+  let finished = false;
+  for (const raw of text.split('\n')) {
+    if (!raw.trim()) continue;
+    let line: RunLine;
+    try {
+      line = JSON.parse(raw) as RunLine;
+    } catch {
+      badLines++;
+      continue;
+    }
+    if (line.kind === 'header') header ??= line;
+    else if (line.kind === 'call') calls.set(line.key, line);
+    else if (line.kind === 'resumed') finished = false;
+    else if (line.kind === 'event') {
+      const event = line.event;
+      if (isStructuralEvent(event)) structuralEvents++;
+      if (isTerminalEvent(event)) {
+        finished = true;
+        result = 'result' in event ? event.result : undefined;
+      }
+      events.push(event);
+    }
+  }
+  if (!header) return undefined;
+  // Drop terminal events of earlier sessions that a resume continued past.
+  const lastTerminal = finished ? events.map((e) => isTerminalEvent(e)).lastIndexOf(true) : -1;
+  const shown = events.filter((e, i) => !isTerminalEvent(e) || i === lastTerminal);
+  const status: RunStatus = finished ? 'done' : live ? 'running' : 'interrupted';
+  return { file, header, events: shown, result: finished ? result : undefined, status, calls, structuralEvents, badLines };
+}
+
+export async function readRun(file: string, fs: FileSystemPort = nodeFileSystem): Promise<RunRecord | undefined> {
+  if (!(await fs.exists(file))) return undefined;
+  return parseRunText(file, await fs.readText(file));
+}
+
+/** Every run under `runsDir` (newest first). Unreadable files are skipped. */
+export async function listRuns(runsDir: string, fs: FileSystemPort = nodeFileSystem): Promise<RunSummary[]> {
+  const out: RunSummary[] = [];
+  for (const promptName of await fs.list(runsDir)) {
+    const dir = path.join(runsDir, promptName);
+    for (const name of await fs.list(dir)) {
+      if (!name.endsWith('.jsonl')) continue;
+      const record = await readRun(path.join(dir, name), fs).catch(() => undefined);
+      if (!record) continue;
+      const { header, result } = record;
+      out.push({
+        runId: header.runId,
+        file: record.file,
+        promptName: header.promptName,
+        promptFile: header.promptFile,
+        method: header.method,
+        started: header.started,
+        status: record.status,
+        stopReason: result?.stopReason,
+        baselineScore: result?.baseline.score,
+        bestScore: result?.best.score,
+        calls: result?.used.calls,
+      });
+    }
+  }
+  return out.sort((a, b) => (a.started < b.started ? 1 : a.started > b.started ? -1 : a.runId < b.runId ? 1 : -1));
+}
+
+/** The log file of `runId` under `runsDir` (any prompt folder), or undefined. */
+export async function findRunFile(runsDir: string, runId: string, fs: FileSystemPort = nodeFileSystem): Promise<string | undefined> {
+  for (const promptName of await fs.list(runsDir)) {
+    const file = runFilePath(runsDir, promptName, runId);
+    if (await fs.exists(file)) return file;
+  }
+  return undefined;
+}

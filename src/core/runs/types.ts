@@ -1,0 +1,69 @@
+/** The run log's line shapes (append-only JSONL under `.whetstone/runs/<prompt-name>/<run-id>.jsonl`). */
+import type { CallMeta } from '../llm/types';
+import type { Budget, JobEvent, JobResult, Method } from '../jobs/types';
+
+export interface RunHeader {
+  kind: 'header';
+  version: 1;
+  runId: string;
+  method: Method;
+  seed: number;
+  preset: 'default' | 'quick';
+  /** The resolved parameters (defaults + preset + overrides). */
+  params: Record<string, unknown>;
+  promptFile: string;
+  promptName: string;
+  /** The optimized region's text when the run started (the baseline). */
+  originalRegion: string;
+  started: string;
+  budget: Budget;
+  split: { train: number[]; validation: number[] };
+  rows: number;
+  evaluators: string[];
+  roles: Record<string, { baseUrl: string; model: string } | undefined>;
+}
+
+/** One completed LLM call, keyed by its logical position so a resumed run replays it without HTTP. */
+export interface RunCallLine {
+  kind: 'call';
+  key: string;
+  value: unknown;
+  meta: CallMeta;
+}
+
+export type RunLine =
+  | RunHeader
+  | { kind: 'event'; event: JobEvent }
+  | RunCallLine
+  | { kind: 'resumed'; at: string };
+
+export type RunStatus = 'running' | 'done' | 'interrupted';
+
+export interface RunRecord {
+  file: string;
+  header: RunHeader;
+  /** Events in order (earlier sessions' terminal events of a resumed run are left out). */
+  events: JobEvent[];
+  result?: JobResult;
+  status: RunStatus;
+  /** Completed calls by key (for resume). */
+  calls: Map<string, RunCallLine>;
+  /** Number of structural events (round/candidate/beam/incumbent) already in the log: a resume skips re-writing them. */
+  structuralEvents: number;
+  /** Lines that could not be parsed (a crash mid-write leaves at most the last one). */
+  badLines: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  file: string;
+  promptName: string;
+  promptFile: string;
+  method: Method;
+  started: string;
+  status: RunStatus;
+  stopReason?: JobResult['stopReason'];
+  baselineScore?: number;
+  bestScore?: number;
+  calls?: number;
+}
