@@ -37,8 +37,11 @@ import { parseStructured, rejectsResponseFormat, responseFormatFor, withTaggedIn
 export const NO_KEY = 'sk-no-key';
 
 export interface LlmClientOptions {
-  /** The key for an endpoint origin (`https://host:port`), or undefined for none. Asked per call. */
-  apiKeyFor(origin: string): string | undefined;
+  /**
+   * The key for an endpoint origin (`https://host:port`), or undefined for none. Asked per call; may be async
+   * (VS Code SecretStorage is).
+   */
+  apiKeyFor(origin: string): string | undefined | Promise<string | undefined>;
   /** Response cache; null or absent bypasses it (CLI `--no-cache`). */
   cache?: ResponseCache | null;
   /** Requests in flight per endpoint origin (default 4). */
@@ -104,13 +107,13 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const needsOneToken = new Set<string>();
   const scoreProbes = new Map<string, Promise<boolean>>();
 
-  function endpointFor(baseUrl: string): Endpoint {
+  async function endpointFor(baseUrl: string): Promise<Endpoint> {
     const origin = originOf(baseUrl);
     const label = endpointLabel(baseUrl);
     if (!origin || !/^https?:$/.test(new URL(baseUrl).protocol)) {
       throw new LlmError(`${label}: not an http(s) base URL`, 'unreachable', undefined, label);
     }
-    const key = opts.apiKeyFor(origin) || undefined;
+    const key = (await opts.apiKeyFor(origin)) || undefined;
     const id = `${baseUrl}\u0000${key ?? ''}`;
     let openai = instances.get(id);
     if (!openai) {
@@ -283,7 +286,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         const r = await localClient(req.model).chat(req);
         return { entry: { kind: 'chat', text: r.text, usage: r.usage }, costUsd: 0 };
       }
-      const ep = endpointFor(req.model.baseUrl);
+      const ep = await endpointFor(req.model.baseUrl);
       const { text, usage } = await remoteChat(ep, req);
       return { entry: { kind: 'chat', text, usage: usage ?? ZERO }, costUsd: costFor(req.model, usage) };
     }, (e, meta) => ({ text: e.text ?? '', ...meta }));
@@ -301,7 +304,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         const r = await localClient(req.model).structured<T>(req);
         return { entry: { kind: 'structured', value: r.value, mode: r.mode, usage: r.usage }, costUsd: 0 };
       }
-      const ep = endpointFor(req.model.baseUrl);
+      const ep = await endpointFor(req.model.baseUrl);
       const memo = `${ep.label}\u0000${req.model.model}`;
       let usage: Usage = ZERO;
       let usageKnown = true;
@@ -346,7 +349,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         const r = await localClient(req.model).score(req);
         return { entry: { kind: 'score', tokens: r.tokens, logprobs: r.logprobs, usage: r.usage }, costUsd: 0 };
       }
-      const ep = endpointFor(req.model.baseUrl);
+      const ep = await endpointFor(req.model.baseUrl);
       const memo = `${ep.label}\u0000${req.model.model}`;
       const full = context + req.target;
       const request = (maxTokens: 0 | 1) =>

@@ -37,12 +37,12 @@ describe('llm client: chat', () => {
     assert.equal(costOf('gpt-4o', undefined, defaultPrices), null, 'no usage reported: unknown cost');
   });
 
-  it('sends a key only to its own origin; other origins get the placeholder', async () => {
+  it('sends a key (looked up async) only to its own origin; other origins get the placeholder', async () => {
     const a = await startSimServer({ handler: echoHandler });
     const b = await startSimServer({ handler: echoHandler });
     const asked: string[] = [];
     const client = createLlmClient({
-      apiKeyFor: (origin) => {
+      apiKeyFor: async (origin) => {
         asked.push(origin);
         return origin === new URL(a.url).origin ? 'sk-secret-a' : undefined;
       },
