@@ -4,7 +4,8 @@
  */
 import type * as vscode from 'vscode';
 import type { HostContext } from './context';
+import { registerResultsPanel } from './panel';
 
-export function registerFeatureHooks(_ctx: HostContext): vscode.Disposable[] {
-  return [];
+export function registerFeatureHooks(ctx: HostContext): vscode.Disposable[] {
+  return [...registerResultsPanel(ctx)];
 }

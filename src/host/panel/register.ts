@@ -1,11 +1,10 @@
 /**
  * The results panel feature: one panel per prompt file (revealed, never duplicated), revived after a reload by a
  * WebviewPanelSerializer, opened beside the editor when a job starts, plus the `whetstone-candidate:` documents
- * behind "Open diff". Fills `ctx.resultsPanel` so commands and the CodeLens reach it.
+ * behind "Open diff". Fills `ctx.resultsPanel`, through which the host's Show Results command and the CodeLens reach it.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
 import { tryAccept } from './acceptance';
 import { openCandidateDiff, registerCandidateDocuments } from './candidateDocuments';
@@ -74,12 +73,6 @@ async function diffCandidate(ctx: HostContext, promptUri: vscode.Uri, runId: str
   await openCandidateDiff(promptUri, runId, id);
 }
 
-function promptUriFrom(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string' && arg) return vscode.Uri.parse(arg);
-  return vscode.window.activeTextEditor?.document.uri;
-}
-
 export function registerResultsPanel(ctx: HostContext): vscode.Disposable[] {
   ctx.resultsPanel.show = (uri, runId) => { showResultsPanel(ctx, uri, runId); };
   ctx.resultsPanel.accept = (uri, runId, candidateId) => acceptCandidate(ctx, uri, runId, candidateId);
@@ -95,14 +88,6 @@ export function registerResultsPanel(ctx: HostContext): vscode.Disposable[] {
         }
         track(new ResultsPanel(ctx, vscode.Uri.parse(uri), webviewPanel, Date.now()));
       },
-    }),
-    vscode.commands.registerCommand(Commands.showResults, (arg?: unknown, runId?: unknown) => {
-      const uri = promptUriFrom(arg);
-      if (!uri) {
-        void vscode.window.showInformationMessage('Whetstone: open a prompt file to see its results.');
-        return;
-      }
-      showResultsPanel(ctx, uri, typeof runId === 'string' ? runId : undefined);
     }),
     // "The results panel opens beside the editor and fills in live" (UX §3).
     ctx.jobs.onDidStart((job) => { showResultsPanel(ctx, job.uri, undefined, { preserveFocus: true }); }),
