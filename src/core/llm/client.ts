@@ -309,8 +309,12 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       let usage: Usage = ZERO;
       let usageKnown = true;
       let lastReason = '';
+      let onlyProse = true; // every json_schema reply so far was not JSON at all
       for (let tries = 0; tries <= invalidOutputRetries; tries++) {
-        const mode: StructuredMode = needsTagged.has(memo) ? 'tagged' : 'json_schema';
+        let mode: StructuredMode = needsTagged.has(memo) ? 'tagged' : 'json_schema';
+        // Some servers accept response_format and silently ignore it: if every reply so far was prose, the last
+        // try asks for tagged JSON instead (not remembered: it may have been chance).
+        if (mode === 'json_schema' && tries > 0 && tries === invalidOutputRetries && onlyProse) mode = 'tagged';
         let reply: { text: string; usage: Usage | undefined; finishReason?: string };
         try {
           reply = mode === 'json_schema'
@@ -333,6 +337,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         }
         // A reply cut off by max_tokens will be cut off again: say so, the fix is the caller's parameter.
         lastReason = reply.finishReason === 'length' ? `${parsed.reason} (reply cut off by max_tokens)` : parsed.reason;
+        onlyProse &&= mode === 'json_schema' && reply.finishReason !== 'length' && !/^\s*[[{]/.test(reply.text);
         log(`${ep.label}: ${req.model.model} gave an invalid "${schema}" reply (${lastReason})${tries < invalidOutputRetries ? '; asking again' : ''}`);
       }
       // The failed replies were paid for: report them before failing.

@@ -76,6 +76,18 @@ describe('llm client: structured outputs', () => {
     assert.deepEqual(metas, [false], 'the failed call is still reported to listeners (it was paid for)');
   });
 
+  it('an endpoint that silently ignores response_format gets a tagged last try', async () => {
+    const handler: SimHandler = {
+      chat: (req) => (req.messages.some((m) => m.content.includes('<json>')) ? `<json>${JSON.stringify(verdict)}</json>` : 'I think B is better.'),
+    };
+    h = await harness(handler);
+    const res = await h.client.structured<PairwiseVerdict>({ model: h.model, messages: [{ role: 'user', content: 'A or B?' }], schema: 'pairwise_verdict' });
+    assert.deepEqual(res.value, verdict);
+    assert.equal(res.mode, 'tagged');
+    assert.equal(h.server.stats.requests, 3);
+    assert.ok((h.server.bodies[2] as Record<string, unknown>).response_format === undefined);
+  });
+
   it('a reply cut off by max_tokens is reported as such', async () => {
     h = await harness({ chat: () => JSON.stringify({ critiques: ['one two three', 'four five six'] }) });
     await assert.rejects(
