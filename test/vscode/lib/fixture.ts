@@ -104,33 +104,38 @@ export async function pickContextMenu(page: Page, label: string, timeoutMs = 30_
 }
 
 /**
- * Picks the first quick-pick entry whose label starts with `label` (a string, or a RegExp tested against the label),
- * waiting for the quick pick to open.
+ * Picks the first quick-pick entry whose label starts with `labelStartsWith` (a string, or a RegExp tested against the
+ * label), waiting for the quick pick to open. `rowText` additionally waits until that row's whole text (label,
+ * description, detail) matches, for pickers that fill in details asynchronously.
  */
-export async function quickPick(page: Page, labelStartsWith: string | RegExp, timeoutMs = 30_000): Promise<void> {
+export async function quickPick(page: Page, labelStartsWith: string | RegExp, options: { rowText?: RegExp; timeoutMs?: number } = {}): Promise<void> {
+  const timeout = options.timeoutMs ?? 30_000;
   const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+  await widget.waitFor({ state: 'visible', timeout });
   const pattern = typeof labelStartsWith === 'string' ? new RegExp(`^\\s*${escapeRegex(labelStartsWith)}`) : labelStartsWith;
-  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: pattern }) }).first();
+  let row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: pattern }) });
+  if (options.rowText) row = row.filter({ hasText: options.rowText });
   try {
-    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.first().waitFor({ state: 'visible', timeout });
   } catch {
-    const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
-    throw new Error(`quick pick has no entry matching ${pattern}; entries: ${labels.join(' | ')}`);
+    const rows = await widget.locator('.monaco-list-row').allInnerTexts();
+    throw new Error(`quick pick has no entry matching ${pattern}${options.rowText ? ` with text ${options.rowText}` : ''}; `
+      + `entries: ${rows.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`);
   }
-  await row.click();
+  await row.first().click();
 }
 
-/** Waits for a notification toast whose text matches, and returns its text. */
+/** Waits for a notification toast whose message matches, and returns the message text (without source and buttons). */
 export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 60_000): Promise<string> {
-  const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+  const messages = page.locator('.notifications-toasts .notification-toast .notification-list-item-message');
+  const message = messages.filter({ hasText: text }).first();
   try {
-    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    await message.waitFor({ state: 'visible', timeout: timeoutMs });
   } catch {
-    const shown = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    const shown = await messages.allInnerTexts();
     throw new Error(`no notification matching ${text} within ${timeoutMs / 1000} s; shown: ${shown.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ') || 'none'}`);
   }
-  return (await toast.innerText()).replace(/\s+/g, ' ').trim();
+  return (await message.innerText()).replace(/\s+/g, ' ').trim();
 }
 
 /** The document inside the visible webview (VS Code nests it: iframe.webview > iframe#active-frame). */

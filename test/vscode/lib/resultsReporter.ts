@@ -5,6 +5,9 @@
  */
 import * as fs from 'node:fs';
 import { findSourceMap } from 'node:module';
+import { inspect } from 'node:util';
+
+const inspectOptions = { depth: 4, breakLength: Infinity, maxStringLength: 400 };
 import type Mocha from 'mocha';
 
 export interface TestOutcome {
@@ -44,7 +47,7 @@ export function describeError(error: unknown): string {
   const details = error as Error & { actual?: unknown; expected?: unknown; showDiff?: boolean };
   const lines = [`${error.name}: ${error.message.replace(/\n\s*\n/g, '\n').trim()}`];
   if (details.showDiff !== false && 'expected' in details && 'actual' in details && !error.message.includes('\n')) {
-    lines.push(`expected: ${JSON.stringify(details.expected)}`, `actual:   ${JSON.stringify(details.actual)}`);
+    lines.push(`expected: ${inspect(details.expected, inspectOptions)}`, `actual:   ${inspect(details.actual, inspectOptions)}`);
   }
   const frames = (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l) && !/node_modules|node:internal/.test(l));
   lines.push(...frames.slice(0, 3).map((l) => mapFrame(l.trim())));
