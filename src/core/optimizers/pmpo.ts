@@ -119,6 +119,7 @@ export const pmpo: Optimizer<PmpoParams> = {
     baseline.status = 'beam';
     ctx.update(baseline);
     ctx.setBest(0);
+    ctx.emit({ type: 'beam', round: 0, ids: [0] });
     ctx.endRound(0);
 
     let incumbent = baseline;

@@ -70,6 +70,7 @@ export const spo: Optimizer<SpoParams> = {
     Object.assign(baseline, { score: labeled ? base.score : 0.5, examples: base.examples, status: 'beam' as const });
     ctx.update(baseline);
     ctx.setBest(0);
+    ctx.emit({ type: 'beam', round: 0, ids: [0] });
     ctx.endRound(0);
 
     let incumbent = baseline;
@@ -83,6 +84,7 @@ export const spo: Optimizer<SpoParams> = {
       const proposed = text ? ctx.propose({ parent: incumbent.id, round, prompt: text, origin: { kind: 'spo', why: `revision of #${incumbent.id}` } }) : undefined;
       if (!proposed || !proposed.isNew || proposed.candidate.status === 'rejected') {
         if (proposed && !proposed.isNew) ctx.log('info', `round ${round}: the optimizer returned prompt #${proposed.candidate.id} again; no new candidate`);
+        ctx.emit({ type: 'beam', round, ids: [incumbent.id] });
         ctx.endRound(round);
         continue;
       }
@@ -103,6 +105,7 @@ export const spo: Optimizer<SpoParams> = {
         incumbentAnswers = run.examples;
         ctx.setBest(candidate.id);
       }
+      ctx.emit({ type: 'beam', round, ids: [incumbent.id] });
       ctx.endRound(round);
     }
 

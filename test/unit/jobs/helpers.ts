@@ -1,0 +1,61 @@
+/** Running a job in tests: the result, every event, and the server requests of each round, classified. */
+import { startJob } from '../../../src/core/jobs';
+import type { CandidateRecord, JobEvent, JobResult, JobSpec } from '../../../src/core/jobs/types';
+import type { SimServer } from '../../../src/sim/server';
+
+export interface RoundRequests {
+  /** Chat requests without response_format (the target model). */
+  target: number;
+  /** Structured requests by schema name. */
+  structured: Record<string, number>;
+  /** `/v1/completions` requests (scoring), with their prompts. */
+  scorePrompts: string[];
+  total: number;
+}
+
+export interface Observed {
+  result: JobResult;
+  events: JobEvent[];
+  /** Requests between a round's `round` event and its `beam` event. */
+  rounds: RoundRequests[];
+  /** Every server request of this job. */
+  requests: number;
+  runId: string;
+  file: string;
+}
+
+export function classify(bodies: unknown[]): RoundRequests {
+  const out: RoundRequests = { target: 0, structured: {}, scorePrompts: [], total: bodies.length };
+  for (const body of bodies as (Record<string, any> | undefined)[]) {
+    if (!body) continue;
+    if (typeof body.prompt === 'string') out.scorePrompts.push(body.prompt);
+    else if (body.response_format?.json_schema?.name) {
+      const name = body.response_format.json_schema.name as string;
+      out.structured[name] = (out.structured[name] ?? 0) + 1;
+    } else out.target++;
+  }
+  return out;
+}
+
+export async function runObserved(spec: JobSpec, server: SimServer, onEvent?: (e: JobEvent, cancel: () => void) => void): Promise<Observed> {
+  const start = server.bodies.length;
+  const opened = new Map<number, number>();
+  const rounds: RoundRequests[] = [];
+  const job = startJob(spec);
+  const events: JobEvent[] = [];
+  job.events.on((e) => {
+    events.push(e);
+    if (e.type === 'round') opened.set(e.round, server.bodies.length);
+    if (e.type === 'beam' && opened.has(e.round)) rounds[e.round] = classify(server.bodies.slice(opened.get(e.round), server.bodies.length));
+    onEvent?.(e, () => job.cancel());
+  });
+  const result = await job.result;
+  return { result, events, rounds, requests: server.bodies.length - start, runId: job.runId, file: job.file };
+}
+
+/** Each candidate's last emitted state. */
+export function candidatesOf(events: JobEvent[]): CandidateRecord[] {
+  const latest = new Map<number, CandidateRecord>();
+  for (const e of events) if (e.type === 'candidate') latest.set(e.candidate.id, e.candidate);
+  return [...latest.values()];
+}

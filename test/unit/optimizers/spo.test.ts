@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import { estimateJob } from '../../../src/core/jobs';
+import { resolveParams } from '../../../src/core/optimizers/defaults';
+import { simSetup, type SimSetup } from '../jobs/sim-setup';
+import { candidatesOf, runObserved } from '../jobs/helpers';
+
+describe('SPO on the simulated review task (real HTTP, real client)', function () {
+  let sim: SimSetup;
+  before(async () => {
+    sim = await simSetup();
+  });
+  after(() => sim.close());
+
+  it('beats the baseline, with 1 + k + J calls per round (§3.6) on questions fixed once per run', async () => {
+    const spec = sim.spec('spo', { preset: 'quick' });
+    const p = resolveParams('spo', 'quick', undefined);
+    const run = await runObserved(spec, sim.server);
+    const { result } = run;
+    assert.equal(result.stopReason, 'done');
+    assert.ok(result.best.id !== 0, 'a candidate was accepted');
+    assert.ok(result.best.validationScore! > result.baseline.validationScore!,
+      `held-out ${result.best.validationScore} vs ${result.baseline.validationScore}`);
+    assert.equal(run.requests, result.used.calls);
+
+    assert.equal(run.rounds[0].target, p.questions);
+    assert.equal(run.rounds[0].total, p.questions);
+    const candidates = candidatesOf(run.events);
+    const questionSets = new Set<string>();
+    for (let r = 1; r < p.rounds; r++) {
+      const round = run.rounds[r];
+      const proposedNew = candidates.some((c) => c.round === r && c.status !== 'rejected');
+      assert.equal(round.structured.prompt_candidates, 1, `round ${r}: one optimizer call`);
+      assert.equal(round.total, proposedNew ? 1 + p.questions + p.judgments : 1, `round ${r} calls`);
+      if (proposedNew) assert.equal(round.structured.pairwise_verdict, p.judgments);
+    }
+    // The judge saw the same three questions every round, and never a prompt.
+    for (const body of sim.server.bodies as any[]) {
+      if (body?.response_format?.json_schema?.name !== 'pairwise_verdict') continue;
+      const text = body.messages.map((m: { content: string }) => m.content).join('\n');
+      questionSets.add([...text.matchAll(/### Question \d+\n(.*)/g)].map((m) => m[1]).join('|'));
+      assert.ok(!text.includes('<prompt>'));
+    }
+    assert.equal(questionSets.size, 1);
+    const uninterrupted = estimateJob(spec).calls;
+    const skippedRounds = run.rounds.slice(1).filter((r) => r.total === 1).length;
+    assert.equal(result.used.calls, uninterrupted - skippedRounds * (p.questions + p.judgments));
+  });
+
+  it('accepts only on a strict majority of judgments', async () => {
+    const run = await runObserved(sim.spec('spo', { preset: 'quick' }), sim.server);
+    for (const c of candidatesOf(run.events).filter((x) => x.origin.kind === 'spo' && x.status !== 'rejected')) {
+      const [won, of] = /judged better in (\d+)\/(\d+)/.exec(c.origin.why ?? '')!.slice(1).map(Number);
+      const accepted = run.events.some((e) => e.type === 'incumbent' && e.id === c.id);
+      assert.equal(accepted, won > of - won, `#${c.id}: ${won}/${of}`);
+    }
+  });
+});
