@@ -22,7 +22,7 @@ async function resume(ctx: HostContext, run: RunSummary): Promise<{ runId: strin
     const job = await ctx.jobs.start(prepared);
     return { runId: job.runId };
   } catch (error) {
-    await showStartError(ctx, error);
+    showStartError(ctx, error);
     return undefined;
   }
 }

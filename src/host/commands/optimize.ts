@@ -143,10 +143,13 @@ async function confirmBudget(estimate: Estimate | undefined, budget: Budget): Pr
   return choice === 'Start Anyway';
 }
 
-export async function showStartError(ctx: HostContext, error: unknown): Promise<void> {
+/** Tells the user why a job did not start; never waits for the notification (callers resolve at once). */
+export function showStartError(ctx: HostContext, error: unknown): void {
   if (error instanceof MissingApiKeyError) {
-    const choice = await vscode.window.showWarningMessage(error.message, 'Set API Key');
-    if (choice) await vscode.commands.executeCommand(Commands.setApiKey, error.baseUrl);
+    ctx.log.warn(error.message);
+    void vscode.window.showWarningMessage(error.message, 'Set API Key').then((choice) => {
+      if (choice) void vscode.commands.executeCommand(Commands.setApiKey, error.baseUrl);
+    });
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -172,7 +175,7 @@ export function registerOptimizeCommand(ctx: HostContext): vscode.Disposable[] {
       const job = await ctx.jobs.start({ ...prepared, spec: { ...prepared.spec, method } });
       return { runId: job.runId, runFile: job.runFile };
     } catch (error) {
-      await showStartError(ctx, error);
+      showStartError(ctx, error);
       return undefined;
     }
   })];

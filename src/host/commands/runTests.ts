@@ -79,7 +79,7 @@ export function registerRunTestsCommand(ctx: HostContext): vscode.Disposable[] {
         void vscode.window.showInformationMessage('Prompt tests cancelled.');
         return undefined;
       }
-      await showStartError(ctx, error);
+      showStartError(ctx, error);
       return undefined;
     }
   };

@@ -3,6 +3,7 @@
  * a variable, columns no variable uses) and evaluator normalization — each shown in the file it is about, debounced.
  */
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { PromptAnalysis, PromptAnalyzer } from './promptAnalyzer';
@@ -31,8 +32,15 @@ export function registerDiagnostics(analyzer: PromptAnalyzer, settings: Settings
   const produced = new Map<string, Map<string, Diagnostic[]>>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  const textOf = (file: string): string | undefined =>
-    vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)?.getText();
+  const textOf = (file: string): string | undefined => {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    if (open) return open.getText();
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 
   const publish = (files: Iterable<string>) => {
     for (const file of files) {

@@ -1,0 +1,101 @@
+/**
+ * Jobs and keys against real local simulator servers: a job started by command runs to the end with its run log on
+ * disk, cancellation stops it, prompt tests run, keys are stored per origin and never reach another origin.
+ */
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { startSimServer, type SimServer } from '../../../src/sim/server';
+import { echoHandler } from '../../../src/sim/echo-handler';
+import { activateWhetstone, fixtureUri, writeWorkspaceFile } from './hostHelpers';
+import type { WhetstoneApi } from '../../../src/host/extension';
+import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
+
+function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
+  const source = fs.readFileSync(fixtureUri('reviews.prompt.yml').fsPath, 'utf8');
+  const uri = writeWorkspaceFile(`host-jobs/${name}.prompt.yml`, source.replace(/^name: .*$/m, `name: ${name}`));
+  writeWorkspaceFile(`host-jobs/${name}.whetstone.yaml`, `split:\n  validation: 0.5\n  seed: 7\nbudget:\n  calls: 400\n${extraSidecar}`);
+  return uri;
+}
+
+suite('host: jobs and keys', () => {
+  let api: WhetstoneApi;
+  suiteSetup(async () => {
+    api = await activateWhetstone();
+  });
+
+  test('Optimize by command runs APO to the end and leaves its run log on disk', async () => {
+    const uri = reviewsCopy('optimize-apo');
+    const started = await vscode.commands.executeCommand<{ runId: string; runFile: string }>('whetstone.optimize', uri, {
+      method: 'apo', preset: 'quick', params: { rounds: 1 },
+    });
+    assert.ok(started?.runId, 'the command did not start a job (see the Whetstone log)');
+    const job = await api.context.jobs.whenFinished(started.runId);
+    assert.strictEqual(job.status, 'done', job.error);
+    assert.ok(job.result && job.result.best.score >= job.result.baseline.score);
+    const lines = fs.readFileSync(started.runFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; event?: { type: string } });
+    assert.strictEqual(lines[0].kind, 'header');
+    assert.strictEqual(lines[lines.length - 1].event?.type, 'done');
+    assert.ok(started.runFile.startsWith(`${vscode.workspace.workspaceFolders![0].uri.fsPath}/.whetstone/runs/`), started.runFile);
+  });
+
+  test('cancelling a running job stops it with the best so far', async () => {
+    const uri = reviewsCopy('optimize-cancel');
+    const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, { method: 'apo', params: { rounds: 6 } });
+    assert.ok(started?.runId);
+    api.context.jobs.cancel(started.runId);
+    const job = await api.context.jobs.whenFinished(started.runId);
+    assert.strictEqual(job.status, 'cancelled', `${job.status}: ${job.error ?? ''}`);
+    assert.strictEqual(api.context.jobs.running().filter((j) => j.runId === started.runId).length, 0);
+  });
+
+  test('Run Prompt Tests runs every case', async () => {
+    const uri = reviewsCopy('run-tests');
+    const result = await vscode.commands.executeCommand<EvalRunResult>('whetstone.runTests', uri);
+    assert.ok(result, 'no result');
+    assert.strictEqual(result.cases, 4);
+    assert.strictEqual(result.passed + result.failed, 4);
+  });
+
+  suite('keys per origin', () => {
+    let keyed: SimServer;
+    let other: SimServer;
+    const KEY = 'sk-test-0123456789abcdef';
+    suiteSetup(async () => {
+      keyed = await startSimServer({ handler: echoHandler });
+      other = await startSimServer({ handler: echoHandler });
+    });
+    suiteTeardown(async () => {
+      await vscode.commands.executeCommand('whetstone.removeApiKey', keyed.url);
+      await keyed.close();
+      await other.close();
+    });
+
+    test('a key is stored per origin and looked up by origin only', async () => {
+      const origin = await vscode.commands.executeCommand<string>('whetstone.setApiKey', keyed.url, KEY);
+      assert.strictEqual(origin, new URL(keyed.url).origin);
+      assert.strictEqual(await api.context.keys.get(`${new URL(keyed.url).origin}/some/other/path`), KEY);
+      assert.strictEqual(await api.context.keys.get(other.url), undefined);
+    });
+
+    test('the key goes to its own origin and never to a server a prompt file points at', async () => {
+      await vscode.commands.executeCommand('whetstone.setApiKey', keyed.url, KEY);
+      const toKeyed = writeWorkspaceFile('host-keys/keyed.prompt.yml', `model: ${keyed.url}#sim-model\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: one\n    expected: one\n`);
+      const toOther = writeWorkspaceFile('host-keys/other.prompt.yml', `model: ${other.url}#sim-model\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: two\n    expected: two\n`);
+      const a = await vscode.commands.executeCommand<EvalRunResult>('whetstone.runTests', toKeyed);
+      const b = await vscode.commands.executeCommand<EvalRunResult>('whetstone.runTests', toOther);
+      assert.ok(a && b, 'a test run did not happen');
+      assert.ok(keyed.stats.authHeaders.length > 0 && keyed.stats.authHeaders.every((h) => h === `Bearer ${KEY}`), JSON.stringify(keyed.stats.authHeaders));
+      assert.ok(other.stats.authHeaders.length > 0, 'the second server got no request');
+      for (const header of other.stats.authHeaders) assert.ok(!header?.includes(KEY), `the key reached another origin: ${header}`);
+    });
+
+    test('a remote endpoint without a key does not start and makes no request', async () => {
+      const uri = writeWorkspaceFile('host-keys/remote.prompt.yml', 'model: https://models.example.invalid/v1#m\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: one\n');
+      const result = await vscode.commands.executeCommand('whetstone.runTests', uri);
+      assert.strictEqual(result, undefined);
+      const started = await vscode.commands.executeCommand('whetstone.optimize', uri, { method: 'apo' });
+      assert.strictEqual(started, undefined);
+    });
+  });
+});
