@@ -87,7 +87,7 @@ interface ScalarHit {
 
 /** Finds the scalar whose value range is `span`, with its owning key's column and flow context. */
 function findScalar(text: string, span: Span): ScalarHit | undefined {
-  const ydoc = parseDocument(text, { keepSourceTokens: true });
+  const ydoc = parseDocument(text, { keepSourceTokens: true, logLevel: 'error' });
   let hit: ScalarHit | undefined;
   visit(ydoc, {
     Scalar(_key, node, path) {
@@ -139,8 +139,10 @@ function replaceYamlScalar(
   }
   const baseErrors = errorCount(doc);
   for (const attempt of attempts) {
-    const encoded = attempt();
+    let encoded = attempt();
     if (encoded === undefined) continue;
+    // A block scalar's source ends with its line break; an inline replacement must put that break back.
+    if (ctx.endsWithBreak && !/^[|>]/.test(encoded)) encoded += ctx.eol;
     const result = text.slice(0, span.start) + encoded + text.slice(span.end);
     const next = parsePromptYml(doc.file, result);
     if (readsBack(next) && errorCount(next) <= baseErrors && isStringAt(result, span.start)) return result;
@@ -150,7 +152,7 @@ function replaceYamlScalar(
 
 /** The re-encoded value must stay a string (not become a number, boolean or null). */
 function isStringAt(text: string, start: number): boolean {
-  const ydoc = parseDocument(text);
+  const ydoc = parseDocument(text, { logLevel: 'error' });
   let ok = false;
   visit(ydoc, {
     Scalar(_k, node) {

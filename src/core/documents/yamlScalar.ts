@@ -22,8 +22,9 @@ export interface ScalarContext {
 export function encodePlain(t: string, ctx: ScalarContext): string | undefined {
   if (t === '' || /[\n\r]/.test(t) || /^[ \t]|[ \t]$/.test(t)) return undefined;
   if (ctx.inFlow && /[,[\]{}]/.test(t)) return undefined;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(t)) return undefined; // indicators: such text is not a plain string
   try {
-    return parseYaml(t) === t ? t : undefined;
+    return parseYaml(t, { logLevel: 'error' }) === t ? t : undefined;
   } catch {
     return undefined;
   }

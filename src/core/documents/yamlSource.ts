@@ -17,7 +17,7 @@ export interface YamlSlice {
 
 export function parseYamlSlice(file: string, text: string, start = 0, end = text.length): YamlSlice {
   const src = text.slice(start, end);
-  const doc = parseDocument(src, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(src, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const slice: YamlSlice = { doc, offset: start, file, text, diagnostics: [] };
   for (const e of doc.errors) {
     const at = e.code === 'MISSING_CHAR' ? openingQuote(src, e.pos[0], e.message) ?? e.pos[0] : e.pos[0];

@@ -42,8 +42,9 @@ export function checkCandidateInvariants(
   }
 
   if (format === 'prompty') {
-    const role = PROMPTY_ROLE_LINE.exec(candidate);
-    if (role && !PROMPTY_ROLE_LINE.test(originalRegion)) {
+    // Prompty reads lines without their CR, so test the text the way the parser will see it.
+    const role = PROMPTY_ROLE_LINE.exec(candidate.replace(/\r\n/g, '\n'));
+    if (role && !PROMPTY_ROLE_LINE.test(originalRegion.replace(/\r\n/g, '\n'))) {
       violations.push(`added a role line ${JSON.stringify(role[0].trim())}, which would split the prompt into new messages`);
     }
   }
