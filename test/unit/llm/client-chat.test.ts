@@ -153,6 +153,23 @@ describe('llm client: chat', () => {
     assert.equal(h.server.stats.maxInFlight, limit);
   });
 
+  it('limits are per origin: a busy endpoint does not hold up another', async () => {
+    const other = await startSimServer({ handler: echoHandler });
+    h = await harness(echoHandler, { concurrency: 1 });
+    h.server.faults.push({ kind: 'hang' });
+    const controller = new AbortController();
+    const stuck = h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'a' }], signal: controller.signal });
+    try {
+      await until(() => h.server.stats.inFlight === 1);
+      const res = await h.client.chat({ model: { baseUrl: other.url, model: 'm' }, messages: [{ role: 'user', content: 'b' }] });
+      assert.equal(res.text, 'echo: b');
+    } finally {
+      controller.abort();
+      await stuck.catch(() => undefined);
+      await other.close();
+    }
+  });
+
   it('notifies listeners after every call, cached or not', async () => {
     h = await harness();
     const seen: unknown[] = [];
