@@ -141,7 +141,7 @@ async function runJob(
       previous.costUsd = previous.costUsd === null || call.meta.costUsd === null ? null : previous.costUsd + call.meta.costUsd;
     }
     for (const event of record.events) if (event.type === 'budget') previous.seconds = Math.max(previous.seconds, event.used.seconds);
-    writer.append({ kind: 'resumed', at: new Date().toISOString() });
+    writer.append({ kind: 'resumed', at: new Date().toISOString() }, { newLineFirst: record.tornTail });
   } else {
     const header: RunHeader = {
       kind: 'header',

@@ -50,8 +50,8 @@ export class RunWriter {
 
   constructor(private readonly fs: FileSystemPort, readonly file: string) {}
 
-  append(line: RunLine): void {
-    const text = `${JSON.stringify(line)}\n`;
+  append(line: RunLine, opts: { newLineFirst?: boolean } = {}): void {
+    const text = `${opts.newLineFirst ? '\n' : ''}${JSON.stringify(line)}\n`;
     this.tail = this.tail.then(() => this.fs.appendText(this.file, text)).catch((error) => {
       this.failure ??= error;
     });
@@ -98,7 +98,8 @@ export function parseRunText(file: string, text: string, live = liveFiles.has(pa
   const lastTerminal = finished ? events.map((e) => isTerminalEvent(e)).lastIndexOf(true) : -1;
   const shown = events.filter((e, i) => !isTerminalEvent(e) || i === lastTerminal);
   const status: RunStatus = finished ? 'done' : live ? 'running' : 'interrupted';
-  return { file, header, events: shown, result: finished ? result : undefined, status, calls, structuralEvents, badLines };
+  const tornTail = text.length > 0 && !text.endsWith('\n');
+  return { file, header, events: shown, result: finished ? result : undefined, status, calls, structuralEvents, badLines, tornTail };
 }
 
 export async function readRun(file: string, fs: FileSystemPort = nodeFileSystem): Promise<RunRecord | undefined> {

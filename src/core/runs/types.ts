@@ -52,6 +52,8 @@ export interface RunRecord {
   structuralEvents: number;
   /** Lines that could not be parsed (a crash mid-write leaves at most the last one). */
   badLines: number;
+  /** The file does not end with a newline (a crash mid-write): appends must start a new line first. */
+  tornTail: boolean;
 }
 
 export interface RunSummary {

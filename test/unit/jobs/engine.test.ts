@@ -1,0 +1,93 @@
+import { strict as assert } from 'node:assert';
+import { estimateJob, startJob, checkJobInput } from '../../../src/core/jobs';
+import { JobInputError, type JobEvent } from '../../../src/core/jobs/types';
+import { listRuns, readRun } from '../../../src/core/runs';
+import { simSetup, type SimSetup } from './sim-setup';
+import { runObserved } from './helpers';
+
+describe('job engine', function () {
+  let sim: SimSetup;
+  before(async () => {
+    sim = await simSetup();
+  });
+  after(() => sim.close());
+
+  it('emits the estimate first, then started, and ends with done; the run log holds header, events and calls', async () => {
+    const spec = sim.spec('spo', { preset: 'quick' });
+    const run = await runObserved(spec, sim.server);
+    assert.equal(run.events[0].type, 'estimate');
+    assert.deepEqual((run.events[0] as Extract<JobEvent, { type: 'estimate' }>).estimate, estimateJob(spec));
+    assert.equal(run.events[1].type, 'started');
+    assert.equal(run.events[run.events.length - 1].type, 'done');
+    assert.ok(run.file.endsWith(`/review-sentiment/${run.runId}.jsonl`));
+
+    const record = (await readRun(run.file))!;
+    assert.equal(record.status, 'done');
+    assert.equal(record.header.method, 'spo');
+    assert.equal(record.header.seed, 1);
+    assert.equal(record.header.originalRegion, spec.doc.optimizable!.text);
+    assert.equal(record.header.split.train.length + record.header.split.validation.length, 24);
+    assert.equal(record.calls.size, run.result.used.calls);
+    assert.deepEqual(record.result, run.result);
+    const listed = await listRuns(sim.runsDir);
+    assert.ok(listed.some((r) => r.runId === run.runId && r.status === 'done' && r.bestScore === run.result.best.score));
+  });
+
+  for (const cap of [1, 17, 60, 133]) {
+    it(`never makes more than ${cap} calls under a ${cap}-call budget, and keeps the best so far`, async () => {
+      const run = await runObserved(sim.spec('apo', { preset: 'quick', budget: { calls: cap }, concurrency: 6 }), sim.server);
+      assert.ok(run.requests <= cap, `${run.requests} server requests`);
+      assert.ok(run.result.used.calls <= cap);
+      assert.equal(run.result.stopReason, 'budget');
+      assert.ok(run.events.some((e) => e.type === 'log' && /stopped at the budget \(calls\)/.test(e.message)));
+      assert.equal(run.events[run.events.length - 1].type, 'done');
+      const best = run.result.best;
+      if (best.id !== 0) assert.ok(best.score >= run.result.rounds[0].best);
+    });
+  }
+
+  it('cancel() aborts in-flight calls and returns the best so far', async () => {
+    let calls = 0;
+    const run = await runObserved(sim.spec('apo', { preset: 'quick' }), sim.server, (e, cancel) => {
+      if (e.type === 'round' && e.round === 2) cancel();
+      if (e.type === 'budget') calls = e.used.calls;
+    });
+    assert.equal(run.result.stopReason, 'cancelled');
+    assert.equal(run.events[run.events.length - 1].type, 'cancelled');
+    assert.ok(run.result.best.score >= run.result.baseline.score);
+    assert.ok(calls > 0);
+  });
+
+  describe('input errors (JobInputError, exit 2 in the CLI)', () => {
+    const cases: [string, () => ReturnType<SimSetup['spec']>, RegExp, string][] = [
+      ['APO without expected outputs', () => sim.spec('apo', { rows: sim.task.rows.map((r) => ({ vars: { review: r.vars.review } })), evaluators: [] }), /add `expected`/, 'no-expected'],
+      ['SPO without requirements', () => sim.spec('spo', { requirements: undefined, doc: { ...sim.spec('spo').doc, settings: {} } }), /add `requirements:`/, 'no-requirements'],
+      ['PMPO without expected outputs', () => sim.spec('pmpo', { rows: sim.task.rows.map((r) => ({ vars: { review: r.vars.review } })) }), /add `expected`/, 'no-expected'],
+      ['no rows', () => sim.spec('apo', { rows: [] }), /add testData rows/, 'no-rows'],
+      ['a parameter of the wrong type', () => sim.spec('apo', { params: { rounds: 'three' } }), /rounds must be a number/, 'bad-params'],
+    ];
+    for (const [name, make, message, code] of cases) {
+      it(name, async () => {
+        const spec = make();
+        assert.throws(() => estimateJob(spec), (e: unknown) => e instanceof JobInputError && message.test(e.message) && e.code === code);
+        assert.equal(checkJobInput(spec)?.code, code);
+        const before = sim.server.stats.requests;
+        const job = startJob(spec);
+        const events: JobEvent[] = [];
+        job.events.on((e) => events.push(e));
+        await assert.rejects(job.result, (e: unknown) => e instanceof JobInputError && message.test(e.message));
+        assert.equal(sim.server.stats.requests, before, 'no call was made');
+        assert.equal(events[events.length - 1].type, 'failed');
+      });
+    }
+  });
+
+  it('an async iterator yields every event up to the terminal one', async () => {
+    const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 } }));
+    const types: string[] = [];
+    for await (const e of job.events) types.push(e.type);
+    assert.equal(types[0], 'estimate');
+    assert.equal(types[types.length - 1], 'done');
+    await job.result;
+  });
+});

@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { startJob } from '../../../src/core/jobs';
+import type { JobResult, JobSpec, Method } from '../../../src/core/jobs/types';
+import { isStructuralEvent, readRun } from '../../../src/core/runs';
+import { createRng } from '../../../src/core/random';
+import { newClient, simSetup, type SimSetup } from './sim-setup';
+
+/** Small parameters so each method runs in well under a second. */
+const PARAMS: Record<Method, Record<string, unknown>> = {
+  apo: { rounds: 2 },
+  spo: { rounds: 4 },
+  pmpo: { rounds: 2, hardExamples: 2, variantsPerExample: 2 },
+};
+
+function structuralTypes(file: string): string[] {
+  const parse = (l: string) => {
+    try {
+      return JSON.parse(l);
+    } catch {
+      return {}; // the torn line a crash left
+    }
+  };
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(parse)
+    .filter((l) => l.kind === 'event' && isStructuralEvent(l.event)).map((l) => `${l.event.type}:${l.event.candidate?.id ?? l.event.round ?? l.event.id}`);
+}
+
+describe('kill and resume: the same final prompt with the same total calls as an uninterrupted run', function () {
+  let sim: SimSetup;
+  before(async () => {
+    sim = await simSetup({ seed: 3 });
+  });
+  after(() => sim.close());
+
+  for (const method of ['apo', 'spo', 'pmpo'] as Method[]) {
+    describe(method, () => {
+      let reference: { result: JobResult; file: string; structural: string[] };
+      const spec = (over: Partial<JobSpec> = {}) => sim.spec(method, { preset: 'quick', params: PARAMS[method], seed: 11, concurrency: 5, llm: newClient(3), ...over });
+
+      before(async () => {
+        const job = startJob(spec());
+        const result = await job.result;
+        reference = { result, file: job.file, structural: structuralTypes(job.file) };
+        assert.equal(result.stopReason, 'done');
+      });
+
+      const rng = createRng(method.length * 7919);
+      const cancelPoints = [0.15, 0.6].map((f) => f + rng.next() * 0.2);
+      for (const fraction of cancelPoints) {
+        it(`abort after ${(fraction * 100).toFixed(0)}% of the calls (cancel mid-flight), then resume from the log`, async () => {
+          const total = reference.result.used.calls;
+          const killAt = Math.max(1, Math.floor(total * fraction));
+          const llm = newClient(3);
+          let seen = 0;
+          const first = startJob(spec({ llm }));
+          llm.onCall(() => {
+            if (++seen === killAt) first.cancel();
+          });
+          const stopped = await first.result;
+          assert.equal(stopped.stopReason, 'cancelled');
+          const logged = (await readRun(first.file))!;
+          assert.ok(logged.calls.size < total);
+
+          const before = sim.server.stats.requests;
+          const resumed = await startJob(spec({ resumeRunId: first.runId })).result;
+          assert.equal(resumed.stopReason, 'done');
+          assert.equal(resumed.best.prompt, reference.result.best.prompt);
+          assert.equal(resumed.used.calls, total);
+          assert.equal(sim.server.stats.requests - before, total - logged.calls.size, 'logged calls are not made again');
+          assert.deepEqual(resumed.rounds, reference.result.rounds);
+          const record = (await readRun(first.file))!;
+          assert.equal(record.status, 'done');
+          assert.deepEqual(structuralTypes(first.file), reference.structural, 'no structural event is written twice');
+        });
+      }
+
+      const cutPoints = [0.1, 0.45, 0.8].map((f) => f + rng.next() * 0.1);
+      for (const fraction of cutPoints) {
+        it(`a crash that leaves ${(fraction * 100).toFixed(0)}% of the log (torn last line) resumes to the same end`, async () => {
+          const text = readFileSync(reference.file, 'utf8');
+          const runId = `crash-${method}-${Math.round(fraction * 1000)}`;
+          const file = path.join(path.dirname(reference.file), `${runId}.jsonl`);
+          const headerEnd = text.indexOf('\n') + 1;
+          writeFileSync(file, text.slice(0, headerEnd + Math.floor((text.length - headerEnd) * fraction)));
+          const crashed = (await readRun(file))!;
+          assert.equal(crashed.status, 'interrupted');
+          assert.ok(crashed.badLines <= 1);
+
+          const before = sim.server.stats.requests;
+          const resumed = await startJob(spec({ resumeRunId: runId })).result;
+          assert.equal(resumed.best.prompt, reference.result.best.prompt);
+          assert.equal(resumed.used.calls, reference.result.used.calls);
+          assert.equal(sim.server.stats.requests - before, reference.result.used.calls - crashed.calls.size);
+          assert.deepEqual(structuralTypes(file), reference.structural);
+        });
+      }
+    });
+  }
+
+  it('refuses to resume a run with a different seed or a changed prompt', async () => {
+    const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 } }));
+    await job.result;
+    await assert.rejects(startJob(sim.spec('spo', { resumeRunId: job.runId, seed: 99 })).result, /used seed 1, not 99/);
+    await assert.rejects(startJob(sim.spec('apo', { resumeRunId: job.runId })).result, /used spo, not apo/);
+  });
+});
