@@ -44,7 +44,8 @@ export function parsePromptFile(file: string, text: string): PromptDocument {
   }
   const { region, problem } = chooseRegion(doc);
   doc.optimizable = region;
-  if (problem) doc.diagnostics.push(diagnosticAt(file, text, { start: 0, end: 0 }, 'warning', 'invalid-region', problem));
+  if (problem) doc.diagnostics.push(diagnosticAt(file, text, { start: 0, end: 0 }, 'warning', 'invalid-region',
+    `${problem}; optimizing the default region instead`));
   return doc;
 }
 

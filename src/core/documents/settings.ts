@@ -3,7 +3,7 @@
  * diagnostic at the offending key for every wrong type, and `mergeSettings` (sidecar wins over in-file).
  */
 import { isMap, isSeq } from 'yaml';
-import type { Diagnostic } from '../diagnostics';
+import { diagnosticAt, type Diagnostic } from '../diagnostics';
 import { chooseRegion } from './region';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, WhetstoneSettings } from './types';
@@ -140,7 +140,11 @@ export function mergeSettingValues(base: WhetstoneSettings, over: WhetstoneSetti
 /** The document with sidecar settings merged over its own (sidecar wins) and its optimizable region re-chosen. */
 export function mergeSettings(doc: PromptDocument, sidecarSettings: WhetstoneSettings): PromptDocument {
   const merged: PromptDocument = { ...doc, settings: mergeSettingValues(doc.settings, sidecarSettings) };
-  const { region } = chooseRegion(merged);
+  const { region, problem } = chooseRegion(merged);
   merged.optimizable = region;
+  if (problem) {
+    merged.diagnostics = [...doc.diagnostics, diagnosticAt(doc.file, doc.text, { start: 0, end: 0 }, 'warning',
+      'invalid-region', `${problem}; optimizing the default region instead`)];
+  }
   return merged;
 }
