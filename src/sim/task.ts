@@ -41,7 +41,8 @@ export function createSimulatedTask(opts: { seed?: number } = {}): SimulatedTask
         return answer(req.messages);
       }
       stats.structured[schema] = (stats.structured[schema] ?? 0) + 1;
-      const value = structured(schema, req, hash);
+      // A sampled answer depends on the request and its seed, as with a real model at temperature > 0.
+      const value = structured(schema, req, (...parts: unknown[]) => hash(req.seed ?? null, ...parts));
       const json = JSON.stringify(value);
       return req.response_format ? json : `<json>${json}</json>`;
     },
@@ -292,8 +293,6 @@ export function reviewsSidecarYaml(): string {
     '  calls: 4000',
     'protected:',
     '  - "positive, negative or neutral"',
-    'params:',
-    '  rounds: 3',
     '',
   ].join('\n');
 }
