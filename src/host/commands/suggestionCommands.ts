@@ -11,7 +11,8 @@ import { Commands } from '../commandIds';
 import type { Suggestion } from '../jobs/suggestions';
 import { promptUriFrom } from './targetUri';
 
-export const CANDIDATE_SCHEME = 'whetstone-candidate';
+/** Distinct from the panel's `whetstone-candidate:` documents: this is the fallback used when the panel is absent. */
+export const SUGGESTION_SCHEME = 'whetstone-suggestion';
 
 /** The file text with the suggestion applied, or why it cannot be. */
 export function applySuggestionText(file: string, text: string, suggestion: Pick<Suggestion, 'prompt' | 'originalRegion'>): { text?: string; problem?: string } {
@@ -48,14 +49,14 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
   };
 
   const openDiff = async (s: Suggestion, candidateText: string) => {
-    const uri = vscode.Uri.from({ scheme: CANDIDATE_SCHEME, path: s.uri.path, query: `run=${s.runId}&candidate=${s.candidateId}` });
+    const uri = vscode.Uri.from({ scheme: SUGGESTION_SCHEME, path: s.uri.path, query: `run=${s.runId}&candidate=${s.candidateId}` });
     candidates.set(uri.toString(), candidateText);
     await vscode.commands.executeCommand('vscode.diff', s.uri, uri,
       `${path.basename(s.uri.fsPath)} ↔ candidate #${s.candidateId} (${s.score.toFixed(2)})`);
   };
 
   return [
-    vscode.workspace.registerTextDocumentContentProvider(CANDIDATE_SCHEME, provider),
+    vscode.workspace.registerTextDocumentContentProvider(SUGGESTION_SCHEME, provider),
     vscode.commands.registerCommand(Commands.acceptSuggestion, async (arg?: unknown) => {
       const s = suggestionFor(arg);
       if (!s) return false;

@@ -113,7 +113,8 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.focusRunId) run = (await findRun(this.ctx, this.promptUri, this.focusRunId))?.view;
     if (!run) {
       const job = this.ctx.jobs.latestFor(this.promptUri);
-      run = job ? runFromEvents(job.events) : undefined;
+      // findRun merges the acceptances recorded in the log into the live job's events.
+      run = job ? (await findRun(this.ctx, this.promptUri, job.runId))?.view ?? runFromEvents(job.events) : undefined;
       const latestOnDisk = summaries[0];
       // A job from this session wins unless a newer run exists on disk (e.g. from the CLI).
       if ((!run || (latestOnDisk && job && latestOnDisk.startedAt > job.startedAt.toISOString())) && latestOnDisk) {

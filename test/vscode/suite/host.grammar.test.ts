@@ -1,0 +1,42 @@
+/** Our TextMate grammars, run through the running VS Code's own TextMate engine and YAML/Markdown grammars. */
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { createTokenizer } from './grammarTokens';
+import { EXTENSION_ID } from './hostHelpers';
+
+function scopesOf(lines: { text: string; scopes: string[] }[][], text: string): string[] {
+  for (const line of lines) for (const t of line) if (t.text === text) return t.scopes;
+  throw new Error(`no token "${text}" in ${JSON.stringify(lines.map((l) => l.map((t) => t.text)))}`);
+}
+
+suite('host: grammars', () => {
+  let tokenize: (scope: string, text: string) => Promise<{ text: string; scopes: string[] }[][]>;
+  suiteSetup(async () => {
+    tokenize = await createTokenizer(vscode.env.appRoot, vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath);
+  });
+
+  test('.prompt.yml: fields, roles and {{variables}} inside YAML strings get their own scopes', async () => {
+    const lines = await tokenize('source.whetstone.prompt-yaml', 'name: Reviews\nmessages:\n  - role: user\n    content: "Review: {{review}} now"\n');
+    assert.ok(scopesOf(lines, 'messages').some((s) => s.startsWith('keyword.other.prompt-field')), JSON.stringify(scopesOf(lines, 'messages')));
+    assert.ok(scopesOf(lines, 'user').includes('entity.name.type.role.whetstone'));
+    const variable = scopesOf(lines, 'review');
+    assert.ok(variable.includes('variable.other.template.whetstone'), JSON.stringify(variable));
+    assert.ok(scopesOf(lines, '{{').includes('punctuation.definition.template-expression.begin.whetstone'));
+  });
+
+  test('.prompty: front matter as YAML, role lines, Markdown body, {% tags %} and {{variables}}', async () => {
+    const lines = await tokenize('source.whetstone.prompty', '---\nname: Demo\ninputs:\n  question:\n    type: string\n---\nsystem:\nYou are **helpful**.\n{% if question %}Answer {{question}}{% endif %}\nuser:\n{{question}}\n');
+    const key = scopesOf(lines, 'name');
+    assert.ok(key.includes('meta.embedded.block.frontmatter') && key.includes('entity.name.tag.yaml'), JSON.stringify(key));
+    assert.ok(scopesOf(lines, 'system').includes('entity.name.type.role.whetstone'));
+    assert.ok(scopesOf(lines, 'helpful').some((s) => s.startsWith('markup.bold')), JSON.stringify(scopesOf(lines, 'helpful')));
+    assert.ok(scopesOf(lines, 'if').includes('keyword.control.template.whetstone'));
+    assert.ok(scopesOf(lines, 'question').some((s) => s === 'variable.other.template.whetstone'));
+  });
+
+  test('${input:name:placeholder} is scoped as a template variable', async () => {
+    const lines = await tokenize('source.whetstone.sidecar', 'requirements: "Use ${input:topic:the topic} well"\n');
+    assert.ok(scopesOf(lines, 'topic').includes('variable.other.template.input.whetstone'), JSON.stringify(lines));
+    assert.ok(scopesOf(lines, 'the topic').includes('string.unquoted.placeholder.whetstone'));
+  });
+});
