@@ -30,7 +30,7 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
     const result = await runEval({
       doc: loaded.doc, rows: loaded.rows, evaluators: loaded.evaluators, llm: endpoint.llm, target,
       trusted: true, // the CLI user chose to run this file's code evaluators
-      onCase: (c, done, total) => progress.update(done, total, `cases · ${c.pass ? 'pass' : 'FAIL'} #${c.index + 1}`),
+      onCase: (_case, done, total) => progress.update(done, total, 'cases'),
     }).catch((error) => { throw endpointFailure(error, endpoint.baseUrl); });
     progress.finish();
     meter.stop();

@@ -2,6 +2,7 @@
  * Runs a prompt over dataset rows: render → target model → evaluators. The engine behind `whetstone eval` and the
  * extension's "Run Prompt Tests". Rows run concurrently; the LLM client enforces the per-endpoint limit.
  */
+import { setMaxListeners } from 'node:events';
 import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
@@ -50,6 +51,8 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
   const signal = controller.signal;
+  // Every row's request listens on this one signal; that many listeners is expected, not a leak.
+  setMaxListeners(0, signal);
   let done = 0;
   const results = await Promise.all(rows.map(async (row, index): Promise<EvalCaseResult> => {
     const messages = renderMessages(doc, regionText, row.vars);
