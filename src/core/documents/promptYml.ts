@@ -1,5 +1,5 @@
 /** GitHub Models `*.prompt.yml`: messages, model settings, `testData` rows and raw `evaluators`, with source spans. */
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { diagnosticAt } from '../diagnostics';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
@@ -77,7 +77,9 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
         return;
       }
       const roleNode = item.get('role', true);
-      const contentNode = item.get('content', true);
+      const written = item.get('content', true);
+      // `content: *alias` reads the anchored text; it can be rendered but not rewritten in place.
+      const contentNode = isAlias(written) ? written.resolve(slice.doc) : written;
       const role = scalarString(roleNode);
       if (role === undefined) {
         doc.diagnostics.push(diag(slice, roleNode ?? item, 'error', 'invalid-messages', `messages[${i}] needs a role (system, user or assistant)`));
@@ -95,7 +97,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
           return;
         }
       }
-      const contentSpan = nodeSpan(slice, contentNode)!;
+      const contentSpan = nodeSpan(slice, written)!;
       const message: PromptMessage = {
         role, content: String((contentNode as { value: unknown }).value), span: nodeSpan(slice, item)!, contentSpan,
       };

@@ -101,7 +101,8 @@ function findScalar(text: string, span: Span): ScalarHit | undefined {
         node,
         ctx: {
           keyColumn, inFlow, eol: usesCrlf(text) ? '\r\n' : '\n',
-          bodyIndent: blockBodyIndent(text, span, node.type),
+          bodyIndent: blockBodyIndent(text, span, node.type, keyColumn),
+          headerComment: blockHeaderComment(text, span, node.type),
           endsWithBreak: text[span.end - 1] === '\n',
         },
       };
@@ -111,12 +112,24 @@ function findScalar(text: string, span: Span): ScalarHit | undefined {
   return hit;
 }
 
-/** Indentation of a block scalar's first non-empty body line. */
-function blockBodyIndent(text: string, span: Span, type: Scalar.Type | undefined): number | undefined {
-  if (type !== 'BLOCK_LITERAL' && type !== 'BLOCK_FOLDED') return undefined;
-  const body = text.slice(span.start, span.end).split('\n').slice(1);
+function isBlock(type: Scalar.Type | undefined): boolean {
+  return type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED';
+}
+
+/** Indentation of a block scalar's body: from its indentation indicator, else its first non-empty line. */
+function blockBodyIndent(text: string, span: Span, type: Scalar.Type | undefined, keyColumn: number): number | undefined {
+  if (!isBlock(type)) return undefined;
+  const [header, ...body] = text.slice(span.start, span.end).split('\n');
+  const indicator = /^[|>][+-]?([1-9])/.exec(header);
+  if (indicator) return keyColumn + Number(indicator[1]);
   const line = body.find((l) => l.replace(/\r$/, '').trim() !== '');
   return line === undefined ? undefined : /^ */.exec(line)![0].length;
+}
+
+function blockHeaderComment(text: string, span: Span, type: Scalar.Type | undefined): string | undefined {
+  if (!isBlock(type)) return undefined;
+  const header = text.slice(span.start, span.end).split('\n')[0].replace(/\r$/, '');
+  return /[ \t]+#.*$/.exec(header)?.[0];
 }
 
 function replaceYamlScalar(

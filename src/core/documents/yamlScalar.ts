@@ -17,6 +17,8 @@ export interface ScalarContext {
   eol: '\n' | '\r\n';
   /** Whether the original scalar's source ended with a line break (block scalars not at end of file). */
   endsWithBreak: boolean;
+  /** A comment written after the original block header (`| # note`), kept on the new header. */
+  headerComment?: string;
 }
 
 export function encodePlain(t: string, ctx: ScalarContext): string | undefined {
@@ -61,7 +63,7 @@ function assembleBlock(indicator: '|' | '>', bodyLines: string[], trailing: numb
   const explicit = firstContent !== undefined && /^[ \t]/.test(firstContent) ? String(indent - ctx.keyColumn) : '';
   if (explicit && (Number(explicit) < 1 || Number(explicit) > 9)) return '';
   const pad = ' '.repeat(indent);
-  let out = indicator + explicit + chompIndicator(trailing);
+  let out = indicator + explicit + chompIndicator(trailing) + (ctx.headerComment ?? '');
   for (const line of bodyLines) out += ctx.eol + (line === '' ? '' : pad + line);
   return ctx.endsWithBreak ? out + ctx.eol : out;
 }

@@ -2,7 +2,7 @@
  * Rendering prompt templates with a row's variables.
  *
  * Mustache/Jinja: `{{ path | filter }}` is replaced by the value (strings as-is, other values as JSON); a small subset
- * of Jinja control flow is evaluated — `{% if %}/{% elif %}/{% else %}/{% endif %}` with conditions of the form
+ * of Jinja control flow is evaluated (with `{%-`/`-%}` whitespace control) — `{% if %}/{% elif %}/{% else %}/{% endif %}` with conditions of the form
  * `[not] path[|length] [op literal]` (op: == != > >= < <=) joined by `and`/`or`, and `{% for x in path %}…{% endfor %}`.
  * A tag outside that subset is left verbatim (and reported), so nothing is silently dropped.
  * A missing variable is left as written and reported in `missing`.
@@ -124,9 +124,21 @@ function parseJinja(text: string): Node[] | null {
   const stack: Array<{ node: Node & { kind: 'if' | 'for' }; body: Node[] }> = [];
   let cur = root;
   let last = 0;
+  // Whitespace control: `{%-`/`{{-` trims the text before, `-%}`/`-}}` the text after.
+  let lastText: { kind: 'text'; text: string } | undefined;
+  let trimNext = false;
+  const pushText = (t: string) => {
+    const node = { kind: 'text' as const, text: trimNext ? t.replace(/^\s+/, '') : t };
+    trimNext = false;
+    cur.push(node);
+    lastText = node;
+  };
   for (const m of text.matchAll(TOKEN)) {
-    if (m.index > last) cur.push({ kind: 'text', text: text.slice(last, m.index) });
+    if (m.index > last) pushText(text.slice(last, m.index));
     last = m.index + m[0].length;
+    if (/^\{[{%]-/.test(m[0]) && lastText) lastText.text = lastText.text.replace(/\s+$/, '');
+    lastText = undefined;
+    trimNext = /-[}%]\}$/.test(m[0]);
     if (m[1] !== undefined) { cur.push({ kind: 'var', expr: m[1].trim(), raw: m[0] }); continue; }
     if (m[2] === undefined) continue; // {# comment #}
     const tag = m[2];
@@ -164,7 +176,7 @@ function parseJinja(text: string): Node[] | null {
     }
   }
   if (stack.length) return null;
-  if (last < text.length) cur.push({ kind: 'text', text: text.slice(last) });
+  if (last < text.length) pushText(text.slice(last));
   return root;
 }
 

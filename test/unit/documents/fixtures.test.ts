@@ -73,6 +73,37 @@ describe('documents: prompt.yml fixtures', () => {
   });
 });
 
+describe('documents: YAML scalar edge cases', () => {
+  const edit = (text: string, t: string, index = 0) => replaceMessageContent(parsePromptFile('e.prompt.yml', text), index, t);
+
+  it('keeps a block header comment and an explicit indentation indicator\'s base indentation', () => {
+    assert.equal(edit('messages:\n  - role: system\n    content: |  # note\n      Be nice.\n', 'A\nB'),
+      'messages:\n  - role: system\n    content: |-  # note\n      A\n      B\n');
+    assert.equal(edit('messages:\n  - role: system\n    content: |2\n        more\n      base\n', 'x\n'),
+      'messages:\n  - role: system\n    content: |\n      x\n');
+  });
+
+  it('uses double quotes inside flow collections and before a trailing comment', () => {
+    assert.equal(edit('messages: [{role: system, content: "Be nice."}]\n', 'A\nB'),
+      'messages: [{role: system, content: "A\\nB"}]\n');
+    assert.equal(edit('messages:\n  - role: system\n    content: Be nice.   # c\n', 'A\nB'),
+      'messages:\n  - role: system\n    content: "A\\nB"   # c\n');
+  });
+
+  it('keeps plain scalars plain when the text allows it, quoting when it would change type or meaning', () => {
+    const text = 'messages:\n  - role: system\n    content: Be nice.\n';
+    assert.equal(edit(text, 'Be kind.'), 'messages:\n  - role: system\n    content: Be kind.\n');
+    assert.equal(edit(text, 'true'), "messages:\n  - role: system\n    content: 'true'\n");
+    assert.equal(edit(text, '- dash: colon'), "messages:\n  - role: system\n    content: '- dash: colon'\n");
+  });
+
+  it('reads `content: *alias` (rewriting the anchored text changes both)', () => {
+    const doc = parsePromptFile('a.prompt.yml', 'messages:\n  - role: system\n    content: &s Hi\n  - role: user\n    content: *s\n');
+    assert.deepEqual(doc.messages.map((m) => m.content), ['Hi', 'Hi']);
+    assert.throws(() => replaceMessageContent(doc, 1, 'x'), /could not find the YAML scalar/);
+  });
+});
+
 describe('documents: prompty fixtures', () => {
   it('reads v2 front matter: model, typed inputs (list shape) and metadata.whetstone settings', () => {
     const doc = load('summarize.prompty');

@@ -85,3 +85,10 @@ describe('template: protected regions and candidate invariants', () => {
     assert.match(r.violations[0], /role line "user:"/);
   });
 });
+
+describe('template: Jinja whitespace control', () => {
+  it('trims around {%- -%} and {{- -}} like Jinja', () => {
+    assert.equal(renderTemplate('A\n{%- if x %}\n  B {{- x -}}  \n{%- endif %}\nC', { x: 1 }, 'mustache').text, 'A\n  B1\nC');
+    assert.equal(renderTemplate('{% for i in xs -%}\n {{i}}\n{%- endfor %}', { xs: [1, 2] }, 'mustache').text, '12');
+  });
+});
