@@ -1,6 +1,6 @@
 /** GitHub Models `*.prompt.yml`: messages, model settings, `testData` rows and raw `evaluators`, with source spans. */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, type Span } from '../diagnostics';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, PromptMessage, VariableRef } from './types';
@@ -24,6 +24,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
     return doc;
   }
   let sawMessages = false;
+  const rowSpans: Span[] = [];
   for (const { key, keyNode, value } of mapEntries(root)) {
     const plain = toPlain(slice, value);
     switch (key) {
@@ -43,7 +44,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
         readMessages(value);
         break;
       case 'testData':
-        doc.testData = rowsFromNode(slice, value, 'testData', doc.diagnostics);
+        doc.testData = rowsFromNode(slice, value, 'testData', doc.diagnostics, rowSpans);
         doc.testDataSpan = nodeSpan(slice, value);
         break;
       case 'evaluators':
@@ -63,7 +64,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
     doc.diagnostics.push(diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'missing-messages',
       'no "messages" list: a GitHub Models prompt file needs messages: [{role, content}]'));
   }
-  checkRowsCoverVariables(doc);
+  checkRowsCoverVariables(doc, rowSpans);
   return doc;
 
   function readMessages(node: unknown): void {
@@ -122,16 +123,15 @@ function parseJsonOrKeep(s: string): unknown {
   }
 }
 
-/** A variable no testData row provides will render as `{{name}}` — worth a warning when rows exist. */
-function checkRowsCoverVariables(doc: PromptDocument): void {
-  if (doc.testData.length === 0 || !doc.testDataSpan) return;
-  const reported = new Set<string>();
-  for (const v of doc.variables) {
-    if (reported.has(v.name)) continue;
-    reported.add(v.name);
-    if (!doc.testData.some((r) => Object.prototype.hasOwnProperty.call(r.vars, v.name))) {
-      doc.diagnostics.push(diagnosticAt(doc.file, doc.text, v.span, 'warning', 'missing-column',
-        `variable {{${v.name}}} has no value in any testData row`));
-    }
-  }
+/** A row without a value for a message variable would send `{{name}}` literally: warn at that row. */
+function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
+  const names = [...new Set(doc.variables.map((v) => v.name))];
+  doc.testData.forEach((row, i) => {
+    const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(row.vars, n));
+    if (missing.length === 0 || !rowSpans[i]) return;
+    const lineEnd = doc.text.indexOf('\n', rowSpans[i].start);
+    const span = { start: rowSpans[i].start, end: lineEnd === -1 ? rowSpans[i].end : Math.min(lineEnd, rowSpans[i].end) };
+    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, span, 'warning', 'missing-column',
+      `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}`));
+  });
 }

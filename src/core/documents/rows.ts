@@ -1,9 +1,8 @@
 /** Turning inline example rows (GitHub Models `testData`, sidecar `rows`) into DatasetRows. */
 import { isMap, isSeq } from 'yaml';
-import type { Diagnostic } from '../diagnostics';
-import { positionAt } from '../diagnostics';
+import { positionAt, type Diagnostic, type Span } from '../diagnostics';
 import type { DatasetRow } from '../data/types';
-import { diag, toPlain, type YamlSlice } from './yamlSource';
+import { diag, nodeSpan, toPlain, type YamlSlice } from './yamlSource';
 
 function labelText(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
@@ -29,8 +28,9 @@ export function rowFromObject(obj: Record<string, unknown>, line?: number): Data
   return row;
 }
 
+/** `spans`, when given, receives each returned row's source span (same order as the rows). */
 export function rowsFromNode(
-  slice: YamlSlice, node: unknown, field: string, diagnostics: Diagnostic[],
+  slice: YamlSlice, node: unknown, field: string, diagnostics: Diagnostic[], spans?: Span[],
 ): DatasetRow[] {
   if (node === null || node === undefined) return [];
   if (!isSeq(node)) {
@@ -46,6 +46,7 @@ export function rowsFromNode(
     }
     const line = item.range ? positionAt(slice.text, slice.offset + item.range[0]).line : undefined;
     rows.push(rowFromObject(value as Record<string, unknown>, line));
+    spans?.push(nodeSpan(slice, item) ?? { start: slice.offset, end: slice.offset });
   });
   return rows;
 }

@@ -59,6 +59,11 @@ describe('documents: prompt.yml fixtures', () => {
     ]);
   });
 
+  it('warns at a testData row that lacks a value for a message variable', () => {
+    const d = parsePromptFile('m.prompt.yml', 'messages:\n  - role: user\n    content: "{{a}} {{b}}"\ntestData:\n  - a: 1\n    b: 2\n  - a: 3\n');
+    assert.deepEqual(at(d, 'missing-column').map((x) => [x.line, x.message]), [[7, 'testData[1] has no value for {{b}}']]);
+  });
+
   it('reports malformed YAML at the line where the problem is, and never throws', () => {
     const broken = load('broken.prompt.yml');
     const syntax = at(broken, 'yaml-syntax');
