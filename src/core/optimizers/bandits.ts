@@ -1,7 +1,8 @@
 /**
  * Best-arm identification over candidate prompts under an example budget (ProTeGi selection, algorithms.md §2.6).
  * Arms are pulled on shared example samples; `pull` is memoized by the caller, so re-pulling an (arm, example) is free.
- * Fixes over the reference code: successive rejects ranks on cumulative means; successive halving drops the bottom half
+ * Fixes over the reference code: successive rejects ranks on cumulative means and sizes its phases over all arms;
+ * successive halving drops the bottom half
  * but never goes below `keep`; ties break by arm order (stable), never by set order.
  */
 import type { Rng } from '../random';
@@ -71,16 +72,13 @@ export async function selectArms(o: BanditOptions): Promise<BanditResult> {
       break;
     }
     case 'sr': {
-      const K = o.arms - o.keep;
-      if (K <= 0) {
-        await pullAll(all, sample(o.samplesPerEval));
-        break;
-      }
+      // Audibert et al. over all |C| arms (the reference code uses K = |C| − b in the formula, which overspends B).
+      const K = o.arms;
       let logbar = 0.5;
       for (let i = 2; i <= K; i++) logbar += 1 / i;
       let survivors = all.slice();
       let previous = 0;
-      for (let k = 1; k <= K && survivors.length > o.keep; k++) {
+      for (let k = 1; k < K && survivors.length > o.keep; k++) {
         const target = Math.ceil((budget - K) / (logbar * (K + 1 - k)));
         await pullAll(survivors, sample(Math.max(4, target - previous)));
         previous = target;

@@ -82,6 +82,39 @@ describe('job engine', function () {
     }
   });
 
+  it('stops at a token budget and at a wall-time budget', async () => {
+    const byTokens = await runObserved(sim.spec('spo', { preset: 'quick', budget: { tokens: 600 } }), sim.server);
+    assert.equal(byTokens.result.stopReason, 'budget');
+    assert.ok(byTokens.events.some((e) => e.type === 'log' && /\(tokens\)/.test(e.message)));
+    const bySeconds = await runObserved(sim.spec('spo', { preset: 'quick', budget: { seconds: 0 } }), sim.server);
+    assert.equal(bySeconds.result.stopReason, 'budget');
+    assert.equal(bySeconds.requests, 0);
+  });
+
+  it('rejects a candidate that changes a protected text, before any call is spent on it', async () => {
+    const spec = sim.spec('apo', { preset: 'quick', params: { rounds: 2 }, protected: ['Answer with one lowercase word'] });
+    const run = await runObserved(spec, sim.server);
+    const rejected = run.events.filter((e) => e.type === 'candidate' && e.candidate.status === 'rejected')
+      .map((e) => (e as Extract<JobEvent, { type: 'candidate' }>).candidate);
+    // The simulated paraphrases sometimes swap "Answer with" for "Reply with", which changes the protected text.
+    const protectedRejections = rejected.filter((c) => c.rejectedReason === 'changed protected text "Answer with one lowercase word"');
+    assert.ok(protectedRejections.length > 0);
+    const systems = (sim.server.bodies as any[]).filter((b) => b && !b.response_format && Array.isArray(b.messages)).map((b) => b.messages[0].content);
+    for (const c of protectedRejections) assert.ok(!systems.includes(c.prompt), 'never run');
+  });
+
+  it('reports a run as running while it is live, and lists it', async () => {
+    const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 3 } }));
+    let status: string | undefined;
+    const seen = new Promise<void>((resolve) => job.events.on((e) => {
+      if (e.type === 'round' && e.round === 1) void readRun(job.file).then((r) => { status = r?.status; resolve(); });
+    }));
+    await seen;
+    assert.equal(status, 'running');
+    await job.result;
+    assert.equal((await readRun(job.file))!.status, 'done');
+  });
+
   it('an async iterator yields every event up to the terminal one', async () => {
     const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 } }));
     const types: string[] = [];
