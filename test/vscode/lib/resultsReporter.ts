@@ -45,7 +45,10 @@ export function formatOutcome(outcome: TestOutcome, prefix = ''): string {
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const details = error as Error & { actual?: unknown; expected?: unknown; showDiff?: boolean };
-  const lines = [`${error.name}: ${error.message.replace(/\n\s*\n/g, '\n').trim()}`];
+  // Playwright messages carry ANSI colours and a long call log: plain text, repeated lines dropped, at most 12 lines.
+  const messageLines = error.message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trimEnd()).filter((l) => l.trim());
+  const distinct = messageLines.filter((line, i) => !messageLines.slice(0, i).some((seen) => seen.replace(/^\s*(\d+ × )?/, '') === line.replace(/^\s*(\d+ × )?/, '')));
+  const lines = [`${error.name}: ${distinct.slice(0, 12).join('\n')}${distinct.length > 12 ? '\n…' : ''}`];
   if (details.showDiff !== false && 'expected' in details && 'actual' in details && !error.message.includes('\n')) {
     lines.push(`expected: ${inspect(details.expected, inspectOptions)}`, `actual:   ${inspect(details.actual, inspectOptions)}`);
   }

@@ -18,7 +18,9 @@ const started = Date.now();
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const note = (line: string) => process.stderr.write(`[vscode-harness ${seconds(started)}] ${line}\n`);
 const suiteTimeoutMs = Number(process.env.WHETSTONE_E2E_SUITE_TIMEOUT_MS ?? 300_000);
-const testTimeoutMs = Number(process.env.WHETSTONE_E2E_TEST_TIMEOUT_MS ?? 120_000);
+/** Default per-test timeouts (a test may set its own with this.timeout()). */
+const suiteTestTimeoutMs = Number(process.env.WHETSTONE_E2E_TEST_TIMEOUT_MS ?? 60_000);
+const uiTestTimeoutMs = Number(process.env.WHETSTONE_E2E_TEST_TIMEOUT_MS ?? 120_000);
 
 function harnessFailure(phase: string, message: string): TestOutcome {
   return { file: '', title: `harness: ${phase}`, state: 'failed', durationMs: 0, error: message };
@@ -44,7 +46,7 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
     return [];
   }
   const phaseStart = Date.now();
-  const bundle = await bundleSuite(files, testTimeoutMs);
+  const bundle = await bundleSuite(files, suiteTestTimeoutMs);
   note(`bundled ${files.length} extension-host test file(s) → ${path.relative(repoRoot, bundle.entry)}`);
   let exitCode: number | undefined;
   let reportExit: () => void = () => undefined;
@@ -97,7 +99,7 @@ function runUiTests(): Promise<TestOutcome[]> {
   const pgidFile = path.join(workDir, 'pgids');
   note(`running ${files.length} UI test file(s)`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'uiRunner.ts'), output, String(testTimeoutMs), ...files], {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'uiRunner.ts'), output, String(uiTestTimeoutMs), ...files], {
       cwd: repoRoot,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, WHETSTONE_E2E_PGID_FILE: pgidFile },
