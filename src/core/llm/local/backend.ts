@@ -92,6 +92,7 @@ export function createLocalBackend(options: LocalBackendOptions = {}): LocalBack
         { type: 'score', messages: req.messages, prompt: req.prompt, target: req.target, method: scoringMethod(req.model) },
         req.signal,
       )) as ScoreReply;
+      log(`scored ${reply.tokens.length} target tokens with ${req.model.model}: passes ${reply.passes.join('/')} (greedy/top-K/full)`);
       const result: ScoreResult = { tokens: reply.tokens, logprobs: reply.logprobs, ...meta(reply.promptTokens + reply.tokens.length, 0) };
       emit({ kind: 'score', model: req.model, meta: result });
       return result;

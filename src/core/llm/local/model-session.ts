@@ -100,14 +100,14 @@ export class ModelSession {
       throw new RequestError(`prompt + target are ${total} tokens, more than the context size ${this.context.contextSize} (raise params.context_size)`, 'unsupported');
     }
     await this.sequence.clearHistory();
-    const result = await teacherForcedLogprobs(this.sequence, promptTokens, targetTokens, method, signal);
+    const biasFor = (token: Token, logit: number) => new this.lib.TokenBias(this.model.tokenizer).set(token, { logit });
+    const result = await teacherForcedLogprobs(this.sequence, promptTokens, targetTokens, method, biasFor, signal);
     return {
       // The preceding tokens give the detokenizer its context (a leading "▁" is a space only after other text).
       tokens: targetTokens.map((token, j) => this.model.detokenize([token], false, [...promptTokens, ...targetTokens.slice(0, j)].slice(-16))),
       logprobs: result.logprobs,
       promptTokens: promptTokens.length,
-      greedyMatches: result.greedyMatches,
-      fullDistributionPositions: result.fullDistributionPositions,
+      passes: result.passes,
     };
   }
 

@@ -25,7 +25,7 @@ export interface SamplingOptions {
   seed?: number;
 }
 
-/** 'auto': greedy confidence first, full distributions only where the target is not the top token. */
+/** 'auto': greedy confidence, then a top-K ratio, full distributions only as a last resort (./scoring.ts). */
 export type ScoringMethod = 'auto' | 'probabilities';
 
 export interface ModelInfo {
@@ -47,10 +47,8 @@ export interface ScoreReply {
   tokens: string[];
   logprobs: number[];
   promptTokens: number;
-  /** Positions where the target was the greedy token (exact log-prob from the cheap pass). */
-  greedyMatches: number;
-  /** Positions that needed the full distribution. */
-  fullDistributionPositions: number;
+  /** Target positions answered by each scoring pass: greedy confidence, top-K ratio, full distribution (./scoring.ts). */
+  passes: [number, number, number];
 }
 
 export type WorkerRequest =
