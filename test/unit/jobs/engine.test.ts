@@ -93,18 +93,19 @@ describe('job engine', function () {
 
   it('rejects a candidate that changes a protected text, before any call is spent on it', async () => {
     const spec = sim.spec('apo', { preset: 'quick', params: { rounds: 2 }, protected: ['Answer with one lowercase word'] });
+    const first = sim.server.bodies.length;
     const run = await runObserved(spec, sim.server);
     const rejected = run.events.filter((e) => e.type === 'candidate' && e.candidate.status === 'rejected')
       .map((e) => (e as Extract<JobEvent, { type: 'candidate' }>).candidate);
     // The simulated paraphrases sometimes swap "Answer with" for "Reply with", which changes the protected text.
     const protectedRejections = rejected.filter((c) => c.rejectedReason === 'changed protected text "Answer with one lowercase word"');
     assert.ok(protectedRejections.length > 0);
-    const systems = (sim.server.bodies as any[]).filter((b) => b && !b.response_format && Array.isArray(b.messages)).map((b) => b.messages[0].content);
+    const systems = (sim.server.bodies.slice(first) as any[]).filter((b) => b && !b.response_format && Array.isArray(b.messages)).map((b) => b.messages[0].content);
     for (const c of protectedRejections) assert.ok(!systems.includes(c.prompt), 'never run');
   });
 
   it('reports a run as running while it is live, and lists it', async () => {
-    const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 3 } }));
+    const job = startJob(sim.spec('apo', { preset: 'quick', params: { rounds: 1 } }));
     let status: string | undefined;
     const seen = new Promise<void>((resolve) => job.events.on((e) => {
       if (e.type === 'round' && e.round === 1) void readRun(job.file).then((r) => { status = r?.status; resolve(); });

@@ -42,6 +42,7 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
   });
 
   it('rejects a candidate that pastes {{review}} into the system prompt before scoring it', async () => {
+    const first = sim.server.bodies.length;
     const run = await runObserved(sim.spec('apo', { preset: 'quick' }), sim.server);
     const rejected = candidatesOf(run.events).filter((c) => c.status === 'rejected');
     assert.ok(rejected.length > 0, 'the simulated optimizer proposes at least one bad edit');
@@ -51,7 +52,7 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
       assert.equal(c.examples, undefined);
     }
     // No target call ever ran a rejected prompt.
-    const systems = (sim.server.bodies as any[]).filter((b) => b && !b.response_format && Array.isArray(b.messages))
+    const systems = (sim.server.bodies.slice(first) as any[]).filter((b) => b && !b.response_format && Array.isArray(b.messages))
       .map((b) => b.messages[0].content as string);
     for (const c of rejected) assert.ok(!systems.includes(c.prompt));
   });
