@@ -71,6 +71,9 @@ export async function openEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv,
     cache: flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache')),
     concurrency,
     local,
+    // Operational knobs for slow endpoints (and fast tests); not part of the stable flag contract.
+    timeoutMs: numberFromEnv(env.WHETSTONE_TIMEOUT_MS),
+    retryBaseMs: numberFromEnv(env.WHETSTONE_RETRY_BASE_MS),
   });
 
   return {
@@ -93,4 +96,9 @@ function safeOrigin(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function numberFromEnv(value: string | undefined): number | undefined {
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }

@@ -59,6 +59,7 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
     const reply = await llm.chat({ model: target, messages, signal });
     const evaluations = await evaluate(options.evaluators, reply.text, row, {
       trusted: options.trusted, llm, judge: options.judge ?? target, signal,
+      input: messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n\n'),
     });
     const { score, pass } = aggregate(evaluations);
     const result: EvalCaseResult = {

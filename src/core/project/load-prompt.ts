@@ -9,7 +9,7 @@ import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec } from '../evaluators/types';
 import type { FileSystemPort } from '../ports';
 import { parsePromptFile, parseSidecar, sidecarPathFor, mergeSettings } from '../documents';
-import { loadDataset } from '../data';
+import { loadDataset, checkDatasetColumns } from '../data';
 import { normalizeEvaluators } from '../evaluators';
 
 export interface LoadedPrompt {
@@ -33,39 +33,51 @@ export async function loadPrompt(file: string, fs: FileSystemPort, options: Load
   let doc = parsePromptFile(file, text);
   const diagnostics: Diagnostic[] = [...doc.diagnostics];
 
+  // Evaluators are normalized per source, so each diagnostic names the file it is in.
+  const evaluators: EvaluatorSpec[] = [];
+  const addEvaluators = (raw: unknown[] | undefined, source: string, sourceText: string) => {
+    if (!raw?.length) return;
+    const normalized = normalizeEvaluators(raw, { file: source, text: sourceText });
+    diagnostics.push(...normalized.diagnostics);
+    evaluators.push(...normalized.specs);
+  };
+  addEvaluators(doc.rawEvaluators, file, text);
+  addEvaluators(doc.settings.rawEvaluators, file, text);
+
   const sidecarFile = sidecarPathFor(file);
   let sidecarFound = false;
   if (await fs.exists(sidecarFile)) {
-    const sidecar = parseSidecar(sidecarFile, await fs.readText(sidecarFile));
+    const sidecarText = await fs.readText(sidecarFile);
+    const sidecar = parseSidecar(sidecarFile, sidecarText);
     diagnostics.push(...sidecar.diagnostics);
+    addEvaluators(sidecar.settings.rawEvaluators, sidecarFile, sidecarText);
     doc = mergeSettings(doc, sidecar.settings);
     sidecarFound = true;
   }
   const settings = doc.settings;
+  const variableNames = [...new Set(doc.variables.map((v) => v.name))];
 
   let rows: DatasetRow[] = [];
   let rowsSource: LoadedPrompt['rowsSource'] = 'none';
   const datasetFile = options.dataset ?? (settings.dataset ? path.resolve(path.dirname(file), settings.dataset) : undefined);
   if (datasetFile) {
-    const loaded = await loadDataset(datasetFile, fs, { variables: doc.variables.map((v) => v.name) });
+    const loaded = await loadDataset(datasetFile, fs, { variables: variableNames });
     diagnostics.push(...loaded.diagnostics);
     rows = loaded.rows;
     rowsSource = 'dataset';
   } else if (settings.rows?.length) {
     rows = settings.rows;
     rowsSource = 'sidecar';
+    diagnostics.push(...checkDatasetColumns(rows, variableNames, sidecarFile));
   } else if (doc.testData.length) {
     rows = doc.testData;
     rowsSource = 'testData';
+    diagnostics.push(...checkDatasetColumns(rows, variableNames, file));
   }
-
-  const raw: unknown[] = [...(doc.rawEvaluators ?? []), ...((settings.evaluators as unknown[] | undefined) ?? [])];
-  const normalized = normalizeEvaluators(raw, { file, text });
-  diagnostics.push(...normalized.diagnostics);
 
   return {
     doc, settings, sidecarFile: sidecarFound ? sidecarFile : undefined,
-    rows, rowsSource, evaluators: normalized.specs, diagnostics,
+    rows, rowsSource, evaluators, diagnostics,
   };
 }
 
