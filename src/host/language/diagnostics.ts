@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { PromptAnalysis, PromptAnalyzer } from './promptAnalyzer';
 import { diagnosticRange, findKeyValue, toVscodeSeverity } from './ranges';
-import { isPromptDocument } from './selectors';
+import { isPromptDocument, isSidecarFileName } from './selectors';
+
+const PROMPT_SUFFIXES = ['.prompt.yml', '.prompt.yaml', '.prompty', '.prompt.md'];
 import type { Settings } from '../config';
 
 export const DIAGNOSTIC_SOURCE = 'whetstone';
@@ -98,10 +100,26 @@ export function registerDiagnostics(analyzer: PromptAnalyzer, settings: Settings
     if (previous) publish(previous.keys());
   };
 
-  for (const doc of vscode.workspace.textDocuments) schedule(doc, true);
+  /** A sidecar opened alone: load its prompt (without showing it) so the sidecar's problems appear too. */
+  const openPromptOfSidecar = (doc: vscode.TextDocument) => {
+    if (doc.uri.scheme !== 'file' || !isSidecarFileName(doc.fileName)) return;
+    const base = doc.uri.fsPath.replace(/\.whetstone\.ya?ml$/i, '');
+    const prompt = PROMPT_SUFFIXES.map((s) => base + s).find((f) => fs.existsSync(f));
+    if (prompt && !vscode.workspace.textDocuments.some((d) => d.uri.fsPath === prompt)) {
+      void vscode.workspace.openTextDocument(vscode.Uri.file(prompt)).then(undefined, () => undefined);
+    }
+  };
+
+  for (const doc of vscode.workspace.textDocuments) {
+    schedule(doc, true);
+    openPromptOfSidecar(doc);
+  }
   return [
     collection,
-    vscode.workspace.onDidOpenTextDocument((doc) => schedule(doc, true)),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      schedule(doc, true);
+      openPromptOfSidecar(doc);
+    }),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument(forget),
     analyzer.onDidInvalidate((uris) => {

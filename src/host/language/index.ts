@@ -11,7 +11,7 @@ import { registerOutline } from './outline';
 export function registerLanguageFeatures(ctx: HostContext): vscode.Disposable[] {
   return [
     ...registerDiagnostics(ctx.analyzer, ctx.settings),
-    ...registerQuickFixes(),
+    ...registerQuickFixes(ctx.analyzer),
     ...registerCompletion(ctx.analyzer, ctx.settings),
     ...registerHover(ctx.analyzer, ctx.settings),
     ...registerCodeLens(ctx),

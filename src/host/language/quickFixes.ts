@@ -1,6 +1,6 @@
 /**
  * Quick fixes for the obvious cases, keyed on the core's diagnostic codes: fix a misspelt field, declare an
- * undeclared Prompty input, remove an unused one.
+ * undeclared Prompty input, remove an unused one, give every test row a value for a variable none has.
  */
 import * as vscode from 'vscode';
 import { PROMPT_YML_KEYS } from '../../core/documents/promptYml';
@@ -10,6 +10,8 @@ import { SETTINGS_KEYS } from '../../core/documents/settings';
 import { closestName } from './editDistance';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { PROMPT_SELECTOR, SIDECAR_SELECTOR } from './selectors';
+import type { PromptAnalyzer } from './promptAnalyzer';
+import type { DatasetRow } from '../../core/data/types';
 
 function knownKeysFor(doc: vscode.TextDocument, message: string): readonly string[] {
   const name = doc.fileName.toLowerCase();
@@ -60,20 +62,62 @@ export function declareInputEdit(text: string, name: string): { offset: number; 
   return { offset: offsetOfLine(last + 1), insert };
 }
 
+/**
+ * Insertions that give each inline test row (GitHub Models `testData`) lacking `name` an empty value for it, placed
+ * after the row's last line at the row's key indentation. Rows written as `vars:` maps are left alone.
+ */
+export function addColumnEdits(lines: string[], rows: DatasetRow[], name: string): { line: number; text: string }[] {
+  const out: { line: number; text: string }[] = [];
+  for (const row of rows) {
+    if (row.line === undefined || Object.prototype.hasOwnProperty.call(row.vars, name) || 'vars' in row.vars) continue;
+    const first = row.line - 1;
+    const dash = /^(\s*)-\s+/.exec(lines[first] ?? '');
+    if (!dash) continue;
+    const [, last] = yamlBlockLines(lines, first);
+    out.push({ line: last + 1, text: `${' '.repeat(dash[0].length)}${name}: ""` });
+  }
+  return out;
+}
+
 export class PromptQuickFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  constructor(private readonly analyzer?: PromptAnalyzer) {}
+
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
       const code = String(typeof d.code === 'object' ? d.code.value : d.code);
-      const fix = this.fixFor(doc, d, code);
-      if (fix) {
+      const fixes = code === 'missing-column' ? await this.addColumnFixes(doc, d) : [this.fixFor(doc, d, code)];
+      for (const fix of fixes) {
+        if (!fix) continue;
         fix.diagnostics = [d];
-        fix.isPreferred = true;
+        fix.isPreferred = fixes.length === 1;
         actions.push(fix);
       }
+    }
+    return actions;
+  }
+
+  /** One action per variable the row lacks (`testData[0] has no value for {{a}}, {{b}}`). */
+  private async addColumnFixes(doc: vscode.TextDocument, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+    const names = [...d.message.matchAll(/\{\{\s*([A-Za-z_]\w*)/g)].map((m) => m[1]);
+    const analysis = names.length && this.analyzer ? await this.analyzer.analyze(doc) : undefined;
+    if (!analysis) return [];
+    const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const lines = doc.getText().split(/\r?\n/);
+    const actions: vscode.CodeAction[] = [];
+    for (const name of names) {
+      const edits = addColumnEdits(lines, analysis.doc.testData, name);
+      if (!edits.length) continue;
+      const action = new vscode.CodeAction(`Add "${name}" to every test row`, vscode.CodeActionKind.QuickFix);
+      action.edit = new vscode.WorkspaceEdit();
+      for (const e of edits) {
+        const at = e.line < doc.lineCount ? new vscode.Position(e.line, 0) : doc.lineAt(doc.lineCount - 1).range.end;
+        action.edit.insert(doc.uri, at, e.line < doc.lineCount ? `${e.text}${eol}` : `${eol}${e.text}`);
+      }
+      actions.push(action);
     }
     return actions;
   }
@@ -114,8 +158,8 @@ export class PromptQuickFixes implements vscode.CodeActionProvider {
   }
 }
 
-export function registerQuickFixes(): vscode.Disposable[] {
-  return [vscode.languages.registerCodeActionsProvider([...PROMPT_SELECTOR, ...SIDECAR_SELECTOR], new PromptQuickFixes(), {
+export function registerQuickFixes(analyzer: PromptAnalyzer): vscode.Disposable[] {
+  return [vscode.languages.registerCodeActionsProvider([...PROMPT_SELECTOR, ...SIDECAR_SELECTOR], new PromptQuickFixes(analyzer), {
     providedCodeActionKinds: PromptQuickFixes.kinds,
   })];
 }

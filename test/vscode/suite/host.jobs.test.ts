@@ -49,6 +49,28 @@ suite('host: jobs and keys', () => {
     assert.strictEqual(api.context.jobs.running().filter((j) => j.runId === started.runId).length, 0);
   });
 
+  test('an interrupted run (no final line) is listed and resumes to the end', async () => {
+    const uri = reviewsCopy('optimize-resume');
+    const first = await vscode.commands.executeCommand<{ runId: string; runFile: string }>('whetstone.optimize', uri, { method: 'apo', preset: 'quick', params: { rounds: 1 } });
+    assert.ok(first?.runId);
+    await api.context.jobs.whenFinished(first.runId);
+    // Fake a crash: the same log without its terminal event, under a new run id.
+    const runId = `${first.runId}-crashed`;
+    const lines = fs.readFileSync(first.runFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const kept = lines.filter((l) => !(l.kind === 'event' && ['done', 'failed', 'cancelled'].includes((l.event as { type: string }).type)));
+    (kept[0] as { runId: string }).runId = runId;
+    const crashedFile = first.runFile.replace(/[^/]+\.jsonl$/, `${runId}.jsonl`);
+    fs.writeFileSync(crashedFile, kept.map((l) => JSON.stringify(l)).join('\n') + '\n');
+
+    const interrupted = await api.context.jobs.interruptedRuns();
+    assert.ok(interrupted.some((r) => r.runId === runId), JSON.stringify(interrupted.map((r) => r.runId)));
+    const resumed = await vscode.commands.executeCommand<{ runId: string }>('whetstone.resumeJob', runId);
+    assert.strictEqual(resumed?.runId, runId);
+    const job = await api.context.jobs.whenFinished(runId);
+    assert.strictEqual(job.status, 'done', job.error);
+    assert.ok(!(await api.context.jobs.interruptedRuns()).some((r) => r.runId === runId));
+  });
+
   test('Run Prompt Tests runs every case', async () => {
     const uri = reviewsCopy('run-tests');
     const result = await vscode.commands.executeCommand<EvalRunResult>('whetstone.runTests', uri);

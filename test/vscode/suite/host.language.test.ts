@@ -21,11 +21,34 @@ suite('host: language features', () => {
     assert.ok(fix, `quick fixes: ${actions.map((a) => a.title).join(', ')}`);
   });
 
-  test('a variable with no test value is flagged where it is used', async () => {
+  test('a test row without a value for a variable is flagged on that row', async () => {
     const doc = await openFixture('host/typo.prompt.yml');
     const diags = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'missing-column'));
     const missing = diags.find((d) => codeOf(d) === 'missing-column')!;
-    assert.strictEqual(doc.getText(missing.range), '{{mood}}');
+    assert.strictEqual(doc.getText(missing.range), 'text: hello there');
+    assert.match(missing.message, /\{\{mood\}\}/);
+  });
+
+  test('a variable no test row has gets a fix that adds it to every row', async () => {
+    const doc = await openFixture('host/typo.prompt.yml');
+    const missing = (await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'missing-column'))).find((d) => codeOf(d) === 'missing-column')!;
+    const fix = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, missing.range))
+      .find((a) => a.title === 'Add "mood" to every test row');
+    assert.ok(fix?.edit, 'no "Add to every test row" fix');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.getText(), /  - text: hello there\n    expected: positive\n    mood: ""\n/);
+    await waitForDiagnostics(doc.uri, (d) => !d.some((x) => codeOf(x) === 'missing-column'));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('a sidecar opened on its own shows its problems, with a typo fix', async () => {
+    const doc = await openFixture('host/alone.whetstone.yaml');
+    const diags = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'unknown-setting'));
+    const d = diags.find((x) => codeOf(x) === 'unknown-setting')!;
+    assert.deepStrictEqual([d.range.start.line, d.range.start.character, d.range.end.character], [0, 0, 5]);
+    const fix = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range))
+      .find((a) => a.title === 'Change "methd" to "method"');
+    assert.ok(fix, 'no typo fix in the sidecar');
   });
 
   test('prompty: undeclared and unused inputs, with fixes that declare and remove them', async () => {
