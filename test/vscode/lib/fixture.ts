@@ -36,15 +36,36 @@ export interface OpenWorkbenchOptions {
   settings?: Record<string, unknown>;
 }
 
+/** Open workbenches, for screenshots after a failed test (the UI runner's root afterEach). */
+const openPages = new Set<Page>();
+let failedTests = 0;
+
+/** Called by the UI runner after a failed test: screenshots every open workbench, keeps their run dirs on close. */
+export async function recordFailure(testTitle: string): Promise<void> {
+  failedTests += 1;
+  let index = 0;
+  for (const page of openPages) {
+    const file = await screenshot(page, `failed-${testTitle.slice(0, 80)}${index++ ? `-${index}` : ''}`).catch(() => undefined);
+    if (file) console.log(`      screenshot: ${path.relative(process.cwd(), file)}`);
+  }
+}
+
 export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
   const session = await openWorkbenchSession({ label: 'ui', files: options.files, settings: options.settings });
+  const failuresAtOpen = failedTests;
+  openPages.add(session.page);
   return {
     page: session.page,
     workspaceDir: session.workspaceDir,
     simUrl: session.simUrl,
     sim: session.sim,
     logs: describeLogs(session.dirs),
-    close: (closeOptions) => session.close(closeOptions),
+    close: async (closeOptions) => {
+      openPages.delete(session.page);
+      const keep = closeOptions?.keep ?? failedTests > failuresAtOpen;
+      await session.close({ keep });
+      if (keep) console.log(`      kept run dir ${session.dirs.root}`);
+    },
   };
 }
 

@@ -15,6 +15,8 @@ export interface MochaRunOptions {
   timeoutMs: number;
   print?: boolean;
   prefix?: string;
+  /** Runs after each failed test, before its after-hooks (e.g. screenshots of the open workbenches). */
+  onTestFailed?: (title: string) => Promise<void>;
 }
 
 /** Resolves with the number of failures (a file that fails to load counts as one failed test). */
@@ -28,6 +30,13 @@ export function runTestFiles(MochaClass: typeof Mocha, files: TestFileLoader[], 
     reporterOptions: { output: options.output, print: options.print, prefix: options.prefix, preset },
   });
   MochaClass.interfaces.tdd(mocha.suite);
+  const onTestFailed = options.onTestFailed;
+  if (onTestFailed) {
+    mocha.suite.afterEach(async function () {
+      const test = this.currentTest;
+      if (test?.state === 'failed') await onTestFailed(test.titlePath().join(' '));
+    });
+  }
   for (const { file, load } of files) {
     mocha.suite.emit('pre-require', globalThis, file, mocha);
     try {

@@ -4,6 +4,7 @@
  * argv: <results.json> <timeoutMs> <file>...
  */
 import type Mocha from 'mocha';
+import { recordFailure } from './fixture';
 import { runTestFiles } from './mochaRun';
 import { installExitHandlers } from './processGroups';
 
@@ -14,7 +15,9 @@ async function main(): Promise<void> {
   const MochaClass = require('mocha') as typeof Mocha;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaders = files.map((file) => ({ file, load: () => void require(file) }));
-  const failures = await runTestFiles(MochaClass, loaders, { output, timeoutMs: Number(timeout), print: true, prefix: '[ui]' });
+  const failures = await runTestFiles(MochaClass, loaders, {
+    output, timeoutMs: Number(timeout), print: true, prefix: '[ui]', onTestFailed: recordFailure,
+  });
   process.exit(failures ? 1 : 0);
 }
 

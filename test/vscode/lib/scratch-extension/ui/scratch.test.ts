@@ -29,4 +29,9 @@ describe('scratch extension driven through the workbench', () => {
     assert.ok(fs.statSync(file).size > 10_000);
     await setTheme(wb.page, 'Default Dark Modern');
   });
+
+  it('fails on purpose when WHETSTONE_SCRATCH_FAIL is set (screenshot + kept run dir)', async function () {
+    if (!process.env.WHETSTONE_SCRATCH_FAIL) this.skip();
+    await waitForNotification(wb.page, /never shown/, 1000);
+  });
 });
