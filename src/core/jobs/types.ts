@@ -30,6 +30,8 @@ export interface Estimate {
   costUsd?: number | null;
   /** The formula used, e.g. "R × (m·n + …)", shown to the user. */
   formula: string;
+  /** Calls per role (target, optimizer, judge, scorer), from the same formula. */
+  byRole?: Partial<Record<'target' | 'optimizer' | 'judge' | 'scorer', number>>;
 }
 
 export interface ExampleResult {

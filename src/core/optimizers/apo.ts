@@ -37,15 +37,18 @@ export const apo: Optimizer<ApoParams> = {
     const n = split.train.length;
     const minibatch = Math.min(p.minibatchSize, n);
     const selectionBudget = p.samplesPerEval * p.evalRounds * p.evalPromptsPerRound;
-    let calls = n; // round 0: the baseline on every train row
+    let target = n; // round 0: the baseline on every train row
+    let optimizer = 0;
     for (let r = 1; r <= p.rounds; r++) {
       const beam = r === 1 ? 1 : p.beamSize;
       const arms = beam * p.maxSuccessors + beam;
-      calls += beam * apoOptimizerCallsPerParent(p) + beam * minibatch + Math.min(selectionBudget, arms * n);
+      optimizer += beam * apoOptimizerCallsPerParent(p);
+      target += beam * minibatch + Math.min(selectionBudget, arms * n);
     }
-    calls += n + 2 * split.validation.length;
+    target += n + 2 * split.validation.length;
     return {
-      calls,
+      calls: target + optimizer,
+      byRole: { target, optimizer },
       formula: `|train| + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + |train| + 2·|val|`
         + ` with |train|=${n}, R=${p.rounds}, b=${p.beamSize} (1 in round 1), m=${p.gradients}, g=${p.reasonsPerGradient},`
         + ` s=${p.editsPerGradient}, p_mc=${p.paraphrases}, M=${minibatch}, B=${selectionBudget}, |val|=${split.validation.length}`

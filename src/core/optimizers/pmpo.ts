@@ -53,9 +53,11 @@ export const pmpo: Optimizer<PmpoParams> = {
     const n = Math.min(p.maxTrain, usableRows(spec, mode, split.train).length);
     const val = usableRows(spec, mode, split.validation).length;
     const k = Math.min(p.hardExamples, n);
-    const perRound = 1 + k * p.variantsPerExample + c * n * k * p.variantsPerExample + c * n * p.maxSegments;
+    const optimizer = p.rounds * (1 + k * p.variantsPerExample);
+    const scorer = 1 + c * n + p.rounds * (c * n * k * p.variantsPerExample + c * n * p.maxSegments) + 2 * c * val;
     return {
-      calls: 1 + c * n + p.rounds * perRound + 2 * c * val,
+      calls: optimizer + scorer,
+      byRole: { optimizer, scorer },
       formula: `1 probe + c·N + T×[1 segmentation + k·n rewrites + c·N·k·n candidate scores + c·N·m_seg mask scores] + 2·c·|val|`
         + ` with c=${c}, N=${n}, T=${p.rounds}, k=${k}, n=${p.variantsPerExample}, m_seg≤${p.maxSegments}, |val|=${val}`
         + ' (an upper bound: segmentation only after a change, repeated scores are free)',

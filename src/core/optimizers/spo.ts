@@ -42,9 +42,11 @@ export const spo: Optimizer<SpoParams> = {
     const k = Math.min(p.questions, split.train.length);
     const val = split.validation.length;
     const pairwiseValidation = val > 0 && !hasLabels(spec, split.validation);
-    const calls = k + (p.rounds - 1) * (1 + k + p.judgments) + 2 * val + (pairwiseValidation ? p.judgments : 0);
+    const target = k + (p.rounds - 1) * k + 2 * val;
+    const judge = (p.rounds - 1) * p.judgments + (pairwiseValidation ? p.judgments : 0);
     return {
-      calls,
+      calls: target + (p.rounds - 1) + judge,
+      byRole: { target, optimizer: p.rounds - 1, judge },
       formula: `k + (R−1)·(1 + k + J) + 2·|val|${pairwiseValidation ? ' + J' : ''} with k=${k}, R=${p.rounds}, J=${p.judgments}, |val|=${val}`,
     };
   },
