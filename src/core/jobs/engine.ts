@@ -186,6 +186,9 @@ async function runJob(
   const estimate = withUsage(optimizer.estimate(spec, params, split), spec, original, split.train);
   emit({ type: 'estimate', estimate });
   emit({ type: 'started', runId, method: spec.method, at: new Date().toISOString() });
+  if (spec.budget.usd !== undefined && estimate.costUsd === null) {
+    emit({ type: 'log', level: 'warn', message: `a USD budget is set, but a model's price is unknown, so its calls cost null and the USD limit may not stop the run; set a calls budget too` });
+  }
 
   ledger = new CallLedger({
     llm: spec.llm,

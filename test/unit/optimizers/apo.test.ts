@@ -57,6 +57,18 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
     for (const c of rejected) assert.ok(!systems.includes(c.prompt));
   });
 
+  it('works in tagged-text mode against an endpoint that rejects response_format', async () => {
+    const tagged = await simSetup({ handler: (task) => ({ ...task.handler, rejectResponseFormat: true }) });
+    try {
+      const run = await runObserved(tagged.spec('apo', { preset: 'quick', params: { rounds: 2 } }), tagged.server);
+      assert.equal(run.result.stopReason, 'done');
+      assert.ok(run.result.best.score > run.result.baseline.score);
+      assert.ok(tagged.task.stats.structured.critiques > 0);
+    } finally {
+      await tagged.close();
+    }
+  });
+
   for (const selection of ['ucb-e', 'sr', 'sh', 'bf'] as const) {
     it(`selects with ${selection} and still improves`, async () => {
       const run = await runObserved(sim.spec('apo', { preset: 'quick', params: { selection, rounds: 1, evalRounds: 3 } }), sim.server);
