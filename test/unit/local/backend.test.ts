@@ -11,6 +11,7 @@ import { LlmError, type ChatMessage, type ModelRef } from '../../../src/core/llm
 import type { PairwiseVerdict } from '../../../src/core/llm/schemas';
 import { writeTinyGguf } from '../../support/tiny-gguf';
 import { referenceLogprobs } from '../../support/tiny-gguf.reference';
+import { workerBundle } from './worker-bundle';
 
 describe('local backend (node-llama-cpp in a child process)', function () {
   this.timeout(60_000);
@@ -22,11 +23,11 @@ describe('local backend (node-llama-cpp in a child process)', function () {
   const ref = (file: string, params: Record<string, unknown> = {}): ModelRef => ({ baseUrl: 'local:', model: file, params: { threads: 1, ...params } });
   const hello: ChatMessage[] = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi there' }];
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'whetstone-local-'));
     plain = writeTinyGguf(path.join(dir, 'tiny.gguf'));
     chatml = writeTinyGguf(path.join(dir, 'tiny-chatml.gguf'), { chatTemplate: true });
-    backend = createLocalBackend({ logger: (m) => logs.push(m) });
+    backend = createLocalBackend({ workerPath: await workerBundle(), logger: (m) => logs.push(m) });
   });
   after(async () => {
     await backend?.dispose();
@@ -149,6 +150,17 @@ describe('local backend (node-llama-cpp in a child process)', function () {
     const after = await backend.chat({ model: ref(chatml, { max_tokens: 2 }), messages: hello });
     assert.equal(after.usage.completionTokens, 2);
     await assert.rejects(backend.chat({ model: ref(chatml), messages: hello, signal: AbortSignal.abort() }), /aborted/);
+  });
+
+  it('runs the worker from source through tsx when no bundle is given, with the same results', async () => {
+    const fromSource = createLocalBackend();
+    try {
+      const viaBundle = await backend.score({ model: ref(chatml), messages: hello, target: 'the cat' });
+      const viaSource = await fromSource.score({ model: ref(chatml), messages: hello, target: 'the cat' });
+      assert.deepEqual(viaSource.logprobs, viaBundle.logprobs);
+    } finally {
+      await fromSource.dispose();
+    }
   });
 
   it('rejects invalid parameters and non-local models clearly', async () => {

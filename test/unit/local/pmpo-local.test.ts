@@ -13,6 +13,7 @@ import { startJob } from '../../../src/core/jobs';
 import type { JobEvent } from '../../../src/core/jobs/types';
 import { writeTinyGguf } from '../../support/tiny-gguf';
 import { simSetup, type SimSetup } from '../jobs/sim-setup';
+import { workerBundle } from './worker-bundle';
 
 describe('PMPO on the embedded backend (tiny GGUF as scorer)', function () {
   this.timeout(60_000);
@@ -27,7 +28,7 @@ describe('PMPO on the embedded backend (tiny GGUF as scorer)', function () {
     // A longer context than the default tiny model: rendered review prompts are several hundred byte-level tokens.
     const file = writeTinyGguf(path.join(dir, 'tiny-chatml-2k.gguf'), { chatTemplate: true, contextLength: 2048 });
     local = { baseUrl: 'local:', model: file, params: { threads: 1 } };
-    backend = createLocalBackend();
+    backend = createLocalBackend({ workerPath: await workerBundle() });
   });
   after(async () => {
     await backend?.dispose();
