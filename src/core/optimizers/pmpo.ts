@@ -76,10 +76,19 @@ export const pmpo: Optimizer<PmpoParams> = {
     const task = ctx.doc.description ?? ctx.doc.name;
 
     // Capability probe, logged like a call so a resumed run does not probe (or count) again.
-    const probe = await ctx.ledger.call(`pmpo/probe/${hashOf([scorer.baseUrl, scorer.model])}`, async (signal) => ({
-      value: await spec.llm.canScore(scorer, signal),
-      meta: { usage: { promptTokens: 0, completionTokens: 0 }, costUsd: 0, cached: false },
-    }));
+    // The client memoizes the probe per model: count it as a call only when it reached the endpoint.
+    const probe = await ctx.ledger.call(`pmpo/probe/${hashOf([scorer.baseUrl, scorer.model])}`, async (signal) => {
+      let reached = false;
+      const stop = spec.llm.onCall((call) => {
+        if (call.kind === 'score' && call.model.baseUrl === scorer.baseUrl && call.model.model === scorer.model && !call.meta.cached) reached = true;
+      });
+      try {
+        const value = await spec.llm.canScore(scorer, signal);
+        return { value, meta: { usage: { promptTokens: 0, completionTokens: 0 }, costUsd: 0, cached: !reached } };
+      } finally {
+        stop();
+      }
+    });
     if (!probe.value) {
       throw new JobInputError(`PMPO needs log-probabilities of given text, and ${scorer.baseUrl} (model ${scorer.model}) cannot score. ${SCORER_HELP}`, 'no-scorer');
     }
