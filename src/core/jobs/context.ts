@@ -33,22 +33,41 @@ export class JobContext<P = Record<string, unknown>> {
   bestId = 0;
   private roundStartCalls = 0;
 
-  constructor(
-    readonly spec: JobSpec,
-    readonly method: Method,
-    readonly params: P,
-    readonly doc: PromptDocument,
-    readonly original: string,
-    readonly rows: DatasetRow[],
-    readonly train: number[],
-    readonly validation: number[],
-    readonly roles: ResolvedRoles,
-    readonly rng: Rng,
-    readonly ledger: CallLedger,
-    readonly signal: AbortSignal,
-    private readonly emitEvent: (event: JobEvent) => void,
-    readonly protectedTexts: string[],
-  ) {}
+  readonly spec: JobSpec;
+  readonly method: Method;
+  readonly params: P;
+  readonly doc: PromptDocument;
+  /** The optimized region's original text (the baseline). */
+  readonly original: string;
+  readonly rows: DatasetRow[];
+  readonly train: number[];
+  readonly validation: number[];
+  readonly roles: ResolvedRoles;
+  readonly rng: Rng;
+  readonly ledger: CallLedger;
+  readonly signal: AbortSignal;
+  readonly protectedTexts: string[];
+  private readonly emitEvent: (event: JobEvent) => void;
+
+  constructor(init: {
+    spec: JobSpec; params: P; original: string; train: number[]; validation: number[]; roles: ResolvedRoles; rng: Rng;
+    ledger: CallLedger; signal: AbortSignal; emit: (event: JobEvent) => void; protectedTexts: string[];
+  }) {
+    this.spec = init.spec;
+    this.method = init.spec.method;
+    this.params = init.params;
+    this.doc = init.spec.doc;
+    this.original = init.original;
+    this.rows = init.spec.rows;
+    this.train = init.train;
+    this.validation = init.validation;
+    this.roles = init.roles;
+    this.rng = init.rng;
+    this.ledger = init.ledger;
+    this.signal = init.signal;
+    this.emitEvent = init.emit;
+    this.protectedTexts = init.protectedTexts;
+  }
 
   emit(event: JobEvent): void {
     this.emitEvent(event);

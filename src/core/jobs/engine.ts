@@ -202,10 +202,10 @@ async function runJob(
       if (Date.now() - lastBudgetEvent > 250) emitBudget();
     },
   });
-  const ctx = new JobContext<unknown>(
-    spec, spec.method, params, spec.doc, original, spec.rows, split.train, split.validation, resolveRoles(spec),
-    createRng(spec.seed), ledger, signal, emit, spec.protected ?? spec.doc.settings.protected ?? [],
-  );
+  const ctx = new JobContext<unknown>({
+    spec, params, original, train: split.train, validation: split.validation, roles: resolveRoles(spec), rng: createRng(spec.seed),
+    ledger, signal, emit, protectedTexts: spec.protected ?? spec.doc.settings.protected ?? [],
+  });
 
   let stopReason: JobResult['stopReason'] = 'done';
   let failure: unknown;

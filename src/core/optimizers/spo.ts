@@ -92,7 +92,7 @@ export const spo: Optimizer<SpoParams> = {
       }
       const candidate = proposed.candidate;
       const run = await scoreOnRows(ctx, candidate.prompt, questions, executor, candidate);
-      const { wins, analysis } = await judgeRound(ctx, judge, requirements, round, questions,
+      const { wins, analysis } = await judgeRound(ctx, judge, requirements, round,
         qaOf(questions, run.examples), qaOf(questions, incumbentAnswers), references, candidate);
       const accepted = wins > p.judgments - wins;
       candidate.score = labeled ? run.score : wins / p.judgments;
@@ -120,7 +120,7 @@ export const spo: Optimizer<SpoParams> = {
     await finishWithValidation(ctx, async (c) => {
       if (c === baseline) return Number.NaN;
       const [mine, theirs] = await Promise.all([c, baseline].map((x) => scoreOnRows(ctx, x.prompt, ctx.validation, executor, x)));
-      const { wins } = await judgeRound(ctx, judge, requirements, 'validation', ctx.validation,
+      const { wins } = await judgeRound(ctx, judge, requirements, 'validation',
         qaOf(ctx.validation, mine.examples), qaOf(ctx.validation, theirs.examples), referencesOf(ctx.validation), c);
       return wins / p.judgments;
     });
@@ -133,7 +133,7 @@ export const spo: Optimizer<SpoParams> = {
 
 /** J judgments of new vs incumbent answers, each with a seeded coin flip for which set sits in slot A. */
 async function judgeRound(
-  ctx: JobContext<SpoParams>, judge: ModelRef, requirements: string, round: number | string, _rows: number[],
+  ctx: JobContext<SpoParams>, judge: ModelRef, requirements: string, round: number | string,
   newAnswers: QA[], oldAnswers: QA[], references: QA[], charge: CandidateRecord,
 ): Promise<{ wins: number; analysis?: string }> {
   const swaps = Array.from({ length: ctx.params.judgments }, () => ctx.rng.next() < 0.5);
