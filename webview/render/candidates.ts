@@ -39,7 +39,8 @@ export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement 
     const selected = c.id === ctx.selectedId;
     const rejected = c.status === 'rejected';
     const row = h(doc, 'tr', {
-      class: ['row', selected ? 'selected' : '', rejected ? 'rejected' : '', c.id === bestId ? 'best' : ''].filter(Boolean).join(' '),
+      class: ['row', selected ? 'selected' : '', rejected ? 'rejected' : '', c.status === 'dropped' ? 'dropped' : '', c.id === bestId ? 'best' : '']
+        .filter(Boolean).join(' '),
       tabindex: c.id === focusId ? 0 : -1,
       'aria-selected': selected ? 'true' : 'false',
       'data-action': 'select',

@@ -32,7 +32,9 @@ export function renderChart(ctx: RenderContext, run: RunView): HTMLElement | nul
   const bestId = bestIdOf(run);
   const best = run.candidates.find((c) => c.id === bestId);
   const heldOut = run.result?.best.validationScore ?? best?.validationScore;
-  const maxRound = Math.max(1, run.round?.of ?? 0, ...scored.map((c) => c.round));
+  const lastRound = Math.max(run.round?.round ?? 0, ...scored.map((c) => c.round));
+  // While running, leave room for the planned rounds; a finished run (maybe stopped early) ends at its last round.
+  const maxRound = Math.max(1, lastRound, run.status === 'running' ? run.round?.of ?? 0 : 0);
   const values = scored.map((c) => c.score as number);
   if (baseline?.score !== undefined) values.push(baseline.score);
   if (heldOut !== undefined) values.push(heldOut);
@@ -64,7 +66,7 @@ export function renderChart(ctx: RenderContext, run: RunView): HTMLElement | nul
   let running = -Infinity;
   for (let r = 0; r <= maxRound; r++) {
     for (const c of scored) if (c.round === r) running = Math.max(running, c.score as number);
-    if (running > -Infinity && (r <= (run.round?.round ?? maxRound) || run.status !== 'running')) {
+    if (running > -Infinity && r <= lastRound) {
       points.push(`${x(r).toFixed(1)},${y(running).toFixed(1)}`);
     }
   }
