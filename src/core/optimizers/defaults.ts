@@ -66,8 +66,12 @@ export function resolveParams<M extends Method>(
   overrides: Partial<MethodParams> | undefined,
 ): M extends 'apo' ? ApoParams : M extends 'spo' ? SpoParams : PmpoParams {
   const base = { ...defaultsFor(method), ...(preset === 'quick' ? QUICK[method] : {}) } as Record<string, unknown>;
+  const known = new Set([...Object.keys(APO_DEFAULTS), ...Object.keys(SPO_DEFAULTS), ...Object.keys(PMPO_DEFAULTS)]);
   for (const [key, value] of Object.entries(overrides ?? {})) {
     if (value === undefined) continue;
+    if (!known.has(key)) {
+      throw new JobInputError(`unknown parameter ${key}; ${method.toUpperCase()} takes ${Object.keys(base).join(', ')}`, 'bad-params');
+    }
     if (!(key in base)) continue; // a shared bag: keys of other methods are ignored
     const expected = typeof base[key];
     if (typeof value !== expected) {

@@ -65,6 +65,7 @@ describe('job engine', function () {
       ['PMPO without expected outputs', () => sim.spec('pmpo', { rows: sim.task.rows.map((r) => ({ vars: { review: r.vars.review } })) }), /add `expected`/, 'no-expected'],
       ['no rows', () => sim.spec('apo', { rows: [] }), /add testData rows/, 'no-rows'],
       ['a parameter of the wrong type', () => sim.spec('apo', { params: { rounds: 'three' } }), /rounds must be a number/, 'bad-params'],
+      ['an unknown parameter', () => sim.spec('spo', { params: { roundz: 3 } }), /unknown parameter roundz; SPO takes rounds, questions/, 'bad-params'],
     ];
     for (const [name, make, message, code] of cases) {
       it(name, async () => {
