@@ -21,7 +21,7 @@ export interface Workbench {
   workspaceDir: string;
   /** The simulator's base URL (`http://127.0.0.1:PORT/v1`), also in the user settings as whetstone.endpoint.baseUrl. */
   simUrl: string;
-  /** The simulator: `sim.stats` counts requests (requests, byPath, maxInFlight); `sim.server.bodies` has each request. */
+  /** The simulator: `sim.stats` counts HTTP requests, `sim.taskStats` what the simulated task answered, `sim.server.bodies` each request. */
   sim: SimHandle;
   /** Where code-server's and the browser console's logs are. */
   logs: string;

@@ -43,8 +43,8 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
   const dirs = createRunDirs(options.label);
   const cleanups: (() => Promise<void>)[] = [];
   const close = async (closeOptions: { keep?: boolean } = {}) => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    cleanups.length = 0;
+    const pending = cleanups.splice(0);
+    await Promise.all(pending.map((cleanup) => cleanup().catch(() => undefined)));
     if (!closeOptions.keep && process.env.WHETSTONE_E2E_KEEP !== '1') removeRunDirs(dirs);
   };
   try {
@@ -52,10 +52,14 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     const sim = await startSim();
     cleanups.push(() => sim.close());
     writeUserSettings(dirs, { ...quietUserSettings, ...simSettings(sim.url), ...options.settings });
-    const codeServer = await startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url });
-    cleanups.push(() => codeServer.stop());
-    const browser = await launchBrowser(dirs);
-    cleanups.push(() => browser.close());
+    // Server and browser start in parallel (about 3 s each); whichever started is stopped if the other failed.
+    const [server, launched] = await Promise.allSettled([startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }), launchBrowser(dirs)]);
+    if (server.status === 'fulfilled') cleanups.push(() => server.value.stop());
+    if (launched.status === 'fulfilled') cleanups.push(() => launched.value.close());
+    if (server.status === 'rejected') throw server.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+    const codeServer = server.value;
+    const browser = launched.value;
     const { page } = browser;
     if (options.onAutomationExit) await page.exposeFunction('codeAutomationExit', options.onAutomationExit);
     if (options.onAutomationLog) {

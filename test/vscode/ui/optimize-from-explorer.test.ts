@@ -22,9 +22,15 @@ function runLogs(workspaceDir: string): string[] {
   return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.jsonl')).map((f) => path.join(root, f));
 }
 
+/** The example sidecar with two APO rounds: the default six take long on a busy 2-core machine. */
+const quickSidecar = `${fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'workspace', 'reviews.whetstone.yaml'), 'utf8').trimEnd()}
+params:
+  rounds: 2
+`;
+
 describe('Optimize Prompt… from the Explorer', () => {
   let wb: Workbench;
-  before(async () => { wb = await openWorkbench(); });
+  before(async () => { wb = await openWorkbench({ files: { 'reviews.whetstone.yaml': quickSidecar } }); });
   after(async () => wb?.close());
 
   it('runs APO on reviews.prompt.yml to the end and writes its run log under .whetstone/runs/', async () => {
@@ -53,5 +59,6 @@ describe('Optimize Prompt… from the Explorer', () => {
 
     // The job really went over HTTP to the simulator set in the user settings.
     assert.ok((wb.sim.stats.byPath['/v1/chat/completions'] ?? 0) > 0, `no chat calls reached the simulator: ${JSON.stringify(wb.sim.stats.byPath)}`);
+    assert.ok((wb.sim.taskStats.structured.prompt_candidates ?? 0) > 0, `APO never asked for candidates: ${JSON.stringify(wb.sim.taskStats)}`);
   });
 });
