@@ -1,7 +1,7 @@
 // Builds the bundles: extension host, CLI, local-model worker (Node, CommonJS/ESM) and the webview (browser).
 // `--watch` rebuilds on change; `--metafile` writes dist/meta-*.json for bundle-size reports.
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, chmodSync, existsSync, copyFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -11,7 +11,9 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'node-llama-cpp'] };
 
 const builds = [
-  { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js' },
+  // The tokenizer's 2.3 MB rank table stays out of the extension bundle (it would slow every activation); it is
+  // copied beside it below and loaded on the first token-count hover.
+  { ...node, external: [...node.external, 'js-tiktoken/ranks/o200k_base'], entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js' },
 ];
@@ -26,4 +28,5 @@ const results = await Promise.all(builds.filter((b) => b.entryPoints.every(exist
   return result;
 }));
 if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+copyFileSync('node_modules/js-tiktoken/dist/ranks/o200k_base.cjs', 'dist/tiktoken-o200k_base.js');
 if (!watch) console.error(`built ${results.length} bundles`);

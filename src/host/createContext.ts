@@ -8,6 +8,7 @@ import { createTrustGate } from './trust';
 import { PromptAnalyzer } from './language/promptAnalyzer';
 import { JobManager } from './jobs/jobManager';
 import { SuggestionStore } from './jobs/suggestions';
+import { disposeLocalBackend } from './jobs/llmClient';
 
 export function createHostContext(extension: vscode.ExtensionContext): HostContext {
   const channel = vscode.window.createOutputChannel('Whetstone', { log: true });
@@ -18,6 +19,6 @@ export function createHostContext(extension: vscode.ExtensionContext): HostConte
   const analyzer = new PromptAnalyzer(log);
   const jobs = new JobManager(analyzer, settings, keys, log, extension.extensionPath, trust.isTrusted);
   const suggestions = new SuggestionStore();
-  extension.subscriptions.push(channel, keys, settings, analyzer, jobs, suggestions);
+  extension.subscriptions.push(channel, keys, settings, analyzer, jobs, suggestions, { dispose: () => void disposeLocalBackend() });
   return { extension, log, settings, keys, trust, analyzer, jobs, suggestions, resultsPanel: {} };
 }

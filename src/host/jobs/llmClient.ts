@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { createDiskCache, createLlmClient } from '../../core/llm';
-import { LlmError, type LlmClient } from '../../core/llm/types';
+import type { LlmClient } from '../../core/llm/types';
 import type { ApiKeyStore } from '../secrets';
 import { isLoopbackOrigin, originOf } from '../secrets';
 import type { HostSettings } from '../config';
@@ -50,24 +50,39 @@ export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClie
 }
 
 /**
- * The embedded llama.cpp backend is optional (node-llama-cpp): it is registered by the local-model feature through
- * `setLocalBackendFactory` and created on first use, so the extension starts without it.
+ * The embedded llama.cpp backend (node-llama-cpp is an optional dependency): one per extension session, created on the
+ * first `local:` call, its worker processes killed on deactivation. `setLocalBackendFactory` lets tests or a later
+ * feature substitute it.
  */
-let localBackendFactory: ((workerPath: string) => Promise<LlmClient>) | undefined;
+type LocalFactory = (workerPath: string, log: Logger) => Promise<LlmClient & { dispose?(): Promise<void> }>;
 
-export function setLocalBackendFactory(factory: (workerPath: string) => Promise<LlmClient>): void {
+let localBackendFactory: LocalFactory = async (workerPath, log) => {
+  const { createLocalBackend } = await import('../../core/llm/local');
+  return createLocalBackend({ workerPath, logger: (line: string) => log.info(`local model: ${line}`) });
+};
+let sharedLocal: ReturnType<LocalFactory> | undefined;
+
+export function setLocalBackendFactory(factory: LocalFactory): void {
   localBackendFactory = factory;
+  sharedLocal = undefined;
+}
+
+/** Stops the embedded backend's workers (extension deactivation). */
+export async function disposeLocalBackend(): Promise<void> {
+  const backend = sharedLocal;
+  sharedLocal = undefined;
+  if (backend) await (await backend.catch(() => undefined))?.dispose?.();
 }
 
 function lazyLocalBackend(extensionPath: string, log: Logger): LlmClient {
-  let backend: Promise<LlmClient> | undefined;
-  const get = () => (backend ??= (async () => {
-    if (!localBackendFactory) {
-      throw new LlmError('local: models need the embedded llama.cpp backend, which this build does not include', 'unsupported', undefined, 'local:');
+  const get = () => {
+    if (!sharedLocal) {
+      log.info('starting the embedded llama.cpp backend');
+      sharedLocal = localBackendFactory(path.join(extensionPath, 'dist', 'llama-worker.mjs'), log);
+      sharedLocal.catch(() => { sharedLocal = undefined; });
     }
-    log.info('starting the embedded llama.cpp backend');
-    return localBackendFactory(path.join(extensionPath, 'dist', 'llama-worker.mjs'));
-  })());
+    return sharedLocal;
+  };
   return {
     chat: async (req) => (await get()).chat(req),
     structured: async (req) => (await get()).structured(req),

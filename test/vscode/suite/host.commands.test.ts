@@ -39,7 +39,7 @@ suite('host: manifest and activation', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { languages: { id: string; extensions?: string[] }[] } };
     const claimed = pkg.contributes.languages.flatMap((l) => l.extensions ?? []);
     assert.ok(!claimed.includes('.prompt.md'));
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(`${vscode.workspace.workspaceFolders![0].uri.fsPath}/reviews.prompt.yml`));
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(`${vscode.workspace.workspaceFolders![0].uri.fsPath}/host/sentiment.prompt.yml`));
     assert.strictEqual(doc.languageId, 'whetstone-prompt-yaml');
   });
 });

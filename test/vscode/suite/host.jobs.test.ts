@@ -12,7 +12,7 @@ import type { WhetstoneApi } from '../../../src/host/extension';
 import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
 
 function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
-  const source = fs.readFileSync(fixtureUri('reviews.prompt.yml').fsPath, 'utf8');
+  const source = fs.readFileSync(fixtureUri('host/sentiment.prompt.yml').fsPath, 'utf8');
   const uri = writeWorkspaceFile(`host-jobs/${name}.prompt.yml`, source.replace(/^name: .*$/m, `name: ${name}`));
   writeWorkspaceFile(`host-jobs/${name}.whetstone.yaml`, `split:\n  validation: 0.5\n  seed: 7\nbudget:\n  calls: 400\n${extraSidecar}`);
   return uri;

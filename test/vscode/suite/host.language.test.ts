@@ -113,7 +113,7 @@ suite('host: language features', () => {
   });
 
   test('hover on a variable shows its declaration and sample values; on a message its tokens and cost', async () => {
-    const doc = await openFixture('reviews.prompt.yml');
+    const doc = await openFixture('host/sentiment.prompt.yml');
     const text = doc.getText();
     const at = doc.positionAt(text.indexOf('{{review}}') + 3);
     const variable = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at));
@@ -128,7 +128,7 @@ suite('host: language features', () => {
   });
 
   test('CodeLens above the prompt: run tests, optimize, runs', async () => {
-    const doc = await openFixture('reviews.prompt.yml');
+    const doc = await openFixture('host/sentiment.prompt.yml');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
     const titles = lenses.map((l) => l.command?.title ?? '');
     assert.ok(titles.includes('▶ Run tests (4)'), titles.join(' · '));
@@ -139,7 +139,7 @@ suite('host: language features', () => {
   });
 
   test('outline lists messages, variables, test cases and evaluators', async () => {
-    const doc = await openFixture('reviews.prompt.yml');
+    const doc = await openFixture('host/sentiment.prompt.yml');
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
     const names = symbols.map((s) => s.name);
     assert.deepStrictEqual(names, ['messages', 'variables', 'testData', 'evaluators']);
