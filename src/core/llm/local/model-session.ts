@@ -35,7 +35,9 @@ export class ModelSession {
   /** `onLog` receives llama.cpp's warnings and errors (the reason behind "Failed to load model" is only logged). */
   static async load(modelPath: string, options: LoadOptions, onLog: (level: string, message: string) => void): Promise<ModelSession> {
     const started = performance.now();
-    const lib = await import('node-llama-cpp');
+    const lib = await import('node-llama-cpp').catch((error: Error) => {
+      throw new Error(`node-llama-cpp is not installed or does not load (${error.message.split('\n')[0]}); it is an optional dependency: npm i -E node-llama-cpp@3.21.1`);
+    });
     const llama = await lib.getLlama({
       gpu: options.gpu ?? false,
       build: 'never', // never compile or download at run time: use the prebuilt binaries from npm

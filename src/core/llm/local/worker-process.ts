@@ -55,12 +55,14 @@ export class WorkerProcess {
       const onAbort = () => {
         if (!this.pending.delete(id)) return;
         onAbortCleanup();
+        this.updateRef();
         running.child.connected && running.child.send({ type: 'abort', id } satisfies WorkerRequest);
         reject(this.aborted());
       };
       const onAbortCleanup = () => signal?.removeEventListener('abort', onAbort);
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, { kind: body.type, resolve, reject, cleanup: onAbortCleanup });
+      this.pending.set(id, { kind: body.type, resolve, reject, cleanup: () => { onAbortCleanup(); this.updateRef(); } });
+      this.updateRef();
       running.child.send({ ...body, id } as WorkerRequest);
     });
   }
@@ -96,6 +98,11 @@ export class WorkerProcess {
     loaded.catch(() => undefined); // observed through requests; never an unhandled rejection
     const running: Running = { child, loaded, phase: 'loading', stderrTail: [] };
     this.running = running;
+    // An idle worker must not keep the parent alive (a script that forgets dispose() still exits; the worker then
+    // exits on disconnect). updateRef() holds the IPC channel only while a load or a call is in flight.
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    this.updateRef();
 
     child.stdout?.on('data', (chunk: Buffer) => this.log(`[${this.modelPath}] ${chunk.toString().trimEnd()}`));
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -108,6 +115,7 @@ export class WorkerProcess {
     child.on('message', (reply: WorkerReply) => {
       if (reply.type === 'loaded') {
         running.phase = 'ready';
+        this.updateRef();
         this.log(`loaded ${this.modelPath} in ${reply.info.loadMs} ms (context ${reply.info.contextSize}, chat format ${reply.info.chatWrapper})`);
         markLoaded(reply.info);
       } else if (reply.type === 'load-failed') {
@@ -145,6 +153,14 @@ export class WorkerProcess {
     });
     child.send({ type: 'load', modelPath: this.modelPath, options: this.options } satisfies WorkerRequest);
     return running;
+  }
+
+  private updateRef() {
+    const running = this.running;
+    const channel = running?.child.channel as { ref?: () => void; unref?: () => void } | undefined | null;
+    if (!running || !channel) return;
+    if (running.phase === 'loading' || this.pending.size > 0) channel.ref?.();
+    else channel.unref?.();
   }
 
   private activity(): string {
