@@ -25,13 +25,19 @@ export function orderCandidates(list: readonly CandidateView[]): CandidateView[]
   return list.slice().sort((a, b) => rank(a) - rank(b) || (b.score ?? 0) - (a.score ?? 0) || a.id - b.id);
 }
 
+/** Column labels and class keys; CSS hides the less important ones when the table is narrow. */
+const COLUMNS: [string, string][] = [
+  ['#', 'id'], ['score', 'score'], ['Δ', 'delta'], ['held-out', 'heldout'], ['tokens', 'tokens'], ['cost', 'cost'],
+  ['parent', 'parent'], ['status', 'status'],
+];
+
 export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement {
   const { doc } = ctx;
   const baseline = baselineOf(run);
   const bestId = bestIdOf(run);
   const head = h(doc, 'thead', {}, h(doc, 'tr', {},
-    ...['#', 'score', 'Δ', 'held-out', 'tokens', 'cost', 'parent', 'status'].map((label, i) =>
-      h(doc, 'th', { scope: 'col', class: i >= 1 && i <= 5 ? 'num' : undefined }, label))));
+    ...COLUMNS.map(([label, key], i) =>
+      h(doc, 'th', { scope: 'col', class: `col-${key}${i >= 1 && i <= 5 ? ' num' : ''}` }, label))));
   const body = h(doc, 'tbody');
   const ordered = orderCandidates(run.candidates);
   const focusId = ctx.selectedId ?? ordered[0]?.id;
@@ -47,14 +53,14 @@ export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement 
       'data-candidate': c.id,
       'data-focus-key': `row:${c.id}`,
     },
-      h(doc, 'td', { class: 'id' }, c.id === bestId ? `★ ${c.id}` : String(c.id)),
-      h(doc, 'td', { class: 'num' }, rejected ? DASH : formatScore(c.score)),
-      h(doc, 'td', { class: 'num delta' }, c.id === 0 || rejected ? DASH : formatDelta(candidateDelta(c, baseline))),
-      h(doc, 'td', { class: 'num' }, formatScore(c.validationScore)),
-      h(doc, 'td', { class: 'num' }, formatCount(c.tokens)),
-      h(doc, 'td', { class: 'num' }, formatCost(c.costUsd)),
-      h(doc, 'td', {}, c.parent === null ? DASH : `#${c.parent}`),
-      h(doc, 'td', { class: 'status-cell' }, candidateStatusText(run, c, bestId)),
+      h(doc, 'td', { class: 'col-id id' }, c.id === bestId ? `★ ${c.id}` : String(c.id)),
+      h(doc, 'td', { class: 'col-score num' }, rejected ? DASH : formatScore(c.score)),
+      h(doc, 'td', { class: 'col-delta num' }, c.id === 0 || rejected ? DASH : formatDelta(candidateDelta(c, baseline))),
+      h(doc, 'td', { class: 'col-heldout num' }, formatScore(c.validationScore)),
+      h(doc, 'td', { class: 'col-tokens num' }, formatCount(c.tokens)),
+      h(doc, 'td', { class: 'col-cost num' }, formatCost(c.costUsd)),
+      h(doc, 'td', { class: 'col-parent' }, c.parent === null ? DASH : `#${c.parent}`),
+      h(doc, 'td', { class: 'col-status status-cell' }, candidateStatusText(run, c, bestId)),
     );
     body.append(row);
   }

@@ -18,8 +18,11 @@ export function renderSideBySide(doc: Document, original: string, candidate: str
     h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'original'), h(doc, 'th', { scope: 'col' }, 'candidate'))));
   const body = h(doc, 'tbody');
   for (const row of sideBySideRows(original, candidate)) {
-    const cell = (segments: Segment[] | null, side: 'left' | 'right') =>
-      h(doc, 'td', { class: `${side} ${segments ? row.kind : 'empty'}` }, ...(segments ?? []).map((s) => segmentNode(doc, s)));
+    // Highlight a side only where it really differs: an unchanged line inside a changed block stays plain.
+    const cell = (segments: Segment[] | null, side: 'left' | 'right') => {
+      const kind = !segments ? 'blank' : segments.some((s) => s.kind !== 'same') ? 'changed' : 'same';
+      return h(doc, 'td', { class: `${side} ${kind}` }, ...(segments ?? []).map((s) => segmentNode(doc, s)));
+    };
     body.append(h(doc, 'tr', {}, cell(row.left, 'left'), cell(row.right, 'right')));
   }
   table.append(body);
