@@ -191,3 +191,18 @@ export async function setTheme(page: Page, theme: 'Default Light Modern' | 'Defa
   const themeClass = theme.includes('Light') ? 'vs' : 'vs-dark';
   await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) === true, themeClass, { timeout: 10_000 });
 }
+
+/**
+ * Clicks `button` in a modal dialog (e.g. 'Start Anyway' when an estimate exceeds the budget) if one shows within
+ * `timeoutMs`; returns whether it did.
+ */
+export async function clickDialogButton(page: Page, button: string, timeoutMs = 5_000): Promise<boolean> {
+  const target = page.locator('.monaco-dialog-box').getByRole('button', { name: button });
+  try {
+    await target.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    return false;
+  }
+  await target.click();
+  return true;
+}

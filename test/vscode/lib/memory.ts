@@ -2,14 +2,28 @@
  * Samples the summed proportional set size (PSS: shared pages split between their users, so Chromium's many
  * processes are not counted several times) of this process and all its descendants every second.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
+/** Parent of every live process, from /proc (no dependency on `ps`, absent from minimal images). */
+function parentsByPid(): Map<number, number> {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after its last ')'
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return parents;
+}
+
 function descendants(rootPid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number));
   const children = new Map<number, number[]>();
-  for (const [pid, ppid] of rows) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  for (const [pid, ppid] of parentsByPid()) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   const all: number[] = [];
   const stack = [rootPid];
   while (stack.length) {
@@ -35,7 +49,7 @@ export function startMemorySampler(): { stop(): number } {
     try {
       peakKb = Math.max(peakKb, descendants(process.pid).reduce((sum, pid) => sum + pssKb(pid), 0));
     } catch {
-      // ps unavailable: report what we have
+      // /proc unreadable: report what we have
     }
   };
   const timer = setInterval(sample, 1000);

@@ -7,7 +7,6 @@ import { runTestFiles, type TestFileLoader } from './mochaRun';
 
 export async function runInExtensionHost(files: TestFileLoader[], output: string, timeoutMs: number): Promise<void> {
   // mocha stays external to the bundle and resolves from the repo's node_modules (mocha 10: CommonJS).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const MochaClass = require('mocha') as typeof Mocha;
   const failures = await runTestFiles(MochaClass, files, { output, timeoutMs });
   if (failures) throw new Error(`extension-host tests: ${failures} did not pass`);

@@ -11,9 +11,8 @@ import { installExitHandlers } from './processGroups';
 async function main(): Promise<void> {
   const [output, timeout, ...files] = process.argv.slice(2);
   installExitHandlers();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // mocha 10 is CommonJS, and the .ts test files load through tsx's require hook (this process runs with tsx/cjs).
   const MochaClass = require('mocha') as typeof Mocha;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaders = files.map((file) => ({ file, load: () => void require(file) }));
   const failures = await runTestFiles(MochaClass, loaders, {
     output, timeoutMs: Number(timeout), print: true, prefix: '[ui]', onTestFailed: recordFailure,
