@@ -37,6 +37,11 @@ suite('host: jobs and keys', () => {
     assert.strictEqual(lines[0].kind, 'header');
     assert.strictEqual(lines[lines.length - 1].event?.type, 'done');
     assert.ok(started.runFile.startsWith(`${vscode.workspace.workspaceFolders![0].uri.fsPath}/.whetstone/runs/`), started.runFile);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.includes('⟲ Runs (1)'), titles.join(' · '));
+    const improved = job.result.best.id !== 0 && job.result.best.prompt !== job.originalRegion;
+    assert.strictEqual(titles.some((t) => t.startsWith('✓ Accept best (')), improved, titles.join(' · '));
   });
 
   test('cancelling a running job stops it with the best so far', async () => {
