@@ -6,6 +6,8 @@ import { candidatesOf, runObserved } from '../jobs/helpers';
 
 describe('APO on the simulated review task (real HTTP, real client)', function () {
   let sim: SimSetup;
+  let quickRun: Awaited<ReturnType<typeof runObserved>>;
+  let quickRunFirstBody = 0;
   before(async () => {
     sim = await simSetup();
   });
@@ -14,7 +16,8 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
   it('beats the baseline on train and held-out rows, with the calls of §2.8 per round', async () => {
     const spec = sim.spec('apo', { preset: 'quick' });
     const p = resolveParams('apo', 'quick', undefined);
-    const run = await runObserved(spec, sim.server);
+    quickRunFirstBody = sim.server.bodies.length;
+    const run = quickRun = await runObserved(spec, sim.server);
     const { result } = run;
     assert.equal(result.stopReason, 'done');
     assert.ok(result.best.score > result.baseline.score, `best ${result.best.score} vs baseline ${result.baseline.score}`);
@@ -42,8 +45,8 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
   });
 
   it('rejects a candidate that pastes {{review}} into the system prompt before scoring it', async () => {
-    const first = sim.server.bodies.length;
-    const run = await runObserved(sim.spec('apo', { preset: 'quick' }), sim.server);
+    const first = quickRunFirstBody;
+    const run = quickRun;
     const rejected = candidatesOf(run.events).filter((c) => c.status === 'rejected');
     assert.ok(rejected.length > 0, 'the simulated optimizer proposes at least one bad edit');
     for (const c of rejected) {
@@ -60,7 +63,7 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
   it('works in tagged-text mode against an endpoint that rejects response_format', async () => {
     const tagged = await simSetup({ handler: (task) => ({ ...task.handler, rejectResponseFormat: true }) });
     try {
-      const run = await runObserved(tagged.spec('apo', { preset: 'quick', params: { rounds: 2 } }), tagged.server);
+      const run = await runObserved(tagged.spec('apo', { preset: 'quick', params: { rounds: 1 } }), tagged.server);
       assert.equal(run.result.stopReason, 'done');
       assert.ok(run.result.best.score > run.result.baseline.score);
       assert.ok(tagged.task.stats.structured.critiques > 0);
@@ -71,7 +74,7 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
 
   for (const selection of ['ucb-e', 'sr', 'sh', 'bf'] as const) {
     it(`selects with ${selection} and still improves`, async () => {
-      const run = await runObserved(sim.spec('apo', { preset: 'quick', params: { selection, rounds: 1, evalRounds: 3 } }), sim.server);
+      const run = await runObserved(sim.spec('apo', { preset: 'quick', params: { selection, rounds: 1, evalRounds: 3, samplesPerEval: 6 } }), sim.server);
       assert.equal(run.result.stopReason, 'done');
       assert.ok(run.result.best.score > run.result.baseline.score);
     });
