@@ -189,6 +189,8 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
         break;
       case 'measured':
         root.setAttribute('data-first-render-ms', String(Math.round(message.firstRenderMs)));
+        // The breakdown, for the harness: creation → ready (webview load), snapshot build, webview render.
+        root.setAttribute('data-render-breakdown', JSON.stringify({ readyMs: message.readyMs, snapshotMs: message.snapshotMs, webviewRenderMs: message.webviewRenderMs }));
         return;
     }
     requestRender();

@@ -31,7 +31,7 @@ export type HostToWebview =
   | { type: 'acceptConflict'; conflict: AcceptConflict }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   /** The host's measurement, from panel creation to `rendered` (shown as a data attribute for tests, not to users). */
-  | { type: 'measured'; firstRenderMs: number };
+  | { type: 'measured'; firstRenderMs: number; readyMs?: number; snapshotMs?: number; webviewRenderMs?: number };
 
 export type WebviewToHost =
   | { type: 'ready' }

@@ -35,6 +35,9 @@ export class ResultsPanel implements vscode.Disposable {
   private focusRunId: string | undefined;
   private pendingConflict: AcceptConflict | undefined;
   private measured = false;
+  /** First-render breakdown (ms): creation → first `ready`, and the snapshot build. */
+  private readyMs: number | undefined;
+  private snapshotMs: number | undefined;
 
   constructor(
     private readonly ctx: HostContext,
@@ -153,8 +156,11 @@ export class ResultsPanel implements vscode.Disposable {
         this.ready = false;
         this.queued = [];
         let snapshot: PanelSnapshot;
+        const readyAt = Date.now();
+        this.readyMs ??= readyAt - this.createdAt;
         try {
           snapshot = await this.snapshot();
+          this.snapshotMs ??= Date.now() - readyAt;
         } catch (error) {
           this.queued = undefined;
           throw error;
@@ -171,8 +177,9 @@ export class ResultsPanel implements vscode.Disposable {
         if (this.measured) return;
         this.measured = true;
         const firstRenderMs = Date.now() - this.createdAt;
-        this.ctx.log.info(`results panel for ${this.label}: first render ${firstRenderMs} ms after creation (webview render ${message.renderMs.toFixed(1)} ms)`);
-        this.post({ type: 'measured', firstRenderMs });
+        this.ctx.log.info(`results panel for ${this.label}: first render ${firstRenderMs} ms after creation `
+          + `(webview ready ${this.readyMs} ms, snapshot ${this.snapshotMs} ms, webview render ${message.renderMs.toFixed(1)} ms)`);
+        this.post({ type: 'measured', firstRenderMs, readyMs: this.readyMs, snapshotMs: this.snapshotMs, webviewRenderMs: message.renderMs });
         return;
       }
       case 'accept': {

@@ -89,7 +89,8 @@ describe('results panel (real workbench)', function () {
     await frame.locator('[data-testid=run-status]', { hasText: /^(done|stopped at the budget)$/ }).waitFor({ timeout: 150_000 });
     await setTheme(page, 'Default Dark Modern');
     const firstRenderMs = await frame.locator('#app[data-first-render-ms]').getAttribute('data-first-render-ms', { timeout: 10_000 });
-    console.log(`      results panel first render: ${firstRenderMs} ms from panel creation to 'rendered'`);
+    const breakdown = await frame.locator('#app').getAttribute('data-render-breakdown');
+    console.log(`      results panel first render: ${firstRenderMs} ms from panel creation to 'rendered' ${breakdown}`);
 
     await screenshot(page, 'panel-dark');
     const rows = frame.locator('tr[data-candidate]');
@@ -164,7 +165,8 @@ describe('results panel (real workbench)', function () {
     const frame = webviewFrame(page);
     await frame.locator('.title', { hasText: 'xss.prompt.yml' }).waitFor({ timeout: 30_000 });
     const firstRenderMs = await frame.locator('#app[data-first-render-ms]').getAttribute('data-first-render-ms', { timeout: 10_000 });
-    console.log(`      results panel first render (Show Results, idle): ${firstRenderMs} ms`);
+    const breakdown = await frame.locator('#app').getAttribute('data-render-breakdown');
+    console.log(`      results panel first render (Show Results, idle): ${firstRenderMs} ms ${breakdown}`);
     await frame.locator('tr[data-candidate="1"]').click();
     await frame.locator('[data-testid=diff]').waitFor();
     const diffText = await frame.locator('[data-testid=diff]').innerText();
