@@ -90,7 +90,7 @@ export function startJob(spec: JobSpec): JobHandle {
   const promptName = promptNameOf(spec.doc);
   const runId = spec.resumeRunId ?? newRunId(spec.method, new Date(), randomBytes(4).readUInt32BE(0));
   const file = runFilePath(spec.runsDir, promptName, runId);
-  const result = runJob(spec, runId, promptName, file, stream, controller.signal);
+  const result = runJob(spec, runId, promptName, file, stream, controller);
   result.catch(() => undefined); // the caller handles it; avoid an unhandled rejection when nobody awaits
   return {
     runId,
@@ -102,8 +102,9 @@ export function startJob(spec: JobSpec): JobHandle {
 }
 
 async function runJob(
-  spec: JobSpec, runId: string, promptName: string, file: string, stream: EventStream, signal: AbortSignal,
+  spec: JobSpec, runId: string, promptName: string, file: string, stream: EventStream, controller: AbortController,
 ): Promise<JobResult> {
+  const signal = controller.signal;
   let prepared: Prepared;
   try {
     prepared = prepare(spec);
@@ -219,6 +220,7 @@ async function runJob(
     else {
       stopReason = 'failed';
       failure = error;
+      controller.abort(); // siblings of the failed call would only retry in vain
     }
   }
   await ledger.idle();

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { estimateJob, startJob, checkJobInput } from '../../../src/core/jobs';
 import { JobInputError, type JobEvent } from '../../../src/core/jobs/types';
 import { listRuns, readRun } from '../../../src/core/runs';
-import { simSetup, type SimSetup } from './sim-setup';
+import { LlmError } from '../../../src/core/llm/types';
+import { newClient, simSetup, type SimSetup } from './sim-setup';
 import { runObserved } from './helpers';
 
 describe('job engine', function () {
@@ -56,6 +57,25 @@ describe('job engine', function () {
     assert.equal(run.events[run.events.length - 1].type, 'cancelled');
     assert.ok(run.result.best.score >= run.result.baseline.score);
     assert.ok(calls > 0);
+  });
+
+  it('an endpoint that keeps failing ends the job with the failure and the best so far', async () => {
+    const start = sim.server.stats.requests;
+    sim.server.faults.when((c) => c.index > start + 30, { kind: 'status', status: 500, message: 'boom' });
+    try {
+      const job = startJob(sim.spec('apo', { preset: 'quick', llm: newClient() }));
+      const events: JobEvent[] = [];
+      job.events.on((e) => events.push(e));
+      await assert.rejects(job.result, (e: unknown) => e instanceof LlmError && e.status === 500);
+      const failed = events[events.length - 1] as Extract<JobEvent, { type: 'failed' }>;
+      assert.equal(failed.type, 'failed');
+      assert.match(failed.error, /500/);
+      assert.equal(failed.result?.stopReason, 'failed');
+      assert.equal(failed.result?.best.id, 0);
+      assert.equal((await readRun(job.file))!.status, 'done');
+    } finally {
+      sim.server.faults.clear();
+    }
   });
 
   describe('input errors (JobInputError, exit 2 in the CLI)', () => {
