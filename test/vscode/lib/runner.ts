@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureHarnessInstalled } from './install';
-import { extensionDevelopmentPath, harnessStateDir, repoRoot, suiteDir, uiDir } from './paths';
+import { extensionDevelopmentPath, harnessStateDir, repoRoot, runsRootDir, suiteDir, uiDir } from './paths';
 import { installExitHandlers, killGroupsListedIn } from './processGroups';
 import { startMemorySampler } from './memory';
 import { formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
@@ -123,9 +123,40 @@ function runUiTests(): Promise<TestOutcome[]> {
   });
 }
 
+/** Kept run dirs and bundles (from failed or interrupted runs) are removed after a day. */
+function removeStaleRunDirs(): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const dir of [harnessStateDir, runsRootDir]) {
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (!/^(suite|ui|ext-host-suite)-/.test(name)) continue;
+      try {
+        if (fs.statSync(full).mtimeMs < dayAgo) fs.rmSync(full, { recursive: true, force: true });
+      } catch {
+        // another run removed it
+      }
+    }
+  }
+}
+
+/** Why the extension under test cannot load (no manifest, or its `main` not built), or undefined. */
+function extensionProblem(): string | undefined {
+  const manifestFile = path.join(extensionDevelopmentPath, 'package.json');
+  let manifest: { main?: string };
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { main?: string };
+  } catch (error) {
+    return `cannot read the extension manifest ${manifestFile}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const main = path.join(extensionDevelopmentPath, manifest.main ?? 'dist/extension.js');
+  return fs.existsSync(main) ? undefined : `${main} is missing: run \`npm run build\` first`;
+}
+
 export async function main(): Promise<number> {
   installExitHandlers();
   fs.mkdirSync(harnessStateDir, { recursive: true });
+  removeStaleRunDirs();
   const memory = startMemorySampler();
   const outcomes: TestOutcome[] = [];
   let ready = true;
@@ -136,11 +167,12 @@ export async function main(): Promise<number> {
     outcomes.push(harnessFailure('install', error instanceof Error ? error.message : String(error)));
     ready = false;
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(extensionDevelopmentPath, 'package.json'), 'utf8')) as { main?: string };
-  const main = path.join(extensionDevelopmentPath, manifest.main ?? 'dist/extension.js');
-  if (ready && !fs.existsSync(main)) {
-    outcomes.push(harnessFailure('build', `${main} is missing: run \`npm run build\` first`));
-    ready = false;
+  if (ready) {
+    const problem = extensionProblem();
+    if (problem) {
+      outcomes.push(harnessFailure('extension', problem));
+      ready = false;
+    }
   }
   if (ready) {
     const only = process.env.WHETSTONE_E2E_ONLY; // 'suite' | 'ui'
