@@ -15,7 +15,7 @@ import { pmpo } from '../optimizers/pmpo';
 import type { Optimizer, SplitInfo } from '../optimizers/types';
 import { JobContext, type ResolvedRoles } from './context';
 import { EventStream } from './events';
-import { withUsage } from './estimate-usage';
+import { withJudgeEvaluators, withUsage } from './estimate-usage';
 import { BudgetStop, CallLedger, Cancelled } from './ledger';
 import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method } from './types';
 import { JobInputError } from './types';
@@ -69,7 +69,7 @@ export function checkJobInput(spec: JobSpec): JobInputError | undefined {
 /** The call estimate from the method's formula (algorithms.md §2.8, §3.6, §4.7). Throws JobInputError on bad input. */
 export function estimateJob(spec: JobSpec): Estimate {
   const { optimizer, params, split, original } = prepare(spec);
-  return withUsage(optimizer.estimate(spec, params, split), spec, original, split.train);
+  return withUsage(withJudgeEvaluators(optimizer.estimate(spec, params, split), spec), spec, original, split.train);
 }
 
 function resolveRoles(spec: JobSpec): ResolvedRoles {
@@ -184,7 +184,7 @@ async function runJob(
     emit({ type: 'budget', used: ledger.snapshot(), limit: spec.budget });
   };
 
-  const estimate = withUsage(optimizer.estimate(spec, params, split), spec, original, split.train);
+  const estimate = withUsage(withJudgeEvaluators(optimizer.estimate(spec, params, split), spec), spec, original, split.train);
   emit({ type: 'estimate', estimate });
   emit({ type: 'started', runId, method: spec.method, at: new Date().toISOString() });
   if (spec.budget.usd !== undefined && estimate.costUsd === null) {

@@ -36,6 +36,20 @@ function priceCall(model: ModelRef, size: CallSize, calls: number): number | nul
   return one === null ? null : one * calls;
 }
 
+/** Adds the calls of LLM-judge evaluators: one per target call per judge evaluator. */
+export function withJudgeEvaluators(estimate: Estimate, spec: JobSpec): Estimate {
+  const judges = spec.evaluators.filter((e) => e.type === 'llmJudge').length;
+  const target = estimate.byRole?.target ?? 0;
+  if (!judges || !target) return estimate;
+  const extra = judges * target;
+  return {
+    ...estimate,
+    calls: estimate.calls + extra,
+    byRole: { ...estimate.byRole, judge: (estimate.byRole?.judge ?? 0) + extra },
+    formula: `${estimate.formula}; + ${judges} LLM-judge call${judges > 1 ? 's' : ''} per target call`,
+  };
+}
+
 export function withUsage(estimate: Estimate, spec: JobSpec, region: string, train: number[]): Estimate {
   const byRole = estimate.byRole ?? { target: estimate.calls };
   const size = sizes(spec, region, train);

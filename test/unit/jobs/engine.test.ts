@@ -78,6 +78,20 @@ describe('job engine', function () {
     }
   });
 
+  it('routes LLM-judge evaluator calls through the ledger (counted, logged, replayed)', async () => {
+    const evaluators = [...sim.spec('apo').evaluators, { type: 'llmJudge' as const, name: 'judged', prompt: 'Is "{{completion}}" a fair label for: {{review}}?' }];
+    const spec = sim.spec('spo', { preset: 'quick', params: { rounds: 2 }, evaluators });
+    const run = await runObserved(spec, sim.server);
+    assert.equal(run.result.stopReason, 'done');
+    const judged = sim.server.bodies.slice(-run.requests).filter((b: any) => b?.response_format?.json_schema?.name === 'judge_score').length;
+    assert.ok(judged > 0);
+    assert.equal(run.requests, run.result.used.calls);
+    assert.ok(estimateJob(spec).calls >= run.requests, 'the estimate counts judge-evaluator calls');
+    assert.match(estimateJob(spec).formula, /1 LLM-judge call per target call/);
+    const record = (await readRun(run.file))!;
+    assert.ok([...record.calls.keys()].some((k) => k.startsWith('judge:')));
+  });
+
   describe('input errors (JobInputError, exit 2 in the CLI)', () => {
     const cases: [string, () => ReturnType<SimSetup['spec']>, RegExp, string][] = [
       ['APO without expected outputs', () => sim.spec('apo', { rows: sim.task.rows.map((r) => ({ vars: { review: r.vars.review } })), evaluators: [] }), /add `expected`/, 'no-expected'],
