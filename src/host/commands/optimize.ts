@@ -88,8 +88,13 @@ async function availability(ctx: HostContext, prepared: PreparedJob, info: Metho
   }
   try {
     const estimate = await ctx.jobs.estimate({ ...prepared, spec: { ...spec, method: info.method } });
-    const cases = rows.length ? `${fmt(rows.length)} case${rows.length === 1 ? '' : 's'} · ` : '';
-    return { ok: true, detail: `✓ ${cases}${estimateText(estimate)}`, estimate };
+    const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
+    const has = info.method === 'apo'
+      ? `${plural(rows.length, 'case')}${labelled ? ` (${fmt(labelled)} with expected answers)` : ` · ${plural(analysis.evaluators.length, 'evaluator')}`}`
+      : info.method === 'spo'
+        ? `requirements set${rows.length ? ` · ${plural(rows.length, 'sample input')}` : ''}`
+        : `${plural(labelled, 'expected answer')} · ${(spec.roles.scorer ?? spec.roles.target).model} can score`;
+    return { ok: true, detail: `✓ ${has} · ${estimateText(estimate)}`, estimate };
   } catch (error) {
     return { ok: false, detail: `✗ ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -44,14 +44,30 @@ suite('host: jobs and keys', () => {
     assert.strictEqual(titles.some((t) => t.startsWith('✓ Accept best (')), improved, titles.join(' · '));
   });
 
-  test('cancelling a running job stops it with the best so far', async () => {
-    const uri = reviewsCopy('optimize-cancel');
-    const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, { method: 'apo', params: { rounds: 6 } });
-    assert.ok(started?.runId);
-    api.context.jobs.cancel(started.runId);
-    const job = await api.context.jobs.whenFinished(started.runId);
-    assert.strictEqual(job.status, 'cancelled', `${job.status}: ${job.error ?? ''}`);
-    assert.strictEqual(api.context.jobs.running().filter((j) => j.runId === started.runId).length, 0);
+  test('jobs on different files run at the same time; a second job on the same file is refused; cancel stops a stuck job', async () => {
+    // A server that never answers keeps the first job running for as long as the test needs, deterministically.
+    const stuck = await startSimServer({ handler: echoHandler });
+    stuck.faults.when(() => true, { kind: 'hang' });
+    try {
+      const slow = reviewsCopy('parallel-stuck');
+      fs.writeFileSync(slow.fsPath, fs.readFileSync(slow.fsPath, 'utf8').replace(/^model: .*$/m, `model: ${stuck.url}#sim-model`));
+      const options = { method: 'apo', preset: 'quick', params: { rounds: 1 } };
+      const first = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', slow, options);
+      assert.ok(first?.runId);
+      assert.strictEqual(api.context.jobs.get(first.runId)?.status, 'running');
+      assert.strictEqual(await vscode.commands.executeCommand('whetstone.optimize', slow, options), undefined, 'a second job on the same file started');
+
+      const other = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', reviewsCopy('parallel-other'), options);
+      assert.ok(other?.runId);
+      assert.strictEqual((await api.context.jobs.whenFinished(other.runId)).status, 'done');
+      assert.strictEqual(api.context.jobs.get(first.runId)?.status, 'running', 'the stuck job should still be running');
+
+      api.context.jobs.cancel(first.runId);
+      const cancelled = await api.context.jobs.whenFinished(first.runId);
+      assert.strictEqual(cancelled.status, 'cancelled', `${cancelled.status}: ${cancelled.error ?? ''}`);
+    } finally {
+      await stuck.close();
+    }
   });
 
   test('an interrupted run (no final line) is listed and resumes to the end', async () => {
