@@ -5,7 +5,10 @@
 import * as vscode from 'vscode';
 import { defaultPrices, priceOf } from '../../core/llm/prices';
 import type { PromptAnalysis, PromptAnalyzer } from './promptAnalyzer';
-import { PROMPT_SELECTOR } from './selectors';
+import * as path from 'node:path';
+import { loadDataset } from '../../core/data';
+import { editorAwareFileSystem } from '../workspaceFiles';
+import { PROMPT_SELECTOR, SIDECAR_SELECTOR } from './selectors';
 import { countTokens, TOKENIZER_NAME } from './tokenCount';
 import type { Settings } from '../config';
 import { MODEL_ROLES } from '../config';
@@ -88,5 +91,28 @@ export class PromptHoverProvider implements vscode.HoverProvider {
 }
 
 export function registerHover(analyzer: PromptAnalyzer, settings: Settings): vscode.Disposable[] {
-  return [vscode.languages.registerHoverProvider(PROMPT_SELECTOR, new PromptHoverProvider(analyzer, settings))];
+  return [
+    vscode.languages.registerHoverProvider(PROMPT_SELECTOR, new PromptHoverProvider(analyzer, settings)),
+    vscode.languages.registerHoverProvider(SIDECAR_SELECTOR, new SidecarHoverProvider()),
+  ];
+}
+
+/** Hover on a sidecar's `dataset:` value: how many rows it has, its columns, and how many problems. */
+export class SidecarHoverProvider implements vscode.HoverProvider {
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const line = doc.lineAt(position.line).text;
+    const m = /^(\s*dataset\s*:\s*)(["']?)([^"'#]+?)\2\s*(#.*)?$/.exec(line);
+    if (!m || position.character < m[1].length) return undefined;
+    const file = path.resolve(path.dirname(doc.uri.fsPath), m[3].trim());
+    const loaded = await loadDataset(file, editorAwareFileSystem);
+    const columns = [...new Set(loaded.rows.flatMap((r) => Object.keys(r.vars)))];
+    const labelled = loaded.rows.filter((r) => r.expected !== undefined).length;
+    const lines = [`**${path.basename(file)}** · ${loaded.rows.length} row${loaded.rows.length === 1 ? '' : 's'}` +
+      (labelled ? ` (${labelled} with \`expected\`)` : '')];
+    if (columns.length) lines.push(`Columns: ${columns.map((c) => `\`${c}\``).join(', ')}`);
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) lines.push(`${errors.length} problem${errors.length === 1 ? '' : 's'}: ${errors[0].message}`);
+    const range = new vscode.Range(position.line, m[1].length, position.line, m[1].length + m[2].length * 2 + m[3].length);
+    return new vscode.Hover(new vscode.MarkdownString(lines.join('\n\n')), range);
+  }
 }

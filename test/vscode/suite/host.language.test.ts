@@ -127,6 +127,20 @@ suite('host: language features', () => {
     assert.match(message, /sim-model/);
   });
 
+  test('hover on a sidecar\'s dataset shows its rows and columns; the prompt counts the dataset\'s rows', async () => {
+    const sidecar = await openFixture('host/summarize.whetstone.yaml');
+    const hover = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', sidecar.uri, new vscode.Position(0, 12)));
+    assert.match(hover, /\*\*articles\.jsonl\*\* · 2 rows \(2 with `expected`\)/);
+    assert.match(hover, /Columns: `article`/);
+    const prompt = await openFixture('host/summarize.prompt.yml');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', prompt.uri, 10);
+    assert.ok(lenses.some((l) => l.command?.title === '▶ Run tests (2)'), lenses.map((l) => l.command?.title).join(' · '));
+    const variable = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', prompt.uri,
+      prompt.positionAt(prompt.getText().indexOf('{{article}}') + 3)));
+    assert.match(variable, /Samples from the dataset \(2 rows\)/);
+    assert.match(variable, /Cats sleep a lot\./);
+  });
+
   test('CodeLens above the prompt: run tests, optimize, runs', async () => {
     const doc = await openFixture('host/sentiment.prompt.yml');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
