@@ -45,6 +45,8 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
   let renderPending = false;
   let firstSnapshotAt: number | undefined;
   let renderedReported = false;
+  /** Scroll the three-version choice into view once, when it arrives. */
+  let revealConflict = false;
 
   const post = (message: WebviewToHost) => api.postMessage(message);
   const setUi = (patch: Partial<UiState>) => {
@@ -101,6 +103,13 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
     if (focusKey) {
       const again = Array.from(root.querySelectorAll<HTMLElement>('[data-focus-key]')).find((el) => el.dataset.focusKey === focusKey);
       again?.focus();
+    }
+    if (revealConflict) {
+      revealConflict = false;
+      const box = root.querySelector<HTMLElement>('[data-testid=conflict]');
+      box?.scrollIntoView?.({ block: 'nearest' });
+      // Focus the safe choice: Enter keeps the file as it is.
+      box?.querySelector<HTMLElement>('[data-action=keepCurrent]')?.focus();
     }
     if (!renderedReported && firstSnapshotAt !== undefined) {
       renderedReported = true;
@@ -183,6 +192,7 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       }
       case 'acceptConflict':
         conflict = message.conflict;
+        revealConflict = true;
         break;
       case 'notice':
         notice = { level: message.level, message: message.message };

@@ -63,3 +63,17 @@ describe('results panel: model and file text is rendered as text', () => {
     assert.equal((page.window as unknown as { __xss?: number }).__xss, undefined);
   });
 });
+
+describe('results panel source: no HTML sinks', () => {
+  it('webview code never assigns HTML strings (innerHTML, outerHTML, insertAdjacentHTML, document.write)', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const root = path.join(__dirname, '..', '..', '..', 'webview');
+    const files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length >= 5);
+    for (const file of files) {
+      const source = readFileSync(path.join(root, file), 'utf8');
+      assert.ok(!/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|createContextualFragment/.test(source), `${file} uses an HTML sink`);
+    }
+  });
+});

@@ -27,8 +27,7 @@ async function focusEditorOf(page: Page, name: string): Promise<void> {
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
 }
 
-function hostileRunLog(promptFile: string, original: string): string {
-  const runId = '20261127-100000-apo-beef';
+function hostileRunLog(promptFile: string, original: string, runId = '20261127-100000-apo-beef', promptName = 'xss-probe'): string {
   const candidate = (id: number, prompt: string, extra: Record<string, unknown> = {}) => ({
     id, parent: id === 0 ? null : 0, round: id === 0 ? 0 : 1, prompt, origin: { kind: id === 0 ? 'baseline' : 'edit', why: id ? `because ${XSS_IMG}` : undefined },
     status: 'scored', tokens: 12, costUsd: 0, ...extra,
@@ -47,7 +46,7 @@ function hostileRunLog(promptFile: string, original: string): string {
     },
   ];
   const header = {
-    kind: 'header', version: 1, runId, method: 'apo', seed: 0, preset: 'default', params: {}, promptFile, promptName: 'xss-probe',
+    kind: 'header', version: 1, runId, method: 'apo', seed: 0, preset: 'default', params: {}, promptFile, promptName,
     originalRegion: original, started: '2026-11-27T10:00:00.000Z', budget: { calls: 10 }, split: { train: [0], validation: [] }, rows: 1,
     evaluators: [], roles: {},
   };
@@ -178,5 +177,48 @@ describe('results panel (real workbench)', function () {
     assert.equal(xss, undefined, 'no payload ran');
     assert.deepEqual(dialogs, [], 'no dialog opened');
     await screenshot(page, 'panel-xss');
+  });
+
+  it('Accept on a file changed since the run started shows the three versions and writes only when the user chooses', async () => {
+    const { page, workspaceDir } = wb;
+    const source = fs.readFileSync(path.join(workspaceDir, 'xss.prompt.yml'), 'utf8').replace(/^name: .*$/m, 'name: conflict probe');
+    const promptFile = path.join(workspaceDir, 'conflict.prompt.yml');
+    const doc = parsePromptFile(promptFile, source);
+    const region = chooseRegion(doc).region;
+    assert.ok(region);
+    // The run started from the original text; the user has since edited the region by hand.
+    const runId = '20261127-110000-apo-c0de';
+    const runDir = path.join(workspaceDir, '.whetstone', 'runs', 'conflict-probe');
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(path.join(runDir, `${runId}.jsonl`), hostileRunLog(promptFile, region.text, runId, 'conflict-probe'));
+    const edited = replaceOptimizableRegion({ ...doc, optimizable: region }, 'Edited by hand: answer positive, negative or neutral.\n');
+    fs.writeFileSync(promptFile, edited);
+
+    await explorerItem(page, 'conflict.prompt.yml').waitFor({ timeout: 20_000 });
+    await focusEditorOf(page, 'conflict.prompt.yml');
+    await runCommand(page, 'Whetstone: Show Results');
+    const frame = webviewFrame(page);
+    await frame.locator('.title', { hasText: 'conflict.prompt.yml' }).waitFor({ timeout: 30_000 });
+    await frame.locator('tr[data-candidate="1"]').click();
+    await frame.locator('vscode-button[data-action=accept]').click();
+    await frame.locator('[data-testid=conflict]').waitFor({ timeout: 20_000 });
+    assert.equal((await frame.locator('[data-testid=conflict-current]').innerText()).trim(), 'Edited by hand: answer positive, negative or neutral.');
+    assert.equal((await frame.locator('[data-testid=conflict-original]').innerText()).trim(), region.text.trim());
+    assert.ok((await frame.locator('[data-testid=conflict-candidate]').innerText()).includes(XSS_SCRIPT));
+    assert.equal(fs.readFileSync(promptFile, 'utf8'), edited, 'nothing written before the user chooses');
+    await screenshot(page, 'panel-conflict');
+
+    await frame.locator('vscode-button[data-action=keepCurrent]').click();
+    await frame.locator('[data-testid=notice]', { hasText: /Kept the current file/ }).waitFor();
+    assert.equal(fs.readFileSync(promptFile, 'utf8'), edited, 'Keep the current file writes nothing');
+
+    await frame.locator('vscode-button[data-action=accept]').click();
+    await frame.locator('vscode-button[data-action=forceAccept]').click();
+    await frame.locator('[data-testid=notice]', { hasText: /Accepted #1/ }).waitFor({ timeout: 20_000 });
+    const candidatePrompt = `${region.text}\n${XSS_SCRIPT}\n${XSS_IMG}`;
+    const deadline = Date.now() + 10_000;
+    const expected = replaceOptimizableRegion({ ...parsePromptFile(promptFile, edited), optimizable: chooseRegion(parsePromptFile(promptFile, edited)).region }, candidatePrompt);
+    while (Date.now() < deadline && fs.readFileSync(promptFile, 'utf8') !== expected) await page.waitForTimeout(200);
+    assert.equal(fs.readFileSync(promptFile, 'utf8'), expected, 'the candidate replaced the region only after the user chose it');
   });
 });
