@@ -81,6 +81,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       requirements: settings.requirements,
       protected: settings.protected,
       resumeRunId: flags.resume,
+      concurrency: flags.concurrency === undefined ? undefined : Number(flags.concurrency),
     };
     let estimate;
     try {
