@@ -9,7 +9,7 @@ import { JobInputError } from '../jobs/types';
 import type { JobContext } from '../jobs/context';
 import { resolveParams } from './defaults';
 import { selectArms } from './bandits';
-import { structuredCall, uniqueTexts } from './calls';
+import { promptTexts, structuredCall, uniqueTexts } from './calls';
 import { describeInput, runExample, scoreOnRows, withTemperature } from './execute';
 import { finishWithValidation } from './finish';
 import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
@@ -166,7 +166,7 @@ async function expand(
       editPrompt(task, parent.prompt, r.group, r.reason, p.editsPerGradient), 'prompt_candidates', parent)));
   const edits: CandidateRecord[] = [];
   edited.forEach((value, j) => {
-    for (const text of uniqueTexts(value?.prompts).slice(0, p.editsPerGradient)) {
+    for (const text of promptTexts(value?.prompts).slice(0, p.editsPerGradient)) {
       const { candidate, isNew } = ctx.propose({ parent: parent.id, round, prompt: text, origin: { kind: 'edit', why: reasons[j].reason } });
       if (isNew && candidate.status !== 'rejected') edits.push(candidate);
     }
@@ -179,7 +179,7 @@ async function expand(
       .then((value) => ({ base: b, value })))));
   const paraphrases: CandidateRecord[] = [];
   for (const { base, value } of paraphrased) {
-    const text = uniqueTexts(value?.prompts)[0];
+    const text = promptTexts(value?.prompts)[0];
     if (!text) continue;
     const { candidate, isNew } = ctx.propose({
       parent: base.id, round, prompt: text, origin: { kind: 'paraphrase', why: `paraphrase of #${base.id}${base.origin.why ? ` (${base.origin.why})` : ''}` },

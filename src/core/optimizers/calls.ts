@@ -44,3 +44,33 @@ export function uniqueTexts(items: readonly unknown[] | undefined): string[] {
   }
   return out;
 }
+
+/**
+ * A proposed prompt as the model wrote it, minus wrappers models add even when asked not to: a Markdown fence
+ * around the whole text, or the <prompt> tags our meta-prompts use to show the current prompt.
+ */
+export function cleanPromptText(text: string): string {
+  let out = text.trim();
+  const fence = /^```[\w-]*\n([\s\S]*?)\n```$/.exec(out);
+  if (fence) out = fence[1].trim();
+  const tagged = /^<prompt>\s*([\s\S]*?)\s*<\/prompt>$/.exec(out);
+  if (tagged) out = tagged[1].trim();
+  return out;
+}
+
+/** Proposed prompts: cleaned, non-empty, de-duplicated in order. */
+export function promptTexts(items: readonly unknown[] | undefined): string[] {
+  return uniqueTexts((items ?? []).map((item) => (typeof item === 'string' ? cleanPromptText(item) : item)));
+}
+
+/**
+ * Where `segment` occurs in `text`: verbatim, else with any run of whitespace matching any other (models often
+ * re-wrap lines when they copy a segment). Returns the exact source slice, or undefined.
+ */
+export function locateSegment(text: string, segment: string): string | undefined {
+  if (text.includes(segment)) return segment;
+  const words = segment.trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return undefined;
+  const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
+  return pattern.exec(text)?.[0];
+}

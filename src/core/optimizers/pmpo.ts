@@ -11,7 +11,7 @@ import { JobInputError } from '../jobs/types';
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
 import { resolveParams } from './defaults';
-import { structuredCall, uniqueTexts } from './calls';
+import { locateSegment, promptTexts, structuredCall, uniqueTexts } from './calls';
 import { describeInput, withTemperature } from './execute';
 import { finishWithValidation } from './finish';
 import { rewritePrompt, segmentPrompt, type MaskRow } from './prompts/pmpo';
@@ -147,7 +147,7 @@ export const pmpo: Optimizer<PmpoParams> = {
           'prompt_candidates', incumbent).then((value) => ({ h, value })))));
       const fresh: CandidateRecord[] = [];
       for (const { h, value } of rewrites) {
-        const text = uniqueTexts(value?.prompts)[0];
+        const text = promptTexts(value?.prompts)[0];
         if (!text) continue;
         const { candidate, isNew } = ctx.propose({
           parent: incumbent.id, round, prompt: text,
@@ -188,7 +188,8 @@ async function maskAnalysis(
 ): Promise<MaskRow[]> {
   const value = await structuredCall<{ segments: string[] }>(ctx, `r${round}/segments`, model,
     segmentPrompt(incumbent.prompt, ctx.params.maxSegments), 'prompt_segments', incumbent);
-  const segments = uniqueTexts(value?.segments).filter((s) => incumbent.prompt.includes(s)).slice(0, ctx.params.maxSegments);
+  const segments = uniqueTexts(uniqueTexts(value?.segments).map((s) => locateSegment(incumbent.prompt, s) ?? ''))
+    .slice(0, ctx.params.maxSegments);
   const without = (s: string) => {
     const at = incumbent.prompt.indexOf(s);
     return (incumbent.prompt.slice(0, at) + incumbent.prompt.slice(at + s.length)).replace(/[ \t]{2,}/g, ' ').replace(/\n{3,}/g, '\n\n');

@@ -11,7 +11,7 @@ import { JobInputError } from '../jobs/types';
 import type { JobContext } from '../jobs/context';
 import type { ModelRef } from '../llm/types';
 import { resolveParams } from './defaults';
-import { structuredCall, uniqueTexts } from './calls';
+import { promptTexts, structuredCall } from './calls';
 import { describeInput, runExample, scoreOnRows, withTemperature } from './execute';
 import { finishWithValidation } from './finish';
 import { spoJudgePrompt, spoOptimizePrompt, type QA } from './prompts/spo';
@@ -82,7 +82,7 @@ export const spo: Optimizer<SpoParams> = {
       const proposal = await structuredCall<{ prompts: string[] }>(ctx, `r${round}/optimize`, optimizer,
         spoOptimizePrompt(requirements, incumbent.prompt, qaOf(questions, incumbentAnswers), references, p.wordLimit),
         'prompt_candidates', incumbent);
-      const text = uniqueTexts(proposal?.prompts)[0];
+      const text = promptTexts(proposal?.prompts)[0];
       const proposed = text ? ctx.propose({ parent: incumbent.id, round, prompt: text, origin: { kind: 'spo', why: `revision of #${incumbent.id}` } }) : undefined;
       if (!proposed || !proposed.isNew || proposed.candidate.status === 'rejected') {
         if (proposed && !proposed.isNew) ctx.log('info', `round ${round}: the optimizer returned prompt #${proposed.candidate.id} again; no new candidate`);

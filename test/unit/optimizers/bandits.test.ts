@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { selectArms, type SelectionKind } from '../../../src/core/optimizers/bandits';
 import { createRng } from '../../../src/core/random';
+import { locateSegment, promptTexts } from '../../../src/core/optimizers/calls';
 
 /** Arm a succeeds on row r when r mod 10 < quality[a] (a deterministic "accuracy" of quality/10). */
 function setup(kind: SelectionKind, quality: number[], seed = 1) {
@@ -51,5 +52,18 @@ describe('bandit selection (ProTeGi §2.6)', () => {
     assert.equal(result.ranking[0], 7);
     const lastRound = new Set(a.pulls.slice(-2).map((p) => p.arm));
     assert.ok(lastRound.size >= 2);
+  });
+});
+
+describe('reading model output', () => {
+  it('strips fences and <prompt> tags from proposed prompts, keeps order, drops duplicates and non-strings', () => {
+    assert.deepEqual(promptTexts(['```\nBe brief.\n```', '<prompt>\nBe brief.\n</prompt>', 'Be kind.', 3, '  ']), ['Be brief.', 'Be kind.']);
+  });
+
+  it('finds a segment the model re-wrapped', () => {
+    const text = 'Classify the review.\nAnswer with one\nlowercase word.';
+    assert.equal(locateSegment(text, 'Answer with one lowercase word.'), 'Answer with one\nlowercase word.');
+    assert.equal(locateSegment(text, 'Classify the review.'), 'Classify the review.');
+    assert.equal(locateSegment(text, 'Not there (really).'), undefined);
   });
 });
