@@ -7,7 +7,7 @@ export class EventStream {
   private readonly history: JobEvent[] = [];
   private readonly listeners = new Set<JobListener>();
   private closed = false;
-  private wake: (() => void) | undefined;
+  private readonly waiters = new Set<() => void>();
 
   emit(event: JobEvent): void {
     if (this.closed) return;
@@ -20,7 +20,8 @@ export class EventStream {
       }
     }
     if (isTerminal(event)) this.closed = true;
-    this.wake?.();
+    for (const wake of [...this.waiters]) wake();
+    this.waiters.clear();
   }
 
   on(listener: JobListener): () => void {
@@ -38,8 +39,7 @@ export class EventStream {
         if (isTerminal(event)) return;
       }
       if (this.closed) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
+      await new Promise<void>((resolve) => this.waiters.add(resolve));
     }
   }
 }

@@ -154,7 +154,14 @@ describe('job engine', function () {
   it('an async iterator yields every event up to the terminal one', async () => {
     const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 } }));
     const types: string[] = [];
-    for await (const e of job.events) types.push(e.type);
+    const collect = async () => {
+      const seen: string[] = [];
+      for await (const e of job.events) seen.push(e.type);
+      return seen;
+    };
+    const [a, b] = await Promise.all([collect(), collect()]);
+    assert.deepEqual(a, b, 'two iterators see the same events');
+    types.push(...a);
     assert.equal(types[0], 'estimate');
     assert.equal(types[types.length - 1], 'done');
     await job.result;
