@@ -43,7 +43,7 @@ export function splitFrontMatter(text: string): FrontMatterSplit {
   return { bodyStart: bom, unclosedAt: bom };
 }
 
-const EDGE_SPACE = /[ \t\r\n]/;
+const EDGE_SPACE = /^[ \t\r\n]$/;
 
 /** The span with leading and trailing blanks and line breaks left out (empty text: a point at `start`). */
 export function trimSpan(text: string, span: Span): Span {
@@ -71,6 +71,8 @@ export function encodeEol(s: string, crlf: boolean): string {
   return crlf ? s.replace(/\n/g, '\r\n') : s;
 }
 
+/** Trims blanks and line breaks (not other Unicode spaces), by hand: `/[…]+$/` backtracks on long inner runs. */
 export function trimText(s: string): string {
-  return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  const span = trimSpan(s, { start: 0, end: s.length });
+  return s.slice(span.start, span.end);
 }

@@ -4,8 +4,9 @@
  * line is a system message; a body with no role line is a single-body prompt (one system message).
  */
 import { isMap, isScalar, isSeq } from 'yaml';
-import { diagnosticAt, type Diagnostic } from '../diagnostics';
-import { PROMPTY_ROLE_LINE } from '../template/invariants';
+import type { Diagnostic } from '../diagnostics';
+import { diagnosticIn } from './positions';
+import { promptyRoleOf } from '../template/invariants';
 import { extractVariables, jinjaInputNames } from '../template/variables';
 import { decodeEol, lines, splitFrontMatter, trimSpan, usesCrlf } from './frontMatter';
 import { settingsFromNode } from './settings';
@@ -18,8 +19,6 @@ export const PROMPTY_KEYS = [
   'authors', 'sample', 'version', 'tags', 'base', 'id', 'kind', 'inputSchema', 'outputSchema',
 ];
 
-const ROLE_LINE = new RegExp(PROMPTY_ROLE_LINE.source, 'i');
-
 export function parsePrompty(file: string, text: string): PromptDocument {
   const doc: PromptDocument = {
     file, format: 'prompty', text, messages: [], variables: [], declaredVariables: [], testData: [],
@@ -27,7 +26,7 @@ export function parsePrompty(file: string, text: string): PromptDocument {
   };
   const fm = splitFrontMatter(text);
   if (fm.unclosedAt !== undefined) {
-    doc.diagnostics.push(diagnosticAt(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'error',
+    doc.diagnostics.push(diagnosticIn(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'error',
       'unclosed-front-matter', 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body'));
   }
   if (fm.yaml && fm.span) {
@@ -171,8 +170,8 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
   const crlf = usesCrlf(text);
   const roleLines: Array<{ role: string; start: number; next: number }> = [];
   for (const l of lines(text, bodyStart)) {
-    const m = ROLE_LINE.exec(l.line);
-    if (m) roleLines.push({ role: m[1].toLowerCase(), start: l.start, next: l.next });
+    const role = promptyRoleOf(l.line);
+    if (role) roleLines.push({ role, start: l.start, next: l.next });
   }
   doc.variables = extractVariables(text.slice(bodyStart), 'mustache')
     .map((v) => ({ ...v, span: { start: v.span.start + bodyStart, end: v.span.end + bodyStart } }));
@@ -207,13 +206,13 @@ function checkDeclarations(doc: PromptDocument): void {
   for (const v of doc.variables) {
     if (declared.has(v.name) || reported.has(v.name) || !used.has(v.name)) continue;
     reported.add(v.name);
-    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, v.span, 'warning', 'undeclared-variable',
+    doc.diagnostics.push(diagnosticIn(doc.file, doc.text, v.span, 'warning', 'undeclared-variable',
       `variable {{${v.name}}} is not declared in inputs`));
   }
   for (const d of doc.declaredVariables) {
     if (used.has(d.name)) continue;
     const span = d.span ?? { start: 0, end: 0 };
-    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, span, 'warning', 'unused-variable',
+    doc.diagnostics.push(diagnosticIn(doc.file, doc.text, span, 'warning', 'unused-variable',
       `input "${d.name}" is declared but not used in the prompt`));
   }
 }

@@ -129,7 +129,10 @@ function blockBodyIndent(text: string, span: Span, type: Scalar.Type | undefined
 function blockHeaderComment(text: string, span: Span, type: Scalar.Type | undefined): string | undefined {
   if (!isBlock(type)) return undefined;
   const header = text.slice(span.start, span.end).split('\n')[0].replace(/\r$/, '');
-  return /[ \t]+#.*$/.exec(header)?.[0];
+  let hash = header.search(/[ \t]#/);
+  if (hash === -1) return undefined;
+  while (hash > 0 && (header[hash - 1] === ' ' || header[hash - 1] === '\t')) hash--;
+  return header.slice(hash);
 }
 
 function replaceYamlScalar(

@@ -1,6 +1,7 @@
 /** Turning inline example rows (GitHub Models `testData`, sidecar `rows`) into DatasetRows. */
 import { isMap, isSeq } from 'yaml';
-import { positionAt, type Diagnostic, type Span } from '../diagnostics';
+import type { Diagnostic, Span } from '../diagnostics';
+import { lineAt } from './positions';
 import type { DatasetRow } from '../data/types';
 import { diag, nodeSpan, toPlain, type YamlSlice } from './yamlSource';
 
@@ -44,7 +45,7 @@ export function rowsFromNode(
       diagnostics.push(diag(slice, item, 'error', 'invalid-rows', `${field}[${i}] must be a mapping of variable names to values`));
       return;
     }
-    const line = item.range ? positionAt(slice.text, slice.offset + item.range[0]).line : undefined;
+    const line = item.range ? lineAt(slice.text, slice.offset + item.range[0]) : undefined;
     rows.push(rowFromObject(value as Record<string, unknown>, line));
     spans?.push(nodeSpan(slice, item) ?? { start: slice.offset, end: slice.offset });
   });

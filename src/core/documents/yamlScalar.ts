@@ -69,8 +69,9 @@ function assembleBlock(indicator: '|' | '>', bodyLines: string[], trailing: numb
 }
 
 function splitTrailing(t: string): { core: string; trailing: number } {
-  const m = /\n*$/.exec(t)!;
-  return { core: t.slice(0, t.length - m[0].length), trailing: m[0].length };
+  let end = t.length;
+  while (end > 0 && t[end - 1] === '\n') end--;
+  return { core: t.slice(0, end), trailing: t.length - end };
 }
 
 export function encodeLiteral(t: string, ctx: ScalarContext): string | undefined {

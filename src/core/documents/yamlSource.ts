@@ -3,7 +3,8 @@
  * node range and error position is shifted by the slice's offset before it becomes a Diagnostic.
  */
 import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
-import { diagnosticAt, type Diagnostic, type Span } from '../diagnostics';
+import type { Diagnostic, Span } from '../diagnostics';
+import { diagnosticIn } from './positions';
 
 export interface YamlSlice {
   doc: Document.Parsed;
@@ -17,18 +18,47 @@ export interface YamlSlice {
 
 export function parseYamlSlice(file: string, text: string, start = 0, end = text.length): YamlSlice {
   const src = text.slice(start, end);
-  const doc = parseDocument(src, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const deepAt = tooDeepAt(src, MAX_DEPTH);
+  const doc = parseDocument(deepAt === -1 ? src : '', { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const slice: YamlSlice = { doc, offset: start, file, text, diagnostics: [] };
-  for (const e of doc.errors) {
+  if (deepAt !== -1) {
+    slice.diagnostics.push(diagnosticIn(file, text, { start: start + deepAt, end: start + deepAt + 1 }, 'error', 'yaml-too-deep',
+      `YAML nests more than ${MAX_DEPTH} levels deep here; not reading it`));
+  }
+  // The first problems are the useful ones; a garbled file can have thousands.
+  for (const e of doc.errors.slice(0, MAX_REPORTED)) {
     const at = e.code === 'MISSING_CHAR' ? openingQuote(src, e.pos[0], e.message) ?? e.pos[0] : e.pos[0];
     const span = { start: start + at, end: start + Math.max(at, e.pos[1]) };
-    slice.diagnostics.push(diagnosticAt(file, text, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
+    slice.diagnostics.push(diagnosticIn(file, text, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
   }
-  for (const w of doc.warnings) {
+  for (const w of doc.warnings.slice(0, MAX_REPORTED)) {
     const span = { start: start + w.pos[0], end: start + Math.max(w.pos[0], w.pos[1]) };
-    slice.diagnostics.push(diagnosticAt(file, text, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
+    slice.diagnostics.push(diagnosticIn(file, text, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
   }
   return slice;
+}
+
+const MAX_DEPTH = 200;
+const MAX_REPORTED = 100;
+
+/**
+ * Where the YAML first nests deeper than `limit` (flow brackets plus compact `- `/`? `/`: ` markers on a line), or -1.
+ * The YAML library recurses once per level and, around a thousand levels, takes the whole process down (V8 fails
+ * compiling a regular expression without stack), so such text is refused before it is parsed. Over-counting (brackets
+ * inside quotes) only matters for text no prompt file holds.
+ */
+function tooDeepAt(src: string, limit: number): number {
+  let flow = 0;
+  let lineMarkers = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\n') lineMarkers = 0;
+    else if (c === '[' || c === '{') flow++;
+    else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+    else if ((c === '-' || c === '?' || c === ':') && (i === 0 || /[ \t\n]/.test(src[i - 1])) && /[ \t]/.test(src[i + 1] ?? '')) lineMarkers++;
+    if (flow + lineMarkers > limit) return i;
+  }
+  return -1;
 }
 
 /**
@@ -38,9 +68,11 @@ export function parseYamlSlice(file: string, text: string, start = 0, end = text
 function openingQuote(src: string, end: number, message: string): number | undefined {
   const quote = message.includes('"quote') ? '"' : message.includes("'quote") ? "'" : undefined;
   if (!quote) return undefined;
-  for (let i = src.lastIndexOf(quote, end - 1); i >= 0; i = src.lastIndexOf(quote, i - 1)) {
-    const lineStart = src.lastIndexOf('\n', i - 1) + 1;
-    if (/(^[ \t]*|[:\-[{,][ \t]*)$/.test(src.slice(lineStart, i))) return i;
+  let tries = 0;
+  for (let i = src.lastIndexOf(quote, end - 1); i >= 0 && tries++ < 1000; i = src.lastIndexOf(quote, i - 1)) {
+    let j = i - 1;
+    while (j >= 0 && (src[j] === ' ' || src[j] === '\t')) j--;
+    if (j < 0 || src[j] === '\n' || src[j] === '\r' || ':-[{,'.includes(src[j])) return i;
   }
   return undefined;
 }
@@ -92,7 +124,7 @@ export function diag(
   slice: YamlSlice, node: unknown, severity: Diagnostic['severity'], code: string, message: string,
 ): Diagnostic {
   const span = nodeSpan(slice, node) ?? { start: slice.offset, end: slice.offset };
-  return diagnosticAt(slice.file, slice.text, span, severity, code, message);
+  return diagnosticIn(slice.file, slice.text, span, severity, code, message);
 }
 
 export { isMap, isSeq, isScalar };

@@ -3,5 +3,7 @@ export type { TemplateSyntax } from './variables';
 export { renderTemplate } from './render';
 export type { RenderResult } from './render';
 export { protectedRegions, syntaxFor, countOccurrences } from './protect';
-export { checkCandidateInvariants, PROMPTY_ROLE_LINE } from './invariants';
+export { checkCandidateInvariants, promptyRoleOf, findRoleLine } from './invariants';
+export { templateTokens } from './tokens';
+export type { TemplateToken } from './tokens';
 export type { InvariantCheck } from './invariants';

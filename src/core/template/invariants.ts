@@ -12,8 +12,28 @@ export interface InvariantCheck {
   violations: string[];
 }
 
-/** Matches Prompty's role-line rule (a line holding only `role:`, optionally `# role:`), case-insensitive. */
-export const PROMPTY_ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer|function|tool)(\[[^\]\r\n]*\])?[ \t]*:[ \t]*$/im;
+const ROLE_WORD = /^(system|user|assistant|developer|function|tool)(\[[^\]]*\])?:$/i;
+
+/**
+ * Prompty's role-line rule: a line holding only `role:` (optionally `# role:`, `role[name="x"]:`), any case.
+ * Returns the role in lower case. Written without a regular expression over the whole line, which would backtrack
+ * quadratically on long runs of blanks.
+ */
+export function promptyRoleOf(line: string): string | undefined {
+  let s = line.replace(/\r$/, '').trim();
+  if (s.startsWith('#')) s = s.slice(1).trimStart();
+  if (s.length > 80) return undefined;
+  const colon = s.lastIndexOf(':');
+  if (colon === -1) return undefined;
+  const m = ROLE_WORD.exec(s.slice(0, colon).trimEnd() + ':');
+  return colon === s.length - 1 && m ? m[1].toLowerCase() : undefined;
+}
+
+/** The first role line in `text`, as written (trimmed), if any. */
+export function findRoleLine(text: string): string | undefined {
+  for (const line of text.split('\n')) if (promptyRoleOf(line)) return line.trim();
+  return undefined;
+}
 
 function firstTokens(text: string, format: PromptFormat): Map<string, string> {
   const byName = new Map<string, string>();
@@ -42,10 +62,9 @@ export function checkCandidateInvariants(
   }
 
   if (format === 'prompty') {
-    // Prompty reads lines without their CR, so test the text the way the parser will see it.
-    const role = PROMPTY_ROLE_LINE.exec(candidate.replace(/\r\n/g, '\n'));
-    if (role && !PROMPTY_ROLE_LINE.test(originalRegion.replace(/\r\n/g, '\n'))) {
-      violations.push(`added a role line ${JSON.stringify(role[0].trim())}, which would split the prompt into new messages`);
+    const role = findRoleLine(candidate);
+    if (role && !findRoleLine(originalRegion)) {
+      violations.push(`added a role line ${JSON.stringify(role)}, which would split the prompt into new messages`);
     }
   }
   if (format !== 'prompt.yml' && /^\uFEFF?---[ \t]*\r?$/m.test(candidate.split('\n')[0] ?? '')) {

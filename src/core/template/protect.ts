@@ -4,6 +4,7 @@
  * `<!-- whetstone:protect -->…<!-- /whetstone:protect -->`, and the sidecar's `protected` entries.
  */
 import type { PromptFormat } from '../documents/types';
+import { templateTokens } from './tokens';
 import { builtinVariableTokens, variableTokens, type TemplateSyntax } from './variables';
 
 export function syntaxFor(format: PromptFormat): TemplateSyntax {
@@ -11,7 +12,6 @@ export function syntaxFor(format: PromptFormat): TemplateSyntax {
 }
 
 const MARKED_BLOCK = /<!--\s*whetstone:protect\s*-->[\s\S]*?<!--\s*\/whetstone:protect\s*-->/g;
-const JINJA_TAG = /\{%[\s\S]*?%\}/g;
 /** `#tool:name`, `#file:path` and the older `#toolName` reference form (a heading needs a space after `#`). */
 const CHAT_REFERENCE = /(?<![\w&#/])#(?:tool:|file:)?[A-Za-z_][\w./*:-]*[\w*]/g;
 
@@ -37,7 +37,7 @@ export function protectedRegions(text: string, format: PromptFormat, extra: read
     builtinVariableTokens(text).forEach(add);
     for (const m of text.matchAll(CHAT_REFERENCE)) add(m[0]);
   } else {
-    for (const m of text.matchAll(JINJA_TAG)) add(m[0]);
+    for (const t of templateTokens(text)) if (t.kind === 'tag') add(text.slice(t.start, t.end));
   }
   for (const m of text.matchAll(MARKED_BLOCK)) add(m[0]);
   for (const entry of extra) matchExtra(text, entry).forEach(add);

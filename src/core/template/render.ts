@@ -7,7 +7,11 @@
  * A tag outside that subset is left verbatim (and reported), so nothing is silently dropped.
  * A missing variable is left as written and reported in `missing`.
  */
-import { VSCODE_BUILTIN_VARIABLES, type TemplateSyntax } from './variables';
+import { templateTokens } from './tokens';
+import { parseBinding, VSCODE_BUILTIN_VARIABLES, type TemplateSyntax } from './variables';
+
+/** Deeper if/for nesting than this is not evaluated (tags kept verbatim); keeps rendering's recursion shallow. */
+const MAX_NESTING = 64;
 
 export interface RenderResult {
   text: string;
@@ -72,23 +76,23 @@ function truthy(v: unknown): boolean {
 }
 
 /** Returns true/false, or null when the condition is outside the supported subset. */
-function evalCondition(cond: string, scope: Scope): boolean | null {
-  const ors = cond.split(/\s+or\s+/);
+function evalCondition(condition: string, scope: Scope): boolean | null {
+  const cond = condition.replace(/\s+/g, ' ').trim();
   let anyTrue = false;
-  for (const orPart of ors) {
+  for (const orPart of cond.split(' or ')) {
     let allTrue = true;
-    for (const raw of orPart.split(/\s+and\s+/)) {
+    for (const raw of orPart.split(' and ')) {
       let term = raw.trim();
       let negate = false;
       while (term.startsWith('not ')) { negate = !negate; term = term.slice(4).trim(); }
-      const cmp = /^(.+?)\s*(==|!=|>=|<=|>|<)\s*(.+)$/.exec(term);
+      const op = /==|!=|>=|<=|>|</.exec(term);
       let result: boolean;
-      if (cmp) {
-        const left = evalPath(cmp[1], scope);
-        const right = evalPath(cmp[3], scope);
+      if (op) {
+        const left = evalPath(term.slice(0, op.index), scope);
+        const right = evalPath(term.slice(op.index + op[0].length), scope);
         if (right === UNRESOLVED) return null;
         const l = left === UNRESOLVED ? undefined : left;
-        switch (cmp[2]) {
+        switch (op[0]) {
           case '==': result = l === right; break;
           case '!=': result = l !== right; break;
           case '>': result = Number(l) > Number(right); break;
@@ -97,7 +101,7 @@ function evalCondition(cond: string, scope: Scope): boolean | null {
           default: result = Number(l) <= Number(right);
         }
       } else {
-        if (!/^[A-Za-z_][\w.]*(\s*\|\s*\w+)*$/.test(term)) return null;
+        if (!/^[A-Za-z_][\w.]*( ?\| ?\w+)*$/.test(term)) return null;
         const v = evalPath(term, scope);
         result = v !== UNRESOLVED && truthy(v);
       }
@@ -116,9 +120,7 @@ type Node =
   | { kind: 'for'; names: string[]; iter: string; body: Node[]; raw: string }
   | { kind: 'verbatim'; raw: string };
 
-const TOKEN = /\{\{-?([\s\S]*?)-?\}\}|\{%-?\s*([\s\S]*?)\s*-?%\}|\{#[\s\S]*?#\}/g;
-
-/** Parses into a tree; on unbalanced control flow returns null and the caller renders tags verbatim. */
+/** Parses into a tree; on unbalanced or too deeply nested control flow returns null (tags are then kept verbatim). */
 function parseJinja(text: string): Node[] | null {
   const root: Node[] = [];
   const stack: Array<{ node: Node & { kind: 'if' | 'for' }; body: Node[] }> = [];
@@ -133,19 +135,21 @@ function parseJinja(text: string): Node[] | null {
     cur.push(node);
     lastText = node;
   };
-  for (const m of text.matchAll(TOKEN)) {
-    if (m.index > last) pushText(text.slice(last, m.index));
-    last = m.index + m[0].length;
-    if (/^\{[{%]-/.test(m[0]) && lastText) lastText.text = lastText.text.replace(/\s+$/, '');
+  for (const token of templateTokens(text)) {
+    if (token.start > last) pushText(text.slice(last, token.start));
+    last = token.end;
+    if (token.trimBefore && lastText) lastText.text = lastText.text.trimEnd();
     lastText = undefined;
-    trimNext = /-[}%]\}$/.test(m[0]);
-    if (m[1] !== undefined) { cur.push({ kind: 'var', expr: m[1].trim(), raw: m[0] }); continue; }
-    if (m[2] === undefined) continue; // {# comment #}
-    const tag = m[2];
-    const word = tag.split(/\s+/)[0];
+    trimNext = token.trimAfter;
+    const raw = text.slice(token.start, token.end);
+    if (token.kind === 'var') { cur.push({ kind: 'var', expr: token.inner, raw }); continue; }
+    if (token.kind === 'comment') continue;
+    const tag = token.inner.replace(/\s+/g, ' ');
+    const word = tag.split(' ')[0];
     const top = stack[stack.length - 1];
+    if ((word === 'if' || word === 'for') && stack.length >= MAX_NESTING) return null;
     if (word === 'if') {
-      const node: Node & { kind: 'if' } = { kind: 'if', branches: [{ cond: tag.slice(2).trim(), body: [] }], raw: m[0] };
+      const node: Node & { kind: 'if' } = { kind: 'if', branches: [{ cond: tag.slice(2).trim(), body: [] }], raw };
       cur.push(node);
       stack.push({ node, body: node.branches[0].body });
       cur = node.branches[0].body;
@@ -158,11 +162,9 @@ function parseJinja(text: string): Node[] | null {
       stack.pop();
       cur = stack.length ? stack[stack.length - 1].body : root;
     } else if (word === 'for') {
-      const fm = /^for\s+([\w\s,]+?)\s+in\s+(.+)$/.exec(tag);
-      if (!fm) return null;
-      const node: Node & { kind: 'for' } = {
-        kind: 'for', names: fm[1].split(',').map((s) => s.trim()), iter: fm[2].trim(), body: [], raw: m[0],
-      };
+      const binding = parseBinding(tag);
+      if (!binding || binding.bound.length === 0) return null;
+      const node: Node & { kind: 'for' } = { kind: 'for', names: binding.bound, iter: binding.expr.trim(), body: [], raw };
       cur.push(node);
       stack.push({ node, body: node.body });
       cur = node.body;
@@ -172,7 +174,7 @@ function parseJinja(text: string): Node[] | null {
     } else if (['elif', 'else', 'endif', 'endfor'].includes(word)) {
       return null;
     } else {
-      cur.push({ kind: 'verbatim', raw: m[0] });
+      cur.push({ kind: 'verbatim', raw });
     }
   }
   if (stack.length) return null;
@@ -233,16 +235,21 @@ function renderMustache(text: string, vars: Scope): RenderResult {
     return out;
   }
   // Unbalanced control flow: substitute variables only, keep every tag verbatim.
-  out.text = text.replace(/\{\{-?([\s\S]*?)-?\}\}/g, (raw, expr: string) => {
-    const v = evalPath(expr.trim(), vars);
+  let last = 0;
+  for (const token of templateTokens(text)) {
+    const raw = text.slice(token.start, token.end);
+    out.text += text.slice(last, token.start);
+    last = token.end;
+    if (token.kind === 'tag') out.unsupported.push(raw);
+    if (token.kind !== 'var') { out.text += raw; continue; }
+    const v = evalPath(token.inner, vars);
     if (v === UNRESOLVED) {
-      const root = /^[A-Za-z_]\w*/.exec(expr.trim());
+      const root = /^[A-Za-z_]\w*/.exec(token.inner);
       if (root && !out.missing.includes(root[0])) out.missing.push(root[0]);
-      return raw;
-    }
-    return toText(v);
-  });
-  for (const m of text.matchAll(/\{%[\s\S]*?%\}/g)) out.unsupported.push(m[0]);
+      out.text += raw;
+    } else out.text += toText(v);
+  }
+  out.text += text.slice(last);
   return out;
 }
 

@@ -3,6 +3,7 @@
  * prompt-file `${input:name}` / `${input:name:placeholder}` (prompt.md).
  */
 import type { VariableRef } from '../documents/types';
+import { templateTokens } from './tokens';
 
 export type TemplateSyntax = 'mustache' | 'vscode-input';
 
@@ -12,22 +13,9 @@ export const VSCODE_BUILTIN_VARIABLES = new Set([
   'fileDirname', 'fileBasenameNoExtension',
 ]);
 
-const MUSTACHE_EXPR = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
-const JINJA_SKIPPED = /\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
 const ROOT_NAME = /^[A-Za-z_][\w$]*/;
 const VSCODE_INPUT = /\$\{input:([^}:\s]+)(?::([^}]*))?\}/g;
 const VSCODE_BUILTIN = /\$\{([A-Za-z]+)\}/g;
-
-/** Offsets of `{% … %}` and `{# … #}` blocks, which hold control flow / comments, not variables. */
-function skippedRanges(text: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const m of text.matchAll(JINJA_SKIPPED)) out.push([m.index, m.index + m[0].length]);
-  return out;
-}
-
-function inRanges(ranges: Array<[number, number]>, offset: number): boolean {
-  return ranges.some(([s, e]) => offset >= s && offset < e);
-}
 
 /**
  * Variables referenced by `text`. For Mustache the name is the root of a dotted path and filters are dropped
@@ -43,12 +31,11 @@ export function extractVariables(text: string, syntax: TemplateSyntax): Variable
     }
     return refs;
   }
-  const skipped = skippedRanges(text);
-  for (const m of text.matchAll(MUSTACHE_EXPR)) {
-    if (inRanges(skipped, m.index)) continue;
-    const root = ROOT_NAME.exec(m[1].replace(/^[#^/&>!]\s*/, ''));
-    if (!root) continue;
-    refs.push({ name: root[0], span: { start: m.index, end: m.index + m[0].length } });
+  for (const token of templateTokens(text)) {
+    if (token.kind !== 'var') continue;
+    // Mustache section / inverted / partial markers precede the name.
+    const root = ROOT_NAME.exec(token.inner.replace(/^[#^/&>!]/, '').trimStart());
+    if (root) refs.push({ name: root[0], span: { start: token.start, end: token.end } });
   }
   return refs;
 }
@@ -70,6 +57,21 @@ const JINJA_KEYWORDS = new Set([
   'True', 'False', 'None', 'set', 'endset', 'loop', 'defined', 'length', 'raw', 'endraw', 'macro', 'endmacro',
 ]);
 
+/** `for a, b in expr` / `set a = expr` → the names bound and the expression read (whitespace already collapsed). */
+export function parseBinding(tag: string): { bound: string[]; expr: string } | undefined {
+  if (tag.startsWith('for ')) {
+    const at = tag.indexOf(' in ');
+    if (at === -1) return undefined;
+    return { bound: tag.slice(4, at).split(',').map((s) => s.trim()).filter(Boolean), expr: tag.slice(at + 4) };
+  }
+  if (tag.startsWith('set ')) {
+    const eq = tag.indexOf('=');
+    if (eq === -1) return undefined;
+    return { bound: [tag.slice(4, eq).trim()], expr: tag.slice(eq + 1) };
+  }
+  return undefined;
+}
+
 /**
  * Names a Jinja template reads from its inputs: roots of `{{ }}` expressions and names used in `{% %}` tags,
  * minus names bound by `{% for x in … %}` / `{% set x = … %}`. Used for unused / undeclared variable warnings.
@@ -77,30 +79,44 @@ const JINJA_KEYWORDS = new Set([
 export function jinjaInputNames(text: string): Set<string> {
   const bound = new Set<string>();
   const used = new Set<string>();
-  for (const m of text.matchAll(/\{%-?\s*([\s\S]*?)\s*-?%\}/g)) {
-    const body = m[1];
-    const forMatch = /^for\s+([\w\s,]+?)\s+in\s+([\s\S]*)$/.exec(body);
-    const setMatch = /^set\s+(\w+)\s*=\s*([\s\S]*)$/.exec(body);
-    let expr = body;
-    if (forMatch) {
-      for (const n of forMatch[1].split(',')) bound.add(n.trim());
-      expr = forMatch[2];
-    } else if (setMatch) {
-      bound.add(setMatch[1]);
-      expr = setMatch[2];
+  for (const token of templateTokens(text)) {
+    if (token.kind === 'var') {
+      const root = ROOT_NAME.exec(token.inner);
+      if (root) used.add(root[0]);
+      continue;
     }
-    addExpressionNames(expr, used);
+    if (token.kind !== 'tag') continue;
+    const tag = token.inner.replace(/\s+/g, ' ');
+    const binding = parseBinding(tag);
+    binding?.bound.forEach((b) => bound.add(b));
+    addExpressionNames(binding ? binding.expr : tag, used);
   }
-  for (const ref of extractVariables(text, 'mustache')) used.add(ref.name);
   for (const b of bound) used.delete(b);
   return used;
 }
 
+/** Identifiers in an expression that are not attributes (`.x`), filters (`|x`), keywords or inside string literals. */
 function addExpressionNames(expr: string, into: Set<string>): void {
-  // Strip string literals, then take identifiers not preceded by `.` or `|` (attributes and filters).
-  const cleaned = expr.replace(/'[^']*'|"[^"]*"/g, ' ');
-  for (const m of cleaned.matchAll(/(^|[^.\w|])\s*([A-Za-z_]\w*)/g)) {
-    const name = m[2];
-    if (!JINJA_KEYWORDS.has(name)) into.add(name);
+  let prev = '';
+  for (let i = 0; i < expr.length;) {
+    const c = expr[i];
+    if (c === '"' || c === "'") {
+      const close = expr.indexOf(c, i + 1);
+      if (close === -1) return;
+      i = close + 1;
+      prev = c;
+      continue;
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < expr.length && /\w/.test(expr[j])) j++;
+      const name = expr.slice(i, j);
+      if (prev !== '.' && prev !== '|' && !JINJA_KEYWORDS.has(name)) into.add(name);
+      prev = 'a';
+      i = j;
+      continue;
+    }
+    if (c !== ' ') prev = c;
+    i++;
   }
 }

@@ -1,5 +1,6 @@
 /** fast-check generators for prompt texts and mutated prompt files (all runs are seeded by the tests). */
 import fc from 'fast-check';
+import { findRoleLine } from '../../../src/core/template';
 
 /** Fragments that stress YAML and template syntax. */
 const TRICKY = [
@@ -27,8 +28,7 @@ export function bodyText(format: 'prompty' | 'prompt.md'): fc.Arbitrary<string> 
   return promptText
     .map((t) => t.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''))
     .filter((t) => t !== '' && !t.startsWith('\uFEFF') && !/^---[ \t]*(\r?\n|$)/.test(t))
-    .filter((t) => format !== 'prompty'
-      || !/^[ \t]*#?[ \t]*(system|user|assistant|developer|function|tool)(\[[^\]\r\n]*\])?[ \t]*:[ \t]*$/im.test(t.replace(/\r\n/g, '\n')));
+    .filter((t) => format !== 'prompty' || findRoleLine(t) === undefined);
 }
 
 type Mutation = { kind: 'delete' | 'insert' | 'duplicate' | 'deleteLine' | 'duplicateLine' | 'swapLines'; at: number; len: number; insert: string };
