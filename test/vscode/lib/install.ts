@@ -31,6 +31,50 @@ export function harnessInstalled(): boolean {
 /** Returns 'cached' or the install duration; throws with npm's output tail on failure. */
 export function ensureHarnessInstalled(log: (line: string) => void): 'cached' | number {
   if (harnessInstalled()) return 'cached';
+  // Two runs at once (several developers' terminals, or tests started in parallel) install once, not over each other.
+  return withInstallLock(log, () => (harnessInstalled() ? 'cached' : install(log)));
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An mkdir lock (atomic) holding the owner's pid; a lock whose owner died is taken over. */
+export function withInstallLock<T>(log: (line: string) => void, fn: () => T): T {
+  const lockDir = path.join(harnessStateDir, 'install.lock');
+  const ownerFile = path.join(lockDir, 'pid');
+  const deadline = Date.now() + 15 * 60_000;
+  fs.mkdirSync(harnessStateDir, { recursive: true });
+  for (let waited = false; ; waited = true) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(ownerFile, String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, 'utf8') : 0);
+      if (owner && !processAlive(owner)) {
+        fs.rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another run (pid ${owner || '?'}) holds ${lockDir} for over 15 minutes`);
+      if (!waited) log(`waiting for another run (pid ${owner || '?'}) to finish installing the harness …`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000); // a synchronous 1 s sleep
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function install(log: (line: string) => void): number {
   const started = Date.now();
   log('installing code-server 4.100.3 + playwright-core (npm ci in test/vscode/harness, about a minute) …');
   // @vscode/ripgrep (inside code-server's lib/vscode) downloads rg from GitHub in its postinstall unless its cache
