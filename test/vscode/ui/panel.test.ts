@@ -177,6 +177,16 @@ describe('results panel (real workbench)', function () {
     assert.equal(xss, undefined, 'no payload ran');
     assert.deepEqual(dialogs, [], 'no dialog opened');
     await screenshot(page, 'panel-xss');
+
+    // Copy goes through the host (the webview has no clipboard access of its own); Open diff opens VS Code's diff editor.
+    await frame.locator('vscode-button[data-action=copy]').click();
+    await frame.locator('[data-testid=notice]', { hasText: /Copied candidate #1|copy failed/ }).waitFor({ timeout: 15_000 });
+    console.log(`      copy: ${await frame.locator('[data-testid=notice]').innerText()}`);
+    await frame.locator('vscode-button[data-action=openDiff]').click();
+    await page.locator('.tabs-container .tab', { hasText: 'xss.prompt.yml ↔ candidate #1' }).waitFor({ timeout: 20_000 });
+    const modified = page.locator('.editor-group-container.active .monaco-diff-editor .editor.modified .view-lines[role=presentation]');
+    await modified.waitFor({ timeout: 20_000 });
+    assert.ok((await modified.innerText()).replace(/\u00a0/g, ' ').includes('window.__xss = 1'), 'the diff editor shows the candidate applied to the file');
   });
 
   it('Accept on a file changed since the run started shows the three versions and writes only when the user chooses', async () => {
