@@ -131,6 +131,8 @@ export interface ApoParams {
   evalRounds: number;
   evalPromptsPerRound: number;
   ucbC: number;
+  /** Baseline and final winner are scored on all train rows, or on a seeded sample of this many for large sets. */
+  scoreSample: number;
   optimizerTemperature: number;
   targetTemperature: number;
 }

@@ -35,9 +35,10 @@ export const apo: Optimizer<ApoParams> = {
 
   estimate(_spec: JobSpec, p: ApoParams, split: SplitInfo): Estimate {
     const n = split.train.length;
+    const scored = Math.min(n, p.scoreSample);
     const minibatch = Math.min(p.minibatchSize, n);
     const selectionBudget = p.samplesPerEval * p.evalRounds * p.evalPromptsPerRound;
-    let target = n; // round 0: the baseline on every train row
+    let target = scored; // round 0: the baseline on every train row (or a sample of scoreSample rows)
     let optimizer = 0;
     for (let r = 1; r <= p.rounds; r++) {
       const beam = r === 1 ? 1 : p.beamSize;
@@ -45,12 +46,12 @@ export const apo: Optimizer<ApoParams> = {
       optimizer += beam * apoOptimizerCallsPerParent(p);
       target += beam * minibatch + Math.min(selectionBudget, arms * n);
     }
-    target += n + 2 * split.validation.length;
+    target += scored + 2 * split.validation.length;
     return {
       calls: target + optimizer,
       byRole: { target, optimizer },
-      formula: `|train| + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + |train| + 2·|val|`
-        + ` with |train|=${n}, R=${p.rounds}, b=${p.beamSize} (1 in round 1), m=${p.gradients}, g=${p.reasonsPerGradient},`
+      formula: `S + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + S + 2·|val|`
+        + ` with S=min(|train|, ${p.scoreSample})=${scored}, R=${p.rounds}, b=${p.beamSize} (1 in round 1), m=${p.gradients}, g=${p.reasonsPerGradient},`
         + ` s=${p.editsPerGradient}, p_mc=${p.paraphrases}, M=${minibatch}, B=${selectionBudget}, |val|=${split.validation.length}`
         + ' (an upper bound: repeated evaluations are free)',
     };
@@ -62,9 +63,12 @@ export const apo: Optimizer<ApoParams> = {
     const optimizer = withTemperature(ctx.roles.optimizer, p.optimizerTemperature);
     const task = ctx.doc.description ?? ctx.doc.name;
 
+    // Baseline and final winner are compared on the same rows: all train rows, or a seeded sample of large sets.
+    const scoreRows = ctx.train.length <= p.scoreSample ? ctx.train
+      : ctx.rng.shuffle(ctx.train).slice(0, p.scoreSample).sort((a, b) => a - b);
     const baseline = ctx.baseline();
     ctx.startRound(0, p.rounds);
-    const base = await scoreOnRows(ctx, baseline.prompt, ctx.train, target, baseline);
+    const base = await scoreOnRows(ctx, baseline.prompt, scoreRows, target, baseline);
     Object.assign(baseline, { score: base.score, examples: base.examples, status: 'beam' as const });
     ctx.update(baseline);
     ctx.setBest(0);
@@ -117,14 +121,14 @@ export const apo: Optimizer<ApoParams> = {
       ctx.endRound(round);
     }
 
-    // The bandit's estimate is noisy: re-score the winner on every train row before comparing with the baseline.
+    // The bandit's estimate is noisy: re-score the winner on the baseline's rows before comparing the two.
     const winner = beam[0];
     if (winner.id !== 0) {
-      const full = await scoreOnRows(ctx, winner.prompt, ctx.train, target, winner);
+      const full = await scoreOnRows(ctx, winner.prompt, scoreRows, target, winner);
       Object.assign(winner, { score: full.score, examples: full.examples });
       ctx.update(winner);
       if (full.score <= baseline.score!) {
-        ctx.log('info', `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on all train rows, not above the baseline's ${baseline.score!.toFixed(3)}; keeping the baseline`);
+        ctx.log('info', `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on ${scoreRows.length} train rows, not above the baseline's ${baseline.score!.toFixed(3)}; keeping the baseline`);
         ctx.setBest(0);
       } else ctx.setBest(winner.id);
     }

@@ -21,6 +21,8 @@ export const APO_DEFAULTS: ApoParams = {
   evalRounds: 8,
   evalPromptsPerRound: 8,
   ucbC: 1.0,
+  // Ours (the reference skips round-0 scoring): enough rows for a stable baseline without paying for a huge train set.
+  scoreSample: 200,
   optimizerTemperature: 0.7,
   targetTemperature: 0,
 };
