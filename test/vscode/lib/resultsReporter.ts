@@ -35,6 +35,9 @@ export interface ResultsReporterOptions {
   preset?: TestOutcome[];
 }
 
+/** Marks the extension host's per-test lines among everything else its console forwards. */
+export const EXT_HOST_PREFIX = '[ext-host]';
+
 export function formatOutcome(outcome: TestOutcome, prefix = ''): string {
   const mark = outcome.state === 'passed' ? '✓' : outcome.state === 'failed' ? '✗' : '-';
   const where = outcome.file ? `${outcome.file.replace(/^.*\/test\/vscode\//, '')} › ` : '';

@@ -10,7 +10,7 @@ import { ensureHarnessInstalled } from './install';
 import { extensionDevelopmentPath, harnessStateDir, repoRoot, runsRootDir, suiteDir, uiDir } from './paths';
 import { installExitHandlers, killGroupsListedIn } from './processGroups';
 import { startMemorySampler } from './memory';
-import { formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
+import { EXT_HOST_PREFIX, formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
 import { bundleSuite, findTestFiles } from './suiteBundle';
 import { describeLogs, openWorkbenchSession } from './workbench';
 
@@ -49,38 +49,53 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   const bundle = await bundleSuite(files, suiteTestTimeoutMs);
   note(`bundled ${files.length} extension-host test file(s) → ${path.relative(repoRoot, bundle.entry)}`);
   let exitCode: number | undefined;
+  let printedLive = 0;
+  const outcomeLine = new RegExp(`^  [✓✗-] ${EXT_HOST_PREFIX.replace(/[[\]]/g, '\\$&')} `);
   let reportExit: () => void = () => undefined;
   const exited = new Promise<void>((resolve) => { reportExit = resolve; });
   const sessionPromise = openWorkbenchSession({
     label: 'ext-host-suite',
     extensionTestsPath: bundle.entry,
     onAutomationExit: (code) => { exitCode = code; reportExit(); },
-    onAutomationLog: (line) => fs.appendFileSync(path.join(path.dirname(bundle.entry), 'ext-host.log'), `${line}\n`),
+    onAutomationLog: (line) => {
+      fs.appendFileSync(path.join(path.dirname(bundle.entry), 'ext-host.log'), `${line}\n`);
+      if (outcomeLine.test(line)) {
+        console.log(line);
+        printedLive += 1;
+      }
+    },
   });
   sessionPromise.catch(() => reportExit());
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, suiteTimeoutMs); })]);
   clearTimeout(timer);
   const outcomes: TestOutcome[] = [];
+  const fail = (message: string) => {
+    const failure = harnessFailure('extension-host suite', message);
+    outcomes.push(failure);
+    console.log(formatOutcome(failure));
+  };
   let keep = false;
   try {
     const session = await sessionPromise;
     const results = readResults(bundle.resultsFile);
     outcomes.push(...(results?.tests ?? []));
+    // Lines the console did not forward (it may drop some) are printed from the results file.
+    for (const outcome of outcomes.slice(printedLive)) console.log(formatOutcome(outcome, EXT_HOST_PREFIX));
     const logs = `logs: ${describeLogs(session.dirs)}, ${path.join(path.dirname(bundle.entry), 'ext-host.log')}`;
     if (exitCode === undefined) {
-      outcomes.push(harnessFailure('extension-host suite', `no result within ${suiteTimeoutMs / 1000} s; ${logs}`));
+      fail(`no result within ${suiteTimeoutMs / 1000} s; ${logs}`);
     } else if (!results?.finished) {
-      outcomes.push(harnessFailure('extension-host suite', `the suite exited with code ${exitCode} without finishing its results `
-        + `(did the extension or a test file fail to load?); ${logs}`));
+      fail(`the suite exited with code ${exitCode} without finishing its results `
+        + `(did the extension or a test file fail to load?); ${logs}`);
     } else if (exitCode !== 0 && !outcomes.some((o) => o.state === 'failed')) {
-      outcomes.push(harnessFailure('extension-host suite', `exit code ${exitCode} with no failed test; ${logs}`));
+      fail(`exit code ${exitCode} with no failed test; ${logs}`);
     }
     keep = outcomes.some((o) => o.state === 'failed');
     await session.close({ keep });
     if (keep) note(`kept run dir ${session.dirs.root}`);
   } catch (error) {
-    outcomes.push(harnessFailure('extension-host suite', error instanceof Error ? error.message : String(error)));
+    fail(error instanceof Error ? error.message : String(error));
   }
   if (!keep && process.env.WHETSTONE_E2E_KEEP !== '1') fs.rmSync(path.dirname(bundle.entry), { recursive: true, force: true });
   note(`extension-host suite: ${outcomes.length} result(s) in ${seconds(phaseStart)}`);
@@ -177,9 +192,7 @@ export async function main(): Promise<number> {
   if (ready) {
     const only = process.env.WHETSTONE_E2E_ONLY; // 'suite' | 'ui'
     if (only !== 'ui') {
-      const suite = await runExtensionHostSuite();
-      for (const outcome of suite) console.log(formatOutcome(outcome, '[ext-host]'));
-      outcomes.push(...suite);
+      outcomes.push(...(await runExtensionHostSuite()));
     }
     if (only !== 'suite') outcomes.push(...(await runUiTests()));
   } else {

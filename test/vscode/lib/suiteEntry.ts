@@ -4,10 +4,12 @@
  */
 import type Mocha from 'mocha';
 import { runTestFiles, type TestFileLoader } from './mochaRun';
+import { EXT_HOST_PREFIX } from './resultsReporter';
 
 export async function runInExtensionHost(files: TestFileLoader[], output: string, timeoutMs: number): Promise<void> {
   // mocha stays external to the bundle and resolves from the repo's node_modules (mocha 10: CommonJS).
   const MochaClass = require('mocha') as typeof Mocha;
-  const failures = await runTestFiles(MochaClass, files, { output, timeoutMs });
+  // Each printed line reaches the harness live through the workbench's codeAutomationLog (see runner.ts).
+  const failures = await runTestFiles(MochaClass, files, { output, timeoutMs, print: true, prefix: EXT_HOST_PREFIX });
   if (failures) throw new Error(`extension-host tests: ${failures} did not pass`);
 }
