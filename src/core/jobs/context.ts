@@ -88,9 +88,7 @@ export class JobContext<P = Record<string, unknown>> {
    * the template's variables or a protected region is recorded as 'rejected' before any call is spent on it.
    */
   propose(input: ProposeInput): { candidate: CandidateRecord; isNew: boolean } {
-    // Candidates come back trimmed; keep the region's own trailing newline so the file's layout is unchanged.
-    const trailing = /\r?\n$/.exec(this.original)?.[0] ?? '';
-    const prompt = this.candidates.length === 0 ? input.prompt : input.prompt.replace(/\s+$/, '') + trailing;
+    const prompt = this.candidates.length === 0 ? input.prompt : this.normalize(input.prompt);
     const seen = this.byPrompt.get(prompt);
     if (seen) return { candidate: seen, isNew: false };
     const candidate: CandidateRecord = {
@@ -112,6 +110,17 @@ export class JobContext<P = Record<string, unknown>> {
     this.byPrompt.set(prompt, candidate);
     this.update(candidate);
     return { candidate, isNew: true };
+  }
+
+  /** Candidates come back trimmed; give them the region's own trailing newline so the file's layout is unchanged. */
+  normalize(prompt: string): string {
+    const trailing = /\r?\n$/.exec(this.original)?.[0] ?? '';
+    return prompt.replace(/\s+$/, '') + trailing;
+  }
+
+  /** Whether this text was proposed before (in any round). */
+  known(prompt: string): boolean {
+    return this.byPrompt.has(this.normalize(prompt)) || this.byPrompt.has(prompt);
   }
 
   /** Why a candidate text may not be used, or undefined when it keeps every invariant. */

@@ -7,9 +7,11 @@
 import type { ApoParams, CandidateRecord, Estimate, ExampleResult, JobSpec } from '../jobs/types';
 import { JobInputError } from '../jobs/types';
 import type { JobContext } from '../jobs/context';
+import type { ModelRef } from '../llm/types';
+import { createRng, type Rng } from '../random';
 import { resolveParams } from './defaults';
 import { selectArms } from './bandits';
-import { promptTexts, structuredCall, uniqueTexts } from './calls';
+import { callSeed, promptTexts, structuredCall, uniqueTexts } from './calls';
 import { describeInput, runExample, scoreOnRows, withTemperature } from './execute';
 import { finishWithValidation } from './finish';
 import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
@@ -80,7 +82,8 @@ export const apo: Optimizer<ApoParams> = {
       ctx.startRound(round, p.rounds);
       const minibatch = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.minibatchSize, ctx.train.length));
       const successors: CandidateRecord[] = [];
-      for (const parent of beam) successors.push(...await expand(ctx, parent, round, minibatch, optimizer, target, task));
+      const expansions = await Promise.all(beam.map((parent) => expandTexts(ctx, parent, round, minibatch, optimizer, target, task)));
+      for (const x of expansions) successors.push(...registerExpansion(ctx, x, round));
 
       const arms: CandidateRecord[] = [];
       for (const c of [...successors, ...beam]) if (!arms.includes(c)) arms.push(c);
@@ -136,19 +139,34 @@ export const apo: Optimizer<ApoParams> = {
   },
 };
 
-/** One parent's expansion: critiques of its minibatch errors → edits → paraphrases → at most E successors. */
-async function expand(
+/** What one parent's expansion produced, before any candidate is registered. */
+interface Expansion {
+  parent: CandidateRecord;
+  rng: Rng;
+  /** False when the parent made no errors on the minibatch. */
+  expanded: boolean;
+  edits: { text: string; why: string }[];
+  /** Paraphrases of edit `base` (an index into `edits`), or of the parent (base -1). */
+  paraphrases: { base: number; text: string }[];
+}
+
+/**
+ * One parent's expansion (calls only): critiques of its minibatch errors → edits → paraphrases. Parents expand
+ * concurrently, each with its own seeded RNG, and register their candidates afterwards in beam order, so ids,
+ * events and the RNG stream do not depend on which call finishes first.
+ */
+async function expandTexts(
   ctx: JobContext<ApoParams>, parent: CandidateRecord, round: number, minibatch: number[],
-  optimizer: ReturnType<typeof withTemperature>, target: ReturnType<typeof withTemperature>, task: string | undefined,
-): Promise<CandidateRecord[]> {
+  optimizer: ModelRef, target: ModelRef, task: string | undefined,
+): Promise<Expansion> {
   const p = ctx.params;
   const at = `r${round}/p${parent.id}`;
+  const rng = createRng(callSeed(ctx.spec.seed, at));
+  const out: Expansion = { parent, rng, expanded: false, edits: [], paraphrases: [] };
   const results = await scoreOnRows(ctx, parent.prompt, minibatch, target, parent);
   const errors = results.examples.filter((e) => !e.pass);
-  if (errors.length === 0) {
-    ctx.log('info', `round ${round}: #${parent.id} makes no errors on the minibatch; not expanded`);
-    return [];
-  }
+  if (errors.length === 0) return out;
+  out.expanded = true;
   const shown = (e: (typeof errors)[number]): ShownError => ({
     input: describeInput(e.input),
     expected: e.expected,
@@ -157,7 +175,7 @@ async function expand(
   });
 
   // Gradients: m calls, each on up to e errors sampled at random.
-  const groups = Array.from({ length: p.gradients }, () => ctx.rng.shuffle(errors).slice(0, p.errorsPerGradient).map(shown));
+  const groups = Array.from({ length: p.gradients }, () => rng.shuffle(errors).slice(0, p.errorsPerGradient).map(shown));
   const critiqued = await Promise.all(groups.map((group, i) =>
     structuredCall<{ critiques: string[] }>(ctx, `${at}/critique${i}`, optimizer,
       critiquePrompt(task, parent.prompt, group, p.reasonsPerGradient), 'critiques', parent)));
@@ -168,32 +186,52 @@ async function expand(
   const edited = await Promise.all(reasons.map((r, j) =>
     structuredCall<{ prompts: string[] }>(ctx, `${at}/edit${j}`, optimizer,
       editPrompt(task, parent.prompt, r.group, r.reason, p.editsPerGradient), 'prompt_candidates', parent)));
-  const edits: CandidateRecord[] = [];
   edited.forEach((value, j) => {
-    for (const text of promptTexts(value?.prompts).slice(0, p.editsPerGradient)) {
-      const { candidate, isNew } = ctx.propose({ parent: parent.id, round, prompt: text, origin: { kind: 'edit', why: reasons[j].reason } });
-      if (isNew && candidate.status !== 'rejected') edits.push(candidate);
-    }
+    for (const text of promptTexts(value?.prompts).slice(0, p.editsPerGradient)) out.edits.push({ text, why: reasons[j].reason });
   });
 
-  // Monte-Carlo exploration: p_mc paraphrases of each new prompt and of the parent.
-  const bases = [...edits, parent];
+  // Monte-Carlo exploration: p_mc paraphrases of each usable new prompt and of the parent.
+  const seen = new Set<string>();
+  const bases: { base: number; prompt: string }[] = [];
+  out.edits.forEach((e, i) => {
+    const text = ctx.normalize(e.text);
+    if (seen.has(text) || ctx.known(text) || ctx.invariantProblem(text)) return;
+    seen.add(text);
+    bases.push({ base: i, prompt: text });
+  });
+  bases.push({ base: -1, prompt: parent.prompt });
   const paraphrased = await Promise.all(bases.flatMap((b, i) => Array.from({ length: p.paraphrases }, (_, k) =>
     structuredCall<{ prompts: string[] }>(ctx, `${at}/paraphrase${i}.${k}`, optimizer, paraphrasePrompt(b.prompt), 'prompt_candidates', parent)
-      .then((value) => ({ base: b, value })))));
-  const paraphrases: CandidateRecord[] = [];
-  for (const { base, value } of paraphrased) {
-    const text = promptTexts(value?.prompts)[0];
-    if (!text) continue;
-    const { candidate, isNew } = ctx.propose({
-      parent: base.id, round, prompt: text, origin: { kind: 'paraphrase', why: `paraphrase of #${base.id}${base.origin.why ? ` (${base.origin.why})` : ''}` },
-    });
-    if (isNew && candidate.status !== 'rejected') paraphrases.push(candidate);
-  }
+      .then((value) => ({ base: b.base, text: promptTexts(value?.prompts)[0] })))));
+  for (const x of paraphrased) if (x.text) out.paraphrases.push({ base: x.base, text: x.text });
+  return out;
+}
 
-  const pool = [...edits, ...paraphrases];
+/** Registers an expansion's candidates (rejected ones visibly) and caps the successors at E. */
+function registerExpansion(ctx: JobContext<ApoParams>, x: Expansion, round: number): CandidateRecord[] {
+  const p = ctx.params;
+  const { parent } = x;
+  if (!x.expanded) {
+    ctx.log('info', `round ${round}: #${parent.id} makes no errors on the minibatch; not expanded`);
+    return [];
+  }
+  const editIds: CandidateRecord[] = [];
+  const pool: CandidateRecord[] = [];
+  for (const e of x.edits) {
+    const { candidate, isNew } = ctx.propose({ parent: parent.id, round, prompt: e.text, origin: { kind: 'edit', why: e.why } });
+    editIds.push(candidate);
+    if (isNew && candidate.status !== 'rejected') pool.push(candidate);
+  }
+  for (const para of x.paraphrases) {
+    const base = para.base < 0 ? parent : editIds[para.base];
+    const { candidate, isNew } = ctx.propose({
+      parent: base.id, round, prompt: para.text,
+      origin: { kind: 'paraphrase', why: `paraphrase of #${base.id}${base.origin.why ? ` (${base.origin.why})` : ''}` },
+    });
+    if (isNew && candidate.status !== 'rejected') pool.push(candidate);
+  }
   if (pool.length <= p.maxSuccessors) return pool;
-  const kept = ctx.rng.shuffle(pool).slice(0, p.maxSuccessors);
+  const kept = x.rng.shuffle(pool).slice(0, p.maxSuccessors);
   for (const c of pool) {
     if (kept.includes(c)) continue;
     c.status = 'dropped';
