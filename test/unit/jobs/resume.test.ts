@@ -23,7 +23,11 @@ function structuralTypes(file: string): string[] {
     }
   };
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(parse)
-    .filter((l) => l.kind === 'event' && isStructuralEvent(l.event)).map((l) => `${l.event.type}:${l.event.candidate?.id ?? l.event.round ?? l.event.id}`);
+    .filter((l) => l.kind === 'event' && isStructuralEvent(l.event)).map((l) => {
+      const e = l.event;
+      if (e.type === 'candidate') return `candidate:${e.candidate.id}:${e.candidate.status}:${e.candidate.parent}:${e.candidate.score}:${e.candidate.prompt}`;
+      return e.type === 'beam' ? `beam:${e.round}:${e.ids.join(',')}` : `${e.type}:${e.round ?? e.id}`;
+    });
 }
 
 describe('kill and resume: the same final prompt with the same total calls as an uninterrupted run', function () {
@@ -43,6 +47,20 @@ describe('kill and resume: the same final prompt with the same total calls as an
         const result = await job.result;
         reference = { result, file: job.file, structural: structuralTypes(job.file) };
         assert.equal(result.stopReason, 'done');
+      });
+
+      it('is deterministic under any concurrency: same events, candidates and result with 1 or 12 calls in flight', async () => {
+        const serial = startJob(spec({ concurrency: 1, llm: newClient(1) }));
+        const serialResult = await serial.result;
+        const wide = startJob(spec({ concurrency: 12, llm: newClient(12) }));
+        const wideResult = await wide.result;
+        assert.deepEqual(structuralTypes(serial.file), reference.structural);
+        assert.deepEqual(structuralTypes(wide.file), reference.structural);
+        for (const r of [serialResult, wideResult]) {
+          assert.equal(r.best.prompt, reference.result.best.prompt);
+          assert.equal(r.used.calls, reference.result.used.calls);
+          assert.deepEqual(r.rounds, reference.result.rounds);
+        }
       });
 
       const rng = createRng(method.length * 7919);
