@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureHarnessInstalled } from './install';
-import { extensionDevelopmentPath, harnessStateDir, repoRoot, runsRootDir, suiteDir, uiDir } from './paths';
+import { extensionDevelopmentPath, harnessStateDir, repoRoot, runsRootDir, suiteDir, uiDir, vscodeTestDir } from './paths';
 import { installExitHandlers, killGroupsListedIn } from './processGroups';
 import { startMemorySampler } from './memory';
 import { EXT_HOST_PREFIX, formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
@@ -138,6 +138,32 @@ function runUiTests(): Promise<TestOutcome[]> {
   });
 }
 
+/**
+ * Type-checks test/vscode (harness, suite and UI tests; the repo's `typecheck` script leaves it out because it needs
+ * the harness's playwright-core types) in a child process, concurrently with the suites.
+ */
+function startTypecheck(): Promise<TestOutcome> {
+  const started = Date.now();
+  const title = 'typecheck: tsc -p test/vscode';
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', vscodeTestDir, '--pretty', 'false'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    process.once('exit', () => child.kill());
+    child.on('close', (code) => {
+      const durationMs = Date.now() - started;
+      const errors = output.trim().split('\n').filter(Boolean);
+      resolve(code === 0
+        ? { file: '', title, state: 'passed', durationMs }
+        : { file: '', title, state: 'failed', durationMs, error: `${errors.slice(0, 20).join('\n')}${errors.length > 20 ? `\n… ${errors.length - 20} more` : ''}` });
+    });
+  });
+}
+
 /** Kept run dirs and bundles (from failed or interrupted runs) are removed after a day. */
 function removeStaleRunDirs(): void {
   const dayAgo = Date.now() - 24 * 3600 * 1000;
@@ -190,11 +216,17 @@ export async function main(): Promise<number> {
     }
   }
   if (ready) {
+    const typecheck = process.env.WHETSTONE_E2E_TYPECHECK === '0' ? undefined : startTypecheck();
     const only = process.env.WHETSTONE_E2E_ONLY; // 'suite' | 'ui'
     if (only !== 'ui') {
       outcomes.push(...(await runExtensionHostSuite()));
     }
     if (only !== 'suite') outcomes.push(...(await runUiTests()));
+    if (typecheck) {
+      const outcome = await typecheck;
+      console.log(formatOutcome(outcome));
+      outcomes.push(outcome);
+    }
   } else {
     for (const outcome of outcomes) console.log(formatOutcome(outcome));
   }
