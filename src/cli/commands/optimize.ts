@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../core/ports';
 import { startJob, estimateJob, JobInputError, type JobSpec } from '../../core/jobs';
-import { replaceOptimizableRegion } from '../../core/documents';
+import { replaceOptimizableRegion, RegionEditError } from '../../core/documents';
 import type { Budget, JobEvent, Method } from '../../core/jobs/types';
 import { CliError, EXIT, usageError } from '../errors';
 import { openEndpoint } from '../endpoint';
@@ -110,7 +110,14 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     if (flags.apply && result.best.prompt !== loaded.doc.optimizable.text) {
       const current = await nodeFileSystem.readText(file);
       if (current !== loaded.doc.text) throw new CliError(`${file}: changed on disk during the run; not applied (run ${result.runId})`, EXIT.usage);
-      await nodeFileSystem.writeText(file, replaceOptimizableRegion(loaded.doc, result.best.prompt));
+      let updated: string;
+      try {
+        updated = replaceOptimizableRegion(loaded.doc, result.best.prompt);
+      } catch (error) {
+        if (!(error instanceof RegionEditError)) throw error;
+        throw new CliError(`${file}: not applied: ${error.message} (run ${result.runId} keeps the candidate)`, EXIT.usage);
+      }
+      await nodeFileSystem.writeText(file, updated);
       progress.line(`applied the best candidate to ${file}`);
     }
     const report = {
