@@ -151,10 +151,14 @@ export class CallLedger {
     if (this.stopping) throw this.stopping;
     const { budget } = this.opts;
     const u = this.used;
+    // Tokens and cost are known only after a call: project the in-flight calls at the running mean per call.
+    const done = Math.max(1, u.calls + u.cachedCalls);
+    const projectedTokens = u.tokens + (u.tokens / done) * this.inFlight;
+    const projectedUsd = u.costUsd === null ? null : u.costUsd + (u.costUsd / done) * this.inFlight;
     let stop: keyof Budget | undefined;
     if (budget.calls !== undefined && u.calls + this.inFlight >= budget.calls) stop = 'calls';
-    else if (budget.tokens !== undefined && u.tokens >= budget.tokens) stop = 'tokens';
-    else if (budget.usd !== undefined && u.costUsd !== null && u.costUsd >= budget.usd) stop = 'usd';
+    else if (budget.tokens !== undefined && projectedTokens >= budget.tokens) stop = 'tokens';
+    else if (budget.usd !== undefined && projectedUsd !== null && projectedUsd >= budget.usd) stop = 'usd';
     else if (budget.seconds !== undefined && this.elapsedSeconds() >= budget.seconds) stop = 'seconds';
     if (stop) {
       this.stopping = new BudgetStop(stop);

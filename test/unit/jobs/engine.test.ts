@@ -121,6 +121,10 @@ describe('job engine', function () {
     const byTokens = await runObserved(sim.spec('spo', { preset: 'quick', budget: { tokens: 600 } }), sim.server);
     assert.equal(byTokens.result.stopReason, 'budget');
     assert.ok(byTokens.events.some((e) => e.type === 'log' && /\(tokens\)/.test(e.message)));
+    // With calls in flight, tokens are projected at the running mean, so the overshoot stays small.
+    const wide = await runObserved(sim.spec('apo', { preset: 'quick', budget: { tokens: 3000 }, concurrency: 8, llm: newClient(8) }), sim.server);
+    assert.equal(wide.result.stopReason, 'budget');
+    assert.ok(wide.result.used.tokens <= 3000 * 1.1, `${wide.result.used.tokens} tokens`);
     const bySeconds = await runObserved(sim.spec('spo', { preset: 'quick', budget: { seconds: 0 } }), sim.server);
     assert.equal(bySeconds.result.stopReason, 'budget');
     assert.equal(bySeconds.requests, 0);
