@@ -231,4 +231,16 @@ describe('results panel (real workbench)', function () {
     while (Date.now() < deadline && fs.readFileSync(promptFile, 'utf8') !== expected) await page.waitForTimeout(200);
     assert.equal(fs.readFileSync(promptFile, 'utf8'), expected, 'the candidate replaced the region only after the user chose it');
   });
+
+  it('survives a window reload: the serializer revives the panel and it refetches its data', async () => {
+    const { page } = wb;
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // Restored panels come back as tabs; a hidden one is revived when it is shown.
+    await page.locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' }).first().click({ timeout: 60_000 });
+    const frame = webviewFrame(page);
+    await frame.locator('tr[data-candidate]').first().waitFor({ timeout: 60_000 });
+    assert.match((await frame.locator('.title').innerText()).replace(/\s+/g, ' '), /reviews\.prompt\.yml · APO · (done|stopped at the budget)/);
+    assert.match(await frame.locator('.history').innerText(), /accepted #\d+/, 'the acceptance recorded in the run log is shown');
+  });
 });
