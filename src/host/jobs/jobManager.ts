@@ -20,6 +20,9 @@ import { estimateEngineJob, startEngineJob } from './engine';
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
+/** The LLM client's retry line: `<reason>; retry 2/6 in 1.0 s`. */
+const RETRY_LINE = /; retry \d+\/\d+ in [\d.]+ s$/;
+
 export interface JobRequest {
   uri: vscode.Uri;
   method: Method;
@@ -49,6 +52,8 @@ export interface JobInfo {
   events: JobEvent[];
   /** The optimized region's text when the job started: Accept refuses if the file changed since. */
   originalRegion: string;
+  /** The latest retry notice from the LLM client ("HTTP 429 from …; retry 2/6 in 1.0 s"), until calls succeed again. */
+  retrying?: string;
 }
 
 /** A job that cannot start; `message` is shown to the user as is. */
@@ -58,6 +63,8 @@ export interface PreparedJob {
   spec: JobSpec;
   analysis: PromptAnalysis;
   workspaceRoot: string;
+  /** Where the job's LLM client sends its lines once the job has started. */
+  clientLines: { sink?: (line: string) => void };
 }
 
 export class JobManager implements vscode.Disposable {
@@ -131,8 +138,10 @@ export class JobManager implements vscode.Disposable {
       ...(fileBudget.seconds !== undefined ? { seconds: fileBudget.seconds } : {}),
       ...request.budget,
     };
+    const clientLines: PreparedJob['clientLines'] = {};
     const llm = await createHostLlmClient({
       baseUrls: endpointsOf(roles), keys: this.keys, settings, workspaceRoot, extensionPath: this.extensionPath, log: this.log,
+      onLine: (line) => clientLines.sink?.(line),
     });
     const spec: JobSpec = {
       method: request.method,
@@ -154,7 +163,7 @@ export class JobManager implements vscode.Disposable {
       protected: analysis.settings.protected,
       concurrency: settings.concurrency,
     };
-    return { spec, analysis, workspaceRoot };
+    return { spec, analysis, workspaceRoot, clientLines };
   }
 
   async estimate(prepared: PreparedJob): Promise<Estimate> {
@@ -183,6 +192,14 @@ export class JobManager implements vscode.Disposable {
       originalRegion: spec.doc.optimizable?.text ?? '',
     };
     this.jobs.set(info.runId, { info, handle });
+    prepared.clientLines.sink = (line) => {
+      if (!RETRY_LINE.test(line) || info.status !== 'running') return;
+      info.retrying = line;
+      // Recorded like an engine event (the panel shows it); already in the log through the client's logger.
+      const event: JobEvent = { type: 'log', level: 'warn', message: line };
+      info.events.push(event);
+      this.evented.fire({ job: info, event });
+    };
     this.log.info(`job ${info.runId}: ${info.method.toUpperCase()} on ${uri.fsPath} → ${handle.file}`);
     handle.events.on((event) => this.apply(info, event));
     this.started.fire(info);
@@ -218,7 +235,11 @@ export class JobManager implements vscode.Disposable {
       case 'candidate':
         if (event.candidate.id === 0 && event.candidate.score !== undefined) info.baselineScore = event.candidate.score;
         break;
-      case 'budget': info.used = event.used; info.limit = event.limit; break;
+      case 'budget':
+        info.used = event.used;
+        info.limit = event.limit;
+        info.retrying = undefined;
+        break;
       case 'log': (event.level === 'warn' ? this.log.warn : this.log.info)(`job ${info.runId}: ${event.message}`); break;
       case 'failed': info.error = event.error; break;
       default: break;

@@ -17,6 +17,7 @@ export function progressLine(job: JobInfo): string {
     parts.push(`best ${job.incumbent.score.toFixed(2)}${delta}`);
   }
   if (job.used) parts.push(job.used.costUsd === null ? `${job.used.calls} calls` : `$${job.used.costUsd.toFixed(2)}`);
+  if (job.retrying) parts.push(`retrying: ${job.retrying}`);
   return parts.join(' · ');
 }
 
@@ -67,13 +68,14 @@ export function registerJobProgress(ctx: HostContext): vscode.Disposable[] {
 
   const announce = async (job: JobInfo) => {
     const suggestion = job.status === 'done' ? ctx.suggestions.offerFrom(job) : undefined;
-    const actions = ['Show Results', ...(suggestion ? ['Accept'] : []), ...(job.status === 'failed' ? ['Show Logs'] : [])];
+    const actions = ['Show Results', ...(suggestion ? ['Accept'] : []), ...(job.status === 'failed' ? ['Retry', 'Show Logs'] : [])];
     const message = finishedMessage(job);
     const show = job.status === 'failed' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
     const choice = await show(message, ...actions);
     if (choice === 'Show Results') await vscode.commands.executeCommand(Commands.showResults, job.uri, job.runId);
     else if (choice === 'Accept') await vscode.commands.executeCommand(Commands.acceptSuggestion, job.uri);
     else if (choice === 'Show Logs') ctx.log.show();
+    else if (choice === 'Retry') await vscode.commands.executeCommand(Commands.optimize, job.uri, { method: job.method });
   };
 
   return [

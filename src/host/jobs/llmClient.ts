@@ -36,6 +36,8 @@ export interface HostLlmOptions {
   workspaceRoot: string;
   extensionPath: string;
   log: Logger;
+  /** Also receives the client's lines (retries with backoff, format fallbacks), e.g. for a job's progress. */
+  onLine?: (line: string) => void;
 }
 
 export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClient> {
@@ -45,7 +47,10 @@ export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClie
     cache: opts.settings.cacheEnabled ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache')) : null,
     concurrency: opts.settings.concurrency,
     local: lazyLocalBackend(opts.extensionPath, opts.log),
-    logger: (line) => opts.log.info(line),
+    logger: (line) => {
+      opts.log.info(line);
+      opts.onLine?.(line);
+    },
   });
 }
 

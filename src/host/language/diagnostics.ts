@@ -58,6 +58,8 @@ export function registerDiagnostics(analyzer: PromptAnalyzer, settings: Settings
         const item = new vscode.Diagnostic(diagnosticRange(d, (l) => text?.[l]), d.message, toVscodeSeverity(d.severity));
         item.source = DIAGNOSTIC_SOURCE;
         item.code = d.code;
+        // Faded, like unused code elsewhere in VS Code.
+        if (d.code === 'unused-variable' || d.code === 'dataset-unused-column') item.tags = [vscode.DiagnosticTag.Unnecessary];
         items.push(item);
       }
       collection.set(vscode.Uri.file(file), items);

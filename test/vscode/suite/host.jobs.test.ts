@@ -70,6 +70,24 @@ suite('host: jobs and keys', () => {
     }
   });
 
+  test('retries after HTTP 429 show in the job (progress line and events), and the job still finishes', async () => {
+    const flaky = await startSimServer({ handler: echoHandler });
+    flaky.faults.push({ kind: 'status', status: 429, retryAfterMs: 10, message: 'slow down' });
+    try {
+      const uri = reviewsCopy('retry-429');
+      fs.writeFileSync(uri.fsPath, fs.readFileSync(uri.fsPath, 'utf8').replace(/^model: .*$/m, `model: ${flaky.url}#sim-model`));
+      const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, { method: 'apo', preset: 'quick', params: { rounds: 1 } });
+      assert.ok(started?.runId);
+      const job = await api.context.jobs.whenFinished(started.runId);
+      assert.strictEqual(job.status, 'done', job.error);
+      const notices = job.events.filter((e) => e.type === 'log' && /429/.test(e.message) && /retry 1\/\d+ in/.test(e.message));
+      assert.strictEqual(notices.length, 1, JSON.stringify(job.events.filter((e) => e.type === 'log')));
+      assert.strictEqual(job.retrying, undefined, 'the retry notice should clear once calls succeed');
+    } finally {
+      await flaky.close();
+    }
+  });
+
   test('an interrupted run (no final line) is listed and resumes to the end', async () => {
     const uri = reviewsCopy('optimize-resume');
     const first = await vscode.commands.executeCommand<{ runId: string; runFile: string }>('whetstone.optimize', uri, { method: 'apo', preset: 'quick', params: { rounds: 1 } });

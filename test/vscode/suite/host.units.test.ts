@@ -34,6 +34,8 @@ suite('host: helpers', () => {
     assert.strictEqual(finishedMessage(job({ status: 'done', result })), 'Optimization finished: best 0.96 (+0.58)');
     assert.match(finishedMessage(job({ status: 'done', result: { ...result, stopReason: 'budget' } })), /^Optimization finished: stopped at the budget/);
     assert.match(finishedMessage(job({ status: 'failed', error: 'HTTP 401 from api.openai.com' })), /failed: HTTP 401/);
+    assert.strictEqual(progressLine(job({ round: { round: 1, of: 6 }, retrying: 'api.openai.com: HTTP 429; retry 2/6 in 2.0 s' })),
+      'Optimizing reviews.prompt.yml · APO · round 1/6 · retrying: api.openai.com: HTTP 429; retry 2/6 in 2.0 s');
   });
 
   test('model references: configured endpoint, explicit endpoint, local file, GitHub Models prefix', () => {
