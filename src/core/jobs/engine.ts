@@ -112,7 +112,8 @@ async function runJob(
     stream.emit({ type: 'failed', error: (error as Error).message });
     throw error;
   }
-  const { optimizer, split, original } = prepared;
+  const { optimizer, original } = prepared;
+  let split = prepared.split;
   let params = prepared.params as Record<string, unknown>;
   const writer = new RunWriter(spec.fs, file);
 
@@ -126,13 +127,15 @@ async function runJob(
       : record.header.method !== spec.method ? `run ${runId} used ${record.header.method}, not ${spec.method}`
         : record.header.seed !== spec.seed ? `run ${runId} used seed ${record.header.seed}, not ${spec.seed}`
           : record.header.originalRegion !== original ? `the prompt changed since run ${runId} started; start a new run`
-            : undefined;
+            : record.header.rows !== spec.rows.length ? `the examples changed since run ${runId} started (${record.header.rows} rows then, ${spec.rows.length} now)`
+              : undefined;
     if (mismatch || !record) {
       const error = new JobInputError(`cannot resume: ${mismatch}`, 'bad-resume');
       stream.emit({ type: 'failed', error: error.message });
       throw error;
     }
-    params = record.header.params; // the run's own parameters, so the replay is exact
+    params = record.header.params; // the run's own parameters and split, so the replay is exact
+    split = record.header.split;
     replay = record.calls;
     skipStructural = record.structuralEvents;
     previous = { calls: 0, cachedCalls: 0, tokens: 0, costUsd: 0, seconds: 0 };
