@@ -93,6 +93,12 @@ export const pmpo: Optimizer<PmpoParams> = {
       throw new JobInputError(`PMPO needs log-probabilities of given text, and ${scorer.baseUrl} (model ${scorer.model}) cannot score. ${SCORER_HELP}`, 'no-scorer');
     }
 
+    const words = rows.map((r) => (ctx.rows[r].expected ?? ctx.rows[r].chosen ?? '').trim().split(/\s+/).length);
+    if (mode === 'ce' && words.reduce((a, b) => a + b, 0) / Math.max(1, words.length) <= 3) {
+      ctx.log('info', 'the expected outputs are short labels: the loss favours prompts that answer at once; '
+        + 'if the task needs reasoning, use full reference answers as `expected`');
+    }
+
     const logprobSum = async (prompt: string, row: number, target: string, charge?: CandidateRecord) => {
       const messages = renderMessages(ctx.doc, prompt, ctx.rows[row].vars);
       const key = `score:${hashOf([scorer.baseUrl, scorer.model, messages, target])}`;
