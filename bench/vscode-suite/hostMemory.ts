@@ -67,3 +67,7 @@ export async function settledRssMb(idleMs: number): Promise<number> {
   await sleep(500);
   return rssMb();
 }
+
+export function heapUsedMb(): number {
+  return process.memoryUsage().heapUsed / MB;
+}
