@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { JobEvent } from '../../../src/core/jobs/types';
 import { runFromEvents } from '../../../src/protocol';
 import { click, key, openPanel, text } from './harness';
-import { ORIGINAL, runEvents, snapshot } from './fixtures';
+import { ORIGINAL, baseline, improved, runEvents, snapshot } from './fixtures';
 
 const stream = (page: ReturnType<typeof openPanel>, events: JobEvent[]) => {
   for (const event of events) page.app.receive({ type: 'jobEvent', runId: 'run-1', event });
@@ -87,6 +87,31 @@ describe('results panel: rendering from protocol messages', () => {
     assert.deepEqual(lefts.slice(0, 2), ORIGINAL.split('\n'));
     assert.match([...table.querySelectorAll('td.right ins')].map((e) => e.textContent).join(''), /follow the final verdict/);
     assert.equal(table.querySelectorAll('td.left del').length, 0, 'nothing of the original was removed');
+  });
+});
+
+describe('results panel: chart domains', () => {
+  it('charts PMPO scores (−loss, below zero) inside the plot, with no NaN anywhere', () => {
+    const page = openPanel();
+    const events: JobEvent[] = [
+      { type: 'started', runId: 'run-p', method: 'pmpo', at: '2026-11-27T10:00:00.000Z' },
+      { type: 'round', round: 2, of: 4 },
+      { type: 'candidate', candidate: { ...baseline, score: -2.4, examples: undefined } },
+      { type: 'candidate', candidate: { ...improved, score: -1.1, validationScore: -1.3, round: 1 } },
+      { type: 'candidate', candidate: { ...improved, id: 3, score: -0.7, round: 2, status: 'scored' } },
+    ];
+    page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(events) }) });
+    const chart = page.root.querySelector('svg.chart');
+    assert.ok(chart);
+    const numbers = [...chart.querySelectorAll('*')].flatMap((el) => ['cx', 'cy', 'x', 'y', 'y1', 'y2', 'points'].map((a) => el.getAttribute(a)).filter((v): v is string => v !== null));
+    assert.ok(numbers.length > 10);
+    for (const value of numbers) assert.ok(!/NaN|Infinity/.test(value), value);
+    for (const dot of chart.querySelectorAll('circle')) {
+      const cy = Number(dot.getAttribute('cy'));
+      assert.ok(cy >= 10 && cy <= 138, `dot inside the plot (cy=${cy})`);
+    }
+    assert.match(text(page.root.querySelector('[data-testid=run-status]')), /running round 2\/4/);
+    assert.equal(chart.querySelectorAll('text.tick').length, 3 + 5, 'three score ticks and r0..r4 while running');
   });
 });
 
