@@ -3,6 +3,7 @@
  * (the worker serializes requests). Every request starts from an empty sequence so results do not depend on what
  * ran before (same seed → same text, same target → bit-identical log-probs).
  */
+import { availableParallelism } from 'node:os';
 import type { ChatHistoryItem, ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import type { ChatMessage } from '../types';
 import type { ChatReply, LoadOptions, ModelInfo, SamplingOptions, ScoreReply, ScoringMethod } from './protocol';
@@ -11,6 +12,8 @@ import { teacherForcedLogprobs } from './scoring';
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 
 const DEFAULT_MAX_CONTEXT = 4096;
+/** Reply length when the request sets no max_tokens. */
+const DEFAULT_MAX_REPLY = 1024;
 
 /** A failure the parent should see with a specific LlmError kind. */
 export class RequestError extends Error {
@@ -49,7 +52,7 @@ export class ModelSession {
     const context = await model.createContext({
       contextSize,
       sequences: 1,
-      ...(options.threads ? { threads: options.threads } : {}),
+      threads: options.threads ?? defaultThreads(),
       ...(options.flashAttention !== undefined ? { flashAttention: options.flashAttention } : {}),
       ...(options.kvCacheType ? { experimentalKvCacheKeyType: options.kvCacheType, experimentalKvCacheValueType: options.kvCacheType } : {}),
     });
@@ -76,7 +79,8 @@ export class ModelSession {
       if (history.at(-1)?.type !== 'model') history.push({ type: 'model', response: [] });
       const response = await chat.generateResponse(history, {
         signal,
-        maxTokens: sampling.maxTokens ?? Math.max(1, this.context.contextSize - 1),
+        // No max_tokens: stop at the end of the context window rather than shifting it (a rambling model stays bounded).
+        maxTokens: sampling.maxTokens ?? Math.min(DEFAULT_MAX_REPLY, this.context.contextSize),
         temperature: sampling.temperature,
         topP: sampling.topP,
         topK: sampling.topK,
@@ -151,6 +155,15 @@ export class ModelSession {
     }
     return grammar;
   }
+}
+
+/**
+ * Half the cores (at most 8). llama.cpp's threads wait for each other by spinning: with as many threads as cores on a
+ * busy machine (CI, shared containers) one descheduled thread stalls the rest, and generation slowed >100× in
+ * measurements here (2 cores, load 20: 1 thread ≈ 2 700 tokens/s, 2 threads did not finish 64 tokens in 2 minutes).
+ */
+function defaultThreads(): number {
+  return Math.max(1, Math.min(8, Math.floor(availableParallelism() / 2)));
 }
 
 /** When the prompt's tokens are a prefix of the joint tokenization, the rest is the target; else tokenize it alone. */

@@ -8,6 +8,7 @@ import type { ChatMessage, LlmError } from '../types';
 export interface LoadOptions {
   /** Context size in tokens; default min(trained context, 4096). */
   contextSize?: number;
+  /** Default: half the cores, at most 8 (see defaultThreads in ./model-session.ts). */
   threads?: number;
   /** false = CPU only (default); 'auto' lets node-llama-cpp pick CUDA/Vulkan/Metal when present. */
   gpu?: false | 'auto';
