@@ -21,8 +21,10 @@ for (const phase of phases) {
   process.stderr.write(`\n── ${phase.name} ──\n`);
   const { code, out } = await run(phase.cmd, phase.args);
   if (phase.counts) {
-    const p = [...out.matchAll(/^\s*(\d+) (?:passing|passed)\b/gm)].map((m) => +m[1]);
-    const f = [...out.matchAll(/^\s*(\d+) failing\b|\b(\d+) failed\b/gm)].map((m) => +(m[1] ?? m[2]));
+    // Only summary lines count: mocha's `N passing` / `N failing`, and the harness's own `N passed, N failed`.
+    const summaries = [...out.matchAll(/^\s*(\d+) passing \(|^\s*(\d+) failing\s*$|^(\d+) passed, (\d+) failed$/gm)];
+    const p = summaries.map((m) => +(m[1] ?? m[3] ?? 0));
+    const f = summaries.map((m) => +(m[2] ?? m[4] ?? 0));
     passed += p.reduce((a, b) => a + b, 0);
     failed += f.reduce((a, b) => a + b, 0);
     if (code !== 0 && f.every((n) => n === 0)) { failed += 1; broken.push(phase.name); }
