@@ -38,7 +38,7 @@ const messages = [{ role: 'system', content: 'Be brief.' }, { role: 'user', cont
 const randomTarget = 'the cat sat on the mat and then the rat ate the hat in the hot sun at noon, then it ran east as the train went';
 
 const time = async (fn) => { const t0 = performance.now(); const value = await fn(); return { ms: performance.now() - t0, value }; };
-const report = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: os.cpus().length, threads, runs, models: {} };
+const report = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: os.cpus().length, loadAverage1m: round(os.loadavg()[0]), threads, runs, models: {} };
 
 try {
   for (const [name, file] of Object.entries(models)) {
