@@ -14,7 +14,7 @@ import type { FirstRender, HostBenchResult, JobMemory } from './result';
 
 /** Where the bundle runs from (esbuild keeps `__dirname`): the Node side reads the result there. */
 const resultFile = path.join(__dirname, 'bench-result.json');
-const COUNTED_EDITS = 5;
+const COUNTED_EDITS = 7;
 const say = (line: string) => console.log(`[bench ext-host] ${line}`);
 
 /** Panel first renders as the host logs them ("first render N ms after creation (…)"), observed by wrapping its logger. */

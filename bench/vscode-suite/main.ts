@@ -74,6 +74,13 @@ export async function main(argv: string[]): Promise<number> {
     jobCalls: samples[0].firstJob?.calls,
     jobWallMs: of((r) => first(r).wallMs, 0),
     runs,
+    method: [
+      'Each run is a fresh code-server 4.100.3 workbench in Chromium (test/vscode harness); the figures are measured inside its extension host.',
+      'Activation: `await getExtension(id).activate()` on a window where the extension is not yet active (loads dist/extension.js, runs activate()).',
+      `Diagnostics: ${samples[0].promptLines}-line .prompt.yml (${samples[0].promptRows} testData rows); editor.edit introduces a variable no row has, until onDidChangeDiagnostics shows it; median of 7 edits after a warm-up, debounce (${samples[0].diagnosticsDelayMs} ms) included.`,
+      'Panel: the first render the panel logs (creation → webview rendered the snapshot), Show Results on finished runs with the host idle.',
+      'Memory: extension-host RSS after 2 s idle + full GC before an APO quick job against the simulator, peak during it (VmHWM reset via /proc/self/clear_refs), after it (editors closed, 3 s idle + full GC); then a second job (another seed) for per-job retention.',
+    ],
     samples: samples.map((r) => roundDeep(r)),
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
