@@ -2,7 +2,10 @@
  * `node bench/extension.mjs --runs N`: N fresh workbenches, one benchmark run each (runOnce.ts); prints progress to
  * stderr and one JSON object to stdout with the median of each figure and every run's numbers under `samples`.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ensureHarnessInstalled } from '../../test/vscode/lib/install';
+import { extensionDevelopmentPath } from '../../test/vscode/lib/paths';
 import { installExitHandlers } from '../../test/vscode/lib/processGroups';
 import type { HostBenchResult } from './result';
 import { runOnce } from './runOnce';
@@ -35,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
   console.log = console.error;
   installExitHandlers();
   const runs = parseRuns(argv);
+  const bundle = path.join(extensionDevelopmentPath, 'dist', 'extension.js');
+  if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first (npm run bench does)`);
   const installed = ensureHarnessInstalled(log);
   if (installed !== 'cached') log(`harness installed in ${(installed / 1000).toFixed(1)} s`);
   const samples: HostBenchResult[] = [];
