@@ -11,6 +11,7 @@ import type { ApiKeyStore } from './secrets';
 import type { Logger } from './logger';
 import type { TrustGate } from './trust';
 import type { SuggestionStore } from './jobs/suggestions';
+import type { PromptTestExplorer } from './language/testExplorer';
 
 /** What the results panel offers the rest of the host; every member optional so the host works without it. */
 export interface ResultsPanelHooks {
@@ -33,6 +34,8 @@ export interface HostContext {
   suggestions: SuggestionStore;
   /** Filled by the panel module at registration. */
   resultsPanel: ResultsPanelHooks;
+  /** Prompt tests in the Test Explorer (set when registered). */
+  testExplorer?: PromptTestExplorer;
   /** Measured in activate(), for the log and tests. */
   activationMs?: number;
 }

@@ -5,13 +5,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { runEval, type EvalCaseResult, type EvalRunResult } from '../../core/evaluation/run-eval';
-import { chooseRegion } from '../../core/documents/region';
 import type { HostContext } from '../context';
 import { Commands } from '../commandIds';
-import { endpointsOf, resolveRoles } from '../jobs/models';
-import { createHostLlmClient, missingKeys } from '../jobs/llmClient';
-import { JobStartError } from '../jobs/jobManager';
-import { workspaceRootFor } from '../workspaceFiles';
+import { prepareEval } from '../jobs/evalSetup';
 import { requirePromptUri } from './targetUri';
 import { showStartError } from './optimize';
 
@@ -35,22 +31,7 @@ export function registerRunTestsCommand(ctx: HostContext): vscode.Disposable[] {
     const uri = await requirePromptUri(arg, 'test');
     if (!uri) return undefined;
     try {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      const analysis = await ctx.analyzer.analyze(doc);
-      if (!analysis) throw new JobStartError(`Could not read ${path.basename(uri.fsPath)}.`);
-      const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length) throw new JobStartError(`${path.basename(errors[0].file)}:${errors[0].line}: ${errors[0].message}`);
-      if (!analysis.rows.length) throw new JobStartError(`${path.basename(uri.fsPath)} has no test cases: add \`testData\` or a \`dataset\` in the sidecar.`);
-      const settings = ctx.settings.read();
-      const roles = resolveRoles(analysis.doc, analysis.settings, settings);
-      const endpoints = endpointsOf({ target: roles.target, optimizer: roles.target, judge: roles.judge });
-      const missing = await missingKeys(endpoints, ctx.keys);
-      if (missing.length) throw missing[0];
-      const llm = await createHostLlmClient({
-        baseUrls: endpoints, keys: ctx.keys, settings, workspaceRoot: workspaceRootFor(uri) ?? path.dirname(uri.fsPath),
-        extensionPath: ctx.extension.extensionPath, log: ctx.log,
-      });
-      const region = chooseRegion(analysis.doc).region;
+      const { analysis, roles, region, llm } = await prepareEval(ctx, uri);
       const name = path.basename(uri.fsPath);
       output.clear();
       output.appendLine(`${name} · ${analysis.rows.length} cases · ${roles.target.model} @ ${roles.target.baseUrl}`);

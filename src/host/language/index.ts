@@ -1,4 +1,7 @@
-/** Every language feature for prompt files and sidecars; works in Restricted Mode (it runs no workspace code). */
+/**
+ * Every language feature for prompt files and sidecars; they work in Restricted Mode (they run no workspace code; the
+ * Test Explorer lists tests there but runs them only when trusted).
+ */
 import type * as vscode from 'vscode';
 import type { HostContext } from '../context';
 import { registerDiagnostics } from './diagnostics';
@@ -7,6 +10,7 @@ import { registerCompletion } from './completion';
 import { registerHover } from './hover';
 import { registerCodeLens } from './codeLens';
 import { registerOutline } from './outline';
+import { registerTestExplorer } from './testExplorer';
 
 export function registerLanguageFeatures(ctx: HostContext): vscode.Disposable[] {
   return [
@@ -16,5 +20,6 @@ export function registerLanguageFeatures(ctx: HostContext): vscode.Disposable[] 
     ...registerHover(ctx.analyzer, ctx.settings),
     ...registerCodeLens(ctx),
     ...registerOutline(ctx.analyzer),
+    ...registerTestExplorer(ctx),
   ];
 }
