@@ -29,9 +29,10 @@ export function formatTime(iso: string): string {
   return match ? `${match[1]} ${match[2]}` : iso;
 }
 
-/** An example's input as "name: value" lines. */
-export function formatInput(input: Record<string, unknown>): string {
+/** An example's input as "name: value" lines, minus keys shown in their own column (e.g. `expected`). */
+export function formatInput(input: Record<string, unknown>, omit: readonly string[] = []): string {
   return Object.entries(input)
+    .filter(([key]) => !omit.includes(key))
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join('\n');
 }

@@ -37,7 +37,7 @@ function renderExamples(ctx: RenderContext, c: CandidateView, baseline: Candidat
     const was = before.get(e.rowIndex);
     const change = c.id === 0 || was === undefined || was === e.pass ? '' : e.pass ? ' (fixed)' : ' (broke)';
     body.append(h(doc, 'tr', { class: e.pass ? 'pass' : 'fail' },
-      h(doc, 'td', {}, h(doc, 'pre', {}, formatInput(e.input))),
+      h(doc, 'td', {}, h(doc, 'pre', {}, formatInput(e.input, e.expected !== undefined ? ['expected'] : []))),
       h(doc, 'td', {}, h(doc, 'pre', {}, e.expected ?? '')),
       h(doc, 'td', {}, h(doc, 'pre', {}, e.output ?? '')),
       h(doc, 'td', { class: 'verdict' }, `${e.pass ? '✓ pass' : '✗ fail'}${change}`)));

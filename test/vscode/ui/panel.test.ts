@@ -143,6 +143,12 @@ describe('results panel (real workbench)', function () {
     await frame.locator('[data-action=toggleExamples]').click();
     await frame.locator('.examples-table').waitFor();
     await screenshot(page, 'panel-light-split-examples');
+    await runCommand(page, 'Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').fill('Dark High Contrast');
+    await quickPick(page, /^\s*Dark High Contrast$/);
+    await page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('hc-black') === true, null, { timeout: 10_000 });
+    await page.waitForTimeout(500);
+    await screenshot(page, 'panel-high-contrast');
     await setTheme(page, 'Default Dark Modern');
   });
 
