@@ -129,6 +129,26 @@ describe('local backend (node-llama-cpp in a child process)', function () {
     assert.equal(again.usage.completionTokens, 3);
   });
 
+  it('a worker that dies during a call rejects it naming the file; the next call starts a new worker', async () => {
+    const model = ref(chatml, { max_tokens: 50 });
+    const { pid } = await backend.describe(model);
+    // Kill the worker at the moment the call registers itself (it listens on the signal just before it is sent).
+    const controller = new AbortController();
+    const listen = controller.signal.addEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<typeof listen>) => {
+      listen(...args);
+      process.kill(pid, 'SIGKILL');
+    }) as typeof listen;
+    await assert.rejects(backend.chat({ model, messages: hello, signal: controller.signal }), (error: unknown) => {
+      assert.ok(error instanceof LlmError && error.kind === 'unreachable');
+      assert.match(error.message, new RegExp(`^local model ${escape(chatml)}: the llama\\.cpp process (aborted while generating \\(signal SIGKILL\\)|is gone)`));
+      return true;
+    });
+    const again = await backend.chat({ model, messages: hello });
+    assert.notEqual((await backend.describe(model)).pid, pid);
+    assert.ok(again.usage.completionTokens > 0);
+  });
+
   it('names the reason when llama.cpp rejects a file, a missing file, or a non-GGUF file', async () => {
     const noBlocks = writeTinyGguf(path.join(dir, 'no-blocks.gguf'), { omitKeys: ['llama.block_count'] });
     await assert.rejects(backend.chat({ model: ref(noBlocks), messages: hello }), /could not load it: .*key not found in model: llama\.block_count/);

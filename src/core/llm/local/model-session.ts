@@ -63,6 +63,7 @@ export class ModelSession {
       vocabularySize: model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0,
       chatWrapper: chatWrapper.wrapperName,
       loadMs: Math.round(performance.now() - started),
+      pid: process.pid,
     };
     return new ModelSession(lib, llama, model, context, context.getSequence(), chatWrapper, info);
   }

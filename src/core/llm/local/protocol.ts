@@ -35,6 +35,8 @@ export interface ModelInfo {
   vocabularySize: number;
   chatWrapper: string;
   loadMs: number;
+  /** The worker's process id (for diagnostics). */
+  pid: number;
 }
 
 export interface ChatReply {

@@ -63,7 +63,18 @@ export class WorkerProcess {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, { kind: body.type, resolve, reject, cleanup: () => { onAbortCleanup(); this.updateRef(); } });
       this.updateRef();
-      running.child.send({ ...body, id } as WorkerRequest);
+      // The worker may have died since start(): the exit handler rejects pending calls, this covers a closed channel.
+      const lost = (error: Error | null) => {
+        if (!error || !this.pending.delete(id)) return;
+        onAbortCleanup();
+        this.updateRef();
+        reject(new LlmError(`local model ${this.modelPath}: the llama.cpp process is gone (${error.message}); retry to restart it`, 'unreachable', undefined, this.endpoint));
+      };
+      try {
+        running.child.send({ ...body, id } as WorkerRequest, lost);
+      } catch (error) {
+        lost(error as Error);
+      }
     });
   }
 
@@ -148,6 +159,7 @@ export class WorkerProcess {
       const how = signal ? `aborted ${doing} (signal ${signal})` : `exited ${doing} (code ${code})`;
       const said = lastMeaningfulLine(running.stderrTail);
       const error = new LlmError(`local model ${this.modelPath}: the llama.cpp process ${how}${said ? ` — ${said}` : ''}`, 'unreachable', undefined, this.endpoint);
+      this.log(error.message);
       markFailed(error);
       this.failAll(error);
     });
