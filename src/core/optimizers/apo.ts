@@ -108,10 +108,11 @@ export const apo: Optimizer<ApoParams> = {
         },
       });
       arms.forEach((c, i) => {
-        if (c.id !== 0) c.score = selection.means[i]; // the baseline keeps its all-train score
+        c.status = 'scored';
+        if (c.id === 0) return; // the baseline keeps its score and examples on all scored rows
+        c.score = selection.means[i];
         const seen = examplesOf.get(i);
         if (seen) c.examples = [...seen.values()].sort((a, b) => a.rowIndex - b.rowIndex);
-        c.status = 'scored';
       });
       beam = selection.ranking.slice(0, p.beamSize).map((i) => arms[i]);
       for (const c of arms) {
