@@ -112,22 +112,25 @@ export const spo: Optimizer<SpoParams> = {
     }
 
     const validationLabeled = hasLabels(ctx.spec, ctx.validation);
-    if (validationLabeled || ctx.validation.length === 0 || incumbent === baseline) {
+    if (validationLabeled || ctx.validation.length === 0) {
       await finishWithValidation(ctx, async (c) => (await scoreOnRows(ctx, c.prompt, ctx.validation, executor, c)).score);
       return;
     }
-    // No labels on held-out rows: a pairwise comparison of winner and baseline there (share of judgments won).
-    await finishWithValidation(ctx, async (c) => {
-      if (c === baseline) return Number.NaN;
-      const [mine, theirs] = await Promise.all([c, baseline].map((x) => scoreOnRows(ctx, x.prompt, ctx.validation, executor, x)));
-      const { wins } = await judgeRound(ctx, judge, requirements, 'validation',
-        qaOf(ctx.validation, mine.examples), qaOf(ctx.validation, theirs.examples), referencesOf(ctx.validation), c);
-      return wins / p.judgments;
-    });
-    if (Number.isNaN(baseline.validationScore) && incumbent.validationScore !== undefined) {
-      baseline.validationScore = 1 - incumbent.validationScore;
+    if (incumbent === baseline) {
+      // Nothing was accepted and nothing can be measured without labels: no held-out calls.
+      baseline.status = 'best';
       ctx.update(baseline);
+      return;
     }
+    // No labels on held-out rows: a pairwise comparison of winner and baseline there (share of judgments won).
+    const [mine, theirs] = await Promise.all([incumbent, baseline].map((x) => scoreOnRows(ctx, x.prompt, ctx.validation, executor, x)));
+    const { wins } = await judgeRound(ctx, judge, requirements, 'validation',
+      qaOf(ctx.validation, mine.examples), qaOf(ctx.validation, theirs.examples), referencesOf(ctx.validation), incumbent);
+    incumbent.validationScore = wins / p.judgments;
+    baseline.validationScore = 1 - incumbent.validationScore;
+    ctx.update(baseline);
+    incumbent.status = 'best';
+    ctx.update(incumbent);
   },
 };
 

@@ -46,6 +46,23 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
     assert.equal(result.used.calls, uninterrupted - skippedRounds * (p.questions + p.judgments));
   });
 
+  it('without labels, scores by judgments won and validates winner vs baseline pairwise (+J calls)', async () => {
+    const rows = sim.task.rows.map((r) => ({ vars: { review: r.vars.review } }));
+    const spec = sim.spec('spo', { preset: 'quick', rows, evaluators: [] });
+    const estimate = estimateJob(spec);
+    assert.match(estimate.formula, /\+ J/);
+    const run = await runObserved(spec, sim.server);
+    const { result } = run;
+    assert.equal(result.stopReason, 'done');
+    assert.equal(result.baseline.score, 0.5);
+    if (result.best.id !== 0) {
+      assert.ok(result.best.score > 0.5, 'an accepted prompt won a majority');
+      assert.equal(result.best.validationScore! + result.baseline.validationScore!, 1);
+    }
+    const skipped = run.rounds.slice(1).filter((r) => r.total === 1).length;
+    assert.equal(result.used.calls, estimate.calls - skipped * (3 + 4) - (result.best.id === 0 ? 2 * 6 + 4 : 0));
+  });
+
   it('accepts only on a strict majority of judgments', async () => {
     const run = await runObserved(sim.spec('spo', { preset: 'quick' }), sim.server);
     for (const c of candidatesOf(run.events).filter((x) => x.origin.kind === 'spo' && x.status !== 'rejected')) {
