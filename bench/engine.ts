@@ -13,7 +13,7 @@ import pLimit from 'p-limit';
 import { createLlmClient, createDiskCache } from '../src/core/llm';
 import { startJob } from '../src/core/jobs';
 import { loadPrompt } from '../src/core/project/load-prompt';
-import { nodeFileSystem } from '../src/core/ports';
+import { nodeFileSystem } from '../src/core/node-file-system';
 import type { JobResult } from '../src/core/jobs/types';
 // @ts-expect-error plain ESM helper
 import { startSimProcess } from './lib/sim-process.mjs';

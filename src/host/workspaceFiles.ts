@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { nodeFileSystem, type FileSystemPort } from '../core/ports';
+import { nodeFileSystem } from '../core/node-file-system';
+import type { FileSystemPort } from '../core/ports';
 
 function openDocument(file: string): vscode.TextDocument | undefined {
   const wanted = path.resolve(file);

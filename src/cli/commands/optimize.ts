@@ -1,6 +1,6 @@
 /** `whetstone optimize <prompt-file> --method apo|spo|pmpo`: run one optimization job and print its result. */
 import * as path from 'node:path';
-import { nodeFileSystem } from '../../core/ports';
+import { nodeFileSystem } from '../../core/node-file-system';
 import { startJob, estimateJob, JobInputError, type JobSpec } from '../../core/jobs';
 import { replaceOptimizableRegion, RegionEditError } from '../../core/documents';
 import type { Budget, JobEvent, Method } from '../../core/jobs/types';

@@ -1,7 +1,7 @@
 /** `whetstone runs [list | show <run-id>]`: the run store under .whetstone/runs, as a table or JSON. */
 import * as path from 'node:path';
 import { listRuns, findRunFile, readRun } from '../../core/runs';
-import { nodeFileSystem } from '../../core/ports';
+import { nodeFileSystem } from '../../core/node-file-system';
 import { usageError } from '../errors';
 
 export async function runsCommand(action: string, runId: string | undefined, flags: { json?: boolean }): Promise<number> {

@@ -1,5 +1,5 @@
 /** What the commands share: loading a prompt with its errors turned into exit 2, and naming the target model. */
-import { nodeFileSystem } from '../../core/ports';
+import { nodeFileSystem } from '../../core/node-file-system';
 import { loadPrompt, errorsOf, type LoadedPrompt } from '../../core/project/load-prompt';
 import { sidecarPathFor } from '../../core/documents';
 import { formatDiagnostic } from '../../core/diagnostics';

@@ -3,7 +3,8 @@
  * crash leaves a valid prefix (at most a torn last line, which readers skip).
  */
 import * as path from 'node:path';
-import { nodeFileSystem, type FileSystemPort } from '../ports';
+import { nodeFileSystem } from '../node-file-system';
+import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
 import type { RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
 

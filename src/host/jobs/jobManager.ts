@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Budget, BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method, MethodParams } from '../../core/jobs/types';
 import { listRuns, type RunSummary } from '../../core/runs';
-import { nodeFileSystem } from '../../core/ports';
+import { nodeFileSystem } from '../../core/node-file-system';
 import { chooseRegion } from '../../core/documents/region';
 import type { PromptAnalyzer, PromptAnalysis } from '../language/promptAnalyzer';
 import type { Settings } from '../config';

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataset, rowsFromTestData, checkDatasetColumns } from '../../../src/core/data';
-import { nodeFileSystem } from '../../../src/core/ports';
+import { nodeFileSystem } from '../../../src/core/node-file-system';
 
 const fixtures = path.join(__dirname, '../../fixtures/data');
 

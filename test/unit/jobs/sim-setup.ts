@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { mergeSettings, parsePromptFile, parseSidecar } from '../../../src/core/documents';
 import { createLlmClient } from '../../../src/core/llm';
 import type { LlmClient } from '../../../src/core/llm/types';
-import { nodeFileSystem } from '../../../src/core/ports';
+import { nodeFileSystem } from '../../../src/core/node-file-system';
 import type { JobSpec, Method } from '../../../src/core/jobs/types';
 import { startSimServer, type SimHandler, type SimServer } from '../../../src/sim/server';
 import { createSimulatedTask, type SimulatedTask } from '../../../src/sim/task';
