@@ -70,9 +70,9 @@ export async function loadPrompt(file: string, fs: FileSystemPort, options: Load
     rowsSource = 'sidecar';
     diagnostics.push(...checkDatasetColumns(rows, variableNames, sidecarFile));
   } else if (doc.testData.length) {
+    // The prompt.yml parser already reports testData rows missing a variable, at the row.
     rows = doc.testData;
     rowsSource = 'testData';
-    diagnostics.push(...checkDatasetColumns(rows, variableNames, file));
   }
 
   return {
