@@ -133,6 +133,8 @@ export interface ApoParams {
   ucbC: number;
   /** Baseline and final winner are scored on all train rows, or on a seeded sample of this many for large sets. */
   scoreSample: number;
+  /** Keep the E successors that score best on the parent's errors instead of E random ones (ProTeGi --reject_on_errors). */
+  rejectOnErrors: boolean;
   optimizerTemperature: number;
   targetTemperature: number;
 }

@@ -47,6 +47,7 @@ export const apo: Optimizer<ApoParams> = {
       const arms = beam * p.maxSuccessors + beam;
       optimizer += beam * apoOptimizerCallsPerParent(p);
       target += beam * minibatch + Math.min(selectionBudget, arms * n);
+      if (p.rejectOnErrors) target += beam * 2 * p.maxSuccessors * Math.min(16, minibatch);
     }
     target += scored + 2 * split.validation.length;
     return {
@@ -55,6 +56,7 @@ export const apo: Optimizer<ApoParams> = {
       formula: `S + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + S + 2·|val|`
         + ` with S=min(|train|, ${p.scoreSample})=${scored}, R=${p.rounds}, b=${p.beamSize} (1 in round 1), m=${p.gradients}, g=${p.reasonsPerGradient},`
         + ` s=${p.editsPerGradient}, p_mc=${p.paraphrases}, M=${minibatch}, B=${selectionBudget}, |val|=${split.validation.length}`
+        + (p.rejectOnErrors ? ` + b·2E·min(16, errors) successor filtering (E=${p.maxSuccessors})` : '')
         + ' (an upper bound: repeated evaluations are free)',
     };
   },
@@ -149,6 +151,8 @@ interface Expansion {
   edits: { text: string; why: string }[];
   /** Paraphrases of edit `base` (an index into `edits`), or of the parent (base -1). */
   paraphrases: { base: number; text: string }[];
+  /** rejectOnErrors: each usable successor text's mean score on (up to 16 of) the parent's errors. */
+  errorScores?: Map<string, number>;
 }
 
 /**
@@ -205,6 +209,21 @@ async function expandTexts(
     structuredCall<{ prompts: string[] }>(ctx, `${at}/paraphrase${i}.${k}`, optimizer, paraphrasePrompt(b.prompt), 'prompt_candidates', parent)
       .then((value) => ({ base: b.base, text: promptTexts(value?.prompts)[0] })))));
   for (const x of paraphrased) if (x.text) out.paraphrases.push({ base: x.base, text: x.text });
+
+  // Optional successor filter (ProTeGi --reject_on_errors): when there are more than E successors, score up to 2E of
+  // them on up to 16 of the parent's errors and keep the best E.
+  if (p.rejectOnErrors) {
+    const usable: string[] = [];
+    for (const text of [...bases.filter((b) => b.base >= 0).map((b) => b.prompt), ...out.paraphrases.map((x) => ctx.normalize(x.text))]) {
+      if (!usable.includes(text) && !ctx.known(text) && !ctx.invariantProblem(text)) usable.push(text);
+    }
+    if (usable.length > p.maxSuccessors) {
+      const sampled = rng.shuffle(usable).slice(0, 2 * p.maxSuccessors);
+      const errorRows = rng.shuffle(errors.map((e) => e.rowIndex)).slice(0, 16);
+      const scored = await Promise.all(sampled.map((text) => scoreOnRows(ctx, text, errorRows, target)));
+      out.errorScores = new Map(sampled.map((text, i) => [text, scored[i].score]));
+    }
+  }
   return out;
 }
 
@@ -232,7 +251,10 @@ function registerExpansion(ctx: JobContext<ApoParams>, x: Expansion, round: numb
     if (isNew && candidate.status !== 'rejected') pool.push(candidate);
   }
   if (pool.length <= p.maxSuccessors) return pool;
-  const kept = x.rng.shuffle(pool).slice(0, p.maxSuccessors);
+  const errorScores = x.errorScores;
+  const kept = errorScores
+    ? pool.filter((c) => errorScores.has(c.prompt)).sort((a, b) => errorScores.get(b.prompt)! - errorScores.get(a.prompt)! || a.id - b.id).slice(0, p.maxSuccessors)
+    : x.rng.shuffle(pool).slice(0, p.maxSuccessors);
   for (const c of pool) {
     if (kept.includes(c)) continue;
     c.status = 'dropped';

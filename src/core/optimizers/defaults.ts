@@ -23,6 +23,7 @@ export const APO_DEFAULTS: ApoParams = {
   ucbC: 1.0,
   // Ours (the reference skips round-0 scoring): enough rows for a stable baseline without paying for a huge train set.
   scoreSample: 200,
+  rejectOnErrors: false,
   optimizerTemperature: 0.7,
   targetTemperature: 0,
 };

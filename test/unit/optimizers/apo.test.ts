@@ -72,6 +72,16 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
     }
   });
 
+  it('rejectOnErrors keeps the successors that do best on the parent\'s errors', async () => {
+    const run = await runObserved(sim.spec('apo', { preset: 'quick', params: { rounds: 1, maxSuccessors: 2, rejectOnErrors: true } }), sim.server);
+    assert.equal(run.result.stopReason, 'done');
+    assert.ok(run.result.best.score > run.result.baseline.score);
+    const round1 = candidatesOf(run.events).filter((c) => c.round === 1 && c.status !== 'rejected');
+    const dropped = round1.filter((c) => c.status === 'dropped' && c.score === undefined);
+    assert.ok(dropped.length > 0, 'some successors were filtered out before selection');
+    assert.ok(round1.filter((c) => c.score !== undefined).length <= 2);
+  });
+
   for (const selection of ['ucb-e', 'sr', 'sh', 'bf'] as const) {
     it(`selects with ${selection} and still improves`, async () => {
       const run = await runObserved(sim.spec('apo', { preset: 'quick', params: { selection, rounds: 1, evalRounds: 3, samplesPerEval: 6 } }), sim.server);
