@@ -149,6 +149,20 @@ describe('local backend (node-llama-cpp in a child process)', function () {
     assert.ok(again.usage.completionTokens > 0);
   });
 
+  it('stops an idle worker after idleMs and reloads on the next call', async () => {
+    const idle = createLocalBackend({ workerPath: await workerBundle(), idleMs: 20 });
+    try {
+      const model = ref(chatml, { max_tokens: 2 });
+      const { pid } = await idle.describe(model);
+      await idle.chat({ model, messages: hello });
+      while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal((await idle.chat({ model, messages: hello })).usage.completionTokens, 2);
+      assert.notEqual((await idle.describe(model)).pid, pid);
+    } finally {
+      await idle.dispose();
+    }
+  });
+
   it('names the reason when llama.cpp rejects a file, a missing file, or a non-GGUF file', async () => {
     const noBlocks = writeTinyGguf(path.join(dir, 'no-blocks.gguf'), { omitKeys: ['llama.block_count'] });
     await assert.rejects(backend.chat({ model: ref(noBlocks), messages: hello }), /could not load it: .*key not found in model: llama\.block_count/);
@@ -188,6 +202,15 @@ describe('local backend (node-llama-cpp in a child process)', function () {
     await assert.rejects(backend.chat({ model: { baseUrl: 'https://api.example/v1', model: 'x' }, messages: hello }), /runs only local: models/);
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function escape(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -17,6 +17,8 @@ export interface LocalBackendOptions {
   /** The worker script: dist/llama-worker.mjs in bundles; worker.ts (run through tsx) from source. */
   workerPath?: string;
   logger?: LocalLogger;
+  /** Stop a model's worker after this many ms without calls (frees its memory; the next call reloads). Default 10 min; 0 = never. */
+  idleMs?: number;
 }
 
 export interface LocalBackend extends LlmClient {
@@ -25,6 +27,8 @@ export interface LocalBackend extends LlmClient {
   /** Kills every worker; pending calls reject with LlmError('aborted'). */
   dispose(): Promise<void>;
 }
+
+const DEFAULT_IDLE_MS = 10 * 60_000;
 
 export function createLocalBackend(options: LocalBackendOptions = {}): LocalBackend {
   const worker = resolveWorker(options.workerPath);
@@ -45,7 +49,7 @@ export function createLocalBackend(options: LocalBackendOptions = {}): LocalBack
     const key = `${file}\n${JSON.stringify(load)}`;
     let proc = workers.get(key);
     if (!proc) {
-      proc = new WorkerProcess(file, load, worker, log);
+      proc = new WorkerProcess(file, load, worker, log, options.idleMs ?? DEFAULT_IDLE_MS);
       workers.set(key, proc);
     }
     return proc;

@@ -32,12 +32,15 @@ export class WorkerProcess {
   private running: Running | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly modelPath: string,
     private readonly options: LoadOptions,
     private readonly worker: { path: string; execArgv: string[] },
     private readonly log: LocalLogger,
+    /** Stop the worker (freeing the model's memory) after this long without calls; 0 = never. */
+    private readonly idleMs = 0,
   ) {}
 
   private get endpoint() { return `local:${this.modelPath}`; }
@@ -79,6 +82,7 @@ export class WorkerProcess {
   }
 
   async dispose(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const running = this.running;
     this.running = undefined;
     this.failAll(new LlmError(`local model ${this.modelPath}: the backend was disposed`, 'aborted', undefined, this.endpoint));
@@ -167,12 +171,28 @@ export class WorkerProcess {
     return running;
   }
 
+  /** Called whenever the work in flight changes: holds the IPC channel while busy, arms the idle stop when not. */
   private updateRef() {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     const running = this.running;
     const channel = running?.child.channel as { ref?: () => void; unref?: () => void } | undefined | null;
     if (!running || !channel) return;
-    if (running.phase === 'loading' || this.pending.size > 0) channel.ref?.();
+    const busy = running.phase === 'loading' || this.pending.size > 0;
+    if (busy) channel.ref?.();
     else channel.unref?.();
+    if (!busy && running.phase === 'ready' && this.idleMs > 0) {
+      this.idleTimer = setTimeout(() => this.stopIdle(running), this.idleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  private stopIdle(running: Running) {
+    if (this.running !== running || this.pending.size > 0) return;
+    this.log(`stopping the idle worker of ${this.modelPath} after ${this.idleMs} ms without calls`);
+    running.phase = 'gone'; // a deliberate stop: the exit handler reports nothing
+    this.running = undefined;
+    running.child.kill('SIGTERM');
   }
 
   private activity(): string {
