@@ -182,7 +182,7 @@ function candidates(text: string, prompt: string, hash: Hash): string[] {
   }
   // PMPO rewrite: the hard example's rule, else another missing one.
   if (/Mask analysis/.test(text)) {
-    const example = text.slice(text.indexOf('Input:\n'));
+    const example = text.slice(Math.max(0, text.search(/input:\n/i)));
     const review = findReview(example);
     const have = rulesIn(prompt);
     const missing = (['format', ...RULE_ORDER] as RuleName[]).filter((r) => !have.has(r));

@@ -163,6 +163,8 @@ export interface PmpoParams {
   rewriteTopP: number;
   /** 'auto' = preference when rows carry chosen/rejected, else cross-entropy on `expected`. */
   objective: 'auto' | 'ce' | 'preference';
+  /** The paper's rewriter for large optimizer models ('full') or its compact fill-in form for small ones. */
+  rewriter: 'full' | 'compact';
 }
 
 /** Every method's parameters in one bag (the CLI's --rounds maps to `rounds` for all three). */

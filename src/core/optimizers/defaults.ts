@@ -49,6 +49,7 @@ export const PMPO_DEFAULTS: PmpoParams = {
   rewriteTemperature: 0.8,
   rewriteTopP: 0.95,
   objective: 'auto',
+  rewriter: 'full',
 };
 
 /** Small-budget preset: same algorithms, fewer rounds and samples. */
@@ -87,6 +88,9 @@ export function resolveParams<M extends Method>(
   }
   if (method === 'apo' && !['ucb', 'ucb-e', 'sr', 'sh', 'bf'].includes(base.selection as string)) {
     throw new JobInputError(`parameter selection must be one of ucb, ucb-e, sr, sh, bf (got ${String(base.selection)})`, 'bad-params');
+  }
+  if (method === 'pmpo' && !['full', 'compact'].includes(base.rewriter as string)) {
+    throw new JobInputError(`parameter rewriter must be full or compact (got ${String(base.rewriter)})`, 'bad-params');
   }
   if (method === 'pmpo' && !['auto', 'ce', 'preference'].includes(base.objective as string)) {
     throw new JobInputError(`parameter objective must be auto, ce or preference (got ${String(base.objective)})`, 'bad-params');

@@ -14,7 +14,7 @@ import { resolveParams } from './defaults';
 import { locateSegment, promptTexts, structuredCall, uniqueTexts } from './calls';
 import { describeInput, withTemperature } from './execute';
 import { finishWithValidation } from './finish';
-import { rewritePrompt, segmentPrompt, type MaskRow } from './prompts/pmpo';
+import { compactRewritePrompt, rewritePrompt, segmentPrompt, type MaskRow } from './prompts/pmpo';
 import type { Optimizer, SplitInfo } from './types';
 
 type Mode = 'ce' | 'preference';
@@ -149,7 +149,7 @@ export const pmpo: Optimizer<PmpoParams> = {
         .sort((a, b) => b.loss - a.loss || a.r - b.r).slice(0, Math.min(p.hardExamples, rows.length));
       const rewrites = await Promise.all(hard.flatMap((h) => Array.from({ length: p.variantsPerExample }, (_, v) =>
         structuredCall<{ prompts: string[] }>(ctx, `r${round}/rewrite${h.r}.${v}`, optimizer,
-          rewritePrompt(task, incumbent.prompt, mask!, { input: describeInput(ctx.rows[h.r].vars), expected: ctx.rows[h.r].expected ?? ctx.rows[h.r].chosen ?? '' }),
+          (p.rewriter === 'compact' ? compactRewritePrompt : rewritePrompt)(task, incumbent.prompt, mask!, { input: describeInput(ctx.rows[h.r].vars), expected: ctx.rows[h.r].expected ?? ctx.rows[h.r].chosen ?? '' }),
           'prompt_candidates', incumbent).then((value) => ({ h, value })))));
       const fresh: CandidateRecord[] = [];
       for (const { h, value } of rewrites) {

@@ -59,9 +59,9 @@ describe('PMPO on the simulated review task (real HTTP echo log-probs, real clie
     }
   });
 
-  it('optimizes a preference objective when rows carry chosen/rejected', async () => {
+  it('optimizes a preference objective when rows carry chosen/rejected (compact rewriter)', async () => {
     const rows = sim.task.rows.map((r) => ({ vars: r.vars, chosen: r.expected, rejected: r.expected === 'negative' ? 'positive' : 'negative' }));
-    const run = await runObserved(sim.spec('pmpo', { preset: 'quick', rows, params: { rounds: 1, variantsPerExample: 1 } }), sim.server);
+    const run = await runObserved(sim.spec('pmpo', { preset: 'quick', rows, params: { rounds: 1, variantsPerExample: 1, rewriter: 'compact' } }), sim.server);
     assert.equal(run.result.stopReason, 'done');
     assert.ok(run.result.best.score > run.result.baseline.score);
     const candidates = candidatesOf(run.events);

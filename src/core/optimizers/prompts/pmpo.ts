@@ -37,3 +37,16 @@ export function rewritePrompt(task: string | undefined, prompt: string, mask: re
       + `rules. ${KEEP_INVARIANTS} Put the complete improved prompt as the only item of "prompts".`,
   ].join('\n\n'));
 }
+
+/** The compact rewriter for small optimizer models (fill-in form, algorithms.md §4.5). */
+export function compactRewritePrompt(task: string | undefined, prompt: string, mask: readonly MaskRow[], example: { input: string; expected: string }): ChatMessage[] {
+  return messages('You improve prompts.', [
+    `Task: ${task ?? '(see the prompt)'}`,
+    `Example input:\n${example.input}`,
+    `Expected answer:\n${example.expected}`,
+    `Mask analysis (ΔL when a segment is removed; positive = it helps):\n${maskTable(mask)}`,
+    `Current prompt:\n${fenced(prompt)}`,
+    'Why is the model unlikely to give the expected answer for inputs like this? Fix the root cause in the prompt without '
+      + `quoting the example. ${KEEP_INVARIANTS} Put only the final prompt as the only item of "prompts".`,
+  ].join('\n\n'));
+}
