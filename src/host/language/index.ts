@@ -11,6 +11,7 @@ import { registerHover } from './hover';
 import { registerCodeLens } from './codeLens';
 import { registerOutline } from './outline';
 import { registerTestExplorer } from './testExplorer';
+import { registerInlineSuggestions } from './inlineSuggestion';
 
 export function registerLanguageFeatures(ctx: HostContext): vscode.Disposable[] {
   return [
@@ -21,5 +22,6 @@ export function registerLanguageFeatures(ctx: HostContext): vscode.Disposable[] 
     ...registerCodeLens(ctx),
     ...registerOutline(ctx.analyzer),
     ...registerTestExplorer(ctx),
+    ...registerInlineSuggestions(ctx),
   ];
 }

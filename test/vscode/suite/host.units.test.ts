@@ -8,6 +8,7 @@ import { closestName, editDistance } from '../../../src/host/language/editDistan
 import { addColumnEdits, declareInputEdit, yamlBlockLines } from '../../../src/host/language/quickFixes';
 import { messageCostText } from '../../../src/host/language/hover';
 import { applySuggestionText, minimalEdit } from '../../../src/host/commands/suggestionCommands';
+import { alignDecoded, inlineDiffParts } from '../../../src/host/language/inlineSuggestion';
 import type { HostSettings } from '../../../src/host/config';
 import type { PromptDocument } from '../../../src/core/documents/types';
 import { activateWhetstone, writeWorkspaceFile } from './hostHelpers';
@@ -85,6 +86,25 @@ suite('host: helpers', () => {
     const edit = minimalEdit(text, applied.text!);
     assert.deepStrictEqual(edit, { start: text.indexOf('Be brief.') + 'Be brief'.length, end: text.indexOf('Be brief.') + 'Be brief'.length, text: ' and exact' });
     assert.match(applySuggestionText('/w/t.prompt.yml', text, { prompt: 'x', originalRegion: 'Something else.' }).problem ?? '', /changed since the run started/);
+  });
+
+  test('inline suggestion: word changes are placed in the file through a block scalar\'s indentation', () => {
+    const file = 'messages:\n  - role: system\n    content: |\n      You classify reviews.\n      Answer in one word.\n';
+    const start = file.indexOf('You');
+    const source = file.slice(start, file.length - 1);
+    const decoded = 'You classify reviews.\nAnswer in one word.';
+    assert.strictEqual(alignDecoded(decoded, source, start)?.[decoded.indexOf('Answer')], file.indexOf('Answer'));
+    const parts = inlineDiffParts(decoded, source, start, 'You classify product reviews.\nAnswer in one lowercase word.')!;
+    assert.deepStrictEqual(parts, [
+      { kind: 'added', span: { start: file.indexOf('reviews.'), end: file.indexOf('reviews.') }, text: 'product ' },
+      { kind: 'added', span: { start: file.indexOf('word.'), end: file.indexOf('word.') }, text: 'lowercase ' },
+    ]);
+    const swap = inlineDiffParts('Be brief.', '"Be brief."', 10, 'Be precise.')!;
+    assert.deepStrictEqual(swap, [
+      { kind: 'removed', span: { start: 14, end: 19 }, text: 'brief' },
+      { kind: 'added', span: { start: 19, end: 19 }, text: 'precise' },
+    ]);
+    assert.strictEqual(alignDecoded('abc', 'xyz', 0), undefined);
   });
 
   test('Restricted Mode: job and test commands refuse before doing anything', async () => {
