@@ -6,8 +6,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
 
 export interface DownloadModelOptions {
   url: string;
@@ -79,21 +79,23 @@ async function streamAndFinish(options: DownloadModelOptions, response: Response
   const total = totalSize(response, offset);
   let bytes = offset;
   options.onProgress?.(bytes, total);
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
+  if (!response.body) throw new DownloadError(`download ${options.url}: the response has no body`, 'network');
+  // A plain loop rather than stream.pipeline: on a network error or abort pipeline destroys the file stream and may
+  // drop writes still queued; here every received byte reaches the part file before the error is reported.
+  const file = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
+  let streamError: unknown;
+  try {
+    for await (const chunk of Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       bytes += chunk.length;
+      if (!file.write(chunk)) await once(file, 'drain');
       options.onProgress?.(bytes, total);
-      done(null, chunk);
-    },
-  });
-  if (!response.body) throw new DownloadError(`download ${options.url}: the response has no body`, 'network');
-  try {
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), tap,
-      createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' }), { signal: options.signal });
+    }
   } catch (error) {
-    throw failure(options, error, part, bytes);
+    streamError = error;
   }
+  await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  if (streamError !== undefined) throw failure(options, streamError, part, bytes);
   if (total !== undefined && bytes < total) {
     throw new DownloadError(`download ${options.url}: the connection closed after ${bytes} of ${total} bytes; ${part} is kept, run again to resume`, 'network');
   }

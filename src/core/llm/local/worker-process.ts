@@ -59,7 +59,8 @@ export class WorkerProcess {
         if (!this.pending.delete(id)) return;
         onAbortCleanup();
         this.updateRef();
-        running.child.connected && running.child.send({ type: 'abort', id } satisfies WorkerRequest);
+        // With a callback a failed send is reported there (ignored: the call is already settled), not as an 'error' event.
+        if (running.child.connected) running.child.send({ type: 'abort', id } satisfies WorkerRequest, () => undefined);
         reject(this.aborted());
       };
       const onAbortCleanup = () => signal?.removeEventListener('abort', onAbort);
@@ -167,7 +168,7 @@ export class WorkerProcess {
       markFailed(error);
       this.failAll(error);
     });
-    child.send({ type: 'load', modelPath: this.modelPath, options: this.options } satisfies WorkerRequest);
+    child.send({ type: 'load', modelPath: this.modelPath, options: this.options } satisfies WorkerRequest, () => undefined);
     return running;
   }
 
