@@ -144,6 +144,8 @@ export interface SpoParams {
   rounds: number;
   questions: number;
   judgments: number;
+  /** Put the new answers in slot A in exactly half of the judgments (seeded order) instead of a coin flip each. */
+  balancedJudging: boolean;
   /** Word limit for the new prompt; 0 = none. */
   wordLimit: number;
   optimizerTemperature: number;

@@ -32,6 +32,7 @@ export const SPO_DEFAULTS: SpoParams = {
   rounds: 10,
   questions: 3,
   judgments: 4,
+  balancedJudging: false,
   wordLimit: 0,
   optimizerTemperature: 0.7,
   judgeTemperature: 0.3,

@@ -134,12 +134,16 @@ export const spo: Optimizer<SpoParams> = {
   },
 };
 
-/** J judgments of new vs incumbent answers, each with a seeded coin flip for which set sits in slot A. */
+/** J judgments of new vs incumbent answers; which set sits in slot A is seeded (random or balanced). */
 async function judgeRound(
   ctx: JobContext<SpoParams>, judge: ModelRef, requirements: string, round: number | string,
   newAnswers: QA[], oldAnswers: QA[], references: QA[], charge: CandidateRecord,
 ): Promise<{ wins: number; analysis?: string }> {
-  const swaps = Array.from({ length: ctx.params.judgments }, () => ctx.rng.next() < 0.5);
+  const J = ctx.params.judgments;
+  // Random order per judgment (the reference), or balanced: half with the new answers in slot A, in a seeded order.
+  const swaps = ctx.params.balancedJudging
+    ? ctx.rng.shuffle(Array.from({ length: J }, (_, j) => j % 2 === 0))
+    : Array.from({ length: J }, () => ctx.rng.next() < 0.5);
   const verdicts = await Promise.all(swaps.map((newInA, j) => structuredCall<{ analysis: string; choice: string }>(ctx,
     `r${round}/judge${j}`, judge,
     spoJudgePrompt(requirements, newInA ? newAnswers : oldAnswers, newInA ? oldAnswers : newAnswers, references),

@@ -63,8 +63,16 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
     assert.equal(result.used.calls, estimate.calls - skipped * (3 + 4) - (result.best.id === 0 ? 2 * 6 + 4 : 0));
   });
 
-  it('accepts only on a strict majority of judgments', async () => {
-    const run = await runObserved(sim.spec('spo', { preset: 'quick' }), sim.server);
+  it('accepts only on a strict majority of judgments; balanced judging puts the new answers first in exactly half', async () => {
+    const first = sim.server.bodies.length;
+    const run = await runObserved(sim.spec('spo', { preset: 'quick', params: { balancedJudging: true } }), sim.server);
+    const verdictBodies = (sim.server.bodies.slice(first) as any[]).filter((b) => b?.response_format?.json_schema?.name === 'pairwise_verdict');
+    assert.ok(verdictBodies.length > 0 && verdictBodies.length % 4 === 0);
+    for (let i = 0; i < verdictBodies.length; i += 4) {
+      const slotA = verdictBodies.slice(i, i + 4).map((b) => /<response_A>([\s\S]*?)<\/response_A>/.exec(b.messages[1].content)![1]);
+      const counts = [...new Set(slotA)].map((a) => slotA.filter((x) => x === a).length);
+      if (counts.length === 2) assert.deepEqual(counts, [2, 2], 'each answer set sits in slot A twice');
+    }
     for (const c of candidatesOf(run.events).filter((x) => x.origin.kind === 'spo' && x.status !== 'rejected')) {
       const [won, of] = /judged better in (\d+)\/(\d+)/.exec(c.origin.why ?? '')!.slice(1).map(Number);
       const accepted = run.events.some((e) => e.type === 'incumbent' && e.id === c.id);
