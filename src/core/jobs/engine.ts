@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { splitRows } from '../data';
 import { createRng } from '../random';
 import type { ModelRef } from '../llm/types';
-import { markLive, newRunId, promptNameOf, readRun, runFilePath, RunWriter, isStructuralEvent } from '../runs';
+import { isLive, markLive, newRunId, promptNameOf, readRun, runFilePath, RunWriter, isStructuralEvent } from '../runs';
 import type { RunHeader } from '../runs/types';
 import { apo } from '../optimizers/apo';
 import { spo } from '../optimizers/spo';
@@ -123,7 +123,8 @@ async function runJob(
   let previous: BudgetUsed | undefined;
   if (spec.resumeRunId) {
     const record = await readRun(file, spec.fs);
-    const mismatch = !record ? `no run ${runId} under ${spec.runsDir}/${promptName}`
+    const mismatch = isLive(file) ? `run ${runId} is still running`
+      : !record ? `no run ${runId} under ${spec.runsDir}/${promptName}`
       : record.header.method !== spec.method ? `run ${runId} used ${record.header.method}, not ${spec.method}`
         : record.header.seed !== spec.seed ? `run ${runId} used seed ${record.header.seed}, not ${spec.seed}`
           : record.header.originalRegion !== original ? `the prompt changed since run ${runId} started; start a new run`

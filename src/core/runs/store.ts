@@ -44,6 +44,10 @@ export function markLive(file: string, live: boolean): void {
   else liveFiles.delete(path.resolve(file));
 }
 
+export function isLive(file: string): boolean {
+  return liveFiles.has(path.resolve(file));
+}
+
 /** Appends lines to one run file in order. `flush()` waits for everything written so far. */
 export class RunWriter {
   private tail: Promise<void> = Promise.resolve();

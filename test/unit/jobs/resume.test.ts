@@ -116,8 +116,10 @@ describe('kill and resume: the same final prompt with the same total calls as an
     });
   }
 
-  it('refuses to resume a run with a different seed or a changed prompt', async () => {
+  it('refuses to resume a run that is still running, or with a different seed or method', async () => {
     const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 } }));
+    await new Promise<void>((resolve) => job.events.on((e) => { if (e.type === 'round') resolve(); }));
+    await assert.rejects(startJob(sim.spec('spo', { resumeRunId: job.runId })).result, /is still running/);
     await job.result;
     await assert.rejects(startJob(sim.spec('spo', { resumeRunId: job.runId, seed: 99 })).result, /used seed 1, not 99/);
     await assert.rejects(startJob(sim.spec('apo', { resumeRunId: job.runId })).result, /used spo, not apo/);
