@@ -43,7 +43,9 @@ export function inlineDiffParts(regionText: string, regionSource: string, region
   let at = 0;
   for (const change of diffWordsWithSpace(regionText, suggestion)) {
     if (change.added) {
-      parts.push({ kind: 'added', span: { start: map[at], end: map[at] }, text: change.value });
+      // Text added after a line break shows at the end of that line, not at the start of the file's next line.
+      const anchor = at > 0 && regionText[at - 1] === '\n' ? map[at - 1] : map[at];
+      parts.push({ kind: 'added', span: { start: anchor, end: anchor }, text: change.value });
     } else if (change.removed) {
       parts.push({ kind: 'removed', span: { start: map[at], end: map[at + change.value.length - 1] + 1 }, text: change.value });
       at += change.value.length;

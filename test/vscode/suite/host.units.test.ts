@@ -105,6 +105,9 @@ suite('host: helpers', () => {
       { kind: 'added', span: { start: 19, end: 19 }, text: 'precise' },
     ]);
     assert.strictEqual(alignDecoded('abc', 'xyz', 0), undefined);
+    // Added after the region's final line break: shown at the end of the last line.
+    const tail = inlineDiffParts(`${decoded}\n`, `${source}\n`, start, `${decoded}\nBe exact.\n`)!;
+    assert.deepStrictEqual(tail.map((p) => [p.kind, p.span.start, p.text]), [['added', file.indexOf('word.') + 'word.'.length, 'Be exact.\n']]);
   });
 
   test('Restricted Mode: job and test commands refuse before doing anything', async () => {
