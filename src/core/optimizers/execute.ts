@@ -23,18 +23,22 @@ export function withTemperature(model: ModelRef, temperature: number, extra: Rec
   return { ...model, params: { temperature, ...extra, ...model.params } };
 }
 
-/** Runs `prompt` (the region text) on row `rowIndex`; charges the call to `charge` when it is a new call. */
+/**
+ * Runs `prompt` (the region text) on row `rowIndex`; charges the call to `charge` when it is a new call.
+ * `sample` > 0 asks for a fresh sample of the same (prompt, row) — for a target sampled at temperature > 0.
+ */
 export function runExample(
-  ctx: JobContext<unknown>, prompt: string, rowIndex: number, target: ModelRef, charge?: CandidateRecord,
+  ctx: JobContext<unknown>, prompt: string, rowIndex: number, target: ModelRef, charge?: CandidateRecord, sample = 0,
 ): Promise<ExampleResult> {
   const memo = memoOf(ctx);
-  const memoKey = `${hashOf([prompt, target.model, target.baseUrl, target.params ?? null])}:${rowIndex}`;
+  const memoKey = `${hashOf([prompt, target.model, target.baseUrl, target.params ?? null])}:${rowIndex}:${sample}`;
   const known = memo.get(memoKey);
   if (known) return known;
   const row = ctx.rows[rowIndex];
   const messages = renderMessages(ctx.doc, prompt, row.vars);
-  const key = `exec:${hashOf([target.baseUrl, target.model, target.params ?? null, messages])}`;
-  const promise = ctx.ledger.chat(key, target, messages).then(async (reply) => {
+  const key = `exec:${hashOf([target.baseUrl, target.model, target.params ?? null, messages])}${sample ? `:s${sample}` : ''}`;
+  const seed = sample ? ctx.spec.seed + sample : undefined;
+  const promise = ctx.ledger.chat(key, target, messages, seed).then(async (reply) => {
     if (charge && !reply.replayed) ctx.charge(charge, reply.meta);
     const evaluations = await evaluate(ctx.spec.evaluators, reply.value, row, {
       trusted: ctx.spec.trusted,
@@ -56,9 +60,9 @@ export function runExample(
 
 /** Mean score of `prompt` over `rows` (all run concurrently, issued in row order). */
 export async function scoreOnRows(
-  ctx: JobContext<unknown>, prompt: string, rows: number[], target: ModelRef, charge?: CandidateRecord,
+  ctx: JobContext<unknown>, prompt: string, rows: number[], target: ModelRef, charge?: CandidateRecord, sample = 0,
 ): Promise<{ score: number; examples: ExampleResult[] }> {
-  const examples = await Promise.all(rows.map((r) => runExample(ctx, prompt, r, target, charge)));
+  const examples = await Promise.all(rows.map((r) => runExample(ctx, prompt, r, target, charge, sample)));
   const score = examples.length ? examples.reduce((s, e) => s + e.score, 0) / examples.length : 0;
   return { score, examples };
 }

@@ -42,12 +42,13 @@ export const spo: Optimizer<SpoParams> = {
     const k = Math.min(p.questions, split.train.length);
     const val = split.validation.length;
     const pairwiseValidation = val > 0 && !hasLabels(spec, split.validation);
-    const target = k + (p.rounds - 1) * k + 2 * val;
+    const resample = ((spec.roles.target.params?.temperature as number | undefined) ?? p.targetTemperature) > 0;
+    const target = k + (p.rounds - 1) * k * (resample ? 2 : 1) + 2 * val;
     const judge = (p.rounds - 1) * p.judgments + (pairwiseValidation ? p.judgments : 0);
     return {
       calls: target + (p.rounds - 1) + judge,
       byRole: { target, optimizer: p.rounds - 1, judge },
-      formula: `k + (R−1)·(1 + k + J) + 2·|val|${pairwiseValidation ? ' + J' : ''} with k=${k}, R=${p.rounds}, J=${p.judgments}, |val|=${val}`,
+      formula: `k + (R−1)·(1 + ${resample ? '2k' : 'k'} + J) + 2·|val|${pairwiseValidation ? ' + J' : ''} with k=${k}, R=${p.rounds}, J=${p.judgments}, |val|=${val}`,
     };
   },
 
@@ -91,7 +92,13 @@ export const spo: Optimizer<SpoParams> = {
         continue;
       }
       const candidate = proposed.candidate;
-      const run = await scoreOnRows(ctx, candidate.prompt, questions, executor, candidate);
+      // At temperature > 0 the stored answers are one sample: re-run the incumbent beside the candidate (§3.10).
+      const resample = ((executor.params?.temperature as number | undefined) ?? 0) > 0;
+      const [run, again] = await Promise.all([
+        scoreOnRows(ctx, candidate.prompt, questions, executor, candidate, resample ? round : 0),
+        resample ? scoreOnRows(ctx, incumbent.prompt, questions, executor, incumbent, round) : undefined,
+      ]);
+      if (again) incumbentAnswers = again.examples;
       const { wins, analysis } = await judgeRound(ctx, judge, requirements, round,
         qaOf(questions, run.examples), qaOf(questions, incumbentAnswers), references, candidate);
       const accepted = wins > p.judgments - wins;

@@ -46,6 +46,18 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
     assert.equal(result.used.calls, uninterrupted - skippedRounds * (p.questions + p.judgments));
   });
 
+  it('re-runs the incumbent beside each candidate when the target samples at temperature > 0', async () => {
+    const base = sim.spec('spo', { preset: 'quick', params: { rounds: 3 } });
+    const spec = { ...base, roles: { ...base.roles, target: { ...base.roles.target, params: { temperature: 0.7 } } } };
+    assert.match(estimateJob(spec).formula, /1 \+ 2k \+ J/);
+    const run = await runObserved(spec, sim.server);
+    for (let r = 1; r < 3; r++) {
+      if (run.rounds[r].total > 1) assert.equal(run.rounds[r].target, 2 * 3, `round ${r}: candidate and incumbent on k questions`);
+    }
+    const temperatures = new Set((sim.server.bodies.slice(-run.requests) as any[]).filter((b) => b && !b.response_format && b.messages).map((b) => b.temperature));
+    assert.deepEqual([...temperatures], [0.7]);
+  });
+
   it('without labels, scores by judgments won and validates winner vs baseline pairwise (+J calls)', async () => {
     const rows = sim.task.rows.map((r) => ({ vars: { review: r.vars.review } }));
     const spec = sim.spec('spo', { preset: 'quick', rows, evaluators: [] });
