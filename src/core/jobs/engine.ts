@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { splitRows } from '../data';
 import { createRng } from '../random';
 import type { ModelRef } from '../llm/types';
-import { isLive, markLive, newRunId, promptNameOf, readRun, runFilePath, RunWriter, isStructuralEvent } from '../runs';
+import { HEARTBEAT_MS, isLive, markLive, newRunId, promptNameOf, readRun, runFilePath, RunWriter, isStructuralEvent } from '../runs';
 import type { RunHeader } from '../runs/types';
 import { apo } from '../optimizers/apo';
 import { spo } from '../optimizers/spo';
@@ -123,7 +123,7 @@ async function runJob(
   let previous: BudgetUsed | undefined;
   if (spec.resumeRunId) {
     const record = await readRun(file, spec.fs);
-    const mismatch = isLive(file) ? `run ${runId} is still running`
+    const mismatch = isLive(file) || record?.status === 'running' ? `run ${runId} is still running`
       : !record ? `no run ${runId} under ${spec.runsDir}/${promptName}`
       : record.header.method !== spec.method ? `run ${runId} used ${record.header.method}, not ${spec.method}`
         : record.header.seed !== spec.seed ? `run ${runId} used seed ${record.header.seed}, not ${spec.seed}`
@@ -170,6 +170,10 @@ async function runJob(
     writer.append(header);
   }
   markLive(file, true);
+  const beat = () => writer.append({ kind: 'heartbeat', at: new Date().toISOString(), pid: process.pid });
+  beat();
+  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  heartbeat.unref?.();
 
   let ledger: CallLedger | undefined;
   let lastBudgetEvent = 0;
@@ -244,6 +248,7 @@ async function runJob(
   if (stopReason === 'cancelled') emit({ type: 'cancelled', result });
   else if (stopReason === 'failed') emit({ type: 'failed', error: (failure as Error)?.message ?? String(failure), result });
   else emit({ type: 'done', result });
+  clearInterval(heartbeat);
   try {
     await writer.flush();
   } finally {

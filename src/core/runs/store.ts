@@ -8,6 +8,10 @@ import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
 import type { RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
 
+/** A live run writes a heartbeat line this often; one silent for STALE_MS is taken as crashed (interrupted). */
+export const HEARTBEAT_MS = 15_000;
+export const STALE_MS = 45_000;
+
 const TERMINAL = new Set<JobEvent['type']>(['done', 'failed', 'cancelled']);
 const STRUCTURAL = new Set<JobEvent['type']>(['round', 'candidate', 'beam', 'incumbent']);
 
@@ -68,7 +72,24 @@ export class RunWriter {
   }
 }
 
-export function parseRunText(file: string, text: string, live = liveFiles.has(path.resolve(file))): RunRecord | undefined {
+/** Whether a process with this id exists (EPERM: it exists but belongs to someone else). */
+export function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Parses a run log. A run without a final line is 'running' when it executes in this process or its last heartbeat is
+ * recent (another process), else 'interrupted'.
+ */
+export function parseRunText(
+  file: string, text: string, live = liveFiles.has(path.resolve(file)), now = Date.now(), alive: (pid: number) => boolean = processAlive,
+): RunRecord | undefined {
   let header: RunHeader | undefined;
   const events: JobEvent[] = [];
   const calls = new Map<string, RunCallLine>();
@@ -76,6 +97,8 @@ export function parseRunText(file: string, text: string, live = liveFiles.has(pa
   let badLines = 0;
   let result: JobResult | undefined;
   let finished = false;
+  let lastBeat = Number.NaN;
+  let lastPid: number | undefined;
   for (const raw of text.split('\n')) {
     if (!raw.trim()) continue;
     let line: RunLine;
@@ -88,6 +111,10 @@ export function parseRunText(file: string, text: string, live = liveFiles.has(pa
     if (line.kind === 'header') header ??= line;
     else if (line.kind === 'call') calls.set(line.key, line);
     else if (line.kind === 'resumed') finished = false;
+    else if (line.kind === 'heartbeat') {
+      lastBeat = Date.parse(line.at);
+      lastPid = line.pid;
+    }
     else if (line.kind === 'event') {
       const event = line.event;
       if (isStructuralEvent(event)) structuralEvents++;
@@ -102,14 +129,16 @@ export function parseRunText(file: string, text: string, live = liveFiles.has(pa
   // Drop terminal events of earlier sessions that a resume continued past.
   const lastTerminal = finished ? events.map((e) => isTerminalEvent(e)).lastIndexOf(true) : -1;
   const shown = events.filter((e, i) => !isTerminalEvent(e) || i === lastTerminal);
-  const status: RunStatus = finished ? 'done' : live ? 'running' : 'interrupted';
+  // A recent heartbeat from a process that still exists (a reloaded window's old host process is gone at once).
+  const beating = Number.isFinite(lastBeat) && now - lastBeat < STALE_MS && lastPid !== undefined && alive(lastPid);
+  const status: RunStatus = finished ? 'done' : live || beating ? 'running' : 'interrupted';
   const tornTail = text.length > 0 && !text.endsWith('\n');
   return { file, header, events: shown, result: finished ? result : undefined, status, calls, structuralEvents, badLines, tornTail };
 }
 
-export async function readRun(file: string, fs: FileSystemPort = nodeFileSystem): Promise<RunRecord | undefined> {
+export async function readRun(file: string, fs: FileSystemPort = nodeFileSystem, now = Date.now()): Promise<RunRecord | undefined> {
   if (!(await fs.exists(file))) return undefined;
-  return parseRunText(file, await fs.readText(file));
+  return parseRunText(file, await fs.readText(file), undefined, now);
 }
 
 /** Every run under `runsDir` (newest first). Unreadable files are skipped. */

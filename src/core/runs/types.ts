@@ -35,7 +35,9 @@ export type RunLine =
   | RunHeader
   | { kind: 'event'; event: JobEvent }
   | RunCallLine
-  | { kind: 'resumed'; at: string };
+  | { kind: 'resumed'; at: string }
+  /** Written every HEARTBEAT_MS while the run executes, so another process can tell a live run from a crashed one. */
+  | { kind: 'heartbeat'; at: string; pid: number };
 
 export type RunStatus = 'running' | 'done' | 'interrupted';
 

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startJob } from '../../../src/core/jobs';
@@ -6,6 +7,9 @@ import type { JobResult, JobSpec, Method } from '../../../src/core/jobs/types';
 import { isStructuralEvent, readRun } from '../../../src/core/runs';
 import { createRng } from '../../../src/core/random';
 import { newClient, simSetup, type SimSetup } from './sim-setup';
+
+/** No process has this id (Linux pid_max is at most 2^22). */
+const DEAD_PID = 2147483646;
 
 /** Small parameters so each method runs in well under a second. */
 const PARAMS: Record<Method, Record<string, unknown>> = {
@@ -100,7 +104,9 @@ describe('kill and resume: the same final prompt with the same total calls as an
           const runId = `crash-${method}-${Math.round(fraction * 1000)}`;
           const file = path.join(path.dirname(reference.file), `${runId}.jsonl`);
           const headerEnd = text.indexOf('\n') + 1;
-          writeFileSync(file, text.slice(0, headerEnd + Math.floor((text.length - headerEnd) * fraction)));
+          // The crashed process is gone: its heartbeats name a process id that no longer exists.
+          const cut = text.slice(0, headerEnd + Math.floor((text.length - headerEnd) * fraction));
+          writeFileSync(file, cut.replace(/"pid":\d+/g, `"pid":${DEAD_PID}`));
           const crashed = (await readRun(file))!;
           assert.equal(crashed.status, 'interrupted');
           assert.ok(crashed.badLines <= 1);
@@ -115,6 +121,22 @@ describe('kill and resume: the same final prompt with the same total calls as an
       }
     });
   }
+
+  it('refuses to resume a run another live process is writing (recent heartbeat, process exists)', async () => {
+    const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 } }));
+    await job.result;
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    try {
+      const text = readFileSync(job.file, 'utf8');
+      const unfinished = text.split('\n').filter((l) => l && !l.includes('"type":"done"')).join('\n').replace(/"pid":\d+/g, `"pid":${other.pid}`);
+      const copy = path.join(path.dirname(job.file), 'elsewhere.jsonl');
+      writeFileSync(copy, `${unfinished}\n`);
+      assert.equal((await readRun(copy))!.status, 'running');
+      await assert.rejects(startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 }, resumeRunId: 'elsewhere' })).result, /is still running/);
+    } finally {
+      other.kill();
+    }
+  });
 
   it('refuses to resume a run that is still running, or with a different seed or method', async () => {
     const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 } }));

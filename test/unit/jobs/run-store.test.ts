@@ -32,6 +32,13 @@ describe('run store', () => {
     assert.equal(torn.structuralEvents, 1);
     assert.equal(torn.calls.get('k1')!.value, 'positive');
     assert.equal(parseRunText('/runs/p/r1.jsonl', `${lines.join('\n')}\n`, true)!.status, 'running');
+    // Another process's run: running while its heartbeat is recent and its process exists.
+    const beat = (at: string, pid: number) => `${lines.join('\n')}\n${JSON.stringify({ kind: 'heartbeat', at, pid })}\n`;
+    const now = Date.parse('2026-11-27T09:10:00Z');
+    const alive = (pid: number) => pid === 4242;
+    assert.equal(parseRunText('/f', beat('2026-11-27T09:09:50Z', 4242), false, now, alive)!.status, 'running');
+    assert.equal(parseRunText('/f', beat('2026-11-27T09:09:50Z', 999), false, now, alive)!.status, 'interrupted', 'its process is gone');
+    assert.equal(parseRunText('/f', beat('2026-11-27T09:08:00Z', 4242), false, now, alive)!.status, 'interrupted', 'silent too long');
 
     const resumed = [...lines,
       JSON.stringify({ kind: 'event', event: { type: 'cancelled', result: { ...result, stopReason: 'cancelled' } } }),
