@@ -11,6 +11,7 @@ export const Commands = {
   showLogs: 'whetstone.showLogs',
   acceptSuggestion: 'whetstone.acceptSuggestion',
   diffSuggestion: 'whetstone.diffSuggestion',
+  nextSuggestion: 'whetstone.nextSuggestion',
   dismissSuggestion: 'whetstone.dismissSuggestion',
 } as const;
 

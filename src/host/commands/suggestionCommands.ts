@@ -1,5 +1,5 @@
 /**
- * Accept / Diff / Dismiss for the best candidate of a finished job. Delegates to the results panel when it provides
+ * Accept / Diff / Next / Dismiss for the candidates of a finished job. Delegates to the results panel when it provides
  * these; otherwise applies `replaceOptimizableRegion` as one undoable WorkspaceEdit that touches only the changed bytes,
  * and refuses (showing the diff) when the region changed since the run started.
  */
@@ -69,8 +69,10 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
       const before = doc.getText();
       const applied = applySuggestionText(s.uri.fsPath, before, s);
       if (!applied.text) {
-        const choice = await vscode.window.showWarningMessage(`Whetstone: cannot accept: ${applied.problem}.`, 'Show Diff');
-        if (choice) await vscode.commands.executeCommand(Commands.diffSuggestion, s.uri);
+        // Not awaited: the command answers at once; the notification offers the diff.
+        void vscode.window.showWarningMessage(`Whetstone: cannot accept: ${applied.problem}. Nothing was written.`, 'Show Diff').then((choice) => {
+          if (choice) void vscode.commands.executeCommand(Commands.diffSuggestion, s.uri);
+        });
         return false;
       }
       const edit = minimalEdit(before, applied.text);
@@ -91,6 +93,10 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
       const applied = applySuggestionText(s.uri.fsPath, doc.getText(), s);
       // When the file moved on, still show the candidate region on its own.
       await openDiff(s, applied.text ?? s.prompt);
+    }),
+    vscode.commands.registerCommand(Commands.nextSuggestion, (arg?: unknown) => {
+      const uri = promptUriFrom(arg);
+      return uri ? ctx.suggestions.next(uri) : undefined;
     }),
     vscode.commands.registerCommand(Commands.dismissSuggestion, (arg?: unknown) => {
       const uri = promptUriFrom(arg);

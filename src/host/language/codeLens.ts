@@ -1,6 +1,6 @@
 /**
  * The CodeLens row above a prompt: `▶ Run tests (N)` · `✦ Optimize…` · `⟲ Runs (N)`; after a job, above the optimized
- * region: `✓ Accept best (+Δ)` · `⇄ Diff` · `✗ Dismiss`.
+ * region: `✓ Accept best (+Δ)` · `⇄ Diff` · `▸ Next candidate (1/N)` · `✗ Dismiss`.
  */
 import * as vscode from 'vscode';
 import { chooseRegion } from '../../core/documents/region';
@@ -41,7 +41,7 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const cases = analysis.rows.length;
     const runs = await this.runCount(doc.uri);
     const running = this.ctx.jobs.running().find((j) => j.uri.toString() === doc.uri.toString());
-    const lenses = [
+    const lenses: vscode.CodeLens[] = [
       new vscode.CodeLens(at, { title: `▶ Run tests (${cases})`, command: Commands.runTests, arguments: [doc.uri], tooltip: 'Run the prompt on its test cases' }),
       running
         ? new vscode.CodeLens(at, { title: `$(sync~spin) Optimizing · ${running.method.toUpperCase()}${running.round ? ` ${running.round.round}/${running.round.of}` : ''}`, command: Commands.showJobs })
@@ -55,8 +55,11 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
       const r = new vscode.Range(line, 0, line, 0);
       const delta = formatDelta(suggestion.score - suggestion.baselineScore);
       lenses.push(
-        new vscode.CodeLens(r, { title: `✓ Accept best (${delta})`, command: Commands.acceptSuggestion, arguments: [doc.uri] }),
+        new vscode.CodeLens(r, { title: suggestion.rank === 0 ? `✓ Accept best (${delta})` : `✓ Accept #${suggestion.candidateId} (${delta})`, command: Commands.acceptSuggestion, arguments: [doc.uri] }),
         new vscode.CodeLens(r, { title: '⇄ Diff', command: Commands.diffSuggestion, arguments: [doc.uri] }),
+        ...(suggestion.of > 1 ? [new vscode.CodeLens(r, {
+          title: `▸ Next candidate (${suggestion.rank + 1}/${suggestion.of})`, command: Commands.nextSuggestion, arguments: [doc.uri],
+        })] : []),
         new vscode.CodeLens(r, { title: '✗ Dismiss', command: Commands.dismissSuggestion, arguments: [doc.uri] }),
       );
     }

@@ -93,10 +93,12 @@ suite('host: jobs and keys', () => {
     const first = await vscode.commands.executeCommand<{ runId: string; runFile: string }>('whetstone.optimize', uri, { method: 'apo', preset: 'quick', params: { rounds: 1 } });
     assert.ok(first?.runId);
     await api.context.jobs.whenFinished(first.runId);
-    // Fake a crash: the same log without its terminal event, under a new run id.
+    // Fake a crash: the same log without its terminal event (and without the live process's heartbeats, which a
+    // crashed process would have stopped writing), under a new run id.
     const runId = `${first.runId}-crashed`;
     const lines = fs.readFileSync(first.runFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const kept = lines.filter((l) => !(l.kind === 'event' && ['done', 'failed', 'cancelled'].includes((l.event as { type: string }).type)));
+    const kept = lines.filter((l) => ['header', 'event', 'call', 'resumed'].includes(String(l.kind)))
+      .filter((l) => !(l.kind === 'event' && ['done', 'failed', 'cancelled'].includes((l.event as { type: string }).type)));
     (kept[0] as { runId: string }).runId = runId;
     const crashedFile = first.runFile.replace(/[^/]+\.jsonl$/, `${runId}.jsonl`);
     fs.writeFileSync(crashedFile, kept.map((l) => JSON.stringify(l)).join('\n') + '\n');
