@@ -95,21 +95,35 @@ suite('host: language features', () => {
     const line = doc.lineAt(4).text;
     const inside = new vscode.Position(4, line.lastIndexOf('{{') + 2);
     const vars = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, inside, '{');
-    const labels = vars.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    assert.ok(labels.includes('article') && labels.includes('audience'), labels.join(', '));
+    // Ours only (Variable / Field kinds): VS Code's word completions would list words of the file anyway.
+    const labels = vars.items.filter((i) => i.kind === vscode.CompletionItemKind.Variable).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.deepStrictEqual(labels.sort(), ['article', 'audience']);
     const top = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(10, 0));
-    const fields = top.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    const fields = top.items.filter((i) => i.kind === vscode.CompletionItemKind.Field).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(fields.includes('evaluators') && fields.includes('model'), fields.join(', '));
     assert.ok(!fields.includes('messages'), 'offers a field the file already has');
   });
 
+  test('.prompt.md keeps VS Code\'s language, and ${input: completes the file\'s input variables', async () => {
+    const doc = await openFixture('host/explain.prompt.md');
+    assert.notStrictEqual(doc.languageId, 'whetstone-prompt-yaml');
+    const line = doc.lineAt(3).text;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(3, line.length));
+    const items = list.items.filter((i) => i.detail === 'used in this prompt');
+    assert.deepStrictEqual(items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)).sort(), ['audience', 'topic']);
+    assert.strictEqual(items[0].insertText, `${typeof items[0].label === 'string' ? items[0].label : items[0].label.label}}`);
+  });
+
   test('completion offers configured model names after model:', async () => {
-    const doc = await openFixture('host/typo.prompt.yml');
-    const pos = new vscode.Position(1, doc.lineAt(1).text.length);
+    const doc = await openFixture('host/sentiment.prompt.yml');
+    assert.strictEqual(doc.lineAt(2).text, 'model: sim-model');
+    const pos = new vscode.Position(2, doc.lineAt(2).text.length);
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos);
     const models = vscode.workspace.getConfiguration('whetstone').get<string[]>('models.available') ?? [];
-    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    assert.ok(models.length > 0 && models.every((m) => labels.includes(m)), `${labels.join(', ')} vs ${models.join(', ')}`);
+    // Only our items (detail 'model'): VS Code's word completions would list "sim-model" from the file anyway.
+    const labels = list.items.filter((i) => i.detail === 'model').map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(models.length > 0, 'no models configured');
+    assert.deepStrictEqual(labels.sort(), [...models].sort());
   });
 
   test('hover on a variable shows its declaration and sample values; on a message its tokens and cost', async () => {
