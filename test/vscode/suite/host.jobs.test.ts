@@ -141,7 +141,7 @@ suite('host: jobs and keys', () => {
       assert.strictEqual(await api.context.keys.get(other.url), undefined);
     });
 
-    test('the key goes to its own origin and never to a server a prompt file points at', async () => {
+    test('the key goes to its own origin; a server a prompt file points at gets no Authorization header', async () => {
       await vscode.commands.executeCommand('whetstone.setApiKey', keyed.url, KEY);
       const toKeyed = writeWorkspaceFile('host-keys/keyed.prompt.yml', `model: ${keyed.url}#sim-model\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: one\n    expected: one\n`);
       const toOther = writeWorkspaceFile('host-keys/other.prompt.yml', `model: ${other.url}#sim-model\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: two\n    expected: two\n`);
@@ -150,7 +150,7 @@ suite('host: jobs and keys', () => {
       assert.ok(a && b, 'a test run did not happen');
       assert.ok(keyed.stats.authHeaders.length > 0 && keyed.stats.authHeaders.every((h) => h === `Bearer ${KEY}`), JSON.stringify(keyed.stats.authHeaders));
       assert.ok(other.stats.authHeaders.length > 0, 'the second server got no request');
-      for (const header of other.stats.authHeaders) assert.ok(!header?.includes(KEY), `the key reached another origin: ${header}`);
+      assert.ok(other.stats.authHeaders.every((h) => h === undefined), `another origin got an Authorization header: ${JSON.stringify(other.stats.authHeaders)}`);
     });
 
     test('a remote endpoint without a key does not start and makes no request', async () => {
