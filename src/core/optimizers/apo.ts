@@ -179,6 +179,13 @@ async function expandTexts(
     feedback: e.evaluations?.filter((v) => !v.pass && v.feedback).map((v) => v.feedback).join('; ') || undefined,
   });
 
+  // The parent's own paraphrases depend on nothing else: issue them now, beside the critiques, so no concurrency
+  // slot idles while a round's chain (critique → edit → paraphrase) runs.
+  const parentParaphrases = Promise.all(Array.from({ length: p.paraphrases }, (_, k) =>
+    structuredCall<{ prompts: string[] }>(ctx, `${at}/paraphrase-parent.${k}`, optimizer, paraphrasePrompt(parent.prompt), 'prompt_candidates', parent)
+      .then((value) => ({ base: -1, text: promptTexts(value?.prompts)[0] }))));
+  parentParaphrases.catch(() => undefined); // awaited below; an earlier failure must not leave it unhandled
+
   // Gradients: m calls, each on up to e errors sampled at random.
   const groups = Array.from({ length: p.gradients }, () => rng.shuffle(errors).slice(0, p.errorsPerGradient).map(shown));
   const critiqued = await Promise.all(groups.map((group, i) =>
@@ -195,7 +202,7 @@ async function expandTexts(
     for (const text of promptTexts(value?.prompts).slice(0, p.editsPerGradient)) out.edits.push({ text, why: reasons[j].reason });
   });
 
-  // Monte-Carlo exploration: p_mc paraphrases of each usable new prompt and of the parent.
+  // Monte-Carlo exploration: p_mc paraphrases of each usable new prompt (the parent's are already on their way).
   const seen = new Set<string>();
   const bases: { base: number; prompt: string }[] = [];
   out.edits.forEach((e, i) => {
@@ -204,10 +211,9 @@ async function expandTexts(
     seen.add(text);
     bases.push({ base: i, prompt: text });
   });
-  bases.push({ base: -1, prompt: parent.prompt });
-  const paraphrased = await Promise.all(bases.flatMap((b, i) => Array.from({ length: p.paraphrases }, (_, k) =>
+  const paraphrased = [...await Promise.all(bases.flatMap((b, i) => Array.from({ length: p.paraphrases }, (_, k) =>
     structuredCall<{ prompts: string[] }>(ctx, `${at}/paraphrase${i}.${k}`, optimizer, paraphrasePrompt(b.prompt), 'prompt_candidates', parent)
-      .then((value) => ({ base: b.base, text: promptTexts(value?.prompts)[0] })))));
+      .then((value) => ({ base: b.base, text: promptTexts(value?.prompts)[0] }))))), ...await parentParaphrases];
   for (const x of paraphrased) if (x.text) out.paraphrases.push({ base: x.base, text: x.text });
 
   // Optional successor filter (ProTeGi --reject_on_errors): when there are more than E successors, score up to 2E of
