@@ -290,7 +290,7 @@ export function reviewsSidecarYaml(): string {
     '  validation: 0.25',
     '  seed: 7',
     'budget:',
-    '  calls: 4000',
+    '  calls: 5000',
     'protected:',
     '  - "positive, negative or neutral"',
     '',
