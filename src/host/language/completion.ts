@@ -80,7 +80,9 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     if (valueOf) {
       const [, key, typed] = valueOf;
       const range = new vscode.Range(position.translate(0, -typed.length), position);
-      if (key === 'model' || (key === 'name' && /model/.test(this.parentKey(doc, position.line))) || ['target', 'optimizer', 'judge', 'scorer'].includes(key)) {
+      // `model:` (prompt.yml, .prompt.md), Prompty's `model: {id | azure_deployment | name}`, sidecar `models.<role>`.
+      const underModel = () => /\bmodel\b/.test(this.parentKey(doc, position.line, true));
+      if (key === 'model' || (['id', 'name', 'azure_deployment', 'deployment'].includes(key) && underModel()) || ['target', 'optimizer', 'judge', 'scorer'].includes(key)) {
         return this.settings.read().availableModels.map((m) => item(m, vscode.CompletionItemKind.Value, 'model', range));
       }
       if (key === 'type' && /evaluators/.test(this.parentKey(doc, position.line, true))) {

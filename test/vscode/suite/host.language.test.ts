@@ -2,7 +2,7 @@
  * completion, hover, CodeLens and the outline. */
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { activateWhetstone, codeOf, fixtureUri, hoverText, openFixture, waitForDiagnostics } from './hostHelpers';
+import { activateWhetstone, codeOf, fixtureUri, hoverText, openFixture, waitForDiagnostics, writeWorkspaceFile } from './hostHelpers';
 
 suite('host: language features', () => {
   suiteSetup(async () => {
@@ -124,6 +124,14 @@ suite('host: language features', () => {
     const labels = list.items.filter((i) => i.detail === 'model').map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(models.length > 0, 'no models configured');
     assert.deepStrictEqual(labels.sort(), [...models].sort());
+  });
+
+  test('Prompty: model names complete under `model:` (id / azure_deployment)', async () => {
+    const uri = writeWorkspaceFile('host-completion/model.prompty', '---\nname: m\nmodel:\n  api: chat\n  configuration:\n    azure_deployment: \n---\nsystem:\nHi\n');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(5, doc.lineAt(5).text.length));
+    const labels = list.items.filter((i) => i.detail === 'model').map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.deepStrictEqual(labels.sort(), [...(vscode.workspace.getConfiguration('whetstone').get<string[]>('models.available') ?? [])].sort());
   });
 
   test('hover on a variable shows its declaration and sample values; on a message its tokens and cost', async () => {
