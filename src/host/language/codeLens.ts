@@ -86,6 +86,7 @@ export function registerCodeLens(ctx: HostContext): vscode.Disposable[] {
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, provider),
     watcher, watcher.onDidCreate(() => provider.refresh()), watcher.onDidDelete(() => provider.refresh()),
     ctx.jobs.onDidStart(() => provider.refresh()),
+    ctx.jobs.onDidEvent(({ event }) => { if (event.type === 'round') provider.refresh(); }),
     ctx.jobs.onDidFinish(() => provider.refresh()),
     ctx.suggestions.onDidChange(() => provider.refresh()),
     ctx.settings.onDidChange(() => provider.refresh()),

@@ -33,6 +33,13 @@ const METHODS: Record<string, string> = {
   pmpo: 'PMPO — minimizes loss on expected answers (needs log-probs)',
 };
 
+const REGIONS: Record<string, string> = {
+  system: 'the first system (or developer) message — the default for chat prompts',
+  user: 'the first user message',
+  body: 'the whole body of a single-body prompt',
+  'message:0': 'message N (0-based)',
+};
+
 const FIELD_DOCS: Record<string, string> = {
   messages: 'The chat messages: a list of `{role, content}`.',
   testData: 'Test rows: each maps variable names to values, plus `expected`.',
@@ -89,7 +96,8 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
         return Object.entries(EVALUATOR_TYPES).map(([t, d]) => item(t, vscode.CompletionItemKind.EnumMember, d, range));
       }
       if (key === 'uses') return GITHUB_EVALUATORS.map((e) => item(e, vscode.CompletionItemKind.Module, 'GitHub Models evaluator', range));
-      if (key === 'method') return Object.entries(METHODS).map(([m, d]) => item(m, vscode.CompletionItemKind.EnumMember, d, range));
+      if (key === 'method') return inOrder(Object.entries(METHODS).map(([m, d]) => item(m, vscode.CompletionItemKind.EnumMember, d, range)));
+      if (key === 'region') return inOrder(Object.entries(REGIONS).map(([r, d]) => item(r, vscode.CompletionItemKind.EnumMember, d, range)));
       if (key === 'role') return ['system', 'user', 'assistant', 'developer'].map((r) => item(r, vscode.CompletionItemKind.EnumMember, 'role', range));
       if (key === 'string' || ['contains', 'equals', 'startsWith', 'endsWith'].includes(key)) return [];
     }
@@ -148,6 +156,12 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
       return it;
     });
   }
+}
+
+/** Keeps a list in the order written here (the picker's order), not alphabetical. */
+function inOrder(items: vscode.CompletionItem[]): vscode.CompletionItem[] {
+  items.forEach((it, i) => { it.sortText = String(i).padStart(3, '0'); });
+  return items;
 }
 
 function item(label: string, kind: vscode.CompletionItemKind, detail: string, range: vscode.Range): vscode.CompletionItem {

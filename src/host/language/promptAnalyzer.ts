@@ -72,6 +72,8 @@ export class PromptAnalyzer implements vscode.Disposable {
   }
 
   private relatedChanged(file: string): void {
+    // Run logs and the response cache change constantly during jobs and are never a prompt's input.
+    if (/[\\/]\.whetstone[\\/]/.test(file)) return;
     const changed = path.resolve(file);
     const stale: vscode.Uri[] = [];
     for (const [key, entry] of this.cache) {

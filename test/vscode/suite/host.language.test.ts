@@ -126,6 +126,16 @@ suite('host: language features', () => {
     assert.deepStrictEqual(labels.sort(), [...models].sort());
   });
 
+  test('sidecar: method, region and evaluator types complete', async () => {
+    const uri = writeWorkspaceFile('host-completion/r.whetstone.yaml', 'method: \nregion: \nevaluators:\n  - type: \n');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const ours = async (line: number) => (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, doc.lineAt(line).text.length)))
+      .items.filter((i) => i.kind === vscode.CompletionItemKind.EnumMember).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.deepStrictEqual(await ours(0), ['apo', 'spo', 'pmpo']);
+    assert.deepStrictEqual(await ours(1), ['system', 'user', 'body', 'message:0']);
+    assert.ok((await ours(3)).includes('llmJudge'));
+  });
+
   test('Prompty: model names complete under `model:` (id / azure_deployment)', async () => {
     const uri = writeWorkspaceFile('host-completion/model.prompty', '---\nname: m\nmodel:\n  api: chat\n  configuration:\n    azure_deployment: \n---\nsystem:\nHi\n');
     const doc = await vscode.workspace.openTextDocument(uri);
