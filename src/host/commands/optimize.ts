@@ -11,7 +11,8 @@ import type { Budget, Estimate, Method, MethodParams } from '../../core/jobs/typ
 import { sidecarPathFor } from '../../core/documents';
 import type { HostContext } from '../context';
 import { JobStartError, type PreparedJob } from '../jobs/jobManager';
-import { MissingApiKeyError } from '../jobs/llmClient';
+import { MissingApiKeyError, missingKeys } from '../jobs/llmClient';
+import { endpointsOf } from '../jobs/models';
 import { Commands } from '../commandIds';
 import { requirePromptUri } from './targetUri';
 
@@ -172,6 +173,9 @@ export function registerOptimizeCommand(ctx: HostContext): vscode.Disposable[] {
       const prepared = await ctx.jobs.prepare({ uri, method: programmatic?.method ?? 'apo', ...programmatic });
       let method = programmatic?.method;
       if (!method) {
+        // A missing key is said before the picker, not after the user chose (the picker would probe the endpoint).
+        const missing = await missingKeys(endpointsOf(prepared.spec.roles), ctx.keys);
+        if (missing.length) throw missing[0];
         const choice = await pickMethod(ctx, prepared);
         if (!choice) return undefined;
         if (!(await confirmBudget(choice.estimate, prepared.spec.budget))) return undefined;
