@@ -36,6 +36,15 @@ import { parseStructured, rejectsResponseFormat, responseFormatFor, withTaggedIn
 /** Sent as the key to endpoints that have none (see the file comment). */
 export const NO_KEY = 'sk-no-key';
 
+/** The `openai` package insists on some key; strip the placeholder it then sends, so no Authorization header leaves. */
+function withoutPlaceholderKey(inner: typeof fetch): typeof fetch {
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (headers.get('authorization') === `Bearer ${NO_KEY}`) headers.delete('authorization');
+    return inner(input, { ...init, headers });
+  };
+}
+
 export interface LlmClientOptions {
   /**
    * The key for an endpoint origin (`https://host:port`), or undefined for none. Asked per call; may be async
@@ -127,7 +136,8 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         maxRetries: 0,
         // Backstop only; our own per-attempt timer (which also covers reading the body) fires first.
         timeout: timeoutMs + 1000,
-        fetch: opts.fetch,
+        // An endpoint we hold no key for gets no Authorization header at all, not the placeholder.
+        fetch: key ? opts.fetch : withoutPlaceholderKey(opts.fetch ?? fetch),
         fetchOptions: { redirect: 'error' },
       });
       instances.set(id, openai);

@@ -3,7 +3,7 @@
  * cache under `.whetstone/cache`, and the embedded backend created only if a `local:` model is used.
  */
 import * as path from 'node:path';
-import { createDiskCache, createLlmClient, NO_KEY } from '../../core/llm';
+import { createDiskCache, createLlmClient } from '../../core/llm';
 import type { LlmClient } from '../../core/llm/types';
 import type { ApiKeyStore } from '../secrets';
 import { isLoopbackOrigin, originOf } from '../secrets';
@@ -40,23 +40,12 @@ export interface HostLlmOptions {
   onLine?: (line: string) => void;
 }
 
-/**
- * The `openai` package insists on some key, so the client sends a placeholder to endpoints without one; drop that
- * header, so an endpoint we hold no key for receives no Authorization header at all.
- */
-export const fetchWithoutPlaceholderKey: typeof fetch = (input, init) => {
-  const headers = new Headers(init?.headers);
-  if (headers.get('authorization') === `Bearer ${NO_KEY}`) headers.delete('authorization');
-  return fetch(input, { ...init, headers });
-};
-
 export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClient> {
   const apiKeyFor = await opts.keys.resolverFor(opts.baseUrls);
   return createLlmClient({
     apiKeyFor,
     cache: opts.settings.cacheEnabled ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache')) : null,
     concurrency: opts.settings.concurrency,
-    fetch: fetchWithoutPlaceholderKey,
     local: lazyLocalBackend(opts.extensionPath, opts.log),
     logger: (line) => {
       opts.log.info(line);
