@@ -13,6 +13,7 @@ export const Commands = {
   diffSuggestion: 'whetstone.diffSuggestion',
   nextSuggestion: 'whetstone.nextSuggestion',
   dismissSuggestion: 'whetstone.dismissSuggestion',
+  downloadModel: 'whetstone.downloadModel',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

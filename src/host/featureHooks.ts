@@ -1,6 +1,5 @@
 /**
- * Optional features that register beside the core ones: the results panel (src/host/panel) and, later, the
- * local-model download command. Each returns disposables; add new ones here, not in activate().
+ * Optional features that register beside the core ones: the results panel (src/host/panel). Each returns disposables; add new ones here, not in activate().
  */
 import type * as vscode from 'vscode';
 import type { HostContext } from './context';

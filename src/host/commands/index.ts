@@ -7,6 +7,7 @@ import { registerApiKeyCommands } from './apiKeys';
 import { registerSelectModelsCommand } from './selectModels';
 import { registerJobCommands } from './jobCommands';
 import { registerSuggestionCommands } from './suggestionCommands';
+import { registerDownloadModelCommand } from './downloadModel';
 
 export function registerCommands(ctx: HostContext): vscode.Disposable[] {
   return [
@@ -16,5 +17,6 @@ export function registerCommands(ctx: HostContext): vscode.Disposable[] {
     ...registerSelectModelsCommand(ctx),
     ...registerJobCommands(ctx),
     ...registerSuggestionCommands(ctx),
+    ...registerDownloadModelCommand(ctx),
   ];
 }
