@@ -3,31 +3,8 @@ import { isMap, isSeq } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics';
 import { lineAt } from './positions';
 import type { DatasetRow } from '../data/types';
+import { rowFromRecord } from '../data/row-shape';
 import { diag, nodeSpan, toPlain, type YamlSlice } from './yamlSource';
-
-function labelText(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
-
-/**
- * A row's variables are the whole object (so evaluators may template `{{expected}}`), or its `vars` map if it has one;
- * `expected`, `chosen`, `rejected` and `id` are lifted out as labels.
- */
-export function rowFromObject(obj: Record<string, unknown>, line?: number): DatasetRow {
-  const vars = obj.vars && typeof obj.vars === 'object' && !Array.isArray(obj.vars)
-    ? obj.vars as Record<string, unknown> : obj;
-  const row: DatasetRow = { vars };
-  const expected = labelText(obj.expected);
-  if (expected !== undefined) row.expected = expected;
-  const chosen = labelText(obj.chosen);
-  if (chosen !== undefined) row.chosen = chosen;
-  const rejected = labelText(obj.rejected);
-  if (rejected !== undefined) row.rejected = rejected;
-  if (obj.id !== undefined && obj.id !== null) row.id = String(obj.id);
-  if (line !== undefined) row.line = line;
-  return row;
-}
 
 /** `spans`, when given, receives each returned row's source span (same order as the rows). */
 export function rowsFromNode(
@@ -46,7 +23,13 @@ export function rowsFromNode(
       return;
     }
     const line = item.range ? lineAt(slice.text, slice.offset + item.range[0]) : undefined;
-    rows.push(rowFromObject(value as Record<string, unknown>, line));
+    // One row shape for inline rows and dataset files; `expected` stays a variable for `{{expected}}` templates.
+    const shaped = rowFromRecord(value, line, { keepExpectedAsVar: true });
+    if (!shaped.row) {
+      diagnostics.push(diag(slice, item, 'error', 'invalid-rows', `${field}[${i}]: ${shaped.problem}`));
+      return;
+    }
+    rows.push(shaped.row);
     spans?.push(nodeSpan(slice, item) ?? { start: slice.offset, end: slice.offset });
   });
   return rows;
