@@ -5,9 +5,8 @@
  */
 import * as path from 'node:path';
 import type { LlmClient, ModelRef } from '../core/llm/types';
-import { createLlmClient, createDiskCache } from '../core/llm';
+import { createLlmClient, createDiskCache, deferredClient } from '../core/llm';
 import { usageError } from './errors';
-import { lazyClient } from './lazy-client';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -56,12 +55,12 @@ export async function openEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv,
     throw usageError(`--concurrency: expected a positive integer, got ${flags.concurrency}`);
   }
 
-  const local = lazyClient(async () => {
-    const { createLocalBackend } = await import('../core/llm/local');
+  let localBackend: Promise<LlmClient> | undefined;
+  const local = deferredClient(() => (localBackend ??= import('../core/llm/local').then(({ createLocalBackend }) => {
     const backend = createLocalBackend({ workerPath: path.join(__dirname, 'llama-worker.mjs') });
     closers.push(() => backend.dispose());
     return backend;
-  });
+  })));
   const usesLocal = (name?: string) => Boolean(name?.startsWith('local:'));
 
   const key = env.OPENAI_API_KEY;

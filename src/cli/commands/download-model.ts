@@ -7,7 +7,7 @@ import { createProgress } from '../progress';
 
 export async function downloadModelCommand(url: string, flags: { sha256: string; dir?: string }): Promise<number> {
   if (!/^[0-9a-f]{64}$/i.test(flags.sha256)) throw usageError(`--sha256: expected 64 hex digits, got ${flags.sha256}`);
-  const destDir = flags.dir ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'whetstone', 'models');
+  const destDir = path.resolve(flags.dir ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'whetstone', 'models'));
   const progress = createProgress();
   const controller = new AbortController();
   const onSignal = () => controller.abort();

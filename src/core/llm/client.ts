@@ -5,7 +5,7 @@
  *
  * Keys: `apiKeyFor` is asked with the endpoint's ORIGIN (`https://host:port`), per call, and the answer is sent only to
  * that origin (one OpenAI instance per base URL + key; redirects are refused, so a key never follows one elsewhere).
- * An endpoint without a key gets the placeholder `sk-no-key` (local servers ignore it; the openai package needs some key).
+ * An endpoint without a key gets no Authorization header (the openai package needs some key; its placeholder is stripped).
  */
 import OpenAI from 'openai';
 import pLimit from 'p-limit';

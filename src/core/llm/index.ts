@@ -7,3 +7,4 @@ export { wireSchemas, schemaNames, isSchemaName, checkValue, type SchemaValues, 
 export { flattenChat } from './score';
 export { endpointLabel, originOf } from './endpoint';
 export { parseRetryAfter } from './retry';
+export { deferredClient } from './deferred-client';

@@ -3,7 +3,7 @@
  * cache under `.whetstone/cache`, and the embedded backend created only if a `local:` model is used.
  */
 import * as path from 'node:path';
-import { createDiskCache, createLlmClient } from '../../core/llm';
+import { createDiskCache, createLlmClient, deferredClient } from '../../core/llm';
 import type { LlmClient } from '../../core/llm/types';
 import type { ApiKeyStore } from '../secrets';
 import { isLoopbackOrigin, originOf } from '../secrets';
@@ -80,19 +80,12 @@ export async function disposeLocalBackend(): Promise<void> {
 }
 
 function lazyLocalBackend(extensionPath: string, log: Logger): LlmClient {
-  const get = () => {
+  return deferredClient(() => {
     if (!sharedLocal) {
       log.info('starting the embedded llama.cpp backend');
       sharedLocal = localBackendFactory(path.join(extensionPath, 'dist', 'llama-worker.mjs'), log);
       sharedLocal.catch(() => { sharedLocal = undefined; });
     }
     return sharedLocal;
-  };
-  return {
-    chat: async (req) => (await get()).chat(req),
-    structured: async (req) => (await get()).structured(req),
-    score: async (req) => (await get()).score(req),
-    canScore: async (model, signal) => (await get()).canScore(model, signal).catch(() => false),
-    onCall: () => () => undefined,
-  };
+  });
 }
