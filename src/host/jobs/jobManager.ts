@@ -257,6 +257,11 @@ export class JobManager implements vscode.Disposable {
       info.incumbent = { id: result.best.id, score: result.best.score };
     }
     if (error) info.error = error;
+    // Bounded memory over a long session: a finished job stays (for its file's CodeLens and panel) until a newer job
+    // on the same file finishes; older runs are read back from their run logs.
+    for (const [id, job] of this.jobs) {
+      if (job.info !== info && job.info.status !== 'running' && job.info.uri.toString() === info.uri.toString()) this.jobs.delete(id);
+    }
     this.log.info(`job ${info.runId}: ${status}${result ? ` best ${result.best.score.toFixed(3)} (baseline ${result.baseline.score.toFixed(3)}, ${result.used.calls} calls)` : ''}${error ? `: ${error}` : ''}`);
     this.finished.fire(info);
   }
