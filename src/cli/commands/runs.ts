@@ -28,7 +28,7 @@ export async function runsCommand(action: string, runId: string | undefined, fla
   if (!run) throw usageError(`runs show: no run ${runId} in ${runsDir}`);
   const candidates = run.events.flatMap((e) => (e.type === 'candidate' ? [e.candidate] : []));
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ file: run.file, status: run.status, header: run.header, result: run.result, candidates }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ file: run.file, status: run.status, header: run.header, result: run.result, candidates, accepted: run.accepted }, null, 2)}\n`);
     return 0;
   }
   const h = run.header;
@@ -37,6 +37,7 @@ export async function runsCommand(action: string, runId: string | undefined, fla
     process.stdout.write(`baseline ${fmt(run.result.baseline.score)} → best #${run.result.best.id} ${fmt(run.result.best.score)}`
       + ` · ${run.result.used.calls} calls · ${run.result.stopReason}\n`);
   }
+  for (const a of run.accepted) process.stdout.write(`accepted #${a.candidateId} into the file at ${a.at}\n`);
   // Latest state per candidate id (a candidate is proposed, then scored or rejected).
   const latest = new Map(candidates.map((c) => [c.id, c]));
   for (const c of latest.values()) {

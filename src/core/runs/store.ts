@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { nodeFileSystem } from '../node-file-system';
 import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
-import type { RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
+import type { RunAcceptedLine, RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
 
 /** A live run writes a heartbeat line this often; one silent for STALE_MS is taken as crashed (interrupted). */
 export const HEARTBEAT_MS = 15_000;
@@ -99,6 +99,7 @@ export function parseRunText(
   let finished = false;
   let lastBeat = Number.NaN;
   let lastPid: number | undefined;
+  const accepted: RunAcceptedLine[] = [];
   for (const raw of text.split('\n')) {
     if (!raw.trim()) continue;
     let line: RunLine;
@@ -111,6 +112,9 @@ export function parseRunText(
     if (line.kind === 'header') header ??= line;
     else if (line.kind === 'call') calls.set(line.key, line);
     else if (line.kind === 'resumed') finished = false;
+    else if (line.kind === 'accepted') {
+      if (typeof line.candidateId === 'number' && typeof line.at === 'string') accepted.push(line);
+    }
     else if (line.kind === 'heartbeat') {
       lastBeat = Date.parse(line.at);
       lastPid = line.pid;
@@ -133,7 +137,7 @@ export function parseRunText(
   const beating = Number.isFinite(lastBeat) && now - lastBeat < STALE_MS && lastPid !== undefined && alive(lastPid);
   const status: RunStatus = finished ? 'done' : live || beating ? 'running' : 'interrupted';
   const tornTail = text.length > 0 && !text.endsWith('\n');
-  return { file, header, events: shown, result: finished ? result : undefined, status, calls, structuralEvents, badLines, tornTail };
+  return { file, header, events: shown, result: finished ? result : undefined, status, calls, structuralEvents, badLines, tornTail, accepted };
 }
 
 export async function readRun(file: string, fs: FileSystemPort = nodeFileSystem, now = Date.now()): Promise<RunRecord | undefined> {

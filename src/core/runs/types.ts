@@ -37,7 +37,18 @@ export type RunLine =
   | RunCallLine
   | { kind: 'resumed'; at: string }
   /** Written every HEARTBEAT_MS while the run executes, so another process can tell a live run from a crashed one. */
-  | { kind: 'heartbeat'; at: string; pid: number };
+  | { kind: 'heartbeat'; at: string; pid: number }
+  | RunAcceptedLine;
+
+/** A candidate of this run was written into the prompt file (the extension's Accept). */
+export interface RunAcceptedLine {
+  kind: 'accepted';
+  runId: string;
+  candidateId: number;
+  at: string;
+  /** The region text written, so history shows what became the prompt even if the file changes later. */
+  prompt: string;
+}
 
 export type RunStatus = 'running' | 'done' | 'interrupted';
 
@@ -56,6 +67,8 @@ export interface RunRecord {
   badLines: number;
   /** The file does not end with a newline (a crash mid-write): appends must start a new line first. */
   tornTail: boolean;
+  /** Candidates accepted into the prompt file, in order. */
+  accepted: RunAcceptedLine[];
 }
 
 export interface RunSummary {

@@ -1,22 +1,15 @@
 /**
  * The panel's reads of the run store, as view data: a run's RunView (events replayed through the protocol's
- * reducer) and the history of one prompt. Acceptances are appended to the run's own log as `accepted` lines,
- * which core's parser skips (it ignores unknown kinds) and this module reads back.
+ * reducer) and the history of one prompt. Acceptances are appended to the run's own log as `accepted` lines
+ * (core's RunAcceptedLine), which core's parser collects.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { listRuns, parseRunText, type RunRecord } from '../../core/runs';
+import { listRuns, parseRunText, type RunAcceptedLine, type RunRecord } from '../../core/runs';
 import type { AcceptanceView, RunStatus, RunSummaryView, RunView } from '../../protocol';
 import { runFromEvents, summarizeRun } from '../../protocol';
 
-export interface AcceptanceLine {
-  kind: 'accepted';
-  runId: string;
-  candidateId: number;
-  at: string;
-  /** The region text written, so history shows what became the prompt even if the file changes later. */
-  prompt: string;
-}
+export type AcceptanceLine = RunAcceptedLine;
 
 export interface LoadedRun {
   record: RunRecord;
@@ -24,20 +17,6 @@ export interface LoadedRun {
 }
 
 const MAX_HISTORY = 30;
-
-function acceptancesIn(text: string): AcceptanceView[] {
-  const out: AcceptanceView[] = [];
-  for (const raw of text.split('\n')) {
-    if (!raw.includes('"accepted"')) continue;
-    try {
-      const line = JSON.parse(raw) as Partial<AcceptanceLine>;
-      if (line.kind === 'accepted' && typeof line.candidateId === 'number' && typeof line.at === 'string') {
-        out.push({ candidateId: line.candidateId, at: line.at });
-      }
-    } catch { /* a torn last line: core's parser counts it */ }
-  }
-  return out;
-}
 
 function viewStatus(record: RunRecord, view: RunView): RunStatus {
   if (record.status === 'interrupted') return 'interrupted';
@@ -55,7 +34,7 @@ export async function loadRun(file: string): Promise<LoadedRun | undefined> {
     runId: record.header.runId, method: record.header.method, startedAt: record.header.started, status: 'running',
     candidates: [], warnings: [], accepted: [],
   };
-  const view: RunView = { ...base, runId: record.header.runId, limit: base.limit ?? record.header.budget, accepted: acceptancesIn(text) };
+  const view: RunView = { ...base, runId: record.header.runId, limit: base.limit ?? record.header.budget, accepted: record.accepted.map((a): AcceptanceView => ({ candidateId: a.candidateId, at: a.at })) };
   return { record, view: { ...view, status: viewStatus(record, view) } };
 }
 

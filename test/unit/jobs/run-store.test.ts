@@ -53,6 +53,18 @@ describe('run store', () => {
     assert.equal(parseRunText('/f', 'not json\n'), undefined, 'no header, no run');
   });
 
+  it('collects accepted lines (the extension\'s Accept) and ignores malformed ones', () => {
+    const text = [
+      header('r2', '2026-11-27T09:00:00Z'),
+      JSON.stringify({ kind: 'event', event: { type: 'done', result } }),
+      JSON.stringify({ kind: 'accepted', runId: 'r2', candidateId: 3, at: '2026-11-27T09:30:00Z', prompt: 'Be very brief.' }),
+      JSON.stringify({ kind: 'accepted', runId: 'r2', candidateId: 'three', at: '2026-11-27T09:31:00Z', prompt: 'x' }),
+    ].join('\n');
+    const run = parseRunText('/runs/p/r2.jsonl', `${text}\n`, false)!;
+    assert.equal(run.status, 'done', 'an acceptance after the final line does not reopen the run');
+    assert.deepEqual(run.accepted.map((a) => [a.candidateId, a.prompt]), [[3, 'Be very brief.']]);
+  });
+
   it('lists runs newest first and finds a run file by id', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'whetstone-store-'));
     for (const [name, id, started] of [['a', 'r-old', '2026-11-26T10:00:00Z'], ['b', 'r-new', '2026-11-27T10:00:00Z']]) {
