@@ -9,8 +9,8 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const real = Boolean(process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY);
 const args = ['dist/cli.js', 'optimize', 'examples/reviews.prompt.yml', '--method', 'apo', '--seed', '0'];
 if (real) {
-  args.push('--preset', 'quick', '--budget-calls', '300');
-  if (process.env.OPENAI_MODEL) args.push('--model', process.env.OPENAI_MODEL);
+  // The example names the simulator's model; a real endpoint needs a real one.
+  args.push('--preset', 'quick', '--budget-calls', '300', '--model', process.env.OPENAI_MODEL || 'gpt-4o-mini');
 } else {
   console.error('OPENAI_BASE_URL and OPENAI_API_KEY are not set: running against the bundled offline SIMULATED endpoint.');
   args.push('--base-url', 'sim', '--no-cache');
