@@ -29,8 +29,10 @@ function cases(n) {
   });
 }
 
+// A JSON string is a valid YAML double-quoted scalar.
+const yamlString = (s) => JSON.stringify(s);
+
 function writeWorkspace(dir, rows) {
-  const yamlString = (s) => JSON.stringify(s);
   writeFileSync(path.join(dir, 'peer.prompt.yml'), [
     'name: Peer comparison',
     'model: sim-model',
@@ -54,7 +56,6 @@ function writeWorkspace(dir, rows) {
 }
 
 function writePromptfooConfig(dir, rows, url) {
-  const yamlString = (s) => JSON.stringify(s);
   writeFileSync(path.join(dir, 'promptfooconfig.yaml'), [
     'prompts:',
     '  - file://prompt.json',
