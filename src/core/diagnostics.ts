@@ -24,17 +24,39 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
 }
 
+/*
+ * Positions come from a line index built once per text (binary search per offset), so a file with many problems is
+ * not rescanned from its start for each one.
+ */
+let indexedText: string | undefined;
+let lineStarts: number[] = [0];
+
+function lineStartsOf(text: string): number[] {
+  if (text !== indexedText) {
+    lineStarts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    indexedText = text;
+  }
+  return lineStarts;
+}
+
 /** Offset → 1-based line/column. */
 export function positionAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  const starts = lineStartsOf(text);
+  const at = Math.max(0, Math.min(offset, text.length));
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
   }
-  return { line, column: offset - lineStart + 1 };
+  return { line: lo + 1, column: at - starts[lo] + 1 };
+}
+
+/** 1-based line of an offset. */
+export function lineAt(text: string, offset: number): number {
+  return positionAt(text, offset).line;
 }
 
 export function diagnosticAt(

@@ -1,5 +1,5 @@
 /** Entry point: a prompt file's text → PromptDocument (format from the file name), never throwing. */
-import { diagnosticIn } from './positions';
+import { diagnosticAt } from '../diagnostics';
 import { parsePromptMd } from './promptMd';
 import { parsePrompty } from './prompty';
 import { parsePromptYml } from './promptYml';
@@ -30,7 +30,7 @@ export function parsePromptFile(file: string, text: string): PromptDocument {
     else if (format === 'prompt.md') doc = parsePromptMd(file, text);
     else {
       doc = parsePromptMd(file, text);
-      doc.diagnostics.unshift(diagnosticIn(file, text, { start: 0, end: 0 }, 'error', 'unknown-format',
+      doc.diagnostics.unshift(diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'unknown-format',
         'not a prompt file: expected *.prompt.yml, *.prompt.yaml, *.prompty or *.prompt.md (or a .yml with messages:)'));
     }
   } catch (e) {
@@ -38,13 +38,13 @@ export function parsePromptFile(file: string, text: string): PromptDocument {
     return {
       file, format: format ?? 'prompt.md', text, messages: [], variables: [], declaredVariables: [], testData: [],
       evaluators: [], settings: {},
-      diagnostics: [diagnosticIn(file, text, { start: 0, end: 0 }, 'error', 'internal-error',
+      diagnostics: [diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'internal-error',
         `could not read the prompt file: ${e instanceof Error ? e.message : String(e)}`)],
     };
   }
   const { region, problem } = chooseRegion(doc);
   doc.optimizable = region;
-  if (problem) doc.diagnostics.push(diagnosticIn(file, text, { start: 0, end: 0 }, 'warning', 'invalid-region',
+  if (problem) doc.diagnostics.push(diagnosticAt(file, text, { start: 0, end: 0 }, 'warning', 'invalid-region',
     `${problem}; optimizing the default region instead`));
   return doc;
 }

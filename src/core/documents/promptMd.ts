@@ -4,7 +4,7 @@
  * kept as protected text, not variables to fill.
  */
 import { isMap, isScalar } from 'yaml';
-import { diagnosticIn } from './positions';
+import { diagnosticAt } from '../diagnostics';
 import { extractVariables } from '../template/variables';
 import { decodeEol, splitFrontMatter, trimSpan, usesCrlf } from './frontMatter';
 import type { PromptDocument } from './types';
@@ -20,7 +20,7 @@ export function parsePromptMd(file: string, text: string): PromptDocument {
   };
   const fm = splitFrontMatter(text);
   if (fm.unclosedAt !== undefined) {
-    doc.diagnostics.push(diagnosticIn(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'warning',
+    doc.diagnostics.push(diagnosticAt(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'warning',
       'unclosed-front-matter', 'the header starts with --- but has no closing --- line; reading the whole file as the body'));
   }
   if (fm.yaml && fm.span) {

@@ -1,7 +1,7 @@
 /** GitHub Models `*.prompt.yml`: messages, model settings, `testData` rows and raw `evaluators`, with source spans. */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from '../diagnostics';
-import { diagnosticIn } from './positions';
+import { diagnosticAt } from '../diagnostics';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, PromptMessage, VariableRef } from './types';
@@ -20,7 +20,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
   const root = slice.doc.contents;
   if (!isMap(root)) {
     const span = nodeSpan(slice, root) ?? { start: 0, end: 0 };
-    doc.diagnostics.push(diagnosticIn(file, text, span, 'error', 'not-a-prompt',
+    doc.diagnostics.push(diagnosticAt(file, text, span, 'error', 'not-a-prompt',
       'expected a YAML mapping with a "messages" list (GitHub Models prompt file)'));
     return doc;
   }
@@ -62,7 +62,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
     }
   }
   if (!sawMessages) {
-    doc.diagnostics.push(diagnosticIn(file, text, { start: 0, end: 0 }, 'error', 'missing-messages',
+    doc.diagnostics.push(diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'missing-messages',
       'no "messages" list: a GitHub Models prompt file needs messages: [{role, content}]'));
   }
   checkRowsCoverVariables(doc, rowSpans);
@@ -132,7 +132,7 @@ function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
     if (missing.length === 0 || !rowSpans[i]) return;
     const lineEnd = doc.text.indexOf('\n', rowSpans[i].start);
     const span = { start: rowSpans[i].start, end: lineEnd === -1 ? rowSpans[i].end : Math.min(lineEnd, rowSpans[i].end) };
-    doc.diagnostics.push(diagnosticIn(doc.file, doc.text, span, 'warning', 'missing-column',
+    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, span, 'warning', 'missing-column',
       `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}`));
   });
 }

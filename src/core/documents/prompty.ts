@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
-import { diagnosticIn } from './positions';
+import { diagnosticAt } from '../diagnostics';
 import { promptyRoleOf } from '../template/invariants';
 import { extractVariables, jinjaInputNames } from '../template/variables';
 import { decodeEol, lines, splitFrontMatter, trimSpan, usesCrlf } from './frontMatter';
@@ -26,7 +26,7 @@ export function parsePrompty(file: string, text: string): PromptDocument {
   };
   const fm = splitFrontMatter(text);
   if (fm.unclosedAt !== undefined) {
-    doc.diagnostics.push(diagnosticIn(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'error',
+    doc.diagnostics.push(diagnosticAt(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'error',
       'unclosed-front-matter', 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body'));
   }
   if (fm.yaml && fm.span) {
@@ -206,13 +206,13 @@ function checkDeclarations(doc: PromptDocument): void {
   for (const v of doc.variables) {
     if (declared.has(v.name) || reported.has(v.name) || !used.has(v.name)) continue;
     reported.add(v.name);
-    doc.diagnostics.push(diagnosticIn(doc.file, doc.text, v.span, 'warning', 'undeclared-variable',
+    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, v.span, 'warning', 'undeclared-variable',
       `variable {{${v.name}}} is not declared in inputs`));
   }
   for (const d of doc.declaredVariables) {
     if (used.has(d.name)) continue;
     const span = d.span ?? { start: 0, end: 0 };
-    doc.diagnostics.push(diagnosticIn(doc.file, doc.text, span, 'warning', 'unused-variable',
+    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, span, 'warning', 'unused-variable',
       `input "${d.name}" is declared but not used in the prompt`));
   }
 }

@@ -1,7 +1,7 @@
 /** Turning inline example rows (GitHub Models `testData`, sidecar `rows`) into DatasetRows. */
 import { isMap, isSeq } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics';
-import { lineAt } from './positions';
+import { lineAt } from '../diagnostics';
 import type { DatasetRow } from '../data/types';
 import { rowFromRecord } from '../data/row-shape';
 import { diag, nodeSpan, toPlain, type YamlSlice } from './yamlSource';

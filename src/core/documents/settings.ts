@@ -4,7 +4,7 @@
  */
 import { isMap, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
-import { diagnosticIn } from './positions';
+import { diagnosticAt } from '../diagnostics';
 import { chooseRegion } from './region';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, WhetstoneSettings } from './types';
@@ -144,7 +144,7 @@ export function mergeSettings(doc: PromptDocument, sidecarSettings: WhetstoneSet
   const { region, problem } = chooseRegion(merged);
   merged.optimizable = region;
   if (problem) {
-    merged.diagnostics = [...doc.diagnostics, diagnosticIn(doc.file, doc.text, { start: 0, end: 0 }, 'warning',
+    merged.diagnostics = [...doc.diagnostics, diagnosticAt(doc.file, doc.text, { start: 0, end: 0 }, 'warning',
       'invalid-region', `${problem}; optimizing the default region instead`)];
   }
   return merged;

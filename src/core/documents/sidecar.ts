@@ -1,6 +1,6 @@
 /** The sidecar `<basename>.whetstone.yaml`: optimization settings a prompt format cannot hold itself. */
 import type { Diagnostic } from '../diagnostics';
-import { diagnosticIn } from './positions';
+import { diagnosticAt } from '../diagnostics';
 import { settingsFromNode } from './settings';
 import type { WhetstoneSettings } from './types';
 import { parseYamlSlice } from './yamlSource';
@@ -25,7 +25,7 @@ export function parseSidecar(file: string, text: string): { settings: WhetstoneS
   } catch (e) {
     return {
       settings: {},
-      diagnostics: [diagnosticIn(file, text, { start: 0, end: 0 }, 'error', 'internal-error',
+      diagnostics: [diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'internal-error',
         `could not read the sidecar: ${e instanceof Error ? e.message : String(e)}`)],
     };
   }

@@ -4,7 +4,7 @@
  */
 import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics';
-import { diagnosticIn } from './positions';
+import { diagnosticAt } from '../diagnostics';
 
 export interface YamlSlice {
   doc: Document.Parsed;
@@ -22,18 +22,18 @@ export function parseYamlSlice(file: string, text: string, start = 0, end = text
   const doc = parseDocument(deepAt === -1 ? src : '', { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const slice: YamlSlice = { doc, offset: start, file, text, diagnostics: [] };
   if (deepAt !== -1) {
-    slice.diagnostics.push(diagnosticIn(file, text, { start: start + deepAt, end: start + deepAt + 1 }, 'error', 'yaml-too-deep',
+    slice.diagnostics.push(diagnosticAt(file, text, { start: start + deepAt, end: start + deepAt + 1 }, 'error', 'yaml-too-deep',
       `YAML nests more than ${MAX_DEPTH} levels deep here; not reading it`));
   }
   // The first problems are the useful ones; a garbled file can have thousands.
   for (const e of doc.errors.slice(0, MAX_REPORTED)) {
     const at = e.code === 'MISSING_CHAR' ? openingQuote(src, e.pos[0], e.message) ?? e.pos[0] : e.pos[0];
     const span = { start: start + at, end: start + Math.max(at, e.pos[1]) };
-    slice.diagnostics.push(diagnosticIn(file, text, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
+    slice.diagnostics.push(diagnosticAt(file, text, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
   }
   for (const w of doc.warnings.slice(0, MAX_REPORTED)) {
     const span = { start: start + w.pos[0], end: start + Math.max(w.pos[0], w.pos[1]) };
-    slice.diagnostics.push(diagnosticIn(file, text, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
+    slice.diagnostics.push(diagnosticAt(file, text, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
   }
   return slice;
 }
@@ -124,7 +124,7 @@ export function diag(
   slice: YamlSlice, node: unknown, severity: Diagnostic['severity'], code: string, message: string,
 ): Diagnostic {
   const span = nodeSpan(slice, node) ?? { start: slice.offset, end: slice.offset };
-  return diagnosticIn(slice.file, slice.text, span, severity, code, message);
+  return diagnosticAt(slice.file, slice.text, span, severity, code, message);
 }
 
 export { isMap, isSeq, isScalar };
