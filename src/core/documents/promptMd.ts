@@ -4,11 +4,11 @@
  * kept as protected text, not variables to fill.
  */
 import { isMap, isScalar } from 'yaml';
-import { diagnosticAt } from '../diagnostics';
 import { extractVariables } from '../template/variables';
-import { decodeEol, splitFrontMatter, trimSpan, usesCrlf } from './frontMatter';
+import { decodeEol, trimSpan, usesCrlf } from './frontMatter';
+import { readHeader } from './header';
 import type { PromptDocument } from './types';
-import { diag, mapEntries, parseYamlSlice, toPlain } from './yamlSource';
+import { diag, mapEntries, toPlain } from './yamlSource';
 
 /** The header keys VS Code accepts (it warns about others), plus `tags`, common in shared prompt collections. */
 export const PROMPT_MD_KEYS = ['description', 'name', 'argument-hint', 'agent', 'mode', 'model', 'tools', 'tags'];
@@ -18,17 +18,11 @@ export function parsePromptMd(file: string, text: string): PromptDocument {
     file, format: 'prompt.md', text, messages: [], variables: [], declaredVariables: [], testData: [],
     evaluators: [], settings: {}, diagnostics: [],
   };
-  const fm = splitFrontMatter(text);
-  if (fm.unclosedAt !== undefined) {
-    doc.diagnostics.push(diagnosticAt(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'warning',
-      'unclosed-front-matter', 'the header starts with --- but has no closing --- line; reading the whole file as the body'));
-  }
-  if (fm.yaml && fm.span) {
-    const slice = parseYamlSlice(file, text, fm.yaml.start, fm.yaml.end);
-    doc.diagnostics.push(...slice.diagnostics);
+  const { slice, bodyStart } = readHeader(doc, {
+    severity: 'warning', message: 'the header starts with --- but has no closing --- line; reading the whole file as the body',
+  });
+  if (slice) {
     const root = slice.doc.contents;
-    const data = toPlain(slice, root);
-    doc.frontMatter = { span: fm.span, data: data && typeof data === 'object' && !Array.isArray(data) ? data as Record<string, unknown> : {} };
     if (isMap(root)) {
       for (const { key, keyNode, value } of mapEntries(root)) {
         const plain = toPlain(slice, value);
@@ -44,11 +38,11 @@ export function parsePromptMd(file: string, text: string): PromptDocument {
     }
   }
   const crlf = usesCrlf(text);
-  const span = trimSpan(text, { start: fm.bodyStart, end: text.length });
+  const span = trimSpan(text, { start: bodyStart, end: text.length });
   const content = decodeEol(text.slice(span.start, span.end), crlf);
   doc.body = { text: content, span };
-  doc.messages.push({ role: 'user', content, span: { start: fm.bodyStart, end: text.length }, contentSpan: span });
-  doc.variables = extractVariables(text.slice(fm.bodyStart), 'vscode-input')
-    .map((v) => ({ ...v, span: { start: v.span.start + fm.bodyStart, end: v.span.end + fm.bodyStart } }));
+  doc.messages.push({ role: 'user', content, span: { start: bodyStart, end: text.length }, contentSpan: span });
+  doc.variables = extractVariables(text.slice(bodyStart), 'vscode-input')
+    .map((v) => ({ ...v, span: { start: v.span.start + bodyStart, end: v.span.end + bodyStart } }));
   return doc;
 }

@@ -8,7 +8,8 @@ import type { Diagnostic } from '../diagnostics';
 import { diagnosticAt } from '../diagnostics';
 import { promptyRoleOf } from '../template/invariants';
 import { extractVariables, jinjaInputNames } from '../template/variables';
-import { decodeEol, lines, splitFrontMatter, trimSpan, usesCrlf } from './frontMatter';
+import { decodeEol, lines, trimSpan, usesCrlf } from './frontMatter';
+import { readHeader } from './header';
 import { settingsFromNode } from './settings';
 import type { DeclaredVariable, PromptDocument, PromptMessage } from './types';
 import { diag, getEntry, mapEntries, nodeSpan, parseYamlSlice, toPlain, type YamlSlice } from './yamlSource';
@@ -24,19 +25,11 @@ export function parsePrompty(file: string, text: string): PromptDocument {
     file, format: 'prompty', text, messages: [], variables: [], declaredVariables: [], testData: [],
     evaluators: [], settings: {}, diagnostics: [],
   };
-  const fm = splitFrontMatter(text);
-  if (fm.unclosedAt !== undefined) {
-    doc.diagnostics.push(diagnosticAt(file, text, { start: fm.unclosedAt, end: fm.unclosedAt + 3 }, 'error',
-      'unclosed-front-matter', 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body'));
-  }
-  if (fm.yaml && fm.span) {
-    const slice = parseYamlSlice(file, text, fm.yaml.start, fm.yaml.end);
-    doc.diagnostics.push(...slice.diagnostics);
-    readFrontMatter(doc, slice);
-    const data = toPlain(slice, slice.doc.contents);
-    doc.frontMatter = { span: fm.span, data: data && typeof data === 'object' && !Array.isArray(data) ? data as Record<string, unknown> : {} };
-  }
-  readBody(doc, fm.bodyStart);
+  const { slice, bodyStart } = readHeader(doc, {
+    severity: 'error', message: 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body',
+  });
+  if (slice) readFrontMatter(doc, slice);
+  readBody(doc, bodyStart);
   checkDeclarations(doc);
   return doc;
 }
