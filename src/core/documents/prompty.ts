@@ -12,7 +12,7 @@ import { decodeEol, lines, trimSpan, usesCrlf } from './frontMatter';
 import { readHeader } from './header';
 import { settingsFromNode } from './settings';
 import type { DeclaredVariable, PromptDocument, PromptMessage } from './types';
-import { diag, getEntry, mapEntries, nodeSpan, parseYamlSlice, toPlain, type YamlSlice } from './yamlSource';
+import { diag, getEntry, mapEntries, nodeSpan, toPlain, type YamlSlice } from './yamlSource';
 
 /** Top-level keys of Prompty v2 plus the v1 ones it still accepts (with deprecation warnings in its editor). */
 export const PROMPTY_KEYS = [

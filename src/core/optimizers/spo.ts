@@ -12,7 +12,7 @@ import type { JobContext } from '../jobs/context';
 import type { ModelRef } from '../llm/types';
 import { resolveParams } from './defaults';
 import { promptTexts, structuredCall } from './calls';
-import { describeInput, runExample, scoreOnRows, withTemperature } from './execute';
+import { describeInput, scoreOnRows, withTemperature } from './execute';
 import { finishWithValidation } from './finish';
 import { spoJudgePrompt, spoOptimizePrompt, type QA } from './prompts/spo';
 import type { Optimizer, SplitInfo } from './types';
