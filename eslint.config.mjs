@@ -10,23 +10,42 @@ const layer = (files, patterns) => ({
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/vscode/.harness/**', 'bench/peer/**', '**/*.mjs', '**/*.js'] },
   { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
-  layer(['src/core/**/*.ts'], [
-    { group: ['vscode'], message: 'core must not import vscode (DESIGN.md layers)' },
-    { group: ['**/host/**', '**/cli/**', '**/protocol/**', '**/webview/**', '**/sim/**'], message: 'core imports no other layer' },
-  ]),
-  layer(['src/protocol/**/*.ts'], [
-    { group: ['vscode', 'node:*', 'fs', 'path', 'child_process'], message: 'protocol is pure types and helpers' },
-    { group: ['**/host/**', '**/cli/**', '**/webview/**'], message: 'protocol imports only core types' },
-  ]),
-  layer(['webview/**/*.ts'], [
-    { group: ['vscode', 'node:*', 'fs', 'path', 'child_process'], message: 'the webview runs in a browser' },
-    { group: ['**/src/host/**', '**/src/core/**', '**/src/cli/**', '**/src/sim/**'], message: 'the webview imports only src/protocol' },
-  ]),
-  layer(['src/cli/**/*.ts'], [
-    { group: ['vscode'], message: 'the CLI runs without VS Code' },
-    { group: ['**/host/**', '**/webview/**'], message: 'the CLI is an adapter over core' },
-  ]),
-  layer(['src/host/**/*.ts'], [
-    { group: ['**/cli/**', '**/webview/**'], message: 'the host is an adapter over core and protocol' },
-  ]),
+  layer(
+    ['src/core/**/*.ts'],
+    [
+      { group: ['vscode'], message: 'core must not import vscode (DESIGN.md layers)' },
+      {
+        group: ['**/host/**', '**/cli/**', '**/protocol/**', '**/webview/**', '**/sim/**'],
+        message: 'core imports no other layer',
+      },
+    ],
+  ),
+  layer(
+    ['src/protocol/**/*.ts'],
+    [
+      { group: ['vscode', 'node:*', 'fs', 'path', 'child_process'], message: 'protocol is pure types and helpers' },
+      { group: ['**/host/**', '**/cli/**', '**/webview/**'], message: 'protocol imports only core types' },
+    ],
+  ),
+  layer(
+    ['webview/**/*.ts'],
+    [
+      { group: ['vscode', 'node:*', 'fs', 'path', 'child_process'], message: 'the webview runs in a browser' },
+      {
+        group: ['**/src/host/**', '**/src/core/**', '**/src/cli/**', '**/src/sim/**'],
+        message: 'the webview imports only src/protocol',
+      },
+    ],
+  ),
+  layer(
+    ['src/cli/**/*.ts'],
+    [
+      { group: ['vscode'], message: 'the CLI runs without VS Code' },
+      { group: ['**/host/**', '**/webview/**'], message: 'the CLI is an adapter over core' },
+    ],
+  ),
+  layer(
+    ['src/host/**/*.ts'],
+    [{ group: ['**/cli/**', '**/webview/**'], message: 'the host is an adapter over core and protocol' }],
+  ),
 );

@@ -24,13 +24,24 @@ const repo = path.resolve(__dirname, '..');
 const example = path.join(repo, 'examples', 'reviews.prompt.yml');
 const repeats = Number(process.argv[process.argv.indexOf('--repeats') + 1]) || 3;
 
-interface JobRun { wallMs: number; cpuMs: number; calls: number; httpCalls: number; result: JobResult }
+interface JobRun {
+  wallMs: number;
+  cpuMs: number;
+  calls: number;
+  httpCalls: number;
+  result: JobResult;
+}
 
 type Sim = { url: string; stats(): Promise<{ requests: number }>; close(): Promise<void> };
 
-async function runApo(opts: { latency: number; concurrency: number; cacheDir: string | null; sim?: Sim }): Promise<JobRun> {
+async function runApo(opts: {
+  latency: number;
+  concurrency: number;
+  cacheDir: string | null;
+  sim?: Sim;
+}): Promise<JobRun> {
   // The cache is keyed by endpoint, so a re-run must talk to the same server (same port).
-  const sim: Sim = opts.sim ?? await startSimProcess({ latency: opts.latency });
+  const sim: Sim = opts.sim ?? (await startSimProcess({ latency: opts.latency }));
   const before = (await sim.stats()).requests;
   const loaded = await loadPrompt(example, nodeFileSystem);
   const llm = createLlmClient({
@@ -43,9 +54,19 @@ async function runApo(opts: { latency: number; concurrency: number; cacheDir: st
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const job = startJob({
-    method: 'apo', doc: loaded.doc, rows: loaded.rows, evaluators: loaded.evaluators,
-    roles: { target: model, optimizer: model, judge: model }, llm, preset: 'quick',
-    budget: {}, seed: 0, split: loaded.settings.split, runsDir, fs: nodeFileSystem, trusted: true,
+    method: 'apo',
+    doc: loaded.doc,
+    rows: loaded.rows,
+    evaluators: loaded.evaluators,
+    roles: { target: model, optimizer: model, judge: model },
+    llm,
+    preset: 'quick',
+    budget: {},
+    seed: 0,
+    split: loaded.settings.split,
+    runsDir,
+    fs: nodeFileSystem,
+    trusted: true,
     concurrency: opts.concurrency,
   });
   const result = await job.result;
@@ -63,9 +84,19 @@ async function rawClientCpu(calls: number, concurrency: number): Promise<number>
   const client = new OpenAI({ baseURL: sim.url, apiKey: 'sk-bench', maxRetries: 0 });
   const limit = pLimit(concurrency);
   const cpu0 = process.cpuUsage();
-  await Promise.all(Array.from({ length: calls }, (_, i) => limit(() => client.chat.completions.create({
-    model: 'sim-model', messages: [{ role: 'system', content: 'You classify reviews.' }, { role: 'user', content: `Review ${i}` }],
-  }))));
+  await Promise.all(
+    Array.from({ length: calls }, (_, i) =>
+      limit(() =>
+        client.chat.completions.create({
+          model: 'sim-model',
+          messages: [
+            { role: 'system', content: 'You classify reviews.' },
+            { role: 'user', content: `Review ${i}` },
+          ],
+        }),
+      ),
+    ),
+  );
   const cpu = process.cpuUsage(cpu0);
   await sim.close();
   return (cpu.user + cpu.system) / 1000;
@@ -80,7 +111,13 @@ async function main() {
   for (let i = 0; i < repeats; i++) {
     const job = await runApo({ latency: 0, concurrency: 8, cacheDir: null });
     const raw = await rawClientCpu(job.httpCalls, 8);
-    overhead.push({ calls: job.httpCalls, jobCpuMs: job.cpuMs, rawCpuMs: raw, oursPerCallMs: (job.cpuMs - raw) / job.httpCalls, totalPerCallMs: job.cpuMs / job.httpCalls });
+    overhead.push({
+      calls: job.httpCalls,
+      jobCpuMs: job.cpuMs,
+      rawCpuMs: raw,
+      oursPerCallMs: (job.cpuMs - raw) / job.httpCalls,
+      totalPerCallMs: job.cpuMs / job.httpCalls,
+    });
   }
 
   const latency = 100;
@@ -92,7 +129,14 @@ async function main() {
     const unlimited = await runApo({ latency, concurrency: 1000, cacheDir: null });
     const workBoundMs = (limited.httpCalls * latency) / concurrency;
     const boundMs = Math.max(workBoundMs, unlimited.wallMs);
-    concurrencyRuns.push({ calls: limited.httpCalls, wallMs: limited.wallMs, spanMs: unlimited.wallMs, workBoundMs, boundMs, ratio: limited.wallMs / boundMs });
+    concurrencyRuns.push({
+      calls: limited.httpCalls,
+      wallMs: limited.wallMs,
+      spanMs: unlimited.wallMs,
+      workBoundMs,
+      boundMs,
+      ratio: limited.wallMs / boundMs,
+    });
   }
 
   const cacheRuns = [];
@@ -103,14 +147,50 @@ async function main() {
     const again = await runApo({ latency: 20, concurrency: 8, cacheDir, sim });
     await sim.close();
     fs.rmSync(cacheDir, { recursive: true, force: true });
-    cacheRuns.push({ firstWallMs: first.wallMs, firstHttpCalls: first.httpCalls, rerunWallMs: again.wallMs, rerunHttpCalls: again.httpCalls, samePrompt: first.result.best.prompt === again.result.best.prompt });
+    cacheRuns.push({
+      firstWallMs: first.wallMs,
+      firstHttpCalls: first.httpCalls,
+      rerunWallMs: again.wallMs,
+      rerunHttpCalls: again.httpCalls,
+      samePrompt: first.result.best.prompt === again.result.best.prompt,
+    });
   }
 
-  const pick = <T extends Record<string, number | boolean>>(rows: T[], key: keyof T) => median(rows.map((r) => Number(r[key])));
-  console.log(JSON.stringify({
-    overhead: { calls: pick(overhead, 'calls'), oursPerCallMs: pick(overhead, 'oursPerCallMs'), totalPerCallMs: pick(overhead, 'totalPerCallMs'), rawClientPerCallMs: median(overhead.map((o) => o.rawCpuMs / o.calls)), samples: overhead },
-    concurrency: { latencyMs: latency, concurrency, calls: pick(concurrencyRuns, 'calls'), wallMs: pick(concurrencyRuns, 'wallMs'), boundMs: pick(concurrencyRuns, 'boundMs'), spanMs: pick(concurrencyRuns, 'spanMs'), workBoundMs: pick(concurrencyRuns, 'workBoundMs'), ratio: pick(concurrencyRuns, 'ratio'), samples: concurrencyRuns },
-    cache: { firstHttpCalls: pick(cacheRuns, 'firstHttpCalls'), rerunHttpCalls: pick(cacheRuns, 'rerunHttpCalls'), firstWallMs: pick(cacheRuns, 'firstWallMs'), rerunWallMs: pick(cacheRuns, 'rerunWallMs'), samePrompt: cacheRuns.every((c) => c.samePrompt), samples: cacheRuns },
-  }, null, 2));
+  const pick = <T extends Record<string, number | boolean>>(rows: T[], key: keyof T) =>
+    median(rows.map((r) => Number(r[key])));
+  console.log(
+    JSON.stringify(
+      {
+        overhead: {
+          calls: pick(overhead, 'calls'),
+          oursPerCallMs: pick(overhead, 'oursPerCallMs'),
+          totalPerCallMs: pick(overhead, 'totalPerCallMs'),
+          rawClientPerCallMs: median(overhead.map((o) => o.rawCpuMs / o.calls)),
+          samples: overhead,
+        },
+        concurrency: {
+          latencyMs: latency,
+          concurrency,
+          calls: pick(concurrencyRuns, 'calls'),
+          wallMs: pick(concurrencyRuns, 'wallMs'),
+          boundMs: pick(concurrencyRuns, 'boundMs'),
+          spanMs: pick(concurrencyRuns, 'spanMs'),
+          workBoundMs: pick(concurrencyRuns, 'workBoundMs'),
+          ratio: pick(concurrencyRuns, 'ratio'),
+          samples: concurrencyRuns,
+        },
+        cache: {
+          firstHttpCalls: pick(cacheRuns, 'firstHttpCalls'),
+          rerunHttpCalls: pick(cacheRuns, 'rerunHttpCalls'),
+          firstWallMs: pick(cacheRuns, 'firstWallMs'),
+          rerunWallMs: pick(cacheRuns, 'rerunWallMs'),
+          samePrompt: cacheRuns.every((c) => c.samePrompt),
+          samples: cacheRuns,
+        },
+      },
+      null,
+      2,
+    ),
+  );
 }
 void main();

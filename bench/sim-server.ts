@@ -17,7 +17,10 @@ const taskName = arg('task', 'reviews');
 // A plain classifier for the peer comparison: no prompt sensitivity needed, only a deterministic answer.
 const classifier: SimHandler = {
   chat(req) {
-    const user = req.messages.filter((m) => m.role === 'user').map((m) => m.content).join(' ');
+    const user = req.messages
+      .filter((m) => m.role === 'user')
+      .map((m) => m.content)
+      .join(' ');
     return /hate|broke|awful/i.test(user) ? 'negative' : 'positive';
   },
 };

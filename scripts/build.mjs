@@ -13,20 +13,45 @@ const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', ext
 const builds = [
   // The tokenizer's 2.3 MB rank table stays out of the extension bundle (it would slow every activation); it is
   // copied beside it below and loaded on the first token-count hover.
-  { ...node, external: [...node.external, 'js-tiktoken/ranks/o200k_base'], entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js' },
+  {
+    ...node,
+    external: [...node.external, 'js-tiktoken/ranks/o200k_base'],
+    entryPoints: ['src/host/extension.ts'],
+    outfile: 'dist/extension.js',
+  },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js' },
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview/main.js',
+  },
 ];
 if (existsSync('src/core/llm/local/worker.ts')) {
-  builds.push({ ...node, format: 'esm', entryPoints: ['src/core/llm/local/worker.ts'], outfile: 'dist/llama-worker.mjs' });
+  builds.push({
+    ...node,
+    format: 'esm',
+    entryPoints: ['src/core/llm/local/worker.ts'],
+    outfile: 'dist/llama-worker.mjs',
+  });
 }
 
-const results = await Promise.all(builds.filter((b) => b.entryPoints.every(existsSync)).map(async (options) => {
-  if (watch) { const ctx = await esbuild.context(options); await ctx.watch(); return null; }
-  const result = await esbuild.build(options);
-  writeFileSync(options.outfile.replace(/\.m?js$/, '.meta.json'), JSON.stringify(result.metafile));
-  return result;
-}));
+const results = await Promise.all(
+  builds
+    .filter((b) => b.entryPoints.every(existsSync))
+    .map(async (options) => {
+      if (watch) {
+        const ctx = await esbuild.context(options);
+        await ctx.watch();
+        return null;
+      }
+      const result = await esbuild.build(options);
+      writeFileSync(options.outfile.replace(/\.m?js$/, '.meta.json'), JSON.stringify(result.metafile));
+      return result;
+    }),
+);
 if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
 copyFileSync('node_modules/js-tiktoken/dist/ranks/o200k_base.cjs', 'dist/tiktoken-o200k_base.js');
 if (!watch) console.error(`built ${results.length} bundles`);

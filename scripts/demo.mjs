@@ -12,7 +12,9 @@ if (real) {
   // The example names the simulator's model; a real endpoint needs a real one.
   args.push('--preset', 'quick', '--budget-calls', '300', '--model', process.env.OPENAI_MODEL || 'gpt-4o-mini');
 } else {
-  console.error('OPENAI_BASE_URL and OPENAI_API_KEY are not set: running against the bundled offline SIMULATED endpoint.');
+  console.error(
+    'OPENAI_BASE_URL and OPENAI_API_KEY are not set: running against the bundled offline SIMULATED endpoint.',
+  );
   args.push('--base-url', 'sim', '--no-cache');
 }
 const run = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 const phases = [
   { name: 'typecheck', cmd: 'npm', args: ['run', '-s', 'typecheck'] },
   { name: 'lint', cmd: 'npm', args: ['run', '-s', 'lint'] },
+  { name: 'format', cmd: 'npm', args: ['run', '-s', 'format:check'] },
   { name: 'build', cmd: 'npm', args: ['run', '-s', 'build'] },
   { name: 'unit', cmd: 'npx', args: ['mocha'], counts: true },
 ];
@@ -27,7 +28,10 @@ for (const phase of phases) {
     const f = summaries.map((m) => +(m[2] ?? m[4] ?? 0));
     passed += p.reduce((a, b) => a + b, 0);
     failed += f.reduce((a, b) => a + b, 0);
-    if (code !== 0 && f.every((n) => n === 0)) { failed += 1; broken.push(phase.name); }
+    if (code !== 0 && f.every((n) => n === 0)) {
+      failed += 1;
+      broken.push(phase.name);
+    }
   } else if (code !== 0) {
     failed += 1;
     broken.push(phase.name);
@@ -42,8 +46,14 @@ function run(cmd, args) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, out }));
   });
 }

@@ -70,27 +70,45 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
   function requestRender(): void {
     if (renderPending) return;
     renderPending = true;
-    schedule(() => { if (renderPending) render(); });
+    schedule(() => {
+      if (renderPending) render();
+    });
   }
 
   function render(): void {
     renderPending = false;
     if (!snapshot) return;
-    const focusKey = (doc.activeElement as HTMLElement | null)?.closest?.('[data-focus-key]')?.getAttribute('data-focus-key');
+    const focusKey = (doc.activeElement as HTMLElement | null)
+      ?.closest?.('[data-focus-key]')
+      ?.getAttribute('data-focus-key');
     const scrolls = new Map<string, number>();
-    root.querySelectorAll<HTMLElement>('[data-scroll-key]').forEach((el) => scrolls.set(el.dataset.scrollKey ?? '', el.scrollTop));
+    root
+      .querySelectorAll<HTMLElement>('[data-scroll-key]')
+      .forEach((el) => scrolls.set(el.dataset.scrollKey ?? '', el.scrollTop));
 
     const run = shownRun();
     const ctx: RenderContext = {
-      doc, snapshot, run, liveRunId, compare, conflict, notice, ui, selectedId: selectedId(run),
+      doc,
+      snapshot,
+      run,
+      liveRunId,
+      compare,
+      conflict,
+      notice,
+      ui,
+      selectedId: selectedId(run),
     };
     const children: (HTMLElement | null)[] = [renderHeader(ctx), renderNotice(ctx)];
     if (!run) {
       children.push(renderEmpty(ctx));
     } else {
-      children.push(renderBanner(ctx, run), conflict && conflict.runId === run.runId ? renderConflict(ctx, conflict) : null,
-        renderChart(ctx, run), renderWarnings(ctx, run),
-        h(doc, 'div', { class: 'split' }, renderCandidates(ctx, run), renderDetails(ctx, run)));
+      children.push(
+        renderBanner(ctx, run),
+        conflict && conflict.runId === run.runId ? renderConflict(ctx, conflict) : null,
+        renderChart(ctx, run),
+        renderWarnings(ctx, run),
+        h(doc, 'div', { class: 'split' }, renderCandidates(ctx, run), renderDetails(ctx, run)),
+      );
       if (compare && compare.runId !== run.runId) children.push(renderCompare(ctx, run, compare));
     }
     children.push(renderHistory(ctx));
@@ -101,7 +119,9 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       if (top) el.scrollTop = top;
     });
     if (focusKey) {
-      const again = Array.from(root.querySelectorAll<HTMLElement>('[data-focus-key]')).find((el) => el.dataset.focusKey === focusKey);
+      const again = Array.from(root.querySelectorAll<HTMLElement>('[data-focus-key]')).find(
+        (el) => el.dataset.focusKey === focusKey,
+      );
       again?.focus();
     }
     if (revealConflict) {
@@ -122,7 +142,8 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
     const summary = summarizeRun(run);
     const index = snapshot.history.findIndex((s) => s.runId === run.runId);
     const history = snapshot.history.slice();
-    if (index >= 0) history[index] = summary; else history.unshift(summary);
+    if (index >= 0) history[index] = summary;
+    else history.unshift(summary);
     snapshot = { ...snapshot, history };
   }
 
@@ -133,15 +154,26 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'snapshot': {
         if (firstSnapshotAt === undefined) firstSnapshotAt = now();
         snapshot = message.snapshot;
-        if (ui.promptUri !== snapshot.promptUri) { ui = { ...ui, promptUri: snapshot.promptUri }; api.setState(ui); }
+        if (ui.promptUri !== snapshot.promptUri) {
+          ui = { ...ui, promptUri: snapshot.promptUri };
+          api.setState(ui);
+        }
         const run = message.snapshot.run;
-        if (run) { runs.set(run.runId, run); liveRunId = run.runId; } else liveRunId = undefined;
+        if (run) {
+          runs.set(run.runId, run);
+          liveRunId = run.runId;
+        } else liveRunId = undefined;
         // A history run the user had open before a reload: ask for it again (data is never kept in state).
         if (ui.shownRunId && ui.shownRunId !== run?.runId && !runs.has(ui.shownRunId)) {
-          if (snapshot.history.some((s) => s.runId === ui.shownRunId)) post({ type: 'loadRun', runId: ui.shownRunId, purpose: 'show' });
+          if (snapshot.history.some((s) => s.runId === ui.shownRunId))
+            post({ type: 'loadRun', runId: ui.shownRunId, purpose: 'show' });
           else setUi({ shownRunId: undefined });
         }
-        if (ui.compareRunId && !runs.has(ui.compareRunId) && snapshot.history.some((s) => s.runId === ui.compareRunId)) {
+        if (
+          ui.compareRunId &&
+          !runs.has(ui.compareRunId) &&
+          snapshot.history.some((s) => s.runId === ui.compareRunId)
+        ) {
           post({ type: 'loadRun', runId: ui.compareRunId, purpose: 'compare' });
         }
         break;
@@ -164,10 +196,16 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       }
       case 'runLoaded': {
         runs.set(message.run.runId, message.run);
-        if (message.purpose === 'compare') { compare = message.run; ui = { ...ui, compareRunId: message.run.runId }; }
-        else {
+        if (message.purpose === 'compare') {
+          compare = message.run;
+          ui = { ...ui, compareRunId: message.run.runId };
+        } else {
           const keep = message.run.runId === ui.shownRunId ? ui.selectedCandidateId : undefined;
-          ui = { ...ui, shownRunId: message.run.runId === liveRunId ? undefined : message.run.runId, selectedCandidateId: keep };
+          ui = {
+            ...ui,
+            shownRunId: message.run.runId === liveRunId ? undefined : message.run.runId,
+            selectedCandidateId: keep,
+          };
         }
         api.setState(ui);
         break;
@@ -181,7 +219,10 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
             runs.set(run.runId, { ...run, accepted });
             upsertHistory(runs.get(run.runId) as RunView);
           }
-          notice = { level: 'info', message: message.message ?? `Accepted #${message.candidateId}. Undo with Ctrl+Z in the editor.` };
+          notice = {
+            level: 'info',
+            message: message.message ?? `Accepted #${message.candidateId}. Undo with Ctrl+Z in the editor.`,
+          };
         } else if (message.outcome === 'failed') {
           notice = { level: 'error', message: message.message ?? 'Accept failed.' };
         } else if (message.outcome === 'cancelled') {
@@ -200,7 +241,14 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'measured':
         root.setAttribute('data-first-render-ms', String(Math.round(message.firstRenderMs)));
         // The breakdown, for the harness: creation → ready (webview load), snapshot build, webview render.
-        root.setAttribute('data-render-breakdown', JSON.stringify({ readyMs: message.readyMs, snapshotMs: message.snapshotMs, webviewRenderMs: message.webviewRenderMs }));
+        root.setAttribute(
+          'data-render-breakdown',
+          JSON.stringify({
+            readyMs: message.readyMs,
+            snapshotMs: message.snapshotMs,
+            webviewRenderMs: message.webviewRenderMs,
+          }),
+        );
         return;
     }
     requestRender();
@@ -223,10 +271,20 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
         return;
       }
       case 'accept':
-        if (pick) { notice = undefined; post({ type: 'accept', ...pick }); }
+        if (pick) {
+          notice = undefined;
+          post({ type: 'accept', ...pick });
+        }
         return;
       case 'forceAccept':
-        if (conflict) post({ type: 'accept', runId: conflict.runId, candidateId: conflict.candidateId, force: true, expectedCurrent: conflict.current });
+        if (conflict)
+          post({
+            type: 'accept',
+            runId: conflict.runId,
+            candidateId: conflict.candidateId,
+            force: true,
+            expectedCurrent: conflict.current,
+          });
         return;
       case 'keepCurrent':
         conflict = undefined;
@@ -257,7 +315,8 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'openRun': {
         const runId = target.dataset.run;
         if (!runId) return;
-        if (runs.has(runId)) setUi({ shownRunId: runId === liveRunId ? undefined : runId, selectedCandidateId: undefined });
+        if (runs.has(runId))
+          setUi({ shownRunId: runId === liveRunId ? undefined : runId, selectedCandidateId: undefined });
         else post({ type: 'loadRun', runId, purpose: 'show' });
         return;
       }
@@ -265,16 +324,25 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
         const runId = target.dataset.run;
         if (!runId) return;
         const known = runs.get(runId);
-        if (known) { compare = known; setUi({ compareRunId: runId }); } else post({ type: 'loadRun', runId, purpose: 'compare' });
+        if (known) {
+          compare = known;
+          setUi({ compareRunId: runId });
+        } else post({ type: 'loadRun', runId, purpose: 'compare' });
         return;
       }
       case 'closeCompare':
         compare = undefined;
         setUi({ compareRunId: undefined });
         return;
-      case 'diffInline': setUi({ diffMode: 'inline' }); return;
-      case 'diffSplit': setUi({ diffMode: 'split' }); return;
-      case 'toggleExamples': setUi({ showExamples: !ui.showExamples }); return;
+      case 'diffInline':
+        setUi({ diffMode: 'inline' });
+        return;
+      case 'diffSplit':
+        setUi({ diffMode: 'split' });
+        return;
+      case 'toggleExamples':
+        setUi({ showExamples: !ui.showExamples });
+        return;
     }
   }
 
@@ -292,7 +360,9 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       act('select', row);
     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      const sibling = (event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
+      const sibling = (
+        event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling
+      ) as HTMLElement | null;
       if (sibling?.dataset.action === 'select') {
         row.tabIndex = -1;
         sibling.tabIndex = 0;
@@ -304,7 +374,11 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
   post({ type: 'ready' });
   return {
     receive,
-    flush: () => { if (renderPending) render(); },
-    get ui() { return ui; },
+    flush: () => {
+      if (renderPending) render();
+    },
+    get ui() {
+      return ui;
+    },
   };
 }

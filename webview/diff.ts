@@ -5,7 +5,10 @@
 import { diffLines, diffWordsWithSpace } from 'diff';
 
 export type SegmentKind = 'same' | 'added' | 'removed';
-export interface Segment { text: string; kind: SegmentKind }
+export interface Segment {
+  text: string;
+  kind: SegmentKind;
+}
 export interface DiffRow {
   kind: 'same' | 'changed' | 'removed' | 'added';
   /** The original's line (null: no counterpart). */
@@ -55,9 +58,11 @@ export function sideBySideRows(original: string, candidate: string): DiffRow[] {
       }
       i++;
     } else if (part.removed) {
-      for (const line of blockLines(part.value)) rows.push({ kind: 'removed', left: [{ text: line, kind: 'removed' }], right: null });
+      for (const line of blockLines(part.value))
+        rows.push({ kind: 'removed', left: [{ text: line, kind: 'removed' }], right: null });
     } else if (part.added) {
-      for (const line of blockLines(part.value)) rows.push({ kind: 'added', left: null, right: [{ text: line, kind: 'added' }] });
+      for (const line of blockLines(part.value))
+        rows.push({ kind: 'added', left: null, right: [{ text: line, kind: 'added' }] });
     } else {
       for (const line of blockLines(part.value)) {
         rows.push({ kind: 'same', left: [{ text: line, kind: 'same' }], right: [{ text: line, kind: 'same' }] });

@@ -7,7 +7,9 @@ const script = fileURLToPath(new URL('../sim-server.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 export async function startSimProcess({ latency = 0, task = 'reviews' } = {}) {
-  const child = spawn(process.execPath, [tsx, script, '--latency', String(latency), '--task', task], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [tsx, script, '--latency', String(latency), '--task', task], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = readline.createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));

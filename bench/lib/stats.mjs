@@ -30,19 +30,32 @@ export function runNode(args, { env = {}, cwd, nodePath = process.execPath } = {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(nodePath, ['--require', preload, ...args], {
-      cwd, env: { ...process.env, ...env, WHETSTONE_BENCH_RUSAGE: rusage }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+      env: { ...process.env, ...env, WHETSTONE_BENCH_RUSAGE: rusage },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
       let usage = {};
-      try { usage = JSON.parse(readFileSync(rusage, 'utf8')); } catch { /* the process died before exit */ }
+      try {
+        usage = JSON.parse(readFileSync(rusage, 'utf8'));
+      } catch {
+        /* the process died before exit */
+      }
       rmSync(dir, { recursive: true, force: true });
       resolve({
-        code, stdout, stderr, wallMs,
+        code,
+        stdout,
+        stderr,
+        wallMs,
         peakRssMb: usage.maxRssKb ? usage.maxRssKb / 1024 : null,
         cpuMs: usage.userUs !== undefined ? (usage.userUs + usage.systemUs) / 1000 : null,
       });

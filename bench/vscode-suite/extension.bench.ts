@@ -7,7 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WhetstoneApi } from '../../src/host/extension';
-import { codeOf, EXTENSION_ID, fixtureUri, waitForDiagnostics, writeWorkspaceFile } from '../../test/vscode/suite/hostHelpers';
+import {
+  codeOf,
+  EXTENSION_ID,
+  fixtureUri,
+  waitForDiagnostics,
+  writeWorkspaceFile,
+} from '../../test/vscode/suite/hostHelpers';
 import { collectGarbage, heapUsedMb, rssMb, settledRssMb, sleep, startPeakTracker } from './hostMemory';
 import { EDIT_MARKER, largePromptFile } from './largePrompt';
 import type { FirstRender, HostBenchResult, JobMemory } from './result';
@@ -37,7 +43,8 @@ function watchFirstRenders(api: WhetstoneApi): { next(timeoutMs: number): Promis
         webviewRenderMs: part(message, 'webview render'),
       };
       const waiter = waiters.shift();
-      if (waiter) waiter(render); else seen.push(render);
+      if (waiter) waiter(render);
+      else seen.push(render);
     }
     info(message);
   };
@@ -46,8 +53,14 @@ function watchFirstRenders(api: WhetstoneApi): { next(timeoutMs: number): Promis
       const already = seen.shift();
       if (already !== undefined) return Promise.resolve(already);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the results panel reported no first render within ${timeoutMs / 1000} s`)), timeoutMs);
-        waiters.push((render) => { clearTimeout(timer); resolve(render); });
+        const timer = setTimeout(
+          () => reject(new Error(`the results panel reported no first render within ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
+        waiters.push((render) => {
+          clearTimeout(timer);
+          resolve(render);
+        });
       });
     },
   };
@@ -56,7 +69,8 @@ function watchFirstRenders(api: WhetstoneApi): { next(timeoutMs: number): Promis
 async function measureActivation(result: HostBenchResult): Promise<WhetstoneApi> {
   const ext = vscode.extensions.getExtension<WhetstoneApi>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
-  if (ext.isActive) throw new Error('the extension was already active before the benchmark asked for it (no fresh activation to time)');
+  if (ext.isActive)
+    throw new Error('the extension was already active before the benchmark asked for it (no fresh activation to time)');
   const started = performance.now();
   const api = await ext.activate();
   result.activationMs = performance.now() - started;
@@ -78,9 +92,21 @@ async function measureDiagnostics(api: WhetstoneApi, result: HostBenchResult): P
   // Edit 0 warms up (first analysis of the file, code paths loading); edits 1..N are counted.
   for (let k = 0; k <= COUNTED_EDITS; k++) {
     const variable = `{{extra_${k}}}`;
-    const range = new vscode.Range(prompt.markerLine, prompt.markerColumn, prompt.markerLine, prompt.markerColumn + current.length);
-    if (editor.document.getText(range) !== current) throw new Error(`expected "${current}" at line ${prompt.markerLine + 1}, found "${editor.document.getText(range)}"`);
-    const shown = waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === 'missing-column' && x.message.includes(variable)), 30_000);
+    const range = new vscode.Range(
+      prompt.markerLine,
+      prompt.markerColumn,
+      prompt.markerLine,
+      prompt.markerColumn + current.length,
+    );
+    if (editor.document.getText(range) !== current)
+      throw new Error(
+        `expected "${current}" at line ${prompt.markerLine + 1}, found "${editor.document.getText(range)}"`,
+      );
+    const shown = waitForDiagnostics(
+      uri,
+      (d) => d.some((x) => codeOf(x) === 'missing-column' && x.message.includes(variable)),
+      30_000,
+    );
     const started = performance.now();
     if (!(await editor.edit((b) => b.replace(range, variable)))) throw new Error('the editor refused the edit');
     const diagnostics = await shown;
@@ -106,14 +132,22 @@ async function measureDiagnostics(api: WhetstoneApi, result: HostBenchResult): P
 }
 
 /** One APO job (quick preset) on the fixture prompt, with the host's memory settled before and after it. */
-async function measuredJob(api: WhetstoneApi, seed: number, firstRenders: ReturnType<typeof watchFirstRenders>): Promise<JobMemory> {
+async function measuredJob(
+  api: WhetstoneApi,
+  seed: number,
+  firstRenders: ReturnType<typeof watchFirstRenders>,
+): Promise<JobMemory> {
   const uri = fixtureUri('reviews.prompt.yml');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const beforeMb = await settledRssMb(2000);
   const heapBeforeMb = heapUsedMb();
   const peak = startPeakTracker();
   const jobStarted = performance.now();
-  const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, { method: 'apo', preset: 'quick', seed });
+  const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, {
+    method: 'apo',
+    preset: 'quick',
+    seed,
+  });
   if (!started?.runId) throw new Error('whetstone.optimize started no job (see the Whetstone log)');
   const job = await api.context.jobs.whenFinished(started.runId);
   const wallMs = performance.now() - jobStarted;
@@ -125,14 +159,31 @@ async function measuredJob(api: WhetstoneApi, seed: number, firstRenders: Return
   const afterMb = await settledRssMb(3000);
   // The job manager keeps each finished job's events (for late subscribers): their size, to compare with the heap growth.
   const retainedEventsKb = Buffer.byteLength(JSON.stringify(job.events)) / 1024;
-  const memory = { beforeMb, peakMb, peakSource: source, afterMb, heapBeforeMb, heapAfterMb: heapUsedMb(), wallMs, calls: job.result?.used.calls, retainedEventsKb, panelFirstRender: panel };
-  say(`job (seed ${seed}) ${(wallMs / 1000).toFixed(1)} s, ${memory.calls ?? '?'} calls; host RSS before ${beforeMb.toFixed(1)} MB, `
-    + `peak ${peakMb.toFixed(1)} MB (${source}), after ${afterMb.toFixed(1)} MB; heap ${heapBeforeMb.toFixed(1)} → ${memory.heapAfterMb.toFixed(1)} MB; `
-    + `${job.events.length} events kept (${retainedEventsKb.toFixed(0)} KB as JSON)`);
+  const memory = {
+    beforeMb,
+    peakMb,
+    peakSource: source,
+    afterMb,
+    heapBeforeMb,
+    heapAfterMb: heapUsedMb(),
+    wallMs,
+    calls: job.result?.used.calls,
+    retainedEventsKb,
+    panelFirstRender: panel,
+  };
+  say(
+    `job (seed ${seed}) ${(wallMs / 1000).toFixed(1)} s, ${memory.calls ?? '?'} calls; host RSS before ${beforeMb.toFixed(1)} MB, ` +
+      `peak ${peakMb.toFixed(1)} MB (${source}), after ${afterMb.toFixed(1)} MB; heap ${heapBeforeMb.toFixed(1)} → ${memory.heapAfterMb.toFixed(1)} MB; ` +
+      `${job.events.length} events kept (${retainedEventsKb.toFixed(0)} KB as JSON)`,
+  );
   return memory;
 }
 
-async function measureJobs(api: WhetstoneApi, result: HostBenchResult, firstRenders: ReturnType<typeof watchFirstRenders>): Promise<void> {
+async function measureJobs(
+  api: WhetstoneApi,
+  result: HostBenchResult,
+  firstRenders: ReturnType<typeof watchFirstRenders>,
+): Promise<void> {
   result.hostPid = process.pid;
   // The first job on a fresh host pays one-time costs (lazy modules, JIT, caches); a second job with another seed
   // (so the response cache does not answer it) shows what each further job leaves behind.
@@ -141,7 +192,9 @@ async function measureJobs(api: WhetstoneApi, result: HostBenchResult, firstRend
   // Show Results on the finished runs, with the host idle: the panel's first render as a user reopening it sees it.
   await vscode.commands.executeCommand('whetstone.showResults', fixtureUri('reviews.prompt.yml'));
   result.panelFirstRender = await firstRenders.next(30_000);
-  say(`results panel first render (Show Results, idle) ${JSON.stringify(result.panelFirstRender)}; during the first job ${JSON.stringify(result.firstJob.panelFirstRender)}`);
+  say(
+    `results panel first render (Show Results, idle) ${JSON.stringify(result.panelFirstRender)}; during the first job ${JSON.stringify(result.firstJob.panelFirstRender)}`,
+  );
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
@@ -157,7 +210,7 @@ describe('Whetstone extension benchmark', () => {
       await measureJobs(api, result, firstRenders);
       result.finalRssMb = rssMb();
     } catch (error) {
-      result.error = error instanceof Error ? error.stack ?? error.message : String(error);
+      result.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
       throw error;
     } finally {
       fs.writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);

@@ -35,13 +35,17 @@ export function startPeakTracker(): { stop(): { peakMb: number; source: 'VmHWM' 
     // not Linux, or /proc read-only: sample
   }
   let sampled = rssMb();
-  const timer = setInterval(() => { sampled = Math.max(sampled, rssMb()); }, 50);
+  const timer = setInterval(() => {
+    sampled = Math.max(sampled, rssMb());
+  }, 50);
   return {
     stop() {
       clearInterval(timer);
       sampled = Math.max(sampled, rssMb());
       const hwm = kernelPeak ? statusKb('VmHWM') : undefined;
-      return hwm === undefined ? { peakMb: sampled, source: 'sampled' } : { peakMb: Math.max(hwm / 1024, sampled), source: 'VmHWM' };
+      return hwm === undefined
+        ? { peakMb: sampled, source: 'sampled' }
+        : { peakMb: Math.max(hwm / 1024, sampled), source: 'VmHWM' };
     },
   };
 }

@@ -20,7 +20,8 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 function roundDeep<T>(value: T): T {
   if (typeof value === 'number') return round(value) as T;
   if (Array.isArray(value)) return value.map(roundDeep) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundDeep(v)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundDeep(v)])) as T;
   return value;
 }
 
@@ -28,7 +29,8 @@ function parseRuns(argv: string[]): number {
   const at = argv.indexOf('--runs');
   const value = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--runs='))?.slice(7);
   const runs = value === undefined ? 3 : Number(value);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs takes a positive integer, got ${JSON.stringify(value)}`);
   return runs;
 }
 

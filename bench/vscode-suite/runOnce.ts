@@ -25,11 +25,16 @@ export async function runOnce(options: RunOptions): Promise<HostBenchResult> {
   const hostLog = path.join(path.dirname(bundle.entry), 'ext-host.log');
   let exitCode: number | undefined;
   let reportExit: () => void = () => undefined;
-  const exited = new Promise<void>((resolve) => { reportExit = resolve; });
+  const exited = new Promise<void>((resolve) => {
+    reportExit = resolve;
+  });
   const sessionPromise = openWorkbenchSession({
     label: 'bench-extension',
     extensionTestsPath: bundle.entry,
-    onAutomationExit: (code) => { exitCode = code; reportExit(); },
+    onAutomationExit: (code) => {
+      exitCode = code;
+      reportExit();
+    },
     onAutomationLog: (line) => {
       fs.appendFileSync(hostLog, `${line}\n`);
       if (line.startsWith('[bench ext-host]')) options.log(line.slice('[bench ext-host] '.length));
@@ -37,7 +42,12 @@ export async function runOnce(options: RunOptions): Promise<HostBenchResult> {
   });
   sessionPromise.catch(() => reportExit());
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, options.timeoutMs); })]);
+  await Promise.race([
+    exited,
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, options.timeoutMs);
+    }),
+  ]);
   clearTimeout(timer);
   const session = await sessionPromise; // rejects with the harness's message when the workbench did not open
   let result: HostBenchResult | undefined;
@@ -49,7 +59,11 @@ export async function runOnce(options: RunOptions): Promise<HostBenchResult> {
   const failed = !result || result.error !== undefined || exitCode !== 0;
   await session.close({ keep: failed });
   if (failed) {
-    const why = result?.error ?? (exitCode === undefined ? `no result within ${options.timeoutMs / 1000} s` : `the bench suite exited with ${exitCode} and wrote no result`);
+    const why =
+      result?.error ??
+      (exitCode === undefined
+        ? `no result within ${options.timeoutMs / 1000} s`
+        : `the bench suite exited with ${exitCode} and wrote no result`);
     throw new Error(`${why}\n  kept: ${session.dirs.root}; logs: ${describeLogs(session.dirs)}, ${hostLog}`);
   }
   fs.rmSync(path.dirname(bundle.entry), { recursive: true, force: true });

@@ -25,7 +25,11 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
-export async function openEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Endpoint> {
+export async function openEndpoint(
+  flags: EndpointFlags,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<Endpoint> {
   const closers: (() => Promise<void>)[] = [];
   let baseUrl = flags.baseUrl ?? env.OPENAI_BASE_URL;
   let simulated = false;
@@ -39,8 +43,10 @@ export async function openEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv,
   }
   if (!baseUrl) {
     if (!env.OPENAI_API_KEY) {
-      throw usageError('no endpoint: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for api.openai.com); '
-        + '`--base-url sim` runs the bundled offline simulated endpoint');
+      throw usageError(
+        'no endpoint: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for api.openai.com); ' +
+          '`--base-url sim` runs the bundled offline simulated endpoint',
+      );
     }
     baseUrl = OPENAI_DEFAULT_BASE_URL;
   }
@@ -56,11 +62,14 @@ export async function openEndpoint(flags: EndpointFlags, env: NodeJS.ProcessEnv,
   }
 
   let localBackend: Promise<LlmClient> | undefined;
-  const local = deferredClient(() => (localBackend ??= import('../core/llm/local').then(({ createLocalBackend }) => {
-    const backend = createLocalBackend({ workerPath: path.join(__dirname, 'llama-worker.mjs') });
-    closers.push(() => backend.dispose());
-    return backend;
-  })));
+  const local = deferredClient(
+    () =>
+      (localBackend ??= import('../core/llm/local').then(({ createLocalBackend }) => {
+        const backend = createLocalBackend({ workerPath: path.join(__dirname, 'llama-worker.mjs') });
+        closers.push(() => backend.dispose());
+        return backend;
+      })),
+  );
   const usesLocal = (name?: string) => Boolean(name?.startsWith('local:'));
 
   const key = env.OPENAI_API_KEY;

@@ -2,7 +2,10 @@
 export const EXIT = { ok: 0, failures: 1, usage: 2, endpoint: 3 } as const;
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
     this.name = 'CliError';
   }

@@ -12,44 +12,54 @@ const program = new Command('whetstone')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-const endpointOptions = (cmd: Command) => cmd
-  .option('--base-url <url>', 'OpenAI-compatible base URL (default: $OPENAI_BASE_URL; `sim` = bundled simulated endpoint)')
-  .option('--concurrency <n>', 'parallel requests per endpoint (default 4)')
-  .option('--no-cache', 'bypass the response cache in .whetstone/cache')
-  .option('--json', 'print one JSON object on stdout');
+const endpointOptions = (cmd: Command) =>
+  cmd
+    .option(
+      '--base-url <url>',
+      'OpenAI-compatible base URL (default: $OPENAI_BASE_URL; `sim` = bundled simulated endpoint)',
+    )
+    .option('--concurrency <n>', 'parallel requests per endpoint (default 4)')
+    .option('--no-cache', 'bypass the response cache in .whetstone/cache')
+    .option('--json', 'print one JSON object on stdout');
 
-endpointOptions(program.command('eval <prompt-file>')
-  .description('run the prompt over its test cases and evaluators; exit 1 if any case fails')
-  .option('--dataset <file>', 'dataset file (JSONL, CSV, YAML) instead of the file\'s own rows')
-  .option('--model <m>', 'target model (default: the file\'s model)'))
-  .action(async (file: string, flags) => finish(await evalCommand(file, flags)));
+endpointOptions(
+  program
+    .command('eval <prompt-file>')
+    .description('run the prompt over its test cases and evaluators; exit 1 if any case fails')
+    .option('--dataset <file>', "dataset file (JSONL, CSV, YAML) instead of the file's own rows")
+    .option('--model <m>', "target model (default: the file's model)"),
+).action(async (file: string, flags) => finish(await evalCommand(file, flags)));
 
-endpointOptions(program.command('optimize <prompt-file>')
-  .description('optimize the prompt\'s system message or body with APO, SPO or PMPO')
-  .addOption(new Option('--method <method>', 'algorithm').choices(['apo', 'spo', 'pmpo']).makeOptionMandatory())
-  .option('--rounds <r>', 'optimization rounds')
-  .option('--budget-calls <n>', 'stop after at most N model calls')
-  .option('--budget-usd <x>', 'stop after spending at most X US dollars')
-  .option('--model <m>', 'model for every role unless a role flag says otherwise')
-  .option('--target-model <m>', 'model that runs the prompt')
-  .option('--optimizer-model <m>', 'model that critiques and rewrites')
-  .option('--judge-model <m>', 'model that judges (SPO, LLM evaluators)')
-  .option('--scorer-model <m>', 'model that returns log-probs (PMPO); local:<path.gguf> for the embedded backend')
-  .option('--preset <name>', 'quick (small budgets) or default (paper settings)')
-  .option('--dataset <file>', 'dataset file instead of the file\'s own rows')
-  .option('--seed <s>', 'seed for every random choice', '0')
-  .option('--resume <run-id>', 'resume an interrupted run from its log')
-  .option('--apply', 'write the best prompt into the file (only the optimized region changes)'))
-  .action(async (file: string, flags) => finish(await optimizeCommand(file, flags)));
+endpointOptions(
+  program
+    .command('optimize <prompt-file>')
+    .description("optimize the prompt's system message or body with APO, SPO or PMPO")
+    .addOption(new Option('--method <method>', 'algorithm').choices(['apo', 'spo', 'pmpo']).makeOptionMandatory())
+    .option('--rounds <r>', 'optimization rounds')
+    .option('--budget-calls <n>', 'stop after at most N model calls')
+    .option('--budget-usd <x>', 'stop after spending at most X US dollars')
+    .option('--model <m>', 'model for every role unless a role flag says otherwise')
+    .option('--target-model <m>', 'model that runs the prompt')
+    .option('--optimizer-model <m>', 'model that critiques and rewrites')
+    .option('--judge-model <m>', 'model that judges (SPO, LLM evaluators)')
+    .option('--scorer-model <m>', 'model that returns log-probs (PMPO); local:<path.gguf> for the embedded backend')
+    .option('--preset <name>', 'quick (small budgets) or default (paper settings)')
+    .option('--dataset <file>', "dataset file instead of the file's own rows")
+    .option('--seed <s>', 'seed for every random choice', '0')
+    .option('--resume <run-id>', 'resume an interrupted run from its log')
+    .option('--apply', 'write the best prompt into the file (only the optimized region changes)'),
+).action(async (file: string, flags) => finish(await optimizeCommand(file, flags)));
 
-program.command('runs')
+program
+  .command('runs')
   .description('list past runs, or show one')
   .argument('[action]', 'list | show', 'list')
   .argument('[run-id]', 'the run to show')
   .option('--json', 'print JSON on stdout')
   .action(async (action: string, runId: string | undefined, flags) => finish(await runsCommand(action, runId, flags)));
 
-program.command('download-model <url>')
+program
+  .command('download-model <url>')
   .description('download a GGUF model for `local:` use, verify its SHA-256, resume partial downloads')
   .requiredOption('--sha256 <hex>', 'expected SHA-256 of the file')
   .option('--dir <dir>', 'where to store it (default: ~/.cache/whetstone/models)')

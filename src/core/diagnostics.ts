@@ -60,7 +60,12 @@ export function lineAt(text: string, offset: number): number {
 }
 
 export function diagnosticAt(
-  file: string, text: string, span: Span, severity: Severity, code: string, message: string,
+  file: string,
+  text: string,
+  span: Span,
+  severity: Severity,
+  code: string,
+  message: string,
 ): Diagnostic {
   const s = positionAt(text, span.start);
   const e = positionAt(text, Math.max(span.start, span.end));

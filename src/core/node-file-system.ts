@@ -13,6 +13,10 @@ export const nodeFileSystem: FileSystemPort = {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.appendFile(file, text);
   },
-  exists: (file) => fs.access(file).then(() => true, () => false),
+  exists: (file) =>
+    fs.access(file).then(
+      () => true,
+      () => false,
+    ),
   list: (dir) => fs.readdir(dir).catch(() => []),
 };

@@ -46,7 +46,9 @@ export class Settings implements vscode.Disposable {
 
   /** Writes a model choice to user settings (models are a personal choice, not a workspace one). */
   async setModel(role: ModelRole, model: string): Promise<void> {
-    await vscode.workspace.getConfiguration('whetstone').update(`models.${role}`, model, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('whetstone')
+      .update(`models.${role}`, model, vscode.ConfigurationTarget.Global);
   }
 
   dispose(): void {

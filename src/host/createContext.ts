@@ -19,6 +19,8 @@ export function createHostContext(extension: vscode.ExtensionContext): HostConte
   const analyzer = new PromptAnalyzer(log);
   const jobs = new JobManager(analyzer, settings, keys, log, extension.extensionPath, trust.isTrusted);
   const suggestions = new SuggestionStore();
-  extension.subscriptions.push(channel, keys, settings, analyzer, jobs, suggestions, { dispose: () => void disposeLocalBackend() });
+  extension.subscriptions.push(channel, keys, settings, analyzer, jobs, suggestions, {
+    dispose: () => void disposeLocalBackend(),
+  });
   return { extension, log, settings, keys, trust, analyzer, jobs, suggestions, resultsPanel: {} };
 }

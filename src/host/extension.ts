@@ -33,7 +33,9 @@ export function activate(extension: vscode.ExtensionContext): WhetstoneApi | und
     return { context: ctx, activationMs: ctx.activationMs };
   } catch (error) {
     // VS Code does not show activation failures; say it.
-    void vscode.window.showErrorMessage(`Whetstone failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(
+      `Whetstone failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return undefined;
   }
 }

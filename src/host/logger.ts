@@ -23,7 +23,8 @@ export function createLogger(channel: vscode.LogOutputChannel, secrets: () => It
     info: (m) => channel.info(clean(m)),
     warn: (m) => channel.warn(clean(m)),
     debug: (m) => channel.debug(clean(m)),
-    error: (m, e) => channel.error(clean(e === undefined ? m : `${m}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`)),
+    error: (m, e) =>
+      channel.error(clean(e === undefined ? m : `${m}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
     show: () => channel.show(true),
   };
 }

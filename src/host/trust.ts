@@ -5,8 +5,10 @@
 import * as vscode from 'vscode';
 
 export function trustMessage(action: string): string {
-  return `${action} needs a trusted workspace: it sends this workspace's prompts and data to a model and may run its ` +
-    `evaluator code. Restricted Mode gives language features only.`;
+  return (
+    `${action} needs a trusted workspace: it sends this workspace's prompts and data to a model and may run its ` +
+    `evaluator code. Restricted Mode gives language features only.`
+  );
 }
 
 export interface TrustGate {

@@ -67,9 +67,12 @@ export function isWebviewMessage(value: unknown): value is WebviewToHost {
     case 'rendered':
       return typeof value.renderMs === 'number' && Number.isFinite(value.renderMs);
     case 'accept':
-      return isRunId(value.runId) && isCandidateId(value.candidateId)
-        && (value.force === undefined || typeof value.force === 'boolean')
-        && (value.expectedCurrent === undefined || typeof value.expectedCurrent === 'string');
+      return (
+        isRunId(value.runId) &&
+        isCandidateId(value.candidateId) &&
+        (value.force === undefined || typeof value.force === 'boolean') &&
+        (value.expectedCurrent === undefined || typeof value.expectedCurrent === 'string')
+      );
     case 'openDiff':
     case 'copy':
       return isRunId(value.runId) && isCandidateId(value.candidateId);
@@ -88,5 +91,7 @@ export function isWebviewMessage(value: unknown): value is WebviewToHost {
 /** A light check for the webview side: the host is trusted, this only filters foreign `message` events. */
 export function isHostMessage(value: unknown): value is HostToWebview {
   if (!isObject(value) || typeof value.type !== 'string') return false;
-  return ['snapshot', 'jobEvent', 'runLoaded', 'acceptResult', 'acceptConflict', 'notice', 'measured'].includes(value.type);
+  return ['snapshot', 'jobEvent', 'runLoaded', 'acceptResult', 'acceptConflict', 'notice', 'measured'].includes(
+    value.type,
+  );
 }

@@ -2,15 +2,7 @@
  * What the results panel shows, built from core's job contract. The host keeps one RunView per open run by folding
  * JobEvents through `applyJobEvent`; the webview folds the same events, so both sides agree without a second model.
  */
-import type {
-  Budget,
-  BudgetUsed,
-  CandidateRecord,
-  Estimate,
-  JobEvent,
-  JobResult,
-  Method,
-} from '../core/jobs/types';
+import type { Budget, BudgetUsed, CandidateRecord, Estimate, JobEvent, JobResult, Method } from '../core/jobs/types';
 
 /** A candidate as the panel shows it: core's record, unchanged (every string in it is untrusted text). */
 export type CandidateView = CandidateRecord;
@@ -89,10 +81,14 @@ function upsertCandidate(list: CandidateView[], candidate: CandidateView): Candi
 function statusFromResult(result: JobResult | undefined, fallback: RunStatus): RunStatus {
   if (!result) return fallback;
   switch (result.stopReason) {
-    case 'budget': return 'budget';
-    case 'cancelled': return 'cancelled';
-    case 'failed': return 'failed';
-    default: return 'done';
+    case 'budget':
+      return 'budget';
+    case 'cancelled':
+      return 'cancelled';
+    case 'failed':
+      return 'failed';
+    default:
+      return 'done';
   }
 }
 
@@ -103,7 +99,10 @@ function statusFromResult(result: JobResult | undefined, fallback: RunStatus): R
 export function applyJobEvent(run: RunView | undefined, event: JobEvent): RunView | undefined {
   if (event.type === 'started') {
     // Keep what a placeholder (an estimate before 'started') or an earlier replay of the same run already holds.
-    const base = run && (run.runId === event.runId || run.runId === '') ? { ...run, runId: event.runId } : emptyRun(event.runId, event.method, event.at);
+    const base =
+      run && (run.runId === event.runId || run.runId === '')
+        ? { ...run, runId: event.runId }
+        : emptyRun(event.runId, event.method, event.at);
     return { ...base, method: event.method, startedAt: event.at, status: 'running' };
   }
   if (!run) {
@@ -112,12 +111,18 @@ export function applyJobEvent(run: RunView | undefined, event: JobEvent): RunVie
     return undefined;
   }
   switch (event.type) {
-    case 'estimate': return { ...run, estimate: event.estimate };
-    case 'round': return { ...run, round: { round: event.round, of: event.of } };
-    case 'candidate': return { ...run, candidates: upsertCandidate(run.candidates, event.candidate) };
-    case 'beam': return { ...run, beam: event.ids.slice() };
-    case 'incumbent': return { ...run, incumbent: { id: event.id, score: event.score } };
-    case 'budget': return { ...run, used: event.used, limit: event.limit };
+    case 'estimate':
+      return { ...run, estimate: event.estimate };
+    case 'round':
+      return { ...run, round: { round: event.round, of: event.of } };
+    case 'candidate':
+      return { ...run, candidates: upsertCandidate(run.candidates, event.candidate) };
+    case 'beam':
+      return { ...run, beam: event.ids.slice() };
+    case 'incumbent':
+      return { ...run, incumbent: { id: event.id, score: event.score } };
+    case 'budget':
+      return { ...run, used: event.used, limit: event.limit };
     case 'log':
       if (event.level !== 'warn') return run;
       return { ...run, warnings: [...run.warnings, event.message].slice(-MAX_WARNINGS) };

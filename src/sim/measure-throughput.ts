@@ -17,7 +17,9 @@ async function main() {
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: calls }, (_, i) => ask(i)));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  console.log(`${calls} chat calls at concurrency ${concurrency}: ${seconds.toFixed(2)} s, ${(calls / seconds).toFixed(0)} calls/s, server max in flight ${server.stats.maxInFlight}`);
+  console.log(
+    `${calls} chat calls at concurrency ${concurrency}: ${seconds.toFixed(2)} s, ${(calls / seconds).toFixed(0)} calls/s, server max in flight ${server.stats.maxInFlight}`,
+  );
   await server.close();
 }
 

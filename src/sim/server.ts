@@ -116,7 +116,13 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     });
   });
 
-  async function route(method: string, path: string, body: unknown, fault: Fault | undefined, res: http.ServerResponse) {
+  async function route(
+    method: string,
+    path: string,
+    body: unknown,
+    fault: Fault | undefined,
+    res: http.ServerResponse,
+  ) {
     if (fault) {
       switch (fault.kind) {
         case 'status': {
@@ -143,7 +149,10 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     }
     if (method === 'GET' && path === '/v1/models') {
       const ids = handler.models ?? ['sim-model'];
-      return sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'sim' })) });
+      return sendJson(res, 200, {
+        object: 'list',
+        data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'sim' })),
+      });
     }
     if (method !== 'POST') return sendError(res, 404, `no route ${method} ${path}`);
     if (typeof body !== 'object' || body === null) return sendError(res, 400, 'expected a JSON object body');
@@ -154,9 +163,16 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
   }
 
   async function chatCompletions(b: Record<string, unknown>, fault: Fault | undefined, res: http.ServerResponse) {
-    if (typeof b.model !== 'string' || !Array.isArray(b.messages)) return sendError(res, 400, "'model' and 'messages' are required");
+    if (typeof b.model !== 'string' || !Array.isArray(b.messages))
+      return sendError(res, 400, "'model' and 'messages' are required");
     if (b.response_format !== undefined && handler.rejectResponseFormat) {
-      return sendError(res, 400, "Unsupported parameter: 'response_format' (json_schema) is not supported by this server", {}, 'response_format');
+      return sendError(
+        res,
+        400,
+        "Unsupported parameter: 'response_format' (json_schema) is not supported by this server",
+        {},
+        'response_format',
+      );
     }
     const req: SimChatRequest = {
       model: b.model,
@@ -182,16 +198,31 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     const promptTokens = req.messages.reduce((n, m) => n + simTokenCount(m.content) + 1, 0);
     const completionTokens = simTokenCount(content);
     const id = `chatcmpl-sim-${++responseCounter}`;
-    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
     if (b.stream === true) {
       const includeUsage = (b.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       const delay = fault?.kind === 'slow-stream' ? fault.chunkDelayMs : 0;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
       const pieces = content.match(/\s*\S+|\s+/g) ?? [''];
       const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: req.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
-      const parts = [chunk({ role: 'assistant', content: '' }, null), ...pieces.map((p) => chunk({ content: p }, null)), chunk({}, finishReason)];
-      if (includeUsage) parts.push(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: req.model, choices: [], usage })}\n\n`);
+      const parts = [
+        chunk({ role: 'assistant', content: '' }, null),
+        ...pieces.map((p) => chunk({ content: p }, null)),
+        chunk({}, finishReason),
+      ];
+      if (includeUsage)
+        parts.push(
+          `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: req.model, choices: [], usage })}\n\n`,
+        );
       parts.push('data: [DONE]\n\n');
       for (const part of parts) {
         if (res.destroyed) return;
@@ -206,7 +237,14 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       object: 'chat.completion',
       created: 0,
       model: req.model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: finishReason, logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content, refusal: null },
+          finish_reason: finishReason,
+          logprobs: null,
+        },
+      ],
       usage,
     };
     if (fault?.kind === 'truncated-body') return sendTruncated(res, payload);
@@ -215,7 +253,8 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
   }
 
   async function completions(b: Record<string, unknown>, fault: Fault | undefined, res: http.ServerResponse) {
-    if (typeof b.model !== 'string' || typeof b.prompt !== 'string') return sendError(res, 400, "'model' and a string 'prompt' are required");
+    if (typeof b.model !== 'string' || typeof b.prompt !== 'string')
+      return sendError(res, 400, "'model' and a string 'prompt' are required");
     const model = b.model;
     const prompt = b.prompt;
     const maxTokens = typeof b.max_tokens === 'number' ? b.max_tokens : 16;
@@ -225,7 +264,8 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     let logprobs: unknown = null;
     let completionTokens = 0;
     if (b.echo === true || wantsLogprobs) {
-      if (maxTokens === 0 && handler.rejectMaxTokensZero) return sendError(res, 400, 'max_tokens must be at least 1, got 0.', {}, 'max_tokens');
+      if (maxTokens === 0 && handler.rejectMaxTokensZero)
+        return sendError(res, 400, 'max_tokens must be at least 1, got 0.', {}, 'max_tokens');
       const scored = handler.score?.({ model, prompt }) ?? null;
       if (!scored) return sendError(res, 400, 'logprobs not supported');
       const tokens = [...scored.tokens];
@@ -253,7 +293,10 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
         top_logprobs: tokens.slice(keepFrom).map((t, i) => ({ [t]: tokenLogprobs[keepFrom + i] ?? 0 })),
       };
     } else {
-      const out = fault?.kind === 'malformed-content' ? (fault.content ?? '{"broken": [1, 2') : await handler.chat({ model, messages: [{ role: 'user', content: prompt }] });
+      const out =
+        fault?.kind === 'malformed-content'
+          ? (fault.content ?? '{"broken": [1, 2')
+          : await handler.chat({ model, messages: [{ role: 'user', content: prompt }] });
       text = typeof out === 'string' ? out : out.content;
       completionTokens = simTokenCount(text);
     }
@@ -264,7 +307,11 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       created: 0,
       model,
       choices: [{ index: 0, text, logprobs, finish_reason: 'length' }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     };
     if (fault?.kind === 'truncated-body') return sendTruncated(res, payload);
     return sendJson(res, 200, payload);
@@ -291,7 +338,10 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
 
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof p === 'object' && p && 'text' in p ? String((p as { text: unknown }).text) : '')).join('');
+  if (Array.isArray(content))
+    return content
+      .map((p) => (typeof p === 'object' && p && 'text' in p ? String((p as { text: unknown }).text) : ''))
+      .join('');
   return '';
 }
 
@@ -301,7 +351,13 @@ function sendJson(res: http.ServerResponse, status: number, payload: unknown, he
   res.end(text);
 }
 
-function sendError(res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}, param: string | null = null) {
+function sendError(
+  res: http.ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+  param: string | null = null,
+) {
   const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
   sendJson(res, status, { error: { message, type, param, code: null } }, headers);
 }

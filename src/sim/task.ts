@@ -14,7 +14,15 @@
 import { createHash } from 'node:crypto';
 import type { SimChatRequest, SimHandler, SimScore, SimScoreRequest } from './server';
 import { findReview, lexiconLabel, REVIEWS, type Label, type Review } from './task-data';
-import { PARAPHRASE_SWAPS, RULE_CRITIQUES, RULE_MENTIONED, RULE_ORDER, RULE_SENTENCES, rulesIn, type RuleName } from './task-rules';
+import {
+  PARAPHRASE_SWAPS,
+  RULE_CRITIQUES,
+  RULE_MENTIONED,
+  RULE_ORDER,
+  RULE_SENTENCES,
+  rulesIn,
+  type RuleName,
+} from './task-rules';
 
 export interface SimulatedTask {
   handler: SimHandler;
@@ -31,7 +39,14 @@ export interface SimulatedTask {
 export function createSimulatedTask(opts: { seed?: number } = {}): SimulatedTask {
   const seed = opts.seed ?? 0;
   const stats: SimulatedTask['stats'] = { chat: 0, structured: {}, score: 0 };
-  const hash = (...parts: unknown[]) => parseInt(createHash('sha256').update(JSON.stringify([seed, ...parts])).digest('hex').slice(0, 8), 16);
+  const hash = (...parts: unknown[]) =>
+    parseInt(
+      createHash('sha256')
+        .update(JSON.stringify([seed, ...parts]))
+        .digest('hex')
+        .slice(0, 8),
+      16,
+    );
 
   const handler: SimHandler = {
     chat(req: SimChatRequest) {
@@ -66,8 +81,11 @@ function schemaOf(req: SimChatRequest): string | undefined {
 function answer(messages: SimChatRequest['messages']): string {
   const all = messages.map((m) => m.content).join('\n');
   const review = findReview(all);
-  const instructions = messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n')
-    || (review ? all.replace(review.text, '') : all);
+  const instructions =
+    messages
+      .filter((m) => m.role === 'system' || m.role === 'developer')
+      .map((m) => m.content)
+      .join('\n') || (review ? all.replace(review.text, '') : all);
   const rules = rulesIn(instructions);
   const label = review ? labelFor(review, rules) : lexiconLabel(messages[messages.length - 1]?.content ?? '');
   return rules.has('format') ? label : `The sentiment of this review is ${label}.`;
@@ -92,7 +110,13 @@ function structured(schema: string, req: SimChatRequest, hash: Hash): unknown {
       return { prompts: candidates(text, prompt, hash) };
     case 'prompt_segments': {
       const max = Number(/up to (\d+)/.exec(text)?.[1] ?? 5);
-      return { segments: prompt.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter(Boolean).slice(0, max) };
+      return {
+        segments: prompt
+          .split(/(?<=[.!?])\s+/)
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .slice(0, max),
+      };
     }
     case 'pairwise_verdict':
       return verdict(text, hash);
@@ -112,7 +136,9 @@ function currentPrompt(text: string): string {
 function missingForReviews(text: string, prompt: string): RuleName[] {
   const have = rulesIn(prompt);
   const out: RuleName[] = [];
-  const quoted = REVIEWS.filter((r) => r.kind !== 'plain' && text.includes(r.text)).sort((a, b) => text.indexOf(a.text) - text.indexOf(b.text));
+  const quoted = REVIEWS.filter((r) => r.kind !== 'plain' && text.includes(r.text)).sort(
+    (a, b) => text.indexOf(a.text) - text.indexOf(b.text),
+  );
   for (const review of quoted) {
     const rule = review.kind as RuleName;
     if (!have.has(rule) && !out.includes(rule)) out.push(rule);
@@ -127,7 +153,11 @@ function critiques(text: string, prompt: string, hash: Hash): string[] {
   const missing = missingForReviews(text.slice(text.indexOf('</prompt>')), prompt);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    out.push(missing.length ? RULE_CRITIQUES[missing[(hash(text, i) + i) % missing.length]] : 'The prompt could define each label more precisely.');
+    out.push(
+      missing.length
+        ? RULE_CRITIQUES[missing[(hash(text, i) + i) % missing.length]]
+        : 'The prompt could define each label more precisely.',
+    );
   }
   return out;
 }
@@ -163,7 +193,10 @@ function candidates(text: string, prompt: string, hash: Hash): string[] {
     const count = Number(/Write (\d+) different improved versions/.exec(text)?.[1] ?? 1);
     const rule = ruleMentioned(critique);
     return Array.from({ length: count }, (_, i) => {
-      const edited = rule && !rulesIn(prompt).has(rule) ? addRule(prompt, rule, h + i) : `${prompt.replace(/\s+$/, '')}\nConsider the review as a whole.`;
+      const edited =
+        rule && !rulesIn(prompt).has(rule)
+          ? addRule(prompt, rule, h + i)
+          : `${prompt.replace(/\s+$/, '')}\nConsider the review as a whole.`;
       return (h + i) % 6 === 0 ? `${edited}\nReview: {{review}}` : edited; // a bad edit the engine must reject
     });
   }
@@ -173,10 +206,12 @@ function candidates(text: string, prompt: string, hash: Hash): string[] {
     const outputs = text.slice(text.indexOf('Its outputs on sample inputs:'));
     const wrong = qaPairs(outputs).filter((qa) => qa.review && qa.answer.trim() !== labelOf(qa.review));
     const have = rulesIn(prompt);
-    const fromAnswers = wrong.map((qa): string => (/\s/.test(qa.answer.trim()) ? 'format' : qa.review!.kind))
+    const fromAnswers = wrong
+      .map((qa): string => (/\s/.test(qa.answer.trim()) ? 'format' : qa.review!.kind))
       .find((r): r is RuleName => r !== 'plain' && !have.has(r as RuleName));
-    const fromRequirements = (['format', ...RULE_ORDER] as RuleName[]).filter((r) => !have.has(r)
-      && requirements.split('\n').some((line) => ruleMentioned(line) === r));
+    const fromRequirements = (['format', ...RULE_ORDER] as RuleName[]).filter(
+      (r) => !have.has(r) && requirements.split('\n').some((line) => ruleMentioned(line) === r),
+    );
     const rule = fromAnswers ?? fromRequirements[h % Math.max(1, fromRequirements.length)];
     return [rule ? addRule(prompt, rule, h) : paraphrase(prompt, h, false)];
   }
@@ -200,14 +235,17 @@ function labelOf(review: Review): string {
 
 function qaPairs(text: string): { review?: Review; answer: string }[] {
   const out: { review?: Review; answer: string }[] = [];
-  const re = /### Question \d+\n([\s\S]*?)\n### Answer \d+\n([\s\S]*?)(?=\n\n### Question|\n<\/response_|\n\n[A-Z<]|$)/g;
+  const re =
+    /### Question \d+\n([\s\S]*?)\n### Answer \d+\n([\s\S]*?)(?=\n\n### Question|\n<\/response_|\n\n[A-Z<]|$)/g;
   for (const m of text.matchAll(re)) out.push({ review: findReview(m[1]), answer: m[2] });
   return out;
 }
 
 function verdict(text: string, hash: Hash): { analysis: string; choice: 'A' | 'B' } {
-  const block = (slot: string) => /<response_X>\n([\s\S]*?)\n<\/response_X>/.exec(text.replaceAll(`response_${slot}`, 'response_X'))?.[1] ?? '';
-  const correct = (slot: string) => qaPairs(block(slot)).filter((qa) => qa.review && qa.answer.trim() === labelOf(qa.review)).length;
+  const block = (slot: string) =>
+    /<response_X>\n([\s\S]*?)\n<\/response_X>/.exec(text.replaceAll(`response_${slot}`, 'response_X'))?.[1] ?? '';
+  const correct = (slot: string) =>
+    qaPairs(block(slot)).filter((qa) => qa.review && qa.answer.trim() === labelOf(qa.review)).length;
   const a = correct('A');
   const b = correct('B');
   const choice = a > b ? 'A' : b > a ? 'B' : hash(text) % 2 === 0 ? 'A' : 'B';
@@ -232,9 +270,10 @@ function scoreText(text: string): SimScore {
   if (review) {
     const missingAll = RULE_ORDER.filter((r) => !rules.has(r)).length + (rules.has('format') ? 0 : 1);
     const ownMissing = review.kind !== 'plain' && !rules.has(review.kind as RuleName);
-    perToken = target === review.label
-      ? -(0.05 + 0.15 * missingAll + (ownMissing ? 1.5 : 0))
-      : -(2.5 - (ownMissing && target === review.naive ? 2 : 0));
+    perToken =
+      target === review.label
+        ? -(0.05 + 0.15 * missingAll + (ownMissing ? 1.5 : 0))
+        : -(2.5 - (ownMissing && target === review.naive ? 2 : 0));
   }
   let offset = 0;
   const logprobs = tokens.map((t) => {

@@ -71,7 +71,8 @@ export function referenceLogprobs(options: TinyGgufOptions, tokens: number[], fr
         const e = scores.map((s) => Math.exp(s - max));
         const z = e.reduce((a, b) => a + b, 0);
         for (let t = 0; t < e.length; t++) {
-          for (let i = 0; i < headDim; i++) attended[head * headDim + i] += (e[t] / z) * values[layer][t][kvHead * headDim + i];
+          for (let i = 0; i < headDim; i++)
+            attended[head * headDim + i] += (e[t] / z) * values[layer][t][kvHead * headDim + i];
         }
       }
       const attnOut = matVec(w(p + 'attn_output.weight'), attended, d);

@@ -62,9 +62,27 @@ function buildVocabulary(chatTemplate: boolean, padTo: number): Vocabulary {
   add('<unk>', 0, TOKEN_TYPE.unknown);
   add('<s>', 0, TOKEN_TYPE.control);
   add('</s>', 0, TOKEN_TYPE.control);
-  for (let byte = 0; byte < 256; byte++) add(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`, 0, TOKEN_TYPE.byte);
+  for (let byte = 0; byte < 256; byte++)
+    add(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`, 0, TOKEN_TYPE.byte);
   // "▁" is SentencePiece's space; multi-character pieces get higher scores so the tokenizer merges them first.
-  const pieces = ['\u2581', ...'abcdefghijklmnopqrstuvwxyz', '\u2581t', 'th', 'he', '\u2581the', 'in', 'er', 'an', '\u2581a', 'on', 're', '\u2581s', 'at', 'en', 'is'];
+  const pieces = [
+    '\u2581',
+    ...'abcdefghijklmnopqrstuvwxyz',
+    '\u2581t',
+    'th',
+    'he',
+    '\u2581the',
+    'in',
+    'er',
+    'an',
+    '\u2581a',
+    'on',
+    're',
+    '\u2581s',
+    'at',
+    'en',
+    'is',
+  ];
   pieces.forEach((piece, i) => add(piece, -(i + 1) + (piece.length > 1 ? 100 : 0), TOKEN_TYPE.normal));
   if (chatTemplate) {
     add('<|im_start|>', 0, TOKEN_TYPE.control);
@@ -82,8 +100,15 @@ function shapeOf(options: TinyGgufOptions): TinyLlamaShape {
   const o = { ...DEFAULTS, ...options };
   const vocabSize = buildVocabulary(Boolean(o.chatTemplate), o.padVocabTo ?? 0).tokens.length;
   return {
-    embedding: o.embedding, layers: o.layers, heads: o.heads, kvHeads: o.kvHeads, feedForward: o.feedForward,
-    contextLength: o.contextLength, vocabSize, ropeBase: ROPE_BASE, rmsEpsilon: RMS_EPSILON,
+    embedding: o.embedding,
+    layers: o.layers,
+    heads: o.heads,
+    kvHeads: o.kvHeads,
+    feedForward: o.feedForward,
+    contextLength: o.contextLength,
+    vocabSize,
+    ropeBase: ROPE_BASE,
+    rmsEpsilon: RMS_EPSILON,
   };
 }
 
@@ -114,7 +139,10 @@ function tensorLayout(shape: TinyLlamaShape): Array<{ name: string; dims: number
 }
 
 /** The model's weights by tensor name, as float32 (what the file holds). Seeded Gaussian, scaled by fan-in. */
-export function tinyLlamaWeights(options: TinyGgufOptions = {}): { shape: TinyLlamaShape; weights: Map<string, Float32Array> } {
+export function tinyLlamaWeights(options: TinyGgufOptions = {}): {
+  shape: TinyLlamaShape;
+  weights: Map<string, Float32Array>;
+} {
   const shape = shapeOf(options);
   const rng = createRng(options.seed ?? DEFAULTS.seed);
   const gaussian = () => Math.sqrt(-2 * Math.log(rng.next() + 1e-12)) * Math.cos(2 * Math.PI * rng.next());
@@ -133,14 +161,42 @@ export function tinyLlamaWeights(options: TinyGgufOptions = {}): { shape: TinyLl
 class ByteWriter {
   private readonly parts: Buffer[] = [];
   length = 0;
-  bytes(b: Buffer) { this.parts.push(b); this.length += b.length; }
-  u32(v: number) { const b = Buffer.alloc(4); b.writeUInt32LE(v); this.bytes(b); }
-  i32(v: number) { const b = Buffer.alloc(4); b.writeInt32LE(v); this.bytes(b); }
-  u64(v: number) { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(v)); this.bytes(b); }
-  f32(v: number) { const b = Buffer.alloc(4); b.writeFloatLE(v); this.bytes(b); }
-  str(s: string) { const b = Buffer.from(s, 'utf8'); this.u64(b.length); this.bytes(b); }
-  align() { const r = this.length % ALIGNMENT; if (r) this.bytes(Buffer.alloc(ALIGNMENT - r)); }
-  concat() { return Buffer.concat(this.parts); }
+  bytes(b: Buffer) {
+    this.parts.push(b);
+    this.length += b.length;
+  }
+  u32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v);
+    this.bytes(b);
+  }
+  i32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(v);
+    this.bytes(b);
+  }
+  u64(v: number) {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(v));
+    this.bytes(b);
+  }
+  f32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(v);
+    this.bytes(b);
+  }
+  str(s: string) {
+    const b = Buffer.from(s, 'utf8');
+    this.u64(b.length);
+    this.bytes(b);
+  }
+  align() {
+    const r = this.length % ALIGNMENT;
+    if (r) this.bytes(Buffer.alloc(ALIGNMENT - r));
+  }
+  concat() {
+    return Buffer.concat(this.parts);
+  }
 }
 
 type Scalar = { type: 'uint32' | 'int32' | 'float32' | 'bool' | 'string'; value: number | boolean | string };

@@ -16,23 +16,50 @@ describe('layer rule (lint)', function () {
 
   it('core may not import vscode', async () => {
     const errors = await lintAs('src/core/leak.ts', "import * as vscode from 'vscode';\nexport const x = vscode;\n");
-    assert.ok(errors.some((m) => /core must not import vscode/.test(m)), errors.join('; '));
+    assert.ok(
+      errors.some((m) => /core must not import vscode/.test(m)),
+      errors.join('; '),
+    );
   });
 
   it('core may not import the host or the CLI', async () => {
     const errors = await lintAs('src/core/leak.ts', "import { x } from '../host/extension';\nexport const y = x;\n");
-    assert.ok(errors.some((m) => /core imports no other layer/.test(m)), errors.join('; '));
+    assert.ok(
+      errors.some((m) => /core imports no other layer/.test(m)),
+      errors.join('; '),
+    );
   });
 
   it('the webview may not import the host or core', async () => {
-    const host = await lintAs('webview/leak.ts', "import { activate } from '../src/host/extension';\nexport const y = activate;\n");
-    assert.ok(host.some((m) => /only src\/protocol/.test(m)), host.join('; '));
-    const core = await lintAs('webview/leak.ts', "import { createRng } from '../src/core/random';\nexport const y = createRng;\n");
-    assert.ok(core.some((m) => /only src\/protocol/.test(m)), core.join('; '));
+    const host = await lintAs(
+      'webview/leak.ts',
+      "import { activate } from '../src/host/extension';\nexport const y = activate;\n",
+    );
+    assert.ok(
+      host.some((m) => /only src\/protocol/.test(m)),
+      host.join('; '),
+    );
+    const core = await lintAs(
+      'webview/leak.ts',
+      "import { createRng } from '../src/core/random';\nexport const y = createRng;\n",
+    );
+    assert.ok(
+      core.some((m) => /only src\/protocol/.test(m)),
+      core.join('; '),
+    );
   });
 
   it('allowed imports pass', async () => {
-    assert.deepEqual(await lintAs('webview/ok.ts', "import type { X } from '../src/protocol/messages';\nexport type Y = X;\n"), []);
-    assert.deepEqual(await lintAs('src/host/ok.ts', "import * as vscode from 'vscode';\nimport { createRng } from '../core/random';\nexport const y = [vscode, createRng];\n"), []);
+    assert.deepEqual(
+      await lintAs('webview/ok.ts', "import type { X } from '../src/protocol/messages';\nexport type Y = X;\n"),
+      [],
+    );
+    assert.deepEqual(
+      await lintAs(
+        'src/host/ok.ts',
+        "import * as vscode from 'vscode';\nimport { createRng } from '../core/random';\nexport const y = [vscode, createRng];\n",
+      ),
+      [],
+    );
   });
 });

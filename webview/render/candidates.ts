@@ -27,35 +27,66 @@ export function orderCandidates(list: readonly CandidateView[]): CandidateView[]
 
 /** Column labels and class keys; CSS hides the less important ones when the table is narrow. */
 const COLUMNS: [string, string][] = [
-  ['#', 'id'], ['score', 'score'], ['Δ', 'delta'], ['held-out', 'heldout'], ['tokens', 'tokens'], ['cost', 'cost'],
-  ['parent', 'parent'], ['status', 'status'],
+  ['#', 'id'],
+  ['score', 'score'],
+  ['Δ', 'delta'],
+  ['held-out', 'heldout'],
+  ['tokens', 'tokens'],
+  ['cost', 'cost'],
+  ['parent', 'parent'],
+  ['status', 'status'],
 ];
 
 export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement {
   const { doc } = ctx;
   const baseline = baselineOf(run);
   const bestId = bestIdOf(run);
-  const head = h(doc, 'thead', {}, h(doc, 'tr', {},
-    ...COLUMNS.map(([label, key], i) =>
-      h(doc, 'th', { scope: 'col', class: `col-${key}${i >= 1 && i <= 5 ? ' num' : ''}` }, label))));
+  const head = h(
+    doc,
+    'thead',
+    {},
+    h(
+      doc,
+      'tr',
+      {},
+      ...COLUMNS.map(([label, key], i) =>
+        h(doc, 'th', { scope: 'col', class: `col-${key}${i >= 1 && i <= 5 ? ' num' : ''}` }, label),
+      ),
+    ),
+  );
   const body = h(doc, 'tbody');
   const ordered = orderCandidates(run.candidates);
   const focusId = ctx.selectedId ?? ordered[0]?.id;
   for (const c of ordered) {
     const selected = c.id === ctx.selectedId;
     const rejected = c.status === 'rejected';
-    const row = h(doc, 'tr', {
-      class: ['row', selected ? 'selected' : '', rejected ? 'rejected' : '', c.status === 'dropped' ? 'dropped' : '', c.id === bestId ? 'best' : '']
-        .filter(Boolean).join(' '),
-      tabindex: c.id === focusId ? 0 : -1,
-      'aria-selected': selected ? 'true' : 'false',
-      'data-action': 'select',
-      'data-candidate': c.id,
-      'data-focus-key': `row:${c.id}`,
-    },
+    const row = h(
+      doc,
+      'tr',
+      {
+        class: [
+          'row',
+          selected ? 'selected' : '',
+          rejected ? 'rejected' : '',
+          c.status === 'dropped' ? 'dropped' : '',
+          c.id === bestId ? 'best' : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        tabindex: c.id === focusId ? 0 : -1,
+        'aria-selected': selected ? 'true' : 'false',
+        'data-action': 'select',
+        'data-candidate': c.id,
+        'data-focus-key': `row:${c.id}`,
+      },
       h(doc, 'td', { class: 'col-id id' }, c.id === bestId ? `★ ${c.id}` : String(c.id)),
       h(doc, 'td', { class: 'col-score num' }, rejected ? DASH : formatScore(c.score)),
-      h(doc, 'td', { class: 'col-delta num' }, c.id === 0 || rejected ? DASH : formatDelta(candidateDelta(c, baseline))),
+      h(
+        doc,
+        'td',
+        { class: 'col-delta num' },
+        c.id === 0 || rejected ? DASH : formatDelta(candidateDelta(c, baseline)),
+      ),
       h(doc, 'td', { class: 'col-heldout num' }, formatScore(c.validationScore)),
       h(doc, 'td', { class: 'col-tokens num' }, formatCount(c.tokens)),
       h(doc, 'td', { class: 'col-cost num' }, formatCost(c.costUsd)),
@@ -67,8 +98,16 @@ export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement 
   if (ordered.length === 0) {
     body.append(h(doc, 'tr', {}, h(doc, 'td', { colspan: 8, class: 'muted' }, 'Waiting for the first candidate…')));
   }
-  return h(doc, 'section', { class: 'candidates', 'aria-label': 'candidates' },
+  return h(
+    doc,
+    'section',
+    { class: 'candidates', 'aria-label': 'candidates' },
     h(doc, 'h2', {}, `Candidates (${run.candidates.filter((c) => c.id !== 0).length})`),
-    h(doc, 'div', { class: 'table-wrap', 'data-scroll-key': 'candidates' },
-      h(doc, 'table', { class: 'grid', role: 'grid', 'aria-label': 'candidates; Enter selects' }, head, body)));
+    h(
+      doc,
+      'div',
+      { class: 'table-wrap', 'data-scroll-key': 'candidates' },
+      h(doc, 'table', { class: 'grid', role: 'grid', 'aria-label': 'candidates; Enter selects' }, head, body),
+    ),
+  );
 }

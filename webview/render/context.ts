@@ -2,7 +2,10 @@
 import type { AcceptConflict, PanelSnapshot, RunView } from '../../src/protocol';
 import type { UiState } from '../state';
 
-export interface Notice { level: 'info' | 'error'; message: string }
+export interface Notice {
+  level: 'info' | 'error';
+  message: string;
+}
 
 export interface RenderContext {
   doc: Document;

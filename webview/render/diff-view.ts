@@ -9,13 +9,26 @@ function segmentNode(doc: Document, segment: Segment): HTMLElement {
 }
 
 export function renderInlineDiff(doc: Document, original: string, candidate: string): HTMLElement {
-  return h(doc, 'pre', { class: 'diff diff-inline', 'data-testid': 'diff' },
-    ...inlineDiff(original, candidate).map((s) => segmentNode(doc, s)));
+  return h(
+    doc,
+    'pre',
+    { class: 'diff diff-inline', 'data-testid': 'diff' },
+    ...inlineDiff(original, candidate).map((s) => segmentNode(doc, s)),
+  );
 }
 
 export function renderSideBySide(doc: Document, original: string, candidate: string): HTMLElement {
-  const table = h(doc, 'table', { class: 'diff diff-split', 'data-testid': 'diff' },
-    h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'original'), h(doc, 'th', { scope: 'col' }, 'candidate'))));
+  const table = h(
+    doc,
+    'table',
+    { class: 'diff diff-split', 'data-testid': 'diff' },
+    h(
+      doc,
+      'thead',
+      {},
+      h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'original'), h(doc, 'th', { scope: 'col' }, 'candidate')),
+    ),
+  );
   const body = h(doc, 'tbody');
   for (const row of sideBySideRows(original, candidate)) {
     // Highlight a side only where it really differs: an unchanged line inside a changed block stays plain.

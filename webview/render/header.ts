@@ -8,11 +8,16 @@ export function statusText(run: RunView): string {
   switch (run.status) {
     case 'running':
       return run.round ? `running round ${run.round.round}/${run.round.of}` : 'starting';
-    case 'done': return 'done';
-    case 'budget': return 'stopped at the budget';
-    case 'failed': return 'failed';
-    case 'cancelled': return 'cancelled';
-    case 'interrupted': return 'interrupted';
+    case 'done':
+      return 'done';
+    case 'budget':
+      return 'stopped at the budget';
+    case 'failed':
+      return 'failed';
+    case 'cancelled':
+      return 'cancelled';
+    case 'interrupted':
+      return 'interrupted';
   }
 }
 
@@ -26,22 +31,35 @@ function budgetMeter(ctx: RenderContext, run: RunView): HTMLElement | null {
   const fill = h(doc, 'div', { class: 'meter-fill' });
   // CSSOM, not a style attribute: allowed by the CSP without 'unsafe-inline'.
   fill.style.width = `${(fraction * 100).toFixed(1)}%`;
-  const meter = h(doc, 'div', {
-    class: 'meter',
-    role: 'progressbar',
-    'aria-label': 'budget used (calls)',
-    'aria-valuemin': 0,
-    'aria-valuemax': limitCalls ?? 0,
-    'aria-valuenow': calls,
-  }, fill);
+  const meter = h(
+    doc,
+    'div',
+    {
+      class: 'meter',
+      role: 'progressbar',
+      'aria-label': 'budget used (calls)',
+      'aria-valuemin': 0,
+      'aria-valuemax': limitCalls ?? 0,
+      'aria-valuenow': calls,
+    },
+    fill,
+  );
   const parts = [`${formatCount(calls)}${limitCalls ? ` / ${formatCount(limitCalls)}` : ''} calls`];
   if (used) parts.push(`${formatCount(used.tokens)} tokens`);
-  if (used) parts.push(formatCost(used.costUsd) + (run.limit?.usd !== undefined ? ` / ${formatCost(run.limit.usd)}` : ''));
-  if (run.estimate?.costUsd !== undefined && run.estimate.costUsd !== null) parts.push(`est. ${formatCost(run.estimate.costUsd)}`);
+  if (used)
+    parts.push(formatCost(used.costUsd) + (run.limit?.usd !== undefined ? ` / ${formatCost(run.limit.usd)}` : ''));
+  if (run.estimate?.costUsd !== undefined && run.estimate.costUsd !== null)
+    parts.push(`est. ${formatCost(run.estimate.costUsd)}`);
   if (used?.cachedCalls) parts.push(`${formatCount(used.cachedCalls)} cached`);
   const title = run.estimate ? `estimate: ${run.estimate.calls} calls = ${run.estimate.formula}` : undefined;
-  return h(doc, 'div', { class: 'budget', title }, h(doc, 'span', { class: 'budget-label' }, 'budget'), meter,
-    h(doc, 'span', { class: 'budget-text' }, parts.join(' · ')));
+  return h(
+    doc,
+    'div',
+    { class: 'budget', title },
+    h(doc, 'span', { class: 'budget-label' }, 'budget'),
+    meter,
+    h(doc, 'span', { class: 'budget-text' }, parts.join(' · ')),
+  );
 }
 
 export function renderHeader(ctx: RenderContext): HTMLElement {
@@ -65,13 +83,30 @@ export function renderHeader(ctx: RenderContext): HTMLElement {
       h(doc, 'vscode-button', { secondary: true, 'data-action': 'cancel', 'data-focus-key': 'cancel' }, 'Cancel'),
     );
   } else {
-    actions.append(h(doc, 'vscode-button', {
-      secondary: true, 'data-action': 'rerun', 'data-focus-key': 'rerun', disabled: !snapshot.jobsAllowed,
-      title: snapshot.jobsAllowed ? 'Start a new run with the same method' : 'Jobs need a trusted workspace',
-    }, 'Re-run'));
+    actions.append(
+      h(
+        doc,
+        'vscode-button',
+        {
+          secondary: true,
+          'data-action': 'rerun',
+          'data-focus-key': 'rerun',
+          disabled: !snapshot.jobsAllowed,
+          title: snapshot.jobsAllowed ? 'Start a new run with the same method' : 'Jobs need a trusted workspace',
+        },
+        'Re-run',
+      ),
+    );
   }
   if (ctx.liveRunId && run.runId !== ctx.liveRunId) {
-    actions.prepend(h(doc, 'vscode-button', { secondary: true, 'data-action': 'showLatest', 'data-focus-key': 'showLatest' }, 'Show latest run'));
+    actions.prepend(
+      h(
+        doc,
+        'vscode-button',
+        { secondary: true, 'data-action': 'showLatest', 'data-focus-key': 'showLatest' },
+        'Show latest run',
+      ),
+    );
   }
   header.append(h(doc, 'div', { class: 'header-main' }, title, actions));
   const meter = budgetMeter(ctx, run);

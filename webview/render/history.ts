@@ -7,7 +7,9 @@ import type { RenderContext } from './context';
 import { renderInlineDiff } from './diff-view';
 
 export function historyLabel(s: RunSummaryView): string {
-  const parts = [`${formatTime(s.startedAt)} ${s.method.toUpperCase()} ${formatScore(s.baselineScore)}→${formatScore(s.bestScore)}`];
+  const parts = [
+    `${formatTime(s.startedAt)} ${s.method.toUpperCase()} ${formatScore(s.baselineScore)}→${formatScore(s.bestScore)}`,
+  ];
   if (s.status !== 'done') parts.push(s.status === 'budget' ? 'budget' : s.status);
   if (s.acceptedCandidateIds.length) parts.push(`accepted ${s.acceptedCandidateIds.map((id) => `#${id}`).join(', ')}`);
   return parts.join(' · ');
@@ -19,15 +21,41 @@ export function renderHistory(ctx: RenderContext): HTMLElement | null {
   const list = h(doc, 'ul', { class: 'history-list' });
   for (const s of snapshot.history) {
     const showing = s.runId === run?.runId;
-    list.append(h(doc, 'li', { class: showing ? 'showing' : undefined, 'data-run': s.runId },
-      h(doc, 'button', {
-        type: 'button', class: 'link', 'data-action': 'openRun', 'data-run': s.runId, 'data-focus-key': `open:${s.runId}`,
-        'aria-current': showing ? 'true' : undefined,
-      }, historyLabel(s)),
-      showing ? h(doc, 'span', { class: 'muted' }, ' (showing)') : h(doc, 'button', {
-        type: 'button', class: 'link small', 'data-action': 'compareRun', 'data-run': s.runId, 'data-focus-key': `compare:${s.runId}`,
-        title: 'Compare with the run on display',
-      }, 'compare')));
+    list.append(
+      h(
+        doc,
+        'li',
+        { class: showing ? 'showing' : undefined, 'data-run': s.runId },
+        h(
+          doc,
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            'data-action': 'openRun',
+            'data-run': s.runId,
+            'data-focus-key': `open:${s.runId}`,
+            'aria-current': showing ? 'true' : undefined,
+          },
+          historyLabel(s),
+        ),
+        showing
+          ? h(doc, 'span', { class: 'muted' }, ' (showing)')
+          : h(
+              doc,
+              'button',
+              {
+                type: 'button',
+                class: 'link small',
+                'data-action': 'compareRun',
+                'data-run': s.runId,
+                'data-focus-key': `compare:${s.runId}`,
+                title: 'Compare with the run on display',
+              },
+              'compare',
+            ),
+      ),
+    );
   }
   return h(doc, 'section', { class: 'history', 'aria-label': 'history' }, h(doc, 'h2', {}, 'History'), list);
 }
@@ -45,15 +73,58 @@ export function renderCompare(ctx: RenderContext, a: RunView, b: RunView): HTMLE
     ['calls', (_s, r) => formatCount(r.used?.calls)],
     ['cost', (_s, r) => formatCost(r.used?.costUsd)],
   ];
-  const bestPrompt = (r: RunView) => r.result?.best.prompt ?? r.candidates.find((c) => c.id === r.incumbent?.id)?.prompt ?? '';
-  return h(doc, 'section', { class: 'compare', 'aria-label': 'compare runs', 'data-testid': 'compare' },
-    h(doc, 'div', { class: 'diff-head' }, h(doc, 'h2', {}, 'Compare runs'),
-      h(doc, 'button', { type: 'button', class: 'link', 'data-action': 'closeCompare', 'data-focus-key': 'closeCompare' }, 'close')),
-    h(doc, 'table', { class: 'compare-table' },
-      h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', {}, ''),
-        h(doc, 'th', { scope: 'col' }, formatTime(a.startedAt)), h(doc, 'th', { scope: 'col' }, formatTime(b.startedAt)))),
-      h(doc, 'tbody', {}, ...rows.map(([label, get]) => h(doc, 'tr', {},
-        h(doc, 'th', { scope: 'row' }, label), h(doc, 'td', {}, get(sa, a)), h(doc, 'td', {}, get(sb, b)))))),
+  const bestPrompt = (r: RunView) =>
+    r.result?.best.prompt ?? r.candidates.find((c) => c.id === r.incumbent?.id)?.prompt ?? '';
+  return h(
+    doc,
+    'section',
+    { class: 'compare', 'aria-label': 'compare runs', 'data-testid': 'compare' },
+    h(
+      doc,
+      'div',
+      { class: 'diff-head' },
+      h(doc, 'h2', {}, 'Compare runs'),
+      h(
+        doc,
+        'button',
+        { type: 'button', class: 'link', 'data-action': 'closeCompare', 'data-focus-key': 'closeCompare' },
+        'close',
+      ),
+    ),
+    h(
+      doc,
+      'table',
+      { class: 'compare-table' },
+      h(
+        doc,
+        'thead',
+        {},
+        h(
+          doc,
+          'tr',
+          {},
+          h(doc, 'th', {}, ''),
+          h(doc, 'th', { scope: 'col' }, formatTime(a.startedAt)),
+          h(doc, 'th', { scope: 'col' }, formatTime(b.startedAt)),
+        ),
+      ),
+      h(
+        doc,
+        'tbody',
+        {},
+        ...rows.map(([label, get]) =>
+          h(
+            doc,
+            'tr',
+            {},
+            h(doc, 'th', { scope: 'row' }, label),
+            h(doc, 'td', {}, get(sa, a)),
+            h(doc, 'td', {}, get(sb, b)),
+          ),
+        ),
+      ),
+    ),
     h(doc, 'h3', {}, `Best prompts: ${formatTime(b.startedAt)} → ${formatTime(a.startedAt)}`),
-    renderInlineDiff(doc, bestPrompt(b), bestPrompt(a)));
+    renderInlineDiff(doc, bestPrompt(b), bestPrompt(a)),
+  );
 }

@@ -20,18 +20,27 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
   const progress = createProgress();
   const loaded = await loadForCommand(file, flags.dataset, progress);
   if (!loaded.rows.length) {
-    throw new CliError(`${file}: no test cases: add \`testData\` rows to the file, \`rows\`/\`dataset\` to `
-      + `${path.basename(loaded.sidecarPath)}, or pass --dataset FILE`, EXIT.usage);
+    throw new CliError(
+      `${file}: no test cases: add \`testData\` rows to the file, \`rows\`/\`dataset\` to ` +
+        `${path.basename(loaded.sidecarPath)}, or pass --dataset FILE`,
+      EXIT.usage,
+    );
   }
   const endpoint = await openEndpoint(flags, process.env, (l) => progress.line(l));
   try {
     const target = endpoint.model(resolveTargetModel(flags.model, loaded.doc.model));
     const meter = meterUsage(endpoint.llm);
     const result = await runEval({
-      doc: loaded.doc, rows: loaded.rows, evaluators: loaded.evaluators, llm: endpoint.llm, target,
+      doc: loaded.doc,
+      rows: loaded.rows,
+      evaluators: loaded.evaluators,
+      llm: endpoint.llm,
+      target,
       trusted: true, // the CLI user chose to run this file's code evaluators
       onCase: (_case, done, total) => progress.update(done, total, 'cases'),
-    }).catch((error) => { throw endpointFailure(error, endpoint.baseUrl); });
+    }).catch((error) => {
+      throw endpointFailure(error, endpoint.baseUrl);
+    });
     progress.finish();
     meter.stop();
     const report = {
@@ -45,7 +54,12 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       tokens: meter.totals.tokens,
       costUsd: meter.totals.costUsd,
       results: result.results.map((r) => ({
-        index: r.index, vars: r.vars, expected: r.expected, output: r.output, pass: r.pass, score: r.score,
+        index: r.index,
+        vars: r.vars,
+        expected: r.expected,
+        output: r.output,
+        pass: r.pass,
+        score: r.score,
         evaluations: r.evaluations,
       })),
     };
@@ -53,12 +67,17 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       for (const r of result.results) {
-        const why = r.evaluations.filter((e) => !e.pass).map((e) => e.feedback ?? e.name).join('; ');
+        const why = r.evaluations
+          .filter((e) => !e.pass)
+          .map((e) => e.feedback ?? e.name)
+          .join('; ');
         process.stdout.write(`${r.pass ? '✓' : '✗'} #${r.index + 1} ${oneLine(r.output)}${why ? `  — ${why}` : ''}\n`);
       }
       const cost = report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`;
-      process.stdout.write(`${result.passed}/${result.cases} passed · score ${result.score.toFixed(3)} · `
-        + `${report.calls} calls · ${report.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}\n`);
+      process.stdout.write(
+        `${result.passed}/${result.cases} passed · score ${result.score.toFixed(3)} · ` +
+          `${report.calls} calls · ${report.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}\n`,
+      );
     }
     return result.failed ? EXIT.failures : EXIT.ok;
   } finally {
@@ -67,4 +86,3 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
 }
 
 const oneLine = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text).replace(/\s+/g, ' ');
-

@@ -34,11 +34,14 @@ const METHODS: Method[] = ['apo', 'spo', 'pmpo'];
 
 export async function optimizeCommand(file: string, flags: OptimizeFlags): Promise<number> {
   const method = flags.method as Method;
-  if (!METHODS.includes(method)) throw usageError(`--method: expected one of ${METHODS.join(', ')}, got ${flags.method ?? 'nothing'}`);
+  if (!METHODS.includes(method))
+    throw usageError(`--method: expected one of ${METHODS.join(', ')}, got ${flags.method ?? 'nothing'}`);
   const progress = createProgress();
   const loaded = await loadForCommand(file, flags.dataset, progress);
   if (!loaded.doc.optimizable) {
-    throw usageError(`${file}: nothing to optimize: the file has no system message or body (set \`region\` in ${path.basename(loaded.sidecarPath)})`);
+    throw usageError(
+      `${file}: nothing to optimize: the file has no system message or body (set \`region\` in ${path.basename(loaded.sidecarPath)})`,
+    );
   }
   const settings = loaded.settings;
   const budget: Budget = {
@@ -48,7 +51,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
   };
   const params: Record<string, unknown> = { ...settings.params };
   if (flags.rounds !== undefined) params.rounds = positive(flags.rounds, '--rounds', true);
-  const seed = flags.seed === undefined ? settings.split?.seed ?? 0 : Number(flags.seed);
+  const seed = flags.seed === undefined ? (settings.split?.seed ?? 0) : Number(flags.seed);
   if (!Number.isInteger(seed)) throw usageError(`--seed: expected an integer, got ${flags.seed}`);
   if (flags.preset !== undefined && flags.preset !== 'quick' && flags.preset !== 'default') {
     throw usageError(`--preset: expected quick or default, got ${flags.preset}`);
@@ -56,8 +59,12 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
 
   const endpoint = await openEndpoint(flags, process.env, (l) => progress.line(l));
   try {
-    const targetName = resolveTargetModel(flags.targetModel ?? flags.model ?? settings.models?.target, loaded.doc.model);
-    const role = (flag: string | undefined, setting: string | undefined) => endpoint.model(flag ?? setting ?? flags.model ?? targetName);
+    const targetName = resolveTargetModel(
+      flags.targetModel ?? flags.model ?? settings.models?.target,
+      loaded.doc.model,
+    );
+    const role = (flag: string | undefined, setting: string | undefined) =>
+      endpoint.model(flag ?? setting ?? flags.model ?? targetName);
     const spec: JobSpec = {
       method,
       doc: loaded.doc,
@@ -90,32 +97,43 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       if (error instanceof JobInputError) throw usageError(`${file}: ${error.message}`);
       throw error;
     }
-    progress.line(`${method.toUpperCase()} on ${path.basename(file)}: estimated ${estimate.calls} calls (${estimate.formula})`
-      + (estimate.costUsd != null ? ` ≈ $${estimate.costUsd.toFixed(2)}` : ''));
+    progress.line(
+      `${method.toUpperCase()} on ${path.basename(file)}: estimated ${estimate.calls} calls (${estimate.formula})` +
+        (estimate.costUsd != null ? ` ≈ $${estimate.costUsd.toFixed(2)}` : ''),
+    );
 
     const job = startJob(spec);
     const onSignal = () => job.cancel();
     process.once('SIGINT', onSignal);
     job.events.on((event: JobEvent) => reportEvent(event, progress));
-    const result = await job.result.catch((error) => {
-      if (error instanceof JobInputError) throw usageError(`${file}: ${error.message}`);
-      throw endpointFailure(error, endpoint.baseUrl);
-    }).finally(() => process.off('SIGINT', onSignal));
+    const result = await job.result
+      .catch((error) => {
+        if (error instanceof JobInputError) throw usageError(`${file}: ${error.message}`);
+        throw endpointFailure(error, endpoint.baseUrl);
+      })
+      .finally(() => process.off('SIGINT', onSignal));
     progress.finish();
 
     if (result.stopReason === 'failed' || (result.stopReason === 'budget' && result.rounds.length === 0)) {
-      throw new CliError(`${method}: ${result.stopReason === 'budget' ? 'the budget ran out before any result' : 'the job failed'}`
-        + ` (run ${result.runId})`, EXIT.endpoint);
+      throw new CliError(
+        `${method}: ${result.stopReason === 'budget' ? 'the budget ran out before any result' : 'the job failed'}` +
+          ` (run ${result.runId})`,
+        EXIT.endpoint,
+      );
     }
     if (flags.apply && result.best.prompt !== loaded.doc.optimizable.text) {
       const current = await nodeFileSystem.readText(file);
-      if (current !== loaded.doc.text) throw new CliError(`${file}: changed on disk during the run; not applied (run ${result.runId})`, EXIT.usage);
+      if (current !== loaded.doc.text)
+        throw new CliError(`${file}: changed on disk during the run; not applied (run ${result.runId})`, EXIT.usage);
       let updated: string;
       try {
         updated = replaceOptimizableRegion(loaded.doc, result.best.prompt);
       } catch (error) {
         if (!(error instanceof RegionEditError)) throw error;
-        throw new CliError(`${file}: not applied: ${error.message} (run ${result.runId} keeps the candidate)`, EXIT.usage);
+        throw new CliError(
+          `${file}: not applied: ${error.message} (run ${result.runId} keeps the candidate)`,
+          EXIT.usage,
+        );
       }
       await nodeFileSystem.writeText(file, updated);
       progress.line(`applied the best candidate to ${file}`);
@@ -137,11 +155,13 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     } else {
       const delta = result.best.score - result.baseline.score;
       const held = (v?: number) => (v === undefined ? '' : ` (held-out ${v.toFixed(3)})`);
-      process.stdout.write(`run ${result.runId} · ${method.toUpperCase()} · ${result.stopReason}${endpoint.simulated ? ' · SIMULATED' : ''}\n`
-        + `baseline ${result.baseline.score.toFixed(3)}${held(result.baseline.validationScore)} → `
-        + `best ${result.best.score.toFixed(3)}${held(result.best.validationScore)} (${delta >= 0 ? '+' : ''}${delta.toFixed(3)})\n`
-        + `${report.calls} calls · ${report.tokens} tokens · ${report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`}\n`
-        + `\n--- best prompt ---\n${result.best.prompt}\n`);
+      process.stdout.write(
+        `run ${result.runId} · ${method.toUpperCase()} · ${result.stopReason}${endpoint.simulated ? ' · SIMULATED' : ''}\n` +
+          `baseline ${result.baseline.score.toFixed(3)}${held(result.baseline.validationScore)} → ` +
+          `best ${result.best.score.toFixed(3)}${held(result.best.validationScore)} (${delta >= 0 ? '+' : ''}${delta.toFixed(3)})\n` +
+          `${report.calls} calls · ${report.tokens} tokens · ${report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`}\n` +
+          `\n--- best prompt ---\n${result.best.prompt}\n`,
+      );
     }
     return EXIT.ok;
   } finally {
@@ -151,7 +171,8 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
 
 function positive(value: string, flag: string, integer: boolean): number {
   const n = Number(value);
-  if (!(n > 0) || (integer && !Number.isInteger(n))) throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'}, got ${value}`);
+  if (!(n > 0) || (integer && !Number.isInteger(n)))
+    throw usageError(`${flag}: expected a positive ${integer ? 'integer' : 'number'}, got ${value}`);
   return n;
 }
 
@@ -161,7 +182,8 @@ function reportEvent(event: JobEvent, progress: ReturnType<typeof createProgress
       progress.line(`round ${event.round}/${event.of}`);
       break;
     case 'candidate':
-      if (event.candidate.status === 'rejected') progress.line(`  candidate #${event.candidate.id} rejected: ${event.candidate.rejectedReason}`);
+      if (event.candidate.status === 'rejected')
+        progress.line(`  candidate #${event.candidate.id} rejected: ${event.candidate.rejectedReason}`);
       break;
     case 'incumbent':
       progress.line(`  best is now #${event.id} (${event.score.toFixed(3)})`);

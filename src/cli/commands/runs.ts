@@ -4,7 +4,11 @@ import { listRuns, findRunFile, readRun } from '../../core/runs';
 import { nodeFileSystem } from '../../core/node-file-system';
 import { usageError } from '../errors';
 
-export async function runsCommand(action: string, runId: string | undefined, flags: { json?: boolean }): Promise<number> {
+export async function runsCommand(
+  action: string,
+  runId: string | undefined,
+  flags: { json?: boolean },
+): Promise<number> {
   const runsDir = path.resolve('.whetstone', 'runs');
   if (action === 'list') {
     const runs = await listRuns(runsDir, nodeFileSystem);
@@ -15,8 +19,10 @@ export async function runsCommand(action: string, runId: string | undefined, fla
     } else {
       for (const r of runs) {
         const scores = r.baselineScore === undefined ? '' : ` ${fmt(r.baselineScore)}→${fmt(r.bestScore)}`;
-        process.stdout.write(`${r.runId}  ${r.started}  ${r.method.toUpperCase().padEnd(4)} ${r.status.padEnd(11)}`
-          + `${r.promptFile}${scores}${r.calls === undefined ? '' : ` · ${r.calls} calls`}\n`);
+        process.stdout.write(
+          `${r.runId}  ${r.started}  ${r.method.toUpperCase().padEnd(4)} ${r.status.padEnd(11)}` +
+            `${r.promptFile}${scores}${r.calls === undefined ? '' : ` · ${r.calls} calls`}\n`,
+        );
       }
     }
     return 0;
@@ -24,18 +30,24 @@ export async function runsCommand(action: string, runId: string | undefined, fla
   if (action !== 'show') throw usageError(`runs: unknown action ${action} (expected list or show <run-id>)`);
   if (!runId) throw usageError('runs show: which run? pass a run id from `whetstone runs list`');
   const file = await findRunFile(runsDir, runId, nodeFileSystem);
-  const run = file && await readRun(file, nodeFileSystem);
+  const run = file && (await readRun(file, nodeFileSystem));
   if (!run) throw usageError(`runs show: no run ${runId} in ${runsDir}`);
   const candidates = run.events.flatMap((e) => (e.type === 'candidate' ? [e.candidate] : []));
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ file: run.file, status: run.status, header: run.header, result: run.result, candidates, accepted: run.accepted }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ file: run.file, status: run.status, header: run.header, result: run.result, candidates, accepted: run.accepted }, null, 2)}\n`,
+    );
     return 0;
   }
   const h = run.header;
-  process.stdout.write(`${h.runId} · ${h.method.toUpperCase()} · ${run.status} · ${h.promptFile} · started ${h.started} · seed ${h.seed}\n`);
+  process.stdout.write(
+    `${h.runId} · ${h.method.toUpperCase()} · ${run.status} · ${h.promptFile} · started ${h.started} · seed ${h.seed}\n`,
+  );
   if (run.result) {
-    process.stdout.write(`baseline ${fmt(run.result.baseline.score)} → best #${run.result.best.id} ${fmt(run.result.best.score)}`
-      + ` · ${run.result.used.calls} calls · ${run.result.stopReason}\n`);
+    process.stdout.write(
+      `baseline ${fmt(run.result.baseline.score)} → best #${run.result.best.id} ${fmt(run.result.best.score)}` +
+        ` · ${run.result.used.calls} calls · ${run.result.stopReason}\n`,
+    );
   }
   for (const a of run.accepted) process.stdout.write(`accepted #${a.candidateId} into the file at ${a.at}\n`);
   // Latest state per candidate id (a candidate is proposed, then scored or rejected).

@@ -7,8 +7,11 @@ import { LlmError } from '../../core/llm/types';
 import { CliError, EXIT, usageError } from '../errors';
 import type { Progress } from '../progress';
 
-export async function loadForCommand(file: string, dataset: string | undefined, progress: Progress)
-  : Promise<LoadedPrompt & { sidecarPath: string }> {
+export async function loadForCommand(
+  file: string,
+  dataset: string | undefined,
+  progress: Progress,
+): Promise<LoadedPrompt & { sidecarPath: string }> {
   if (!(await nodeFileSystem.exists(file))) throw usageError(`${file}: no such file`);
   const loaded = await loadPrompt(file, nodeFileSystem, { dataset });
   const errors = errorsOf(loaded.diagnostics);

@@ -18,8 +18,15 @@ export function checkDatasetColumns(rows: DatasetRow[], variables: string[], fil
     const missing = variables.filter((v) => !(v in row.vars));
     if (missing.length) {
       const names = missing.map((m) => `'${m}'`).join(', ');
-      out.push(at(file, row.line ?? 1, 'warning', 'dataset-missing-variable',
-        `row ${row.id ?? i + 1} has no value for variable ${names} used by the prompt`));
+      out.push(
+        at(
+          file,
+          row.line ?? 1,
+          'warning',
+          'dataset-missing-variable',
+          `row ${row.id ?? i + 1} has no value for variable ${names} used by the prompt`,
+        ),
+      );
     }
   });
   const firstSeen = new Map<string, number>();

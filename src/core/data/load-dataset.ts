@@ -34,7 +34,15 @@ export function datasetFormatOf(file: string): DatasetFormat | undefined {
   return undefined;
 }
 
-function lineDiagnostic(file: string, lines: string[], line: number, severity: Severity, code: string, message: string, column = 1): Diagnostic {
+function lineDiagnostic(
+  file: string,
+  lines: string[],
+  line: number,
+  severity: Severity,
+  code: string,
+  message: string,
+  column = 1,
+): Diagnostic {
   const length = lines[line - 1]?.length ?? 0;
   return { file, line, column, endLine: line, endColumn: Math.max(column, length + 1), severity, code, message };
 }
@@ -46,21 +54,44 @@ function parseByFormat(format: DatasetFormat, text: string): ParsedRecords {
   return parseYamlRows(text);
 }
 
-export async function loadDataset(file: string, fs: FileSystemPort, opts: LoadDatasetOptions = {}): Promise<LoadedDataset> {
+export async function loadDataset(
+  file: string,
+  fs: FileSystemPort,
+  opts: LoadDatasetOptions = {},
+): Promise<LoadedDataset> {
   const format = datasetFormatOf(file);
   if (!format) {
-    return { rows: [], diagnostics: [lineDiagnostic(file, [], 1, 'error', 'dataset-format',
-      `unknown dataset format for ${file}: use .jsonl, .csv, .tsv, .yaml/.yml or .json`)] };
+    return {
+      rows: [],
+      diagnostics: [
+        lineDiagnostic(
+          file,
+          [],
+          1,
+          'error',
+          'dataset-format',
+          `unknown dataset format for ${file}: use .jsonl, .csv, .tsv, .yaml/.yml or .json`,
+        ),
+      ],
+    };
   }
   let text: string;
   try {
     if (!(await fs.exists(file))) {
-      return { rows: [], diagnostics: [lineDiagnostic(file, [], 1, 'error', 'dataset-not-found', `dataset not found: ${file}`)] };
+      return {
+        rows: [],
+        diagnostics: [lineDiagnostic(file, [], 1, 'error', 'dataset-not-found', `dataset not found: ${file}`)],
+      };
     }
     text = await fs.readText(file);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return { rows: [], diagnostics: [lineDiagnostic(file, [], 1, 'error', 'dataset-unreadable', `cannot read dataset ${file}: ${reason}`)] };
+    return {
+      rows: [],
+      diagnostics: [
+        lineDiagnostic(file, [], 1, 'error', 'dataset-unreadable', `cannot read dataset ${file}: ${reason}`),
+      ],
+    };
   }
 
   const lines = text.split(/\r?\n/);
@@ -70,10 +101,16 @@ export async function loadDataset(file: string, fs: FileSystemPort, opts: LoadDa
   } catch (err) {
     // The parsers report problems themselves; this only guards the promise that loading never throws.
     const reason = err instanceof Error ? err.message : String(err);
-    return { rows: [], diagnostics: [lineDiagnostic(file, lines, 1, 'error', 'dataset-unreadable', `cannot read dataset ${file}: ${reason}`)] };
+    return {
+      rows: [],
+      diagnostics: [
+        lineDiagnostic(file, lines, 1, 'error', 'dataset-unreadable', `cannot read dataset ${file}: ${reason}`),
+      ],
+    };
   }
   const diagnostics = parsed.problems.map((p) =>
-    lineDiagnostic(file, lines, p.line, 'error', p.code, p.message, p.column));
+    lineDiagnostic(file, lines, p.line, 'error', p.code, p.message, p.column),
+  );
   const rows: DatasetRow[] = [];
   for (const record of parsed.records) {
     const result = rowFromRecord(record.value, record.line, { variables: opts.variables });

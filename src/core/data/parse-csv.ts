@@ -33,12 +33,21 @@ export function parseCsv(text: string, delimiter = ','): ParsedRecords {
       skip_records_with_error: true,
       // on_skip exists at runtime (csv-parse 5.x) but is missing from its typings.
       on_skip: (err: { message: string; lines?: number } | undefined) => {
-        if (err) out.problems.push({ line: err.lines ?? 1, code: 'dataset-bad-csv', message: `malformed CSV record: ${err.message}` });
+        if (err)
+          out.problems.push({
+            line: err.lines ?? 1,
+            code: 'dataset-bad-csv',
+            message: `malformed CSV record: ${err.message}`,
+          });
       },
     } as Options) as CsvRecordWithInfo[];
   } catch (err) {
     const e = err as { message?: string; lines?: number };
-    out.problems.push({ line: e.lines ?? 1, code: 'dataset-bad-csv', message: `cannot read CSV: ${e.message ?? String(err)}` });
+    out.problems.push({
+      line: e.lines ?? 1,
+      code: 'dataset-bad-csv',
+      message: `cannot read CSV: ${e.message ?? String(err)}`,
+    });
     return out;
   }
   const [head, ...body] = parsed;
@@ -49,7 +58,8 @@ export function parseCsv(text: string, delimiter = ','): ParsedRecords {
     const line = info.lines - countNewlines(raw.replace(/\r?\n$/, ''));
     if (record.length !== columns.length) {
       out.problems.push({
-        line, code: 'dataset-csv-columns',
+        line,
+        code: 'dataset-csv-columns',
         message: `this record has ${record.length} field(s) but the header has ${columns.length}; missing fields are empty, extra ones dropped`,
       });
     }

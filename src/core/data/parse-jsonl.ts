@@ -14,7 +14,12 @@ export function parseJsonl(text: string): ParsedRecords {
       // V8 says "… at position N" (0-based, in the trimmed text): turn it into a column of the raw line.
       const at = /at position (\d+)/.exec(reason);
       const column = at ? raw.length - raw.trimStart().length + Number(at[1]) + 1 : undefined;
-      out.problems.push({ line: i + 1, column, code: 'dataset-bad-json', message: `invalid JSON on this line: ${reason}` });
+      out.problems.push({
+        line: i + 1,
+        column,
+        code: 'dataset-bad-json',
+        message: `invalid JSON on this line: ${reason}`,
+      });
     }
   });
   return out;

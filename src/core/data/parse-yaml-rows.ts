@@ -13,7 +13,12 @@ export function parseYamlRows(text: string): ParsedRecords {
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, uniqueKeys: false, prettyErrors: false });
   for (const error of doc.errors) {
     const pos = lineCounter.linePos(error.pos[0]);
-    out.problems.push({ line: pos.line, column: pos.col, code: 'dataset-bad-yaml', message: error.message.split('\n')[0] });
+    out.problems.push({
+      line: pos.line,
+      column: pos.col,
+      code: 'dataset-bad-yaml',
+      message: error.message.split('\n')[0],
+    });
   }
   if (doc.errors.length) return out;
 
@@ -26,7 +31,8 @@ export function parseYamlRows(text: string): ParsedRecords {
   }
   if (!isSeq(list)) {
     out.problems.push({
-      line: 1, code: 'dataset-not-a-list',
+      line: 1,
+      code: 'dataset-not-a-list',
       message: `expected a list of rows (or a mapping with one of ${ROW_LIST_KEYS.join(', ')} holding a list)`,
     });
     return out;

@@ -27,7 +27,9 @@ function chatRole(role: string): ChatMessage['role'] {
 
 function asThread(value: unknown): ChatMessage[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  const ok = value.every((m) => m && typeof m === 'object' && typeof m.role === 'string' && typeof m.content === 'string');
+  const ok = value.every(
+    (m) => m && typeof m === 'object' && typeof m.role === 'string' && typeof m.content === 'string',
+  );
   return ok ? value.map((m) => ({ role: chatRole(m.role), content: m.content })) : undefined;
 }
 
@@ -48,7 +50,9 @@ function splitThreads(text: string, vars: Record<string, unknown>): Array<string
 }
 
 export function renderMessagesWithReport(
-  doc: PromptDocument, regionText: string, vars: Record<string, unknown>,
+  doc: PromptDocument,
+  regionText: string,
+  vars: Record<string, unknown>,
 ): RenderedMessages {
   const out: RenderedMessages = { messages: [], missing: [], unsupported: [] };
   const region = doc.optimizable;

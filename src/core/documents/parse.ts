@@ -30,22 +30,54 @@ export function parsePromptFile(file: string, text: string): PromptDocument {
     else if (format === 'prompt.md') doc = parsePromptMd(file, text);
     else {
       doc = parsePromptMd(file, text);
-      doc.diagnostics.unshift(diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'unknown-format',
-        'not a prompt file: expected *.prompt.yml, *.prompt.yaml, *.prompty or *.prompt.md (or a .yml with messages:)'));
+      doc.diagnostics.unshift(
+        diagnosticAt(
+          file,
+          text,
+          { start: 0, end: 0 },
+          'error',
+          'unknown-format',
+          'not a prompt file: expected *.prompt.yml, *.prompt.yaml, *.prompty or *.prompt.md (or a .yml with messages:)',
+        ),
+      );
     }
   } catch (e) {
     // A parser bug must not take the caller down; report it as a diagnostic instead.
     return {
-      file, format: format ?? 'prompt.md', text, messages: [], variables: [], declaredVariables: [], testData: [],
-      evaluators: [], settings: {},
-      diagnostics: [diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'internal-error',
-        `could not read the prompt file: ${e instanceof Error ? e.message : String(e)}`)],
+      file,
+      format: format ?? 'prompt.md',
+      text,
+      messages: [],
+      variables: [],
+      declaredVariables: [],
+      testData: [],
+      evaluators: [],
+      settings: {},
+      diagnostics: [
+        diagnosticAt(
+          file,
+          text,
+          { start: 0, end: 0 },
+          'error',
+          'internal-error',
+          `could not read the prompt file: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      ],
     };
   }
   const { region, problem } = chooseRegion(doc);
   doc.optimizable = region;
-  if (problem) doc.diagnostics.push(diagnosticAt(file, text, { start: 0, end: 0 }, 'warning', 'invalid-region',
-    `${problem}; optimizing the default region instead`));
+  if (problem)
+    doc.diagnostics.push(
+      diagnosticAt(
+        file,
+        text,
+        { start: 0, end: 0 },
+        'warning',
+        'invalid-region',
+        `${problem}; optimizing the default region instead`,
+      ),
+    );
   return doc;
 }
 

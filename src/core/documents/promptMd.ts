@@ -15,11 +15,20 @@ export const PROMPT_MD_KEYS = ['description', 'name', 'argument-hint', 'agent', 
 
 export function parsePromptMd(file: string, text: string): PromptDocument {
   const doc: PromptDocument = {
-    file, format: 'prompt.md', text, messages: [], variables: [], declaredVariables: [], testData: [],
-    evaluators: [], settings: {}, diagnostics: [],
+    file,
+    format: 'prompt.md',
+    text,
+    messages: [],
+    variables: [],
+    declaredVariables: [],
+    testData: [],
+    evaluators: [],
+    settings: {},
+    diagnostics: [],
   };
   const { slice, bodyStart } = readHeader(doc, {
-    severity: 'warning', message: 'the header starts with --- but has no closing --- line; reading the whole file as the body',
+    severity: 'warning',
+    message: 'the header starts with --- but has no closing --- line; reading the whole file as the body',
   });
   if (slice) {
     const root = slice.doc.contents;
@@ -27,8 +36,15 @@ export function parsePromptMd(file: string, text: string): PromptDocument {
       for (const { key, keyNode, value } of mapEntries(root)) {
         const plain = toPlain(slice, value);
         if (!PROMPT_MD_KEYS.includes(key)) {
-          doc.diagnostics.push(diag(slice, keyNode, 'warning', 'unknown-field',
-            `unknown header field "${key}": VS Code prompt files accept ${PROMPT_MD_KEYS.filter((k) => k !== 'tags').join(', ')}`));
+          doc.diagnostics.push(
+            diag(
+              slice,
+              keyNode,
+              'warning',
+              'unknown-field',
+              `unknown header field "${key}": VS Code prompt files accept ${PROMPT_MD_KEYS.filter((k) => k !== 'tags').join(', ')}`,
+            ),
+          );
         } else if ((key === 'name' || key === 'description' || key === 'model') && typeof plain === 'string') {
           doc[key] = plain;
         }
@@ -42,7 +58,9 @@ export function parsePromptMd(file: string, text: string): PromptDocument {
   const content = decodeEol(text.slice(span.start, span.end), crlf);
   doc.body = { text: content, span };
   doc.messages.push({ role: 'user', content, span: { start: bodyStart, end: text.length }, contentSpan: span });
-  doc.variables = extractVariables(text.slice(bodyStart), 'vscode-input')
-    .map((v) => ({ ...v, span: { start: v.span.start + bodyStart, end: v.span.end + bodyStart } }));
+  doc.variables = extractVariables(text.slice(bodyStart), 'vscode-input').map((v) => ({
+    ...v,
+    span: { start: v.span.start + bodyStart, end: v.span.end + bodyStart },
+  }));
   return doc;
 }

@@ -8,20 +8,44 @@ import type { PromptDocument, PromptMessage, VariableRef } from './types';
 import { diag, mapEntries, nodeSpan, parseYamlSlice, scalarString, toPlain } from './yamlSource';
 
 export const PROMPT_YML_KEYS = [
-  'name', 'description', 'model', 'modelParameters', 'responseFormat', 'jsonSchema', 'messages', 'testData', 'evaluators',
+  'name',
+  'description',
+  'model',
+  'modelParameters',
+  'responseFormat',
+  'jsonSchema',
+  'messages',
+  'testData',
+  'evaluators',
 ];
 
 export function parsePromptYml(file: string, text: string): PromptDocument {
   const slice = parseYamlSlice(file, text);
   const doc: PromptDocument = {
-    file, format: 'prompt.yml', text, messages: [], variables: [], declaredVariables: [], testData: [],
-    evaluators: [], settings: {}, diagnostics: [...slice.diagnostics],
+    file,
+    format: 'prompt.yml',
+    text,
+    messages: [],
+    variables: [],
+    declaredVariables: [],
+    testData: [],
+    evaluators: [],
+    settings: {},
+    diagnostics: [...slice.diagnostics],
   };
   const root = slice.doc.contents;
   if (!isMap(root)) {
     const span = nodeSpan(slice, root) ?? { start: 0, end: 0 };
-    doc.diagnostics.push(diagnosticAt(file, text, span, 'error', 'not-a-prompt',
-      'expected a YAML mapping with a "messages" list (GitHub Models prompt file)'));
+    doc.diagnostics.push(
+      diagnosticAt(
+        file,
+        text,
+        span,
+        'error',
+        'not-a-prompt',
+        'expected a YAML mapping with a "messages" list (GitHub Models prompt file)',
+      ),
+    );
     return doc;
   }
   let sawMessages = false;
@@ -29,13 +53,19 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
   for (const { key, keyNode, value } of mapEntries(root)) {
     const plain = toPlain(slice, value);
     switch (key) {
-      case 'name': case 'description': case 'model': case 'responseFormat':
+      case 'name':
+      case 'description':
+      case 'model':
+      case 'responseFormat':
         if (typeof plain === 'string') doc[key] = plain;
-        else if (plain !== null && plain !== undefined) doc.diagnostics.push(diag(slice, value, 'error', 'invalid-field', `${key} must be text`));
+        else if (plain !== null && plain !== undefined)
+          doc.diagnostics.push(diag(slice, value, 'error', 'invalid-field', `${key} must be text`));
         break;
       case 'modelParameters':
-        if (plain && typeof plain === 'object' && !Array.isArray(plain)) doc.modelParameters = plain as Record<string, unknown>;
-        else if (plain !== null && plain !== undefined) doc.diagnostics.push(diag(slice, value, 'error', 'invalid-field', 'modelParameters must be a mapping'));
+        if (plain && typeof plain === 'object' && !Array.isArray(plain))
+          doc.modelParameters = plain as Record<string, unknown>;
+        else if (plain !== null && plain !== undefined)
+          doc.diagnostics.push(diag(slice, value, 'error', 'invalid-field', 'modelParameters must be a mapping'));
         break;
       case 'jsonSchema':
         doc.jsonSchema = typeof plain === 'string' ? parseJsonOrKeep(plain) : plain;
@@ -57,25 +87,44 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
         }
         break;
       default:
-        doc.diagnostics.push(diag(slice, keyNode, 'warning', 'unknown-field',
-          `unknown top-level field "${key}" (GitHub Models prompt files use ${PROMPT_YML_KEYS.join(', ')})`));
+        doc.diagnostics.push(
+          diag(
+            slice,
+            keyNode,
+            'warning',
+            'unknown-field',
+            `unknown top-level field "${key}" (GitHub Models prompt files use ${PROMPT_YML_KEYS.join(', ')})`,
+          ),
+        );
     }
   }
   if (!sawMessages) {
-    doc.diagnostics.push(diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'missing-messages',
-      'no "messages" list: a GitHub Models prompt file needs messages: [{role, content}]'));
+    doc.diagnostics.push(
+      diagnosticAt(
+        file,
+        text,
+        { start: 0, end: 0 },
+        'error',
+        'missing-messages',
+        'no "messages" list: a GitHub Models prompt file needs messages: [{role, content}]',
+      ),
+    );
   }
   checkRowsCoverVariables(doc, rowSpans);
   return doc;
 
   function readMessages(node: unknown): void {
     if (!isSeq(node)) {
-      doc.diagnostics.push(diag(slice, node, 'error', 'invalid-messages', 'messages must be a list of {role, content}'));
+      doc.diagnostics.push(
+        diag(slice, node, 'error', 'invalid-messages', 'messages must be a list of {role, content}'),
+      );
       return;
     }
     node.items.forEach((item, i) => {
       if (!isMap(item)) {
-        doc.diagnostics.push(diag(slice, item, 'error', 'invalid-messages', `messages[${i}] must be a mapping with role and content`));
+        doc.diagnostics.push(
+          diag(slice, item, 'error', 'invalid-messages', `messages[${i}] must be a mapping with role and content`),
+        );
         return;
       }
       const roleNode = item.get('role', true);
@@ -84,24 +133,39 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
       const contentNode = isAlias(written) ? written.resolve(slice.doc) : written;
       const role = scalarString(roleNode);
       if (role === undefined) {
-        doc.diagnostics.push(diag(slice, roleNode ?? item, 'error', 'invalid-messages', `messages[${i}] needs a role (system, user or assistant)`));
+        doc.diagnostics.push(
+          diag(
+            slice,
+            roleNode ?? item,
+            'error',
+            'invalid-messages',
+            `messages[${i}] needs a role (system, user or assistant)`,
+          ),
+        );
         return;
       }
       if (!['system', 'user', 'assistant', 'developer'].includes(role)) {
-        doc.diagnostics.push(diag(slice, roleNode, 'warning', 'unknown-role', `messages[${i}] has an unknown role "${role}"`));
+        doc.diagnostics.push(
+          diag(slice, roleNode, 'warning', 'unknown-role', `messages[${i}] has an unknown role "${role}"`),
+        );
       }
       if (!isScalar(contentNode) || typeof contentNode.value !== 'string') {
         const plain = toPlain(slice, contentNode);
         if (isScalar(contentNode) && plain !== null && plain !== undefined && typeof plain !== 'object') {
           // A number or boolean as content: GitHub Models reads it as text.
         } else {
-          doc.diagnostics.push(diag(slice, contentNode ?? item, 'error', 'invalid-messages', `messages[${i}] needs text content`));
+          doc.diagnostics.push(
+            diag(slice, contentNode ?? item, 'error', 'invalid-messages', `messages[${i}] needs text content`),
+          );
           return;
         }
       }
       const contentSpan = nodeSpan(slice, written)!;
       const message: PromptMessage = {
-        role, content: String((contentNode as { value: unknown }).value), span: nodeSpan(slice, item)!, contentSpan,
+        role,
+        content: String((contentNode as { value: unknown }).value),
+        span: nodeSpan(slice, item)!,
+        contentSpan,
       };
       doc.messages.push(message);
       doc.variables.push(...variablesIn(text, contentSpan.start, contentSpan.end));
@@ -112,7 +176,8 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
 /** Variables found in the source text of a scalar, with spans in the whole file. */
 function variablesIn(text: string, start: number, end: number): VariableRef[] {
   return extractVariables(text.slice(start, end), 'mustache').map((v) => ({
-    ...v, span: { start: v.span.start + start, end: v.span.end + start },
+    ...v,
+    span: { start: v.span.start + start, end: v.span.end + start },
   }));
 }
 
@@ -131,8 +196,19 @@ function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
     const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(row.vars, n));
     if (missing.length === 0 || !rowSpans[i]) return;
     const lineEnd = doc.text.indexOf('\n', rowSpans[i].start);
-    const span = { start: rowSpans[i].start, end: lineEnd === -1 ? rowSpans[i].end : Math.min(lineEnd, rowSpans[i].end) };
-    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, span, 'warning', 'missing-column',
-      `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}`));
+    const span = {
+      start: rowSpans[i].start,
+      end: lineEnd === -1 ? rowSpans[i].end : Math.min(lineEnd, rowSpans[i].end),
+    };
+    doc.diagnostics.push(
+      diagnosticAt(
+        doc.file,
+        doc.text,
+        span,
+        'warning',
+        'missing-column',
+        `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}`,
+      ),
+    );
   });
 }

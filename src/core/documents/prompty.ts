@@ -16,17 +16,42 @@ import { diag, getEntry, mapEntries, nodeSpan, toPlain, type YamlSlice } from '.
 
 /** Top-level keys of Prompty v2 plus the v1 ones it still accepts (with deprecation warnings in its editor). */
 export const PROMPTY_KEYS = [
-  'name', 'displayName', 'description', 'metadata', 'model', 'inputs', 'outputs', 'tools', 'template',
-  'authors', 'sample', 'version', 'tags', 'base', 'id', 'kind', 'inputSchema', 'outputSchema',
+  'name',
+  'displayName',
+  'description',
+  'metadata',
+  'model',
+  'inputs',
+  'outputs',
+  'tools',
+  'template',
+  'authors',
+  'sample',
+  'version',
+  'tags',
+  'base',
+  'id',
+  'kind',
+  'inputSchema',
+  'outputSchema',
 ];
 
 export function parsePrompty(file: string, text: string): PromptDocument {
   const doc: PromptDocument = {
-    file, format: 'prompty', text, messages: [], variables: [], declaredVariables: [], testData: [],
-    evaluators: [], settings: {}, diagnostics: [],
+    file,
+    format: 'prompty',
+    text,
+    messages: [],
+    variables: [],
+    declaredVariables: [],
+    testData: [],
+    evaluators: [],
+    settings: {},
+    diagnostics: [],
   };
   const { slice, bodyStart } = readHeader(doc, {
-    severity: 'error', message: 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body',
+    severity: 'error',
+    message: 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body',
   });
   if (slice) readFrontMatter(doc, slice);
   readBody(doc, bodyStart);
@@ -44,7 +69,8 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
   for (const { key, keyNode, value } of mapEntries(root)) {
     const plain = toPlain(slice, value);
     switch (key) {
-      case 'name': case 'description':
+      case 'name':
+      case 'description':
         if (typeof plain === 'string') doc[key] = plain;
         break;
       case 'model':
@@ -69,8 +95,15 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
       }
       default:
         if (!PROMPTY_KEYS.includes(key)) {
-          doc.diagnostics.push(diag(slice, keyNode, 'warning', 'unknown-field',
-            `unknown top-level field "${key}": the Prompty editor rejects it; put custom data under metadata`));
+          doc.diagnostics.push(
+            diag(
+              slice,
+              keyNode,
+              'warning',
+              'unknown-field',
+              `unknown top-level field "${key}": the Prompty editor rejects it; put custom data under metadata`,
+            ),
+          );
         }
     }
   }
@@ -91,7 +124,10 @@ function readModel(doc: PromptDocument, model: unknown): void {
   }
   if (!model || typeof model !== 'object') return;
   const m = model as Record<string, unknown>;
-  const conf = (m.configuration && typeof m.configuration === 'object' ? m.configuration : {}) as Record<string, unknown>;
+  const conf = (m.configuration && typeof m.configuration === 'object' ? m.configuration : {}) as Record<
+    string,
+    unknown
+  >;
   const id = m.id ?? conf.azure_deployment ?? conf.model ?? conf.name;
   if (typeof id === 'string') doc.model = id;
   const params = m.options ?? m.parameters;
@@ -109,19 +145,34 @@ function readOutputs(doc: PromptDocument, outputs: unknown): void {
   const entries: Array<[string, Record<string, unknown>]> = Array.isArray(outputs)
     ? outputs.filter((o) => o && typeof o === 'object' && typeof o.name === 'string').map((o) => [o.name as string, o])
     : outputs && typeof outputs === 'object'
-      ? Object.entries(outputs).map(([k, v]) => [k, v && typeof v === 'object' ? v as Record<string, unknown> : {}])
+      ? Object.entries(outputs).map(([k, v]) => [k, v && typeof v === 'object' ? (v as Record<string, unknown>) : {}])
       : [];
   if (entries.length === 0) return;
-  const kindToType: Record<string, string> = { string: 'string', integer: 'integer', float: 'number', number: 'number', boolean: 'boolean', array: 'array', object: 'object' };
+  const kindToType: Record<string, string> = {
+    string: 'string',
+    integer: 'integer',
+    float: 'number',
+    number: 'number',
+    boolean: 'boolean',
+    array: 'array',
+    object: 'object',
+  };
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   for (const [name, o] of entries) {
     const kind = String(o.kind ?? o.type ?? 'string');
-    properties[name] = { type: kindToType[kind] ?? 'string', ...(typeof o.description === 'string' ? { description: o.description } : {}) };
+    properties[name] = {
+      type: kindToType[kind] ?? 'string',
+      ...(typeof o.description === 'string' ? { description: o.description } : {}),
+    };
     if (o.required === true) required.push(name);
   }
   doc.responseFormat = 'json_schema';
-  doc.jsonSchema = { name: 'output', strict: true, schema: { type: 'object', properties, required, additionalProperties: false } };
+  doc.jsonSchema = {
+    name: 'output',
+    strict: true,
+    schema: { type: 'object', properties, required, additionalProperties: false },
+  };
 }
 
 /** `inputs` as a v2 list of {name, kind…}, or a map of name → {type|kind, sample|default|example…} or a bare default. */
@@ -151,7 +202,8 @@ function readInputs(slice: YamlSlice, node: unknown, diagnostics: Diagnostic[]):
       out.push(fromProps(props.name, props, nodeSpan(slice, getEntry(item, 'name')?.value ?? item)));
     });
   } else if (isMap(node)) {
-    for (const { key, keyNode, value } of mapEntries(node)) out.push(fromProps(key, toPlain(slice, value), nodeSpan(slice, keyNode)));
+    for (const { key, keyNode, value } of mapEntries(node))
+      out.push(fromProps(key, toPlain(slice, value), nodeSpan(slice, keyNode)));
   } else if (toPlain(slice, node) !== null) {
     diagnostics.push(diag(slice, node, 'error', 'invalid-inputs', 'inputs must be a list or a mapping'));
   }
@@ -166,12 +218,17 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
     const role = promptyRoleOf(l.line);
     if (role) roleLines.push({ role, start: l.start, next: l.next });
   }
-  doc.variables = extractVariables(text.slice(bodyStart), 'mustache')
-    .map((v) => ({ ...v, span: { start: v.span.start + bodyStart, end: v.span.end + bodyStart } }));
+  doc.variables = extractVariables(text.slice(bodyStart), 'mustache').map((v) => ({
+    ...v,
+    span: { start: v.span.start + bodyStart, end: v.span.end + bodyStart },
+  }));
   const pushMessage = (role: string, start: number, contentStart: number, end: number) => {
     const contentSpan = trimSpan(text, { start: contentStart, end });
     const message: PromptMessage = {
-      role, content: decodeEol(text.slice(contentSpan.start, contentSpan.end), crlf), span: { start, end }, contentSpan,
+      role,
+      content: decodeEol(text.slice(contentSpan.start, contentSpan.end), crlf),
+      span: { start, end },
+      contentSpan,
     };
     doc.messages.push(message);
   };
@@ -199,13 +256,29 @@ function checkDeclarations(doc: PromptDocument): void {
   for (const v of doc.variables) {
     if (declared.has(v.name) || reported.has(v.name) || !used.has(v.name)) continue;
     reported.add(v.name);
-    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, v.span, 'warning', 'undeclared-variable',
-      `variable {{${v.name}}} is not declared in inputs`));
+    doc.diagnostics.push(
+      diagnosticAt(
+        doc.file,
+        doc.text,
+        v.span,
+        'warning',
+        'undeclared-variable',
+        `variable {{${v.name}}} is not declared in inputs`,
+      ),
+    );
   }
   for (const d of doc.declaredVariables) {
     if (used.has(d.name)) continue;
     const span = d.span ?? { start: 0, end: 0 };
-    doc.diagnostics.push(diagnosticAt(doc.file, doc.text, span, 'warning', 'unused-variable',
-      `input "${d.name}" is declared but not used in the prompt`));
+    doc.diagnostics.push(
+      diagnosticAt(
+        doc.file,
+        doc.text,
+        span,
+        'warning',
+        'unused-variable',
+        `input "${d.name}" is declared but not used in the prompt`,
+      ),
+    );
   }
 }

@@ -12,7 +12,12 @@ import { parsePrompty } from './prompty';
 import { parsePromptYml } from './promptYml';
 import type { PromptDocument } from './types';
 import {
-  encodeDoubleQuoted, encodeFolded, encodeLiteral, encodePlain, encodeSingleQuoted, type ScalarContext,
+  encodeDoubleQuoted,
+  encodeFolded,
+  encodeLiteral,
+  encodePlain,
+  encodeSingleQuoted,
+  type ScalarContext,
 } from './yamlScalar';
 
 export class RegionEditError extends Error {
@@ -40,9 +45,9 @@ function errorCount(doc: PromptDocument): number {
 export function replaceMessageContent(doc: PromptDocument, index: number, newText: string): string {
   const message = doc.messages[index];
   if (!message) throw new RegionEditError(`${doc.file}: no message ${index} (the prompt has ${doc.messages.length})`);
-  const check = (next: PromptDocument) =>
-    next.messages.length === doc.messages.length && next.messages[index]?.content;
-  if (doc.format === 'prompt.yml') return replaceYamlScalar(doc, message.contentSpan, newText, (next) => check(next) === newText);
+  const check = (next: PromptDocument) => next.messages.length === doc.messages.length && next.messages[index]?.content;
+  if (doc.format === 'prompt.yml')
+    return replaceYamlScalar(doc, message.contentSpan, newText, (next) => check(next) === newText);
   const wanted = trimText(newText);
   return replaceTrimmedText(doc, message.contentSpan, wanted, (next) => check(next) === wanted);
 }
@@ -58,7 +63,10 @@ export function replaceOptimizableRegion(doc: PromptDocument, newText: string): 
 
 /** Body-based formats: the region is trimmed text; line endings follow the file's. */
 function replaceTrimmedText(
-  doc: PromptDocument, span: Span, wanted: string, readsBack: (next: PromptDocument) => boolean,
+  doc: PromptDocument,
+  span: Span,
+  wanted: string,
+  readsBack: (next: PromptDocument) => boolean,
 ): string {
   const { text } = doc;
   const crlf = usesCrlf(text);
@@ -74,8 +82,10 @@ function replaceTrimmedText(
   const result = before + encoded + after;
   const next = reparse(doc, result);
   if (!readsBack(next) || errorCount(next) > errorCount(doc)) {
-    throw new RegionEditError(`${doc.file}: the new text cannot be placed in the ${doc.format} file without changing its `
-      + 'structure (a role line such as "user:" on its own line, or a leading "---", would be read as markup)');
+    throw new RegionEditError(
+      `${doc.file}: the new text cannot be placed in the ${doc.format} file without changing its ` +
+        'structure (a role line such as "user:" on its own line, or a leading "---", would be read as markup)',
+    );
   }
   return result;
 }
@@ -100,7 +110,9 @@ function findScalar(text: string, span: Span): ScalarHit | undefined {
       hit = {
         node,
         ctx: {
-          keyColumn, inFlow, eol: usesCrlf(text) ? '\r\n' : '\n',
+          keyColumn,
+          inFlow,
+          eol: usesCrlf(text) ? '\r\n' : '\n',
           bodyIndent: blockBodyIndent(text, span, node.type, keyColumn),
           headerComment: blockHeaderComment(text, span, node.type),
           endsWithBreak: text[span.end - 1] === '\n',
@@ -117,7 +129,12 @@ function isBlock(type: Scalar.Type | undefined): boolean {
 }
 
 /** Indentation of a block scalar's body: from its indentation indicator, else its first non-empty line. */
-function blockBodyIndent(text: string, span: Span, type: Scalar.Type | undefined, keyColumn: number): number | undefined {
+function blockBodyIndent(
+  text: string,
+  span: Span,
+  type: Scalar.Type | undefined,
+  keyColumn: number,
+): number | undefined {
   if (!isBlock(type)) return undefined;
   const [header, ...body] = text.slice(span.start, span.end).split('\n');
   const indicator = /^[|>][+-]?([1-9])/.exec(header);
@@ -136,7 +153,10 @@ function blockHeaderComment(text: string, span: Span, type: Scalar.Type | undefi
 }
 
 function replaceYamlScalar(
-  doc: PromptDocument, span: Span, newText: string, readsBack: (next: PromptDocument) => boolean,
+  doc: PromptDocument,
+  span: Span,
+  newText: string,
+  readsBack: (next: PromptDocument) => boolean,
 ): string {
   const { text } = doc;
   const hit = findScalar(text, span);
@@ -147,11 +167,24 @@ function replaceYamlScalar(
   const double = () => encodeDoubleQuoted(newText);
   const attempts: Array<() => string | undefined> = [];
   switch (node.type) {
-    case 'BLOCK_FOLDED': attempts.push(() => encodeFolded(newText, ctx), literal, double); break;
-    case 'BLOCK_LITERAL': attempts.push(literal, double); break;
-    case 'QUOTE_DOUBLE': attempts.push(double); break;
-    case 'QUOTE_SINGLE': attempts.push(() => encodeSingleQuoted(newText, ctx), ...(multiLine ? [literal] : []), double); break;
-    default: attempts.push(() => encodePlain(newText, ctx), ...(multiLine ? [literal] : [() => encodeSingleQuoted(newText, ctx)]), double);
+    case 'BLOCK_FOLDED':
+      attempts.push(() => encodeFolded(newText, ctx), literal, double);
+      break;
+    case 'BLOCK_LITERAL':
+      attempts.push(literal, double);
+      break;
+    case 'QUOTE_DOUBLE':
+      attempts.push(double);
+      break;
+    case 'QUOTE_SINGLE':
+      attempts.push(() => encodeSingleQuoted(newText, ctx), ...(multiLine ? [literal] : []), double);
+      break;
+    default:
+      attempts.push(
+        () => encodePlain(newText, ctx),
+        ...(multiLine ? [literal] : [() => encodeSingleQuoted(newText, ctx)]),
+        double,
+      );
   }
   const baseErrors = errorCount(doc);
   for (const attempt of attempts) {
@@ -181,4 +214,3 @@ function isStringAt(text: string, start: number): boolean {
   });
   return ok;
 }
-

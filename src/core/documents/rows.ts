@@ -8,18 +8,25 @@ import { diag, nodeSpan, toPlain, type YamlSlice } from './yamlSource';
 
 /** `spans`, when given, receives each returned row's source span (same order as the rows). */
 export function rowsFromNode(
-  slice: YamlSlice, node: unknown, field: string, diagnostics: Diagnostic[], spans?: Span[],
+  slice: YamlSlice,
+  node: unknown,
+  field: string,
+  diagnostics: Diagnostic[],
+  spans?: Span[],
 ): DatasetRow[] {
   if (node === null || node === undefined) return [];
   if (!isSeq(node)) {
-    if (!(isScalarNull(node))) diagnostics.push(diag(slice, node, 'error', 'invalid-rows', `${field} must be a list of rows`));
+    if (!isScalarNull(node))
+      diagnostics.push(diag(slice, node, 'error', 'invalid-rows', `${field} must be a list of rows`));
     return [];
   }
   const rows: DatasetRow[] = [];
   node.items.forEach((item, i) => {
     const value = toPlain(slice, item);
     if (!isMap(item) || !value || typeof value !== 'object' || Array.isArray(value)) {
-      diagnostics.push(diag(slice, item, 'error', 'invalid-rows', `${field}[${i}] must be a mapping of variable names to values`));
+      diagnostics.push(
+        diag(slice, item, 'error', 'invalid-rows', `${field}[${i}] must be a mapping of variable names to values`),
+      );
       return;
     }
     const line = item.range ? lineAt(slice.text, slice.offset + item.range[0]) : undefined;

@@ -11,13 +11,27 @@ import type { PromptDocument, WhetstoneSettings } from './types';
 import { diag, mapEntries, nodeSpan, toPlain, type YamlSlice } from './yamlSource';
 
 export const SETTINGS_KEYS = [
-  'dataset', 'rows', 'split', 'evaluators', 'requirements', 'method', 'models', 'budget', 'protected', 'region', 'params',
+  'dataset',
+  'rows',
+  'split',
+  'evaluators',
+  'requirements',
+  'method',
+  'models',
+  'budget',
+  'protected',
+  'region',
+  'params',
 ] as const;
 
 const REGION_PATTERN = /^(system|body|user|message:\d+)$/;
 
 function numberFields<K extends string>(
-  slice: YamlSlice, node: unknown, field: string, keys: readonly K[], diagnostics: Diagnostic[],
+  slice: YamlSlice,
+  node: unknown,
+  field: string,
+  keys: readonly K[],
+  diagnostics: Diagnostic[],
   check: (k: K, v: number) => string | undefined,
 ): Partial<Record<K, number>> | undefined {
   if (!isMap(node)) {
@@ -27,12 +41,21 @@ function numberFields<K extends string>(
   const out: Partial<Record<K, number>> = {};
   for (const { key, keyNode, value } of mapEntries(node)) {
     if (!(keys as readonly string[]).includes(key)) {
-      diagnostics.push(diag(slice, keyNode, 'warning', 'unknown-setting', `unknown ${field} key "${key}" (expected ${keys.join(', ')})`));
+      diagnostics.push(
+        diag(
+          slice,
+          keyNode,
+          'warning',
+          'unknown-setting',
+          `unknown ${field} key "${key}" (expected ${keys.join(', ')})`,
+        ),
+      );
       continue;
     }
     const v = toPlain(slice, value);
     const problem = typeof v !== 'number' || !Number.isFinite(v) ? 'must be a number' : check(key as K, v);
-    if (problem) diagnostics.push(diag(slice, value ?? keyNode, 'error', 'invalid-setting', `${field}.${key} ${problem}`));
+    if (problem)
+      diagnostics.push(diag(slice, value ?? keyNode, 'error', 'invalid-setting', `${field}.${key} ${problem}`));
     else out[key as K] = v as number;
   }
   return out;
@@ -40,14 +63,17 @@ function numberFields<K extends string>(
 
 /** Reads settings from a YAML mapping node; unknown keys are warnings, wrong types errors. */
 export function settingsFromNode(
-  slice: YamlSlice, node: unknown, where: string,
+  slice: YamlSlice,
+  node: unknown,
+  where: string,
 ): { settings: WhetstoneSettings; diagnostics: Diagnostic[] } {
   const settings: WhetstoneSettings = {};
   const diagnostics: Diagnostic[] = [];
   if (node === null || node === undefined) return { settings, diagnostics };
   if (!isMap(node)) {
     const v = toPlain(slice, node);
-    if (v !== null && v !== undefined) diagnostics.push(diag(slice, node, 'error', 'invalid-setting', `${where} must be a mapping`));
+    if (v !== null && v !== undefined)
+      diagnostics.push(diag(slice, node, 'error', 'invalid-setting', `${where} must be a mapping`));
     return { settings, diagnostics };
   }
   const bad = (n: unknown, message: string) => diagnostics.push(diag(slice, n, 'error', 'invalid-setting', message));
@@ -63,8 +89,14 @@ export function settingsFromNode(
         break;
       case 'split': {
         const split = numberFields(slice, value, 'split', ['validation', 'seed'] as const, diagnostics, (k, n) =>
-          k === 'seed' ? (Number.isInteger(n) ? undefined : 'must be an integer')
-            : n < 0 || (n >= 1 && !Number.isInteger(n)) ? 'must be a fraction in [0, 1) or a whole number of rows' : undefined);
+          k === 'seed'
+            ? Number.isInteger(n)
+              ? undefined
+              : 'must be an integer'
+            : n < 0 || (n >= 1 && !Number.isInteger(n))
+              ? 'must be a fraction in [0, 1) or a whole number of rows'
+              : undefined,
+        );
         if (split) settings.split = split;
         break;
       }
@@ -83,12 +115,23 @@ export function settingsFromNode(
         else bad(value ?? keyNode, `method must be apo, spo or pmpo (got ${JSON.stringify(v)})`);
         break;
       case 'models': {
-        if (!isMap(value)) { bad(value ?? keyNode, 'models must be a mapping (target, optimizer, judge, scorer)'); break; }
+        if (!isMap(value)) {
+          bad(value ?? keyNode, 'models must be a mapping (target, optimizer, judge, scorer)');
+          break;
+        }
         const models: NonNullable<WhetstoneSettings['models']> = {};
         for (const m of mapEntries(value)) {
           const mv = toPlain(slice, m.value);
           if (!['target', 'optimizer', 'judge', 'scorer'].includes(m.key)) {
-            diagnostics.push(diag(slice, m.keyNode, 'warning', 'unknown-setting', `unknown models key "${m.key}" (expected target, optimizer, judge, scorer)`));
+            diagnostics.push(
+              diag(
+                slice,
+                m.keyNode,
+                'warning',
+                'unknown-setting',
+                `unknown models key "${m.key}" (expected target, optimizer, judge, scorer)`,
+              ),
+            );
           } else if (typeof mv === 'string' && mv.trim()) {
             models[m.key as keyof typeof models] = mv;
           } else bad(m.value ?? m.keyNode, `models.${m.key} must be a model name`);
@@ -97,8 +140,14 @@ export function settingsFromNode(
         break;
       }
       case 'budget': {
-        const budget = numberFields(slice, value, 'budget', ['calls', 'tokens', 'usd', 'seconds'] as const, diagnostics,
-          (_k, n) => (n < 0 ? 'must not be negative' : undefined));
+        const budget = numberFields(
+          slice,
+          value,
+          'budget',
+          ['calls', 'tokens', 'usd', 'seconds'] as const,
+          diagnostics,
+          (_k, n) => (n < 0 ? 'must not be negative' : undefined),
+        );
         if (budget) settings.budget = budget;
         break;
       }
@@ -116,8 +165,15 @@ export function settingsFromNode(
         else bad(value ?? keyNode, 'params must be a mapping');
         break;
       default:
-        diagnostics.push(diag(slice, keyNode, 'warning', 'unknown-setting',
-          `unknown ${where} key "${key}" (known: ${SETTINGS_KEYS.join(', ')})`));
+        diagnostics.push(
+          diag(
+            slice,
+            keyNode,
+            'warning',
+            'unknown-setting',
+            `unknown ${where} key "${key}" (known: ${SETTINGS_KEYS.join(', ')})`,
+          ),
+        );
     }
   }
   return { settings, diagnostics };
@@ -144,8 +200,17 @@ export function mergeSettings(doc: PromptDocument, sidecarSettings: WhetstoneSet
   const { region, problem } = chooseRegion(merged);
   merged.optimizable = region;
   if (problem) {
-    merged.diagnostics = [...doc.diagnostics, diagnosticAt(doc.file, doc.text, { start: 0, end: 0 }, 'warning',
-      'invalid-region', `${problem}; optimizing the default region instead`)];
+    merged.diagnostics = [
+      ...doc.diagnostics,
+      diagnosticAt(
+        doc.file,
+        doc.text,
+        { start: 0, end: 0 },
+        'warning',
+        'invalid-region',
+        `${problem}; optimizing the default region instead`,
+      ),
+    ];
   }
   return merged;
 }

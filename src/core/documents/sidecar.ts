@@ -25,8 +25,16 @@ export function parseSidecar(file: string, text: string): { settings: WhetstoneS
   } catch (e) {
     return {
       settings: {},
-      diagnostics: [diagnosticAt(file, text, { start: 0, end: 0 }, 'error', 'internal-error',
-        `could not read the sidecar: ${e instanceof Error ? e.message : String(e)}`)],
+      diagnostics: [
+        diagnosticAt(
+          file,
+          text,
+          { start: 0, end: 0 },
+          'error',
+          'internal-error',
+          `could not read the sidecar: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      ],
     };
   }
 }

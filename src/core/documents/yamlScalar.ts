@@ -106,7 +106,10 @@ function wrap(line: string, width: number): string[] {
   while (rest.length > width) {
     let cut = -1;
     for (let i = width; i > 0; i--) {
-      if (rest[i] === ' ' && rest[i - 1] !== ' ' && rest[i + 1] !== undefined && rest[i + 1] !== ' ') { cut = i; break; }
+      if (rest[i] === ' ' && rest[i - 1] !== ' ' && rest[i + 1] !== undefined && rest[i + 1] !== ' ') {
+        cut = i;
+        break;
+      }
     }
     if (cut === -1) break;
     out.push(rest.slice(0, cut));

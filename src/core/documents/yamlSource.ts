@@ -19,15 +19,28 @@ export interface YamlSlice {
 export function parseYamlSlice(file: string, text: string, start = 0, end = text.length): YamlSlice {
   const src = text.slice(start, end);
   const deepAt = tooDeepAt(src, MAX_DEPTH);
-  const doc = parseDocument(deepAt === -1 ? src : '', { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const doc = parseDocument(deepAt === -1 ? src : '', {
+    keepSourceTokens: true,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   const slice: YamlSlice = { doc, offset: start, file, text, diagnostics: [] };
   if (deepAt !== -1) {
-    slice.diagnostics.push(diagnosticAt(file, text, { start: start + deepAt, end: start + deepAt + 1 }, 'error', 'yaml-too-deep',
-      `YAML nests more than ${MAX_DEPTH} levels deep here; not reading it`));
+    slice.diagnostics.push(
+      diagnosticAt(
+        file,
+        text,
+        { start: start + deepAt, end: start + deepAt + 1 },
+        'error',
+        'yaml-too-deep',
+        `YAML nests more than ${MAX_DEPTH} levels deep here; not reading it`,
+      ),
+    );
   }
   // The first problems are the useful ones; a garbled file can have thousands.
   for (const e of doc.errors.slice(0, MAX_REPORTED)) {
-    const at = e.code === 'MISSING_CHAR' ? openingQuote(src, e.pos[0], e.message) ?? e.pos[0] : e.pos[0];
+    const at = e.code === 'MISSING_CHAR' ? (openingQuote(src, e.pos[0], e.message) ?? e.pos[0]) : e.pos[0];
     const span = { start: start + at, end: start + Math.max(at, e.pos[1]) };
     slice.diagnostics.push(diagnosticAt(file, text, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
   }
@@ -55,7 +68,12 @@ function tooDeepAt(src: string, limit: number): number {
     if (c === '\n') lineMarkers = 0;
     else if (c === '[' || c === '{') flow++;
     else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-    else if ((c === '-' || c === '?' || c === ':') && (i === 0 || /[ \t\n]/.test(src[i - 1])) && /[ \t]/.test(src[i + 1] ?? '')) lineMarkers++;
+    else if (
+      (c === '-' || c === '?' || c === ':') &&
+      (i === 0 || /[ \t\n]/.test(src[i - 1])) &&
+      /[ \t]/.test(src[i + 1] ?? '')
+    )
+      lineMarkers++;
     if (flow + lineMarkers > limit) return i;
   }
   return -1;
@@ -121,7 +139,11 @@ export function scalarString(node: unknown): string | undefined {
 }
 
 export function diag(
-  slice: YamlSlice, node: unknown, severity: Diagnostic['severity'], code: string, message: string,
+  slice: YamlSlice,
+  node: unknown,
+  severity: Diagnostic['severity'],
+  code: string,
+  message: string,
 ): Diagnostic {
   const span = nodeSpan(slice, node) ?? { start: slice.offset, end: slice.offset };
   return diagnosticAt(slice.file, slice.text, span, severity, code, message);

@@ -24,7 +24,10 @@ export interface DownloadModelOptions {
 }
 
 export class DownloadError extends Error {
-  constructor(message: string, readonly kind: 'http' | 'network' | 'checksum' | 'aborted' | 'input') {
+  constructor(
+    message: string,
+    readonly kind: 'http' | 'network' | 'checksum' | 'aborted' | 'input',
+  ) {
     super(message);
     this.name = 'DownloadError';
   }
@@ -33,7 +36,8 @@ export class DownloadError extends Error {
 /** Resolves to the verified file's path. */
 export async function downloadModel(options: DownloadModelOptions): Promise<string> {
   const expected = options.sha256.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(expected)) throw new DownloadError(`sha256 must be 64 hex digits, got ${JSON.stringify(options.sha256)}`, 'input');
+  if (!/^[0-9a-f]{64}$/.test(expected))
+    throw new DownloadError(`sha256 must be 64 hex digits, got ${JSON.stringify(options.sha256)}`, 'input');
   const fileName = options.fileName ?? fileNameFromUrl(options.url);
   if (!fileName || fileName !== path.basename(fileName) || fileName === '.' || fileName === '..') {
     throw new DownloadError(`cannot derive a file name from ${options.url}; pass fileName`, 'input');
@@ -53,7 +57,11 @@ export async function downloadModel(options: DownloadModelOptions): Promise<stri
 
   let response: Response;
   try {
-    response = await fetchImpl(options.url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal: options.signal, redirect: 'follow' });
+    response = await fetchImpl(options.url, {
+      headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+      signal: options.signal,
+      redirect: 'follow',
+    });
   } catch (error) {
     throw failure(options, error, part, offset);
   }
@@ -65,7 +73,10 @@ export async function downloadModel(options: DownloadModelOptions): Promise<stri
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new DownloadError(`download ${options.url}: HTTP ${response.status} ${response.statusText}`.trimEnd(), 'http');
+    throw new DownloadError(
+      `download ${options.url}: HTTP ${response.status} ${response.statusText}`.trimEnd(),
+      'http',
+    );
   }
   if (offset > 0 && !(response.status === 206 && rangeStart(response) === offset)) {
     // The server ignored the Range request and is sending the whole file: start over.
@@ -74,8 +85,15 @@ export async function downloadModel(options: DownloadModelOptions): Promise<stri
   return streamAndFinish(options, response, hash, offset, part, dest, expected);
 }
 
-async function streamAndFinish(options: DownloadModelOptions, response: Response, hash: Hash, offset: number,
-  part: string, dest: string, expected: string): Promise<string> {
+async function streamAndFinish(
+  options: DownloadModelOptions,
+  response: Response,
+  hash: Hash,
+  offset: number,
+  part: string,
+  dest: string,
+  expected: string,
+): Promise<string> {
   const total = totalSize(response, offset);
   let bytes = offset;
   options.onProgress?.(bytes, total);
@@ -85,7 +103,9 @@ async function streamAndFinish(options: DownloadModelOptions, response: Response
   const file = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
   let streamError: unknown;
   try {
-    for await (const chunk of Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) as AsyncIterable<Buffer>) {
+    for await (const chunk of Readable.fromWeb(
+      response.body as import('node:stream/web').ReadableStream,
+    ) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       bytes += chunk.length;
       if (!file.write(chunk)) await once(file, 'drain');
@@ -97,7 +117,10 @@ async function streamAndFinish(options: DownloadModelOptions, response: Response
   await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
   if (streamError !== undefined) throw failure(options, streamError, part, bytes);
   if (total !== undefined && bytes < total) {
-    throw new DownloadError(`download ${options.url}: the connection closed after ${bytes} of ${total} bytes; ${part} is kept, run again to resume`, 'network');
+    throw new DownloadError(
+      `download ${options.url}: the connection closed after ${bytes} of ${total} bytes; ${part} is kept, run again to resume`,
+      'network',
+    );
   }
   return finish(options.url, hash, expected, part, dest);
 }
@@ -106,7 +129,10 @@ async function finish(url: string, hash: Hash, expected: string, part: string, d
   const actual = hash.digest('hex');
   if (actual !== expected) {
     await fs.rm(part, { force: true });
-    throw new DownloadError(`download ${url}: SHA-256 mismatch: expected ${expected}, got ${actual}; the downloaded file was deleted`, 'checksum');
+    throw new DownloadError(
+      `download ${url}: SHA-256 mismatch: expected ${expected}, got ${actual}; the downloaded file was deleted`,
+      'checksum',
+    );
   }
   await fs.rename(part, dest);
   return dest;
@@ -114,10 +140,21 @@ async function finish(url: string, hash: Hash, expected: string, part: string, d
 
 function failure(options: DownloadModelOptions, error: unknown, part: string, bytes: number): DownloadError {
   if (options.signal?.aborted) {
-    return new DownloadError(`download ${options.url}: aborted after ${bytes} bytes; ${part} is kept for resuming`, 'aborted');
+    return new DownloadError(
+      `download ${options.url}: aborted after ${bytes} bytes; ${part} is kept for resuming`,
+      'aborted',
+    );
   }
-  const reason = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
-  return new DownloadError(`download ${options.url}: ${reason} (after ${bytes} bytes; ${part} is kept, run again to resume)`, 'network');
+  const reason =
+    error instanceof Error
+      ? error.cause instanceof Error
+        ? `${error.message}: ${error.cause.message}`
+        : error.message
+      : String(error);
+  return new DownloadError(
+    `download ${options.url}: ${reason} (after ${bytes} bytes; ${part} is kept, run again to resume)`,
+    'network',
+  );
 }
 
 /** `Content-Range: bytes 100-999/1000` → 100. */
@@ -143,7 +180,10 @@ function fileNameFromUrl(url: string): string | undefined {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function hashFileInto(file: string, hash: Hash): Promise<void> {

@@ -54,23 +54,39 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   // Every row's request listens on this one signal; that many listeners is expected, not a leak.
   setMaxListeners(0, signal);
   let done = 0;
-  const results = await Promise.all(rows.map(async (row, index): Promise<EvalCaseResult> => {
-    const messages = renderMessages(doc, regionText, row.vars);
-    const reply = await llm.chat({ model: target, messages, signal });
-    const evaluations = await evaluate(options.evaluators, reply.text, row, {
-      trusted: options.trusted, llm, judge: options.judge ?? target, signal,
-      input: messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n\n'),
-    });
-    const { score, pass } = aggregate(evaluations);
-    const result: EvalCaseResult = {
-      index, vars: row.vars, expected: row.expected, output: reply.text, pass, score, evaluations,
-    };
-    options.onCase?.(result, ++done, rows.length);
-    return result;
-  })).catch((error: unknown) => {
-    controller.abort(error);
-    throw error;
-  }).finally(() => options.signal?.removeEventListener('abort', stop));
+  const results = await Promise.all(
+    rows.map(async (row, index): Promise<EvalCaseResult> => {
+      const messages = renderMessages(doc, regionText, row.vars);
+      const reply = await llm.chat({ model: target, messages, signal });
+      const evaluations = await evaluate(options.evaluators, reply.text, row, {
+        trusted: options.trusted,
+        llm,
+        judge: options.judge ?? target,
+        signal,
+        input: messages
+          .filter((m) => m.role === 'user')
+          .map((m) => m.content)
+          .join('\n\n'),
+      });
+      const { score, pass } = aggregate(evaluations);
+      const result: EvalCaseResult = {
+        index,
+        vars: row.vars,
+        expected: row.expected,
+        output: reply.text,
+        pass,
+        score,
+        evaluations,
+      };
+      options.onCase?.(result, ++done, rows.length);
+      return result;
+    }),
+  )
+    .catch((error: unknown) => {
+      controller.abort(error);
+      throw error;
+    })
+    .finally(() => options.signal?.removeEventListener('abort', stop));
   const passed = results.filter((r) => r.pass).length;
   return {
     cases: results.length,

@@ -15,8 +15,9 @@ const RATING_CHOICES = [
   { choice: '5', score: 1 },
 ];
 
-const SYSTEM = 'You rate one answer produced by an AI assistant on a single quality, using the scale given. '
-  + 'Think briefly, then put only the rating (a digit from 1 to 5) on the last line.';
+const SYSTEM =
+  'You rate one answer produced by an AI assistant on a single quality, using the scale given. ' +
+  'Think briefly, then put only the rating (a digit from 1 to 5) on the last line.';
 
 function judge(prompt: string): Omit<JudgeSpec, 'name'> {
   return { type: 'llmJudge', systemPrompt: SYSTEM, prompt, choices: RATING_CHOICES };
@@ -30,7 +31,8 @@ const BUILTINS: Record<string, Omit<JudgeSpec, 'name'>> = {
 Question: {{input}}
 Reference answer: {{expected}}
 Answer to rate: {{completion}}`),
-  coherence: judge(`Quality: COHERENCE — are the ideas presented in a logical order with clear connections, so the reader
+  coherence:
+    judge(`Quality: COHERENCE — are the ideas presented in a logical order with clear connections, so the reader
 can follow them, and do they address the question?
 5 = well organised and easy to follow throughout; 4 = logical with minor rough transitions; 3 = understandable but
 jumps or gaps in the flow; 2 = fragmented, hard to follow; 1 = incoherent word salad.

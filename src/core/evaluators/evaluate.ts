@@ -17,7 +17,10 @@ import { evaluatorVars, missingFeedback, renderValue } from './template-values';
 import type { EvaluationResult, EvaluatorSpec } from './types';
 
 export const DEFAULT_EXPECTED_EVALUATOR: EvaluatorSpec = {
-  type: 'equals', name: 'matches expected', value: '{{expected}}', caseSensitive: false,
+  type: 'equals',
+  name: 'matches expected',
+  value: '{{expected}}',
+  caseSensitive: false,
 };
 
 /** The specs that apply to a row: the given ones, or the default `equals` when there are none and the row has a label. */
@@ -29,20 +32,35 @@ export function evaluatorsFor(specs: readonly EvaluatorSpec[], row: DatasetRow):
 export function evaluatorName(spec: EvaluatorSpec, index: number): string {
   if (spec.name) return spec.name;
   switch (spec.type) {
-    case 'equals': case 'contains': case 'startsWith': case 'endsWith': case 'numeric':
+    case 'equals':
+    case 'contains':
+    case 'startsWith':
+    case 'endsWith':
+    case 'numeric':
       return `${spec.type} ${JSON.stringify(spec.value)}`;
-    case 'regex': return `regex /${spec.pattern}/`;
-    case 'unsupported': return spec.original;
-    default: return `${spec.type} #${index + 1}`;
+    case 'regex':
+      return `regex /${spec.pattern}/`;
+    case 'unsupported':
+      return spec.original;
+    default:
+      return `${spec.type} #${index + 1}`;
   }
 }
 
 async function evaluateOne(
-  spec: EvaluatorSpec, name: string, output: string, row: DatasetRow, vars: Record<string, unknown>, ctx: EvalContext,
+  spec: EvaluatorSpec,
+  name: string,
+  output: string,
+  row: DatasetRow,
+  vars: Record<string, unknown>,
+  ctx: EvalContext,
 ): Promise<EvaluationResult> {
   const rendered = (template: string) => renderValue(template, vars);
   switch (spec.type) {
-    case 'equals': case 'contains': case 'startsWith': case 'endsWith': {
+    case 'equals':
+    case 'contains':
+    case 'startsWith':
+    case 'endsWith': {
       const value = rendered(spec.value);
       if (value.missing.length) return { name, score: 0, pass: false, feedback: missingFeedback(value.missing) };
       return matchString(spec, name, output, value.text);
@@ -69,7 +87,10 @@ async function evaluateOne(
 }
 
 export async function evaluate(
-  specs: EvaluatorSpec[], output: string, row: DatasetRow, ctx: EvalContext,
+  specs: EvaluatorSpec[],
+  output: string,
+  row: DatasetRow,
+  ctx: EvalContext,
 ): Promise<EvaluationResult[]> {
   const vars = evaluatorVars(row, output, ctx.input);
   const applied = evaluatorsFor(specs, row);

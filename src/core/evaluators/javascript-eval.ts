@@ -32,12 +32,17 @@ function clamp01(n: number): number {
 }
 
 export function runJavascript(
-  spec: JavascriptSpec, name: string, output: string, vars: Record<string, unknown>, expected: string | undefined,
+  spec: JavascriptSpec,
+  name: string,
+  output: string,
+  vars: Record<string, unknown>,
+  expected: string | undefined,
   trusted: boolean,
 ): EvaluationResult {
   if (!trusted) return { name, score: 0, pass: false, feedback: UNTRUSTED_FEEDBACK };
   const script = compile(spec.code);
-  if (typeof script === 'string') return { name, score: 0, pass: false, feedback: `the evaluator's code does not compile: ${script}` };
+  if (typeof script === 'string')
+    return { name, score: 0, pass: false, feedback: `the evaluator's code does not compile: ${script}` };
 
   const sandbox = vm.createContext(
     { __input: JSON.stringify({ output, vars, expected: expected ?? null }) },
@@ -64,7 +69,12 @@ export function runJavascript(
 function interpret(spec: JavascriptSpec, name: string, result: unknown): EvaluationResult {
   const threshold = spec.threshold ?? DEFAULT_JUDGE_THRESHOLD;
   if (typeof result === 'boolean') {
-    return { name, score: result ? 1 : 0, pass: result, feedback: result ? 'passed: code returned true' : 'code returned false' };
+    return {
+      name,
+      score: result ? 1 : 0,
+      pass: result,
+      feedback: result ? 'passed: code returned true' : 'code returned false',
+    };
   }
   if (typeof result === 'number' && Number.isFinite(result)) {
     const score = clamp01(result);
@@ -72,7 +82,12 @@ function interpret(spec: JavascriptSpec, name: string, result: unknown): Evaluat
   }
   if (result !== null && typeof result === 'object') {
     if (typeof (result as { then?: unknown }).then === 'function') {
-      return { name, score: 0, pass: false, feedback: 'async evaluator code is not supported; return a value synchronously' };
+      return {
+        name,
+        score: 0,
+        pass: false,
+        feedback: 'async evaluator code is not supported; return a value synchronously',
+      };
     }
     const r = result as { pass?: unknown; score?: unknown; reason?: unknown };
     const score = typeof r.score === 'number' && Number.isFinite(r.score) ? clamp01(r.score) : undefined;
@@ -83,5 +98,10 @@ function interpret(spec: JavascriptSpec, name: string, result: unknown): Evaluat
     }
   }
   const kind = result === null ? 'null' : typeof result;
-  return { name, score: 0, pass: false, feedback: `code returned ${kind}; expected a boolean, a number in [0, 1] or {pass, score, reason}` };
+  return {
+    name,
+    score: 0,
+    pass: false,
+    feedback: `code returned ${kind}; expected a boolean, a number in [0, 1] or {pass, score, reason}`,
+  };
 }

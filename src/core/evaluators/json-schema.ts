@@ -76,20 +76,34 @@ export function checkJsonSchema(spec: JsonSchemaSpec, name: string, output: stri
   let value: unknown;
   if (spec.findInText) {
     const found = findJsonInText(output);
-    if (!found) return { name, score: 0, pass: false, feedback: `expected output to contain JSON but none was found in ${quote(output)}` };
+    if (!found)
+      return {
+        name,
+        score: 0,
+        pass: false,
+        feedback: `expected output to contain JSON but none was found in ${quote(output)}`,
+      };
     value = found.value;
   } else {
     try {
       value = JSON.parse(stripFence(output));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      return { name, score: 0, pass: false, feedback: `expected output to be JSON but it did not parse (${reason}): ${quote(output)}` };
+      return {
+        name,
+        score: 0,
+        pass: false,
+        feedback: `expected output to be JSON but it did not parse (${reason}): ${quote(output)}`,
+      };
     }
   }
   const validate = validatorFor(spec.schema);
-  if (typeof validate === 'string') return { name, score: 0, pass: false, feedback: `the evaluator's JSON Schema is invalid: ${validate}` };
+  if (typeof validate === 'string')
+    return { name, score: 0, pass: false, feedback: `the evaluator's JSON Schema is invalid: ${validate}` };
   if (validate(value)) return { name, score: 1, pass: true, feedback: 'passed: output is JSON matching the schema' };
-  const problems = (validate.errors ?? []).slice(0, 5)
-    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`).join('; ');
+  const problems = (validate.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`)
+    .join('; ');
   return { name, score: 0, pass: false, feedback: `output JSON does not match the schema: ${problems}` };
 }

@@ -20,9 +20,10 @@ type Choice = { choice: string; score: number };
 
 export const DEFAULT_JUDGE_THRESHOLD = 0.5;
 
-const SCORE_SYSTEM = 'You are a strict, fair grader of an AI model\'s output. Judge only what the instructions ask. '
-  + 'Reply with a score between 0 (fails completely) and 1 (fully meets the criteria) and a one-sentence reason '
-  + 'that names what is wrong, if anything.';
+const SCORE_SYSTEM =
+  "You are a strict, fair grader of an AI model's output. Judge only what the instructions ask. " +
+  'Reply with a score between 0 (fails completely) and 1 (fully meets the criteria) and a one-sentence reason ' +
+  'that names what is wrong, if anything.';
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -61,7 +62,12 @@ export function pickChoice(reply: string, choices: Choice[]): Choice | undefined
   const text = reply.trim().toLowerCase();
   const exact = choices.find((c) => c.choice.toLowerCase() === text);
   if (exact) return exact;
-  const lastLine = text.split(/\r?\n/).map((l) => l.replace(/[*`#>"'“”]/g, ' ').trim()).filter(Boolean).pop() ?? '';
+  const lastLine =
+    text
+      .split(/\r?\n/)
+      .map((l) => l.replace(/[*`#>"'“”]/g, ' ').trim())
+      .filter(Boolean)
+      .pop() ?? '';
   return earliestOrLatest(lastLine, choices, 'first') ?? earliestOrLatest(text, choices, 'last');
 }
 
@@ -70,7 +76,11 @@ function clamp01(n: number): number {
 }
 
 export async function runJudge(
-  spec: JudgeSpec, name: string, output: string, vars: Record<string, unknown>, ctx: EvalContext,
+  spec: JudgeSpec,
+  name: string,
+  output: string,
+  vars: Record<string, unknown>,
+  ctx: EvalContext,
 ): Promise<EvaluationResult> {
   if (!ctx.llm || !ctx.judge) {
     return { name, score: 0, pass: false, feedback: 'this LLM judge needs a judge model, and none is configured' };
@@ -95,19 +105,37 @@ export async function runJudge(
       const reply = await ctx.llm.chat({ model: ctx.judge, messages, signal: ctx.signal });
       const picked = pickChoice(reply.text, choices);
       if (!picked) {
-        return { name, score: 0, pass: false, feedback: `the judge's reply matched none of the choices (${choices.map((c) => c.choice).join(', ')}): ${quote(reply.text)}` };
+        return {
+          name,
+          score: 0,
+          pass: false,
+          feedback: `the judge's reply matched none of the choices (${choices.map((c) => c.choice).join(', ')}): ${quote(reply.text)}`,
+        };
       }
       const score = clamp01(picked.score);
       const pass = spec.threshold === undefined ? score > 0 : score >= spec.threshold;
-      return { name, score, pass, feedback: `judge chose '${picked.choice}' (score ${score})${pass ? '' : `: ${quote(reply.text, 300)}`}` };
+      return {
+        name,
+        score,
+        pass,
+        feedback: `judge chose '${picked.choice}' (score ${score})${pass ? '' : `: ${quote(reply.text, 300)}`}`,
+      };
     }
     const result = await ctx.llm.structured<{ score: number; reason: string }>({
-      model: ctx.judge, messages, signal: ctx.signal, schema: 'judge_score',
+      model: ctx.judge,
+      messages,
+      signal: ctx.signal,
+      schema: 'judge_score',
     });
     const score = clamp01(Number(result.value?.score));
     const threshold = spec.threshold ?? DEFAULT_JUDGE_THRESHOLD;
     const reason = typeof result.value?.reason === 'string' ? result.value.reason : '';
-    return { name, score, pass: score >= threshold, feedback: `judge score ${score} (pass at ${threshold}): ${reason}` };
+    return {
+      name,
+      score,
+      pass: score >= threshold,
+      feedback: `judge score ${score} (pass at ${threshold}): ${reason}`,
+    };
   } catch (err) {
     if (err instanceof LlmError && err.kind === 'invalid-output') {
       return { name, score: 0, pass: false, feedback: `the judge's answer could not be read: ${err.message}` };

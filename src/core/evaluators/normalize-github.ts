@@ -27,11 +27,18 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
     }
     const found = STRING_KEYS.filter((k) => entry.string && (entry.string as Record<string, unknown>)[k] !== undefined);
     const unknown = Object.keys(entry.string).filter((k) => !(STRING_KEYS as readonly string[]).includes(k));
-    if (unknown.length) error(`evaluator '${name}': unknown string check ${unknown.map((k) => `'${k}'`).join(', ')} (use ${STRING_KEYS.join(', ')})`);
-    if (!found.length && !unknown.length) error(`evaluator '${name}': \`string\` needs one of ${STRING_KEYS.join(', ')}`);
+    if (unknown.length)
+      error(
+        `evaluator '${name}': unknown string check ${unknown.map((k) => `'${k}'`).join(', ')} (use ${STRING_KEYS.join(', ')})`,
+      );
+    if (!found.length && !unknown.length)
+      error(`evaluator '${name}': \`string\` needs one of ${STRING_KEYS.join(', ')}`);
     if (found.length > 1) {
-      problems.push({ severity: 'warning', code: 'evaluator-multiple-checks',
-        message: `evaluator '${name}' has ${found.length} string checks; gh models runs only the first, Whetstone runs all` });
+      problems.push({
+        severity: 'warning',
+        code: 'evaluator-multiple-checks',
+        message: `evaluator '${name}' has ${found.length} string checks; gh models runs only the first, Whetstone runs all`,
+      });
     }
     for (const key of found) {
       const value = scalarText((entry.string as Record<string, unknown>)[key]);
@@ -39,7 +46,12 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
         error(`evaluator '${name}': string.${key} must be a non-empty text`);
         continue;
       }
-      specs.push({ type: key, name: found.length > 1 ? `${name} (${key})` : name, value, caseSensitive: key === 'equals' });
+      specs.push({
+        type: key,
+        name: found.length > 1 ? `${name} (${key})` : name,
+        value,
+        caseSensitive: key === 'equals',
+      });
     }
     return { specs, problems };
   }
@@ -65,8 +77,12 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
         if (choice === undefined || choice === '' || !Number.isFinite(score)) {
           error(`evaluator '${name}': llm.choices[${i}] needs a text \`choice\` and a numeric \`score\``);
         } else {
-          if (score < 0 || score > 1) problems.push({ severity: 'warning', code: 'evaluator-score-range',
-            message: `evaluator '${name}': choice '${choice}' has score ${score}; scores outside 0..1 are clamped` });
+          if (score < 0 || score > 1)
+            problems.push({
+              severity: 'warning',
+              code: 'evaluator-score-range',
+              message: `evaluator '${name}': choice '${choice}' has score ${score}; scores outside 0..1 are clamped`,
+            });
           valid.push({ choice, score });
         }
       });
@@ -76,7 +92,10 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
       if (valid.length !== list.length || valid.length === 0) return { specs, problems };
     }
     specs.push({
-      type: 'llmJudge', name, prompt: llm.prompt, choices,
+      type: 'llmJudge',
+      name,
+      prompt: llm.prompt,
+      choices,
       systemPrompt: typeof llm.systemPrompt === 'string' ? llm.systemPrompt : undefined,
       modelId: typeof llm.modelId === 'string' ? llm.modelId : undefined,
     });
@@ -90,7 +109,11 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
   } else {
     const reason = `unknown built-in evaluator '${uses}' (Whetstone knows ${BUILTIN_EVALUATOR_NAMES.join(', ')})`;
     specs.push({ type: 'unsupported', name, original: `uses: ${uses}`, reason });
-    problems.push({ severity: 'warning', code: 'evaluator-unsupported', message: `evaluator '${name}' will not run: ${reason}` });
+    problems.push({
+      severity: 'warning',
+      code: 'evaluator-unsupported',
+      message: `evaluator '${name}' will not run: ${reason}`,
+    });
   }
   return { specs, problems };
 }

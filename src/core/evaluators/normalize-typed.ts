@@ -57,10 +57,15 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
   const problems: NormalizeProblem[] = [];
   const rawType = String(entry.type);
   const label = name ?? rawType;
-  const error = (message: string) => problems.push({ severity: 'error', code: 'evaluator-invalid', message: `evaluator '${label}': ${message}` });
+  const error = (message: string) =>
+    problems.push({ severity: 'error', code: 'evaluator-invalid', message: `evaluator '${label}': ${message}` });
   const unsupported = (reason: string) => {
     specs.push({ type: 'unsupported', name: label, original: `type: ${rawType}`, reason });
-    problems.push({ severity: 'warning', code: 'evaluator-unsupported', message: `evaluator '${label}' will not run: ${reason}` });
+    problems.push({
+      severity: 'warning',
+      code: 'evaluator-unsupported',
+      message: `evaluator '${label}' will not run: ${reason}`,
+    });
   };
 
   const negate = rawType.startsWith('not-');
@@ -77,8 +82,18 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
     if (t === undefined || t === '') error(`\`${what}\` must be a non-empty text`);
     return t || undefined;
   };
-  const negatable = new Set(['equals', 'contains', 'icontains', 'starts-with', 'startsWith', 'ends-with', 'endsWith',
-    'regex', 'contains-any', 'icontains-any']);
+  const negatable = new Set([
+    'equals',
+    'contains',
+    'icontains',
+    'starts-with',
+    'startsWith',
+    'ends-with',
+    'endsWith',
+    'regex',
+    'contains-any',
+    'icontains-any',
+  ]);
   if (negate && !negatable.has(type)) {
     unsupported(`negated '${type}' is not supported`);
     return { specs, problems };
@@ -88,26 +103,51 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
     case 'equals': {
       if (value !== null && typeof value === 'object') {
         // promptfoo compares an object value as JSON: a schema `const` is exactly that.
-        if (negate) { unsupported('negated JSON equality is not supported'); break; }
+        if (negate) {
+          unsupported('negated JSON equality is not supported');
+          break;
+        }
         specs.push({ type: 'jsonSchema', name: label, schema: { const: value } });
         break;
       }
       const v = needText(value);
-      if (v !== undefined) specs.push({ type: 'equals', name: label, value: v, caseSensitive: caseFlag ?? true, negate: negate || undefined });
+      if (v !== undefined)
+        specs.push({
+          type: 'equals',
+          name: label,
+          value: v,
+          caseSensitive: caseFlag ?? true,
+          negate: negate || undefined,
+        });
       break;
     }
-    case 'contains': case 'icontains': case 'starts-with': case 'startsWith': case 'ends-with': case 'endsWith': {
+    case 'contains':
+    case 'icontains':
+    case 'starts-with':
+    case 'startsWith':
+    case 'ends-with':
+    case 'endsWith': {
       const v = needText(value);
       if (v === undefined) break;
-      const kind = type === 'icontains' || type === 'contains' ? 'contains'
-        : type === 'starts-with' || type === 'startsWith' ? 'startsWith' : 'endsWith';
-      const caseSensitive = type === 'icontains' ? false : caseFlag ?? true;
+      const kind =
+        type === 'icontains' || type === 'contains'
+          ? 'contains'
+          : type === 'starts-with' || type === 'startsWith'
+            ? 'startsWith'
+            : 'endsWith';
+      const caseSensitive = type === 'icontains' ? false : (caseFlag ?? true);
       specs.push({ type: kind, name: label, value: v, caseSensitive, negate: negate || undefined });
       break;
     }
-    case 'contains-any': case 'icontains-any': case 'contains-all': case 'icontains-all': {
-      const list = Array.isArray(value) ? value.map(text)
-        : typeof value === 'string' ? value.split(',').map((s) => s.trim()) : undefined;
+    case 'contains-any':
+    case 'icontains-any':
+    case 'contains-all':
+    case 'icontains-all': {
+      const list = Array.isArray(value)
+        ? value.map(text)
+        : typeof value === 'string'
+          ? value.split(',').map((s) => s.trim())
+          : undefined;
       if (!list || list.length === 0 || list.some((s) => s === undefined || s === '')) {
         error('`value` must be a list of texts (or a comma-separated text)');
         break;
@@ -115,10 +155,18 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
       const caseSensitive = !type.startsWith('i');
       const items = list as string[];
       if (type.endsWith('-all')) {
-        items.forEach((item) => specs.push({ type: 'contains', name: `${label} (${item})`, value: item, caseSensitive }));
+        items.forEach((item) =>
+          specs.push({ type: 'contains', name: `${label} (${item})`, value: item, caseSensitive }),
+        );
       } else {
         const escaped = items.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-        specs.push({ type: 'regex', name: label, pattern: escaped.join('|'), flags: caseSensitive ? 'u' : 'iu', negate: negate || undefined });
+        specs.push({
+          type: 'regex',
+          name: label,
+          pattern: escaped.join('|'),
+          flags: caseSensitive ? 'u' : 'iu',
+          negate: negate || undefined,
+        });
       }
       break;
     }
@@ -131,7 +179,10 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
       else specs.push({ type: 'regex', name: label, pattern, flags, negate: negate || undefined });
       break;
     }
-    case 'is-json': case 'contains-json': case 'jsonSchema': case 'json-schema': {
+    case 'is-json':
+    case 'contains-json':
+    case 'jsonSchema':
+    case 'json-schema': {
       const schema = entry.schema ?? (isRecord(value) ? value : undefined) ?? true;
       const problem = schemaProblem(schema);
       if (problem) error(`invalid JSON Schema: ${problem}`);
@@ -142,23 +193,27 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
       const v = text(value);
       const tolerance = entry.tolerance === undefined ? undefined : num(entry.tolerance);
       if (v === undefined || v === '') error('`value` must be a number or a template such as "{{expected}}"');
-      else if (entry.tolerance !== undefined && (tolerance === undefined || tolerance < 0)) error('`tolerance` must be a number >= 0');
+      else if (entry.tolerance !== undefined && (tolerance === undefined || tolerance < 0))
+        error('`tolerance` must be a number >= 0');
       else specs.push({ type: 'numeric', name: label, value: v, tolerance });
       break;
     }
     case 'javascript': {
       const code = needText(entry.code ?? value, 'code');
-      if (code !== undefined) specs.push({ type: 'javascript', name: label, code, threshold, timeoutMs: num(entry.timeoutMs) });
+      if (code !== undefined)
+        specs.push({ type: 'javascript', name: label, code, threshold, timeoutMs: num(entry.timeoutMs) });
       break;
     }
-    case 'llm-rubric': case 'g-eval': {
+    case 'llm-rubric':
+    case 'g-eval': {
       const rubric = needText(value);
       if (rubric !== undefined) specs.push({ type: 'llmJudge', name: label, prompt: RUBRIC_PROMPT(rubric), threshold });
       break;
     }
     case 'factuality': {
       const reference = needText(value);
-      if (reference !== undefined) specs.push({ type: 'llmJudge', name: label, prompt: FACTUALITY_PROMPT(reference), threshold });
+      if (reference !== undefined)
+        specs.push({ type: 'llmJudge', name: label, prompt: FACTUALITY_PROMPT(reference), threshold });
       break;
     }
     case 'answer-relevance': {
@@ -166,7 +221,8 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
       if (judge) specs.push({ ...judge, threshold });
       break;
     }
-    case 'llmJudge': case 'llm-judge': {
+    case 'llmJudge':
+    case 'llm-judge': {
       const prompt = needText(entry.prompt ?? entry.rubric ?? value, 'prompt');
       if (prompt === undefined) break;
       const choices = Array.isArray(entry.choices)
@@ -177,7 +233,11 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
         break;
       }
       specs.push({
-        type: 'llmJudge', name: label, prompt, choices: choices?.length ? choices : undefined, threshold,
+        type: 'llmJudge',
+        name: label,
+        prompt,
+        choices: choices?.length ? choices : undefined,
+        threshold,
         systemPrompt: typeof entry.systemPrompt === 'string' ? entry.systemPrompt : undefined,
       });
       break;

@@ -61,17 +61,37 @@ class Locator {
 
 function normalizeEntry(entry: unknown, index: number): NormalizedEntry {
   if (!isRecord(entry)) {
-    return { specs: [], problems: [{ severity: 'error', code: 'evaluator-invalid',
-      message: `evaluator #${index + 1} must be a mapping (with string, llm, uses or type)` }] };
+    return {
+      specs: [],
+      problems: [
+        {
+          severity: 'error',
+          code: 'evaluator-invalid',
+          message: `evaluator #${index + 1} must be a mapping (with string, llm, uses or type)`,
+        },
+      ],
+    };
   }
-  const name = typeof entry.name === 'string' && entry.name.trim() !== '' ? entry.name
-    : typeof entry.metric === 'string' ? entry.metric : undefined;
+  const name =
+    typeof entry.name === 'string' && entry.name.trim() !== ''
+      ? entry.name
+      : typeof entry.metric === 'string'
+        ? entry.metric
+        : undefined;
   if (entry.string !== undefined || entry.llm !== undefined || entry.uses !== undefined) {
     return normalizeGithub(entry, name ?? `evaluator #${index + 1}`);
   }
   if (typeof entry.type === 'string' && entry.type !== '') return normalizeTyped(entry, name);
-  return { specs: [], problems: [{ severity: 'error', code: 'evaluator-invalid',
-    message: `evaluator '${name ?? `#${index + 1}`}' has none of string, llm, uses or type, so it cannot run` }] };
+  return {
+    specs: [],
+    problems: [
+      {
+        severity: 'error',
+        code: 'evaluator-invalid',
+        message: `evaluator '${name ?? `#${index + 1}`}' has none of string, llm, uses or type, so it cannot run`,
+      },
+    ],
+  };
 }
 
 export function normalizeEvaluators(raw: unknown[], ctx: NormalizeContext): NormalizedEvaluators {
@@ -93,7 +113,11 @@ export function normalizeEvaluators(raw: unknown[], ctx: NormalizeContext): Norm
 }
 
 function diagnosticFor(
-  file: string, at: { line: number; column: number; endColumn: number }, severity: Severity, code: string, message: string,
+  file: string,
+  at: { line: number; column: number; endColumn: number },
+  severity: Severity,
+  code: string,
+  message: string,
 ): Diagnostic {
   return { file, line: at.line, column: at.column, endLine: at.line, endColumn: at.endColumn, severity, code, message };
 }

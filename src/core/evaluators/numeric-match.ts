@@ -21,13 +21,22 @@ export function matchNumeric(spec: NumericSpec, name: string, output: string, va
   const got = firstNumber(output);
   const tolerance = Math.abs(spec.tolerance ?? 0);
   if (got === undefined) {
-    return { name, score: 0, pass: false, feedback: `expected a number near ${want} but the output has none: ${quote(output)}` };
+    return {
+      name,
+      score: 0,
+      pass: false,
+      feedback: `expected a number near ${want} but the output has none: ${quote(output)}`,
+    };
   }
   // A relative epsilon absorbs float noise such as 0.1 + 0.2.
   const pass = Math.abs(got - want) <= tolerance + 1e-9 * Math.max(1, Math.abs(want));
   const within = tolerance ? ` ± ${tolerance}` : '';
   return {
-    name, score: pass ? 1 : 0, pass,
-    feedback: pass ? `passed: ${got} is ${want}${within}` : `expected ${want}${within} but the output's number was ${got}`,
+    name,
+    score: pass ? 1 : 0,
+    pass,
+    feedback: pass
+      ? `passed: ${got} is ${want}${within}`
+      : `expected ${want}${within} but the output's number was ${got}`,
   };
 }

@@ -15,13 +15,20 @@ export function compileRegex(pattern: string, flags = ''): RegExp | string {
 export function matchRegex(spec: RegexSpec, name: string, output: string, pattern: string): EvaluationResult {
   const re = compileRegex(pattern, spec.flags);
   if (typeof re === 'string') {
-    return { name, score: 0, pass: false, feedback: `invalid regular expression /${pattern}/${spec.flags ?? ''}: ${re}` };
+    return {
+      name,
+      score: 0,
+      pass: false,
+      feedback: `invalid regular expression /${pattern}/${spec.flags ?? ''}: ${re}`,
+    };
   }
   const matched = re.test(output);
   const pass = spec.negate ? !matched : matched;
   const how = `${spec.negate ? 'not ' : ''}to match /${pattern}/${re.flags}`;
   return {
-    name, score: pass ? 1 : 0, pass,
+    name,
+    score: pass ? 1 : 0,
+    pass,
     feedback: pass ? `passed: output was expected ${how}` : `expected output ${how} but it was ${quote(output)}`,
   };
 }

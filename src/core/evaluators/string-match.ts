@@ -10,7 +10,10 @@ import { quote } from './feedback-text';
 type StringSpec = Extract<EvaluatorSpec, { type: 'equals' | 'contains' | 'startsWith' | 'endsWith' }>;
 
 const VERB: Record<StringSpec['type'], string> = {
-  equals: 'equal', contains: 'contain', startsWith: 'start with', endsWith: 'end with',
+  equals: 'equal',
+  contains: 'contain',
+  startsWith: 'start with',
+  endsWith: 'end with',
 };
 
 export function defaultCaseSensitive(type: StringSpec['type']): boolean {
@@ -33,10 +36,17 @@ export function matchString(spec: StringSpec, name: string, output: string, valu
   const want = fold(spec.type === 'equals' ? value.trim() : value);
   let matched: boolean;
   switch (spec.type) {
-    case 'equals': matched = out === want; break;
-    case 'contains': matched = out.includes(want); break;
-    case 'startsWith': matched = out.trimStart().startsWith(want); break;
-    default: matched = out.trimEnd().endsWith(want);
+    case 'equals':
+      matched = out === want;
+      break;
+    case 'contains':
+      matched = out.includes(want);
+      break;
+    case 'startsWith':
+      matched = out.trimStart().startsWith(want);
+      break;
+    default:
+      matched = out.trimEnd().endsWith(want);
   }
   const pass = spec.negate ? !matched : matched;
   const how = `${spec.negate ? 'not ' : ''}to ${VERB[spec.type]} ${quote(value)}${caseSensitive ? '' : ' (ignoring case)'}`;

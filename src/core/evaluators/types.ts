@@ -10,18 +10,24 @@ export type EvaluatorSpec =
   | { type: 'endsWith'; name?: string; value: string; caseSensitive?: boolean; negate?: boolean }
   | { type: 'regex'; name?: string; pattern: string; flags?: string; negate?: boolean }
   | {
-    type: 'jsonSchema'; name?: string; schema: unknown;
-    /** Look for the first JSON object/array anywhere in the output (promptfoo `contains-json`) instead of the whole. */
-    findInText?: boolean;
-  }
+      type: 'jsonSchema';
+      name?: string;
+      schema: unknown;
+      /** Look for the first JSON object/array anywhere in the output (promptfoo `contains-json`) instead of the whole. */
+      findInText?: boolean;
+    }
   | { type: 'numeric'; name?: string; value: string; tolerance?: number }
   | {
-    type: 'llmJudge'; name?: string; prompt: string; choices?: { choice: string; score: number }[]; threshold?: number;
-    /** System message for the judge (GitHub Models `llm.systemPrompt`). */
-    systemPrompt?: string;
-    /** The model the file asked for (GitHub Models `llm.modelId`); informational, the judge role's model is used. */
-    modelId?: string;
-  }
+      type: 'llmJudge';
+      name?: string;
+      prompt: string;
+      choices?: { choice: string; score: number }[];
+      threshold?: number;
+      /** System message for the judge (GitHub Models `llm.systemPrompt`). */
+      systemPrompt?: string;
+      /** The model the file asked for (GitHub Models `llm.modelId`); informational, the judge role's model is used. */
+      modelId?: string;
+    }
   | { type: 'javascript'; name?: string; code: string; threshold?: number; timeoutMs?: number }
   | { type: 'unsupported'; name?: string; original: string; reason: string };
 

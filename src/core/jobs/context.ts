@@ -50,8 +50,17 @@ export class JobContext<P = Record<string, unknown>> {
   private readonly emitEvent: (event: JobEvent) => void;
 
   constructor(init: {
-    spec: JobSpec; params: P; original: string; train: number[]; validation: number[]; roles: ResolvedRoles; rng: Rng;
-    ledger: CallLedger; signal: AbortSignal; emit: (event: JobEvent) => void; protectedTexts: string[];
+    spec: JobSpec;
+    params: P;
+    original: string;
+    train: number[];
+    validation: number[];
+    roles: ResolvedRoles;
+    rng: Rng;
+    ledger: CallLedger;
+    signal: AbortSignal;
+    emit: (event: JobEvent) => void;
+    protectedTexts: string[];
   }) {
     this.spec = init.spec;
     this.method = init.spec.method;
@@ -79,7 +88,8 @@ export class JobContext<P = Record<string, unknown>> {
 
   /** The baseline candidate (id 0). */
   baseline(): CandidateRecord {
-    if (this.candidates.length === 0) this.propose({ parent: null, round: 0, prompt: this.original, origin: { kind: 'baseline' } });
+    if (this.candidates.length === 0)
+      this.propose({ parent: null, round: 0, prompt: this.original, origin: { kind: 'baseline' } });
     return this.candidates[0];
   }
 
@@ -135,7 +145,10 @@ export class JobContext<P = Record<string, unknown>> {
     this.emit({ type: 'candidate', candidate: structuredClone(candidate) });
   }
 
-  charge(candidate: CandidateRecord, meta: { usage: { promptTokens: number; completionTokens: number }; costUsd: number | null }): void {
+  charge(
+    candidate: CandidateRecord,
+    meta: { usage: { promptTokens: number; completionTokens: number }; costUsd: number | null },
+  ): void {
     candidate.tokens += meta.usage.promptTokens + meta.usage.completionTokens;
     candidate.costUsd = candidate.costUsd === null || meta.costUsd === null ? null : candidate.costUsd + meta.costUsd;
   }

@@ -7,7 +7,17 @@ import { setMaxListeners } from 'node:events';
 import { splitRows } from '../data';
 import { createRng } from '../random';
 import type { ModelRef } from '../llm/types';
-import { HEARTBEAT_MS, isLive, markLive, newRunId, promptNameOf, readRun, runFilePath, RunWriter, isStructuralEvent } from '../runs';
+import {
+  HEARTBEAT_MS,
+  isLive,
+  markLive,
+  newRunId,
+  promptNameOf,
+  readRun,
+  runFilePath,
+  RunWriter,
+  isStructuralEvent,
+} from '../runs';
 import type { RunHeader } from '../runs/types';
 import { apo } from '../optimizers/apo';
 import { spo } from '../optimizers/spo';
@@ -40,13 +50,20 @@ function splitOf(spec: JobSpec): SplitInfo {
 
 function prepare(spec: JobSpec): Prepared {
   const optimizer = OPTIMIZERS[spec.method];
-  if (!optimizer) throw new JobInputError(`unknown method ${String(spec.method)} (expected apo, spo or pmpo)`, 'bad-params');
+  if (!optimizer)
+    throw new JobInputError(`unknown method ${String(spec.method)} (expected apo, spo or pmpo)`, 'bad-params');
   const original = spec.doc.optimizable?.text;
   if (original === undefined) {
-    throw new JobInputError('nothing to optimize: the prompt has no system message or body (set `region` in the sidecar)', 'no-region');
+    throw new JobInputError(
+      'nothing to optimize: the prompt has no system message or body (set `region` in the sidecar)',
+      'no-region',
+    );
   }
   if (spec.rows.length === 0) {
-    throw new JobInputError('no examples: add testData rows to the prompt file or a `dataset` to the sidecar', 'no-rows');
+    throw new JobInputError(
+      'no examples: add testData rows to the prompt file or a `dataset` to the sidecar',
+      'no-rows',
+    );
   }
   const params = optimizer.resolve(spec);
   const split = splitOf(spec);
@@ -102,7 +119,12 @@ export function startJob(spec: JobSpec): JobHandle {
 }
 
 async function runJob(
-  spec: JobSpec, runId: string, promptName: string, file: string, stream: EventStream, controller: AbortController,
+  spec: JobSpec,
+  runId: string,
+  promptName: string,
+  file: string,
+  stream: EventStream,
+  controller: AbortController,
 ): Promise<JobResult> {
   const signal = controller.signal;
   let prepared: Prepared;
@@ -123,13 +145,20 @@ async function runJob(
   let previous: BudgetUsed | undefined;
   if (spec.resumeRunId) {
     const record = await readRun(file, spec.fs);
-    const mismatch = isLive(file) || record?.status === 'running' ? `run ${runId} is still running`
-      : !record ? `no run ${runId} under ${spec.runsDir}/${promptName}`
-      : record.header.method !== spec.method ? `run ${runId} used ${record.header.method}, not ${spec.method}`
-        : record.header.seed !== spec.seed ? `run ${runId} used seed ${record.header.seed}, not ${spec.seed}`
-          : record.header.originalRegion !== original ? `the prompt changed since run ${runId} started; start a new run`
-            : record.header.rows !== spec.rows.length ? `the examples changed since run ${runId} started (${record.header.rows} rows then, ${spec.rows.length} now)`
-              : undefined;
+    const mismatch =
+      isLive(file) || record?.status === 'running'
+        ? `run ${runId} is still running`
+        : !record
+          ? `no run ${runId} under ${spec.runsDir}/${promptName}`
+          : record.header.method !== spec.method
+            ? `run ${runId} used ${record.header.method}, not ${spec.method}`
+            : record.header.seed !== spec.seed
+              ? `run ${runId} used seed ${record.header.seed}, not ${spec.seed}`
+              : record.header.originalRegion !== original
+                ? `the prompt changed since run ${runId} started; start a new run`
+                : record.header.rows !== spec.rows.length
+                  ? `the examples changed since run ${runId} started (${record.header.rows} rows then, ${spec.rows.length} now)`
+                  : undefined;
     if (mismatch || !record) {
       const error = new JobInputError(`cannot resume: ${mismatch}`, 'bad-resume');
       stream.emit({ type: 'failed', error: error.message });
@@ -144,9 +173,11 @@ async function runJob(
       if (call.meta.cached) previous.cachedCalls++;
       else previous.calls++;
       previous.tokens += call.meta.usage.promptTokens + call.meta.usage.completionTokens;
-      previous.costUsd = previous.costUsd === null || call.meta.costUsd === null ? null : previous.costUsd + call.meta.costUsd;
+      previous.costUsd =
+        previous.costUsd === null || call.meta.costUsd === null ? null : previous.costUsd + call.meta.costUsd;
     }
-    for (const event of record.events) if (event.type === 'budget') previous.seconds = Math.max(previous.seconds, event.used.seconds);
+    for (const event of record.events)
+      if (event.type === 'budget') previous.seconds = Math.max(previous.seconds, event.used.seconds);
     writer.append({ kind: 'resumed', at: new Date().toISOString() }, { newLineFirst: record.tornTail });
   } else {
     const header: RunHeader = {
@@ -165,7 +196,12 @@ async function runJob(
       split,
       rows: spec.rows.length,
       evaluators: spec.evaluators.map((e) => e.name ?? e.type),
-      roles: { target: roleSummary(spec.roles.target), optimizer: roleSummary(spec.roles.optimizer), judge: roleSummary(spec.roles.judge), scorer: roleSummary(spec.roles.scorer) },
+      roles: {
+        target: roleSummary(spec.roles.target),
+        optimizer: roleSummary(spec.roles.optimizer),
+        judge: roleSummary(spec.roles.judge),
+        scorer: roleSummary(spec.roles.scorer),
+      },
     };
     writer.append(header);
   }
@@ -192,11 +228,20 @@ async function runJob(
     emit({ type: 'budget', used: ledger.snapshot(), limit: spec.budget });
   };
 
-  const estimate = withUsage(withJudgeEvaluators(optimizer.estimate(spec, params, split), spec), spec, original, split.train);
+  const estimate = withUsage(
+    withJudgeEvaluators(optimizer.estimate(spec, params, split), spec),
+    spec,
+    original,
+    split.train,
+  );
   emit({ type: 'estimate', estimate });
   emit({ type: 'started', runId, method: spec.method, at: new Date().toISOString() });
   if (spec.budget.usd !== undefined && estimate.costUsd === null) {
-    emit({ type: 'log', level: 'warn', message: `a USD budget is set, but a model's price is unknown, so its calls cost null and the USD limit may not stop the run; set a calls budget too` });
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: `a USD budget is set, but a model's price is unknown, so its calls cost null and the USD limit may not stop the run; set a calls budget too`,
+    });
   }
 
   ledger = new CallLedger({
@@ -212,8 +257,17 @@ async function runJob(
     },
   });
   const ctx = new JobContext<unknown>({
-    spec, params, original, train: split.train, validation: split.validation, roles: resolveRoles(spec), rng: createRng(spec.seed),
-    ledger, signal, emit, protectedTexts: spec.protected ?? spec.doc.settings.protected ?? [],
+    spec,
+    params,
+    original,
+    train: split.train,
+    validation: split.validation,
+    roles: resolveRoles(spec),
+    rng: createRng(spec.seed),
+    ledger,
+    signal,
+    emit,
+    protectedTexts: spec.protected ?? spec.doc.settings.protected ?? [],
   });
 
   let stopReason: JobResult['stopReason'] = 'done';
@@ -223,7 +277,11 @@ async function runJob(
   } catch (error) {
     if (error instanceof BudgetStop || ledger.budgetStop) {
       stopReason = 'budget';
-      emit({ type: 'log', level: 'info', message: `stopped at the budget (${ledger.budgetStop?.limit ?? 'limit'}); keeping the best so far` });
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `stopped at the budget (${ledger.budgetStop?.limit ?? 'limit'}); keeping the best so far`,
+      });
     } else if (error instanceof Cancelled || signal.aborted) stopReason = 'cancelled';
     else {
       stopReason = 'failed';
@@ -238,15 +296,24 @@ async function runJob(
   const result: JobResult = {
     runId,
     method: spec.method,
-    baseline: { score: baseline.score ?? 0, ...(baseline.validationScore !== undefined && { validationScore: baseline.validationScore }) },
-    best: { id: best.id, score: best.score ?? 0, ...(best.validationScore !== undefined && { validationScore: best.validationScore }), prompt: best.prompt },
+    baseline: {
+      score: baseline.score ?? 0,
+      ...(baseline.validationScore !== undefined && { validationScore: baseline.validationScore }),
+    },
+    best: {
+      id: best.id,
+      score: best.score ?? 0,
+      ...(best.validationScore !== undefined && { validationScore: best.validationScore }),
+      prompt: best.prompt,
+    },
     rounds: ctx.rounds,
     used: ledger.snapshot(),
     stopReason,
   };
   emitBudget();
   if (stopReason === 'cancelled') emit({ type: 'cancelled', result });
-  else if (stopReason === 'failed') emit({ type: 'failed', error: (failure as Error)?.message ?? String(failure), result });
+  else if (stopReason === 'failed')
+    emit({ type: 'failed', error: (failure as Error)?.message ?? String(failure), result });
   else emit({ type: 'done', result });
   clearInterval(heartbeat);
   try {

@@ -15,9 +15,15 @@ interface CallSize {
   completion: number;
 }
 
-function sizes(spec: JobSpec, region: string, train: number[]): Record<'target' | 'optimizer' | 'judge' | 'scorer', CallSize> {
+function sizes(
+  spec: JobSpec,
+  region: string,
+  train: number[],
+): Record<'target' | 'optimizer' | 'judge' | 'scorer', CallSize> {
   const sample = train.slice(0, 20);
-  const rendered = sample.map((i) => renderMessages(spec.doc, region, spec.rows[i].vars).reduce((n, m) => n + tokensOf(m.content) + 4, 0));
+  const rendered = sample.map((i) =>
+    renderMessages(spec.doc, region, spec.rows[i].vars).reduce((n, m) => n + tokensOf(m.content) + 4, 0),
+  );
   const input = rendered.length ? rendered.reduce((a, b) => a + b, 0) / rendered.length : tokensOf(region) + 20;
   const expected = sample.map((i) => tokensOf(spec.rows[i].expected ?? spec.rows[i].chosen ?? '')).filter((n) => n > 0);
   const output = expected.length ? expected.reduce((a, b) => a + b, 0) / expected.length + 2 : 60;
@@ -32,7 +38,11 @@ function sizes(spec: JobSpec, region: string, train: number[]): Record<'target' 
 
 function priceCall(model: ModelRef, size: CallSize, calls: number): number | null {
   if (model.baseUrl.startsWith('local:') || model.model.startsWith('local:')) return 0;
-  const one = costOf(model.model, { promptTokens: Math.round(size.prompt), completionTokens: Math.round(size.completion) }, defaultPrices);
+  const one = costOf(
+    model.model,
+    { promptTokens: Math.round(size.prompt), completionTokens: Math.round(size.completion) },
+    defaultPrices,
+  );
   return one === null ? null : one * calls;
 }
 

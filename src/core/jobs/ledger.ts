@@ -81,17 +81,34 @@ export class CallLedger {
   }
 
   chat(key: string, model: ModelRef, messages: ChatMessage[], seed?: number): Promise<Called<string>> {
-    return this.call(key, (signal) => this.opts.llm.chat({ model, messages, seed, signal }).then((r) => ({ value: r.text, meta: r })));
+    return this.call(key, (signal) =>
+      this.opts.llm.chat({ model, messages, seed, signal }).then((r) => ({ value: r.text, meta: r })),
+    );
   }
 
-  structured<T>(key: string, model: ModelRef, messages: ChatMessage[], schema: SchemaName, seed?: number): Promise<Called<T>> {
+  structured<T>(
+    key: string,
+    model: ModelRef,
+    messages: ChatMessage[],
+    schema: SchemaName,
+    seed?: number,
+  ): Promise<Called<T>> {
     return this.call(key, (signal) =>
-      this.opts.llm.structured<T>({ model, messages, schema, seed, signal }).then((r) => ({ value: r.value, meta: r })));
+      this.opts.llm.structured<T>({ model, messages, schema, seed, signal }).then((r) => ({ value: r.value, meta: r })),
+    );
   }
 
-  score(key: string, model: ModelRef, messages: ChatMessage[], target: string): Promise<Called<{ tokens: string[]; logprobs: number[] }>> {
+  score(
+    key: string,
+    model: ModelRef,
+    messages: ChatMessage[],
+    target: string,
+  ): Promise<Called<{ tokens: string[]; logprobs: number[] }>> {
     return this.call(key, (signal) =>
-      this.opts.llm.score({ model, messages, target, signal }).then((r) => ({ value: { tokens: r.tokens, logprobs: r.logprobs }, meta: r })));
+      this.opts.llm
+        .score({ model, messages, target, signal })
+        .then((r) => ({ value: { tokens: r.tokens, logprobs: r.logprobs }, meta: r })),
+    );
   }
 
   /** A logged call: replayed from the log when present, else reserved, issued, counted and appended. */
@@ -105,7 +122,10 @@ export class CallLedger {
     return promise;
   }
 
-  private run<T>(key: string, issue: (signal: AbortSignal) => Promise<{ value: T; meta: CallMeta }>): Promise<Called<T>> {
+  private run<T>(
+    key: string,
+    issue: (signal: AbortSignal) => Promise<{ value: T; meta: CallMeta }>,
+  ): Promise<Called<T>> {
     const logged = this.opts.replay.get(key);
     if (logged) {
       this.replayedCalls++;
@@ -177,6 +197,9 @@ export class CallLedger {
   }
 
   snapshot(): BudgetUsed {
-    return { ...this.used, seconds: Math.round(((this.opts.previous?.seconds ?? 0) + this.elapsedSeconds()) * 10) / 10 };
+    return {
+      ...this.used,
+      seconds: Math.round(((this.opts.previous?.seconds ?? 0) + this.elapsedSeconds()) * 10) / 10,
+    };
   }
 }

@@ -219,7 +219,11 @@ export interface JobHandle {
 
 /** The job cannot start: the message says what to add (the CLI maps it to exit 2). */
 export class JobInputError extends Error {
-  constructor(message: string, readonly code: 'no-expected' | 'no-requirements' | 'no-scorer' | 'no-rows' | 'no-region' | 'bad-params' | 'bad-resume') {
+  constructor(
+    message: string,
+    readonly code:
+      'no-expected' | 'no-requirements' | 'no-scorer' | 'no-rows' | 'no-region' | 'bad-params' | 'bad-resume',
+  ) {
     super(message);
     this.name = 'JobInputError';
   }

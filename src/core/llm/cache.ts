@@ -29,14 +29,20 @@ export interface ResponseCache {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
+      return Object.fromEntries(
+        Object.keys(v as object)
+          .sort()
+          .map((k) => [k, (v as Record<string, unknown>)[k]]),
+      );
     }
     return v;
   });
 }
 
 export function cacheKey(parts: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalJson({ v: 1, ...parts })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ v: 1, ...parts }))
+    .digest('hex');
 }
 
 export function createDiskCache(dir: string): ResponseCache {
@@ -85,6 +91,10 @@ export function createMemoryCache(): ResponseCache & { size(): number } {
 function isCachedResponse(v: unknown): v is CachedResponse {
   if (!v || typeof v !== 'object') return false;
   const r = v as Partial<CachedResponse>;
-  return (r.kind === 'chat' || r.kind === 'structured' || r.kind === 'score')
-    && !!r.usage && typeof r.usage.promptTokens === 'number' && typeof r.usage.completionTokens === 'number';
+  return (
+    (r.kind === 'chat' || r.kind === 'structured' || r.kind === 'score') &&
+    !!r.usage &&
+    typeof r.usage.promptTokens === 'number' &&
+    typeof r.usage.completionTokens === 'number'
+  );
 }

@@ -31,7 +31,13 @@ import { costOf, defaultPrices, type PriceTable } from './prices';
 import { abortableSleep, parseRetryAfter, retryDelay, type RetryTiming } from './retry';
 import { wireSchemas } from './schemas';
 import { flattenChat, targetLogprobs } from './score';
-import { parseStructured, rejectsResponseFormat, responseFormatFor, withTaggedInstruction, type StructuredMode } from './structured-output';
+import {
+  parseStructured,
+  rejectsResponseFormat,
+  responseFormatFor,
+  withTaggedInstruction,
+  type StructuredMode,
+} from './structured-output';
 
 /** Sent as the key to endpoints that have none (see the file comment). */
 export const NO_KEY = 'sk-no-key';
@@ -88,7 +94,17 @@ interface Endpoint {
 }
 
 /** Parameters that would change the response shape we parse; never passed through. */
-const RESERVED_PARAMS = new Set(['stream', 'stream_options', 'n', 'response_format', 'messages', 'model', 'echo', 'logprobs', 'prompt']);
+const RESERVED_PARAMS = new Set([
+  'stream',
+  'stream_options',
+  'n',
+  'response_format',
+  'messages',
+  'model',
+  'echo',
+  'logprobs',
+  'prompt',
+]);
 
 export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const cache = opts.cache ?? null;
@@ -157,7 +173,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const abortedError = (ep: { label: string }) => new LlmError(`${ep.label}: aborted`, 'aborted', undefined, ep.label);
 
   /** One attempt: its own timer and abort controller, linked to the caller's signal. */
-  async function attempt<T>(ep: Endpoint, signal: AbortSignal | undefined, run: (openai: OpenAI, signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }> {
+  async function attempt<T>(
+    ep: Endpoint,
+    signal: AbortSignal | undefined,
+    run: (openai: OpenAI, signal: AbortSignal) => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }> {
     if (signal?.aborted) return { ok: false, failure: { error: abortedError(ep), retryable: false } };
     const controller = new AbortController();
     let timedOut = false;
@@ -170,7 +190,16 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     try {
       return { ok: true, value: await run(ep.openai, controller.signal) };
     } catch (err) {
-      return { ok: false, failure: classifyFailure(err, { endpoint: ep.label, apiKey: ep.key, userAborted: !!signal?.aborted, timedOut, timeoutMs }) };
+      return {
+        ok: false,
+        failure: classifyFailure(err, {
+          endpoint: ep.label,
+          apiKey: ep.key,
+          userAborted: !!signal?.aborted,
+          timedOut,
+          timeoutMs,
+        }),
+      };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -178,7 +207,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   }
 
   /** A call waiting for a concurrency slot is given up at once when aborted (the queued attempt then does nothing). */
-  function untilAborted<T>(work: Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>, signal: AbortSignal | undefined, ep: Endpoint) {
+  function untilAborted<T>(
+    work: Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>,
+    signal: AbortSignal | undefined,
+    ep: Endpoint,
+  ) {
     if (!signal) return work;
     return new Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>((resolve) => {
       const onAbort = () => resolve({ ok: false, failure: { error: abortedError(ep), retryable: false } });
@@ -192,10 +225,18 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   }
 
   /** Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. */
-  async function send<T>(ep: Endpoint, signal: AbortSignal | undefined, run: (openai: OpenAI, signal: AbortSignal) => Promise<T>): Promise<T> {
+  async function send<T>(
+    ep: Endpoint,
+    signal: AbortSignal | undefined,
+    run: (openai: OpenAI, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const limit = limiterFor(ep.origin);
     for (let n = 0; ; n++) {
-      const outcome = await untilAborted(limit(() => attempt(ep, signal, run)), signal, ep);
+      const outcome = await untilAborted(
+        limit(() => attempt(ep, signal, run)),
+        signal,
+        ep,
+      );
       if (outcome.ok) return outcome.value;
       const { error, retryable, headers } = outcome.failure;
       // A refused connection rarely heals within seconds: one retry, then report it.
@@ -203,7 +244,12 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       if (!retryable || n >= maxRetries || refused) throw error;
       const retryAfter = parseRetryAfter(headers, timing.now());
       if (retryAfter !== undefined && retryAfter > timing.maxRetryAfterMs) {
-        throw new LlmError(`${error.message} (server asked to retry after ${Math.round(retryAfter / 1000)} s)`, error.kind, error.status, error.endpoint);
+        throw new LlmError(
+          `${error.message} (server asked to retry after ${Math.round(retryAfter / 1000)} s)`,
+          error.kind,
+          error.status,
+          error.endpoint,
+        );
       }
       const wait = retryDelay(n, retryAfter, timing);
       log(`${error.message}; retry ${n + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
@@ -228,11 +274,18 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
 
   const isLocal = (model: ModelRef) => model.baseUrl.startsWith('local:');
   function localClient(model: ModelRef): LlmClient {
-    if (!opts.local) throw new LlmError(`${model.baseUrl}: local models need the embedded backend, which is not available here`, 'unsupported', undefined, 'local:');
+    if (!opts.local)
+      throw new LlmError(
+        `${model.baseUrl}: local models need the embedded backend, which is not available here`,
+        'unsupported',
+        undefined,
+        'local:',
+      );
     return opts.local;
   }
   const labelOf = (model: ModelRef) => (isLocal(model) ? 'local:' : endpointLabel(model.baseUrl));
-  const costFor = (model: ModelRef, usage: Usage | undefined) => (isLocal(model) ? 0 : costOf(model.model, usage, prices));
+  const costFor = (model: ModelRef, usage: Usage | undefined) =>
+    isLocal(model) ? 0 : costOf(model.model, usage, prices);
 
   function passParams(model: ModelRef): Record<string, unknown> {
     const out: Record<string, unknown> = {};
@@ -264,7 +317,8 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       }
     }
     const { entry, costUsd } = await fresh();
-    if (cache) await cache.set(key, entry).catch((err: Error) => log(`response cache write failed (ignored): ${err.message}`));
+    if (cache)
+      await cache.set(key, entry).catch((err: Error) => log(`response cache write failed (ignored): ${err.message}`));
     const meta: CallMeta = { usage: entry.usage, costUsd, cached: false };
     emit(kind, model, meta, schema);
     return build(entry, meta);
@@ -272,7 +326,10 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
 
   const usageOf = (u: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage | undefined =>
     u ? { promptTokens: u.prompt_tokens ?? 0, completionTokens: u.completion_tokens ?? 0 } : undefined;
-  const addUsage = (a: Usage, b: Usage | undefined): Usage => ({ promptTokens: a.promptTokens + (b?.promptTokens ?? 0), completionTokens: a.completionTokens + (b?.completionTokens ?? 0) });
+  const addUsage = (a: Usage, b: Usage | undefined): Usage => ({
+    promptTokens: a.promptTokens + (b?.promptTokens ?? 0),
+    completionTokens: a.completionTokens + (b?.completionTokens ?? 0),
+  });
   const ZERO: Usage = { promptTokens: 0, completionTokens: 0 };
 
   async function remoteChat(ep: Endpoint, req: ChatRequest, extra: Record<string, unknown> = {}) {
@@ -286,112 +343,202 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     const res = await send(ep, req.signal, (openai, signal) => openai.chat.completions.create(body, { signal }));
     const choice = res.choices?.[0];
     if (!choice) throw new LlmError(`${ep.label}: response has no choices`, 'invalid-output', undefined, ep.label);
-    return { text: choice.message?.content ?? '', usage: usageOf(res.usage), finishReason: choice.finish_reason as string | undefined };
+    return {
+      text: choice.message?.content ?? '',
+      usage: usageOf(res.usage),
+      finishReason: choice.finish_reason as string | undefined,
+    };
   }
 
   async function chat(req: ChatRequest): Promise<ChatResult> {
-    const keyParts = { endpoint: labelOf(req.model), model: req.model.model, params: req.model.params ?? {}, messages: req.messages, seed: req.seed ?? null };
-    return cached('chat', req.model, undefined, keyParts, (e) => typeof e.text === 'string', async () => {
-      if (isLocal(req.model)) {
-        const r = await localClient(req.model).chat(req);
-        return { entry: { kind: 'chat', text: r.text, usage: r.usage }, costUsd: 0 };
-      }
-      const ep = await endpointFor(req.model.baseUrl);
-      const { text, usage } = await remoteChat(ep, req);
-      return { entry: { kind: 'chat', text, usage: usage ?? ZERO }, costUsd: costFor(req.model, usage) };
-    }, (e, meta) => ({ text: e.text ?? '', ...meta }));
+    const keyParts = {
+      endpoint: labelOf(req.model),
+      model: req.model.model,
+      params: req.model.params ?? {},
+      messages: req.messages,
+      seed: req.seed ?? null,
+    };
+    return cached(
+      'chat',
+      req.model,
+      undefined,
+      keyParts,
+      (e) => typeof e.text === 'string',
+      async () => {
+        if (isLocal(req.model)) {
+          const r = await localClient(req.model).chat(req);
+          return { entry: { kind: 'chat', text: r.text, usage: r.usage }, costUsd: 0 };
+        }
+        const ep = await endpointFor(req.model.baseUrl);
+        const { text, usage } = await remoteChat(ep, req);
+        return { entry: { kind: 'chat', text, usage: usage ?? ZERO }, costUsd: costFor(req.model, usage) };
+      },
+      (e, meta) => ({ text: e.text ?? '', ...meta }),
+    );
   }
 
   async function structured<T>(req: ChatRequest & { schema: SchemaName }): Promise<StructuredResult<T>> {
     const { schema } = req;
     const keyParts = {
-      endpoint: labelOf(req.model), model: req.model.model, params: req.model.params ?? {}, messages: req.messages,
-      schema: { name: schema, shape: wireSchemas[schema] }, seed: req.seed ?? null,
+      endpoint: labelOf(req.model),
+      model: req.model.model,
+      params: req.model.params ?? {},
+      messages: req.messages,
+      schema: { name: schema, shape: wireSchemas[schema] },
+      seed: req.seed ?? null,
     };
     const valid = (e: CachedResponse) => parseStructured(schema, JSON.stringify(e.value), 'json_schema').ok;
-    return cached('structured', req.model, schema, keyParts, valid, async () => {
-      if (isLocal(req.model)) {
-        const r = await localClient(req.model).structured<T>(req);
-        return { entry: { kind: 'structured', value: r.value, mode: r.mode, usage: r.usage }, costUsd: 0 };
-      }
-      const ep = await endpointFor(req.model.baseUrl);
-      const memo = `${ep.label}\u0000${req.model.model}`;
-      let usage: Usage = ZERO;
-      let usageKnown = true;
-      let lastReason = '';
-      let onlyProse = true; // every json_schema reply so far was not JSON at all
-      for (let tries = 0; tries <= invalidOutputRetries; tries++) {
-        let mode: StructuredMode = needsTagged.has(memo) ? 'tagged' : 'json_schema';
-        // Some servers accept response_format and silently ignore it: if every reply so far was prose, the last
-        // try asks for tagged JSON instead (not remembered: it may have been chance).
-        if (mode === 'json_schema' && tries > 0 && tries === invalidOutputRetries && onlyProse) mode = 'tagged';
-        let reply: { text: string; usage: Usage | undefined; finishReason?: string };
-        try {
-          reply = mode === 'json_schema'
-            ? await remoteChat(ep, req, { response_format: responseFormatFor(schema) })
-            : await remoteChat(ep, { ...req, messages: withTaggedInstruction(req.messages, schema) });
-        } catch (err) {
-          if (mode === 'json_schema' && err instanceof LlmError && err.kind === 'http' && rejectsResponseFormat(err.status, err.message)) {
-            log(`${ep.label}: model ${req.model.model} rejects response_format; using tagged JSON from now on`);
-            needsTagged.add(memo);
-            tries--; // the rejected request produced no output; it does not count as an invalid reply
-            continue;
+    return cached(
+      'structured',
+      req.model,
+      schema,
+      keyParts,
+      valid,
+      async () => {
+        if (isLocal(req.model)) {
+          const r = await localClient(req.model).structured<T>(req);
+          return { entry: { kind: 'structured', value: r.value, mode: r.mode, usage: r.usage }, costUsd: 0 };
+        }
+        const ep = await endpointFor(req.model.baseUrl);
+        const memo = `${ep.label}\u0000${req.model.model}`;
+        let usage: Usage = ZERO;
+        let usageKnown = true;
+        let lastReason = '';
+        let onlyProse = true; // every json_schema reply so far was not JSON at all
+        for (let tries = 0; tries <= invalidOutputRetries; tries++) {
+          let mode: StructuredMode = needsTagged.has(memo) ? 'tagged' : 'json_schema';
+          // Some servers accept response_format and silently ignore it: if every reply so far was prose, the last
+          // try asks for tagged JSON instead (not remembered: it may have been chance).
+          if (mode === 'json_schema' && tries > 0 && tries === invalidOutputRetries && onlyProse) mode = 'tagged';
+          let reply: { text: string; usage: Usage | undefined; finishReason?: string };
+          try {
+            reply =
+              mode === 'json_schema'
+                ? await remoteChat(ep, req, { response_format: responseFormatFor(schema) })
+                : await remoteChat(ep, { ...req, messages: withTaggedInstruction(req.messages, schema) });
+          } catch (err) {
+            if (
+              mode === 'json_schema' &&
+              err instanceof LlmError &&
+              err.kind === 'http' &&
+              rejectsResponseFormat(err.status, err.message)
+            ) {
+              log(`${ep.label}: model ${req.model.model} rejects response_format; using tagged JSON from now on`);
+              needsTagged.add(memo);
+              tries--; // the rejected request produced no output; it does not count as an invalid reply
+              continue;
+            }
+            throw err;
           }
-          throw err;
+          usage = addUsage(usage, reply.usage);
+          usageKnown &&= reply.usage !== undefined;
+          const parsed = parseStructured<T>(schema, reply.text, mode);
+          if (parsed.ok) {
+            return {
+              entry: { kind: 'structured', value: parsed.value, mode, usage },
+              costUsd: usageKnown ? costFor(req.model, usage) : null,
+            };
+          }
+          // A reply cut off by max_tokens will be cut off again: say so, the fix is the caller's parameter.
+          lastReason =
+            reply.finishReason === 'length' ? `${parsed.reason} (reply cut off by max_tokens)` : parsed.reason;
+          onlyProse &&= mode === 'json_schema' && reply.finishReason !== 'length' && !/^\s*[[{]/.test(reply.text);
+          log(
+            `${ep.label}: ${req.model.model} gave an invalid "${schema}" reply (${lastReason})${tries < invalidOutputRetries ? '; asking again' : ''}`,
+          );
         }
-        usage = addUsage(usage, reply.usage);
-        usageKnown &&= reply.usage !== undefined;
-        const parsed = parseStructured<T>(schema, reply.text, mode);
-        if (parsed.ok) {
-          return { entry: { kind: 'structured', value: parsed.value, mode, usage }, costUsd: usageKnown ? costFor(req.model, usage) : null };
-        }
-        // A reply cut off by max_tokens will be cut off again: say so, the fix is the caller's parameter.
-        lastReason = reply.finishReason === 'length' ? `${parsed.reason} (reply cut off by max_tokens)` : parsed.reason;
-        onlyProse &&= mode === 'json_schema' && reply.finishReason !== 'length' && !/^\s*[[{]/.test(reply.text);
-        log(`${ep.label}: ${req.model.model} gave an invalid "${schema}" reply (${lastReason})${tries < invalidOutputRetries ? '; asking again' : ''}`);
-      }
-      // The failed replies were paid for: report them before failing.
-      emit('structured', req.model, { usage, costUsd: usageKnown ? costFor(req.model, usage) : null, cached: false }, schema);
-      throw new LlmError(`${ep.label}: model ${req.model.model} gave no valid "${schema}" reply in ${invalidOutputRetries + 1} tries: ${lastReason}`, 'invalid-output', undefined, ep.label);
-    }, (e, meta) => ({ value: e.value as T, mode: e.mode ?? 'json_schema', ...meta }));
+        // The failed replies were paid for: report them before failing.
+        emit(
+          'structured',
+          req.model,
+          { usage, costUsd: usageKnown ? costFor(req.model, usage) : null, cached: false },
+          schema,
+        );
+        throw new LlmError(
+          `${ep.label}: model ${req.model.model} gave no valid "${schema}" reply in ${invalidOutputRetries + 1} tries: ${lastReason}`,
+          'invalid-output',
+          undefined,
+          ep.label,
+        );
+      },
+      (e, meta) => ({ value: e.value as T, mode: e.mode ?? 'json_schema', ...meta }),
+    );
   }
 
   async function score(req: ScoreRequest): Promise<ScoreResult> {
     const context = req.prompt ?? flattenChat(req.messages ?? []);
-    const keyParts = { endpoint: labelOf(req.model), model: req.model.model, context, target: req.target, messages: req.messages ?? null };
-    return cached('score', req.model, undefined, keyParts, (e) => Array.isArray(e.tokens) && Array.isArray(e.logprobs), async () => {
-      if (isLocal(req.model)) {
-        const r = await localClient(req.model).score(req);
-        return { entry: { kind: 'score', tokens: r.tokens, logprobs: r.logprobs, usage: r.usage }, costUsd: 0 };
-      }
-      const ep = await endpointFor(req.model.baseUrl);
-      const memo = `${ep.label}\u0000${req.model.model}`;
-      const full = context + req.target;
-      const request = (maxTokens: 0 | 1) =>
-        send(ep, req.signal, (openai, signal) =>
-          openai.completions.create({ model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens }, { signal }));
-      let res: OpenAI.Completions.Completion;
-      try {
+    const keyParts = {
+      endpoint: labelOf(req.model),
+      model: req.model.model,
+      context,
+      target: req.target,
+      messages: req.messages ?? null,
+    };
+    return cached(
+      'score',
+      req.model,
+      undefined,
+      keyParts,
+      (e) => Array.isArray(e.tokens) && Array.isArray(e.logprobs),
+      async () => {
+        if (isLocal(req.model)) {
+          const r = await localClient(req.model).score(req);
+          return { entry: { kind: 'score', tokens: r.tokens, logprobs: r.logprobs, usage: r.usage }, costUsd: 0 };
+        }
+        const ep = await endpointFor(req.model.baseUrl);
+        const memo = `${ep.label}\u0000${req.model.model}`;
+        const full = context + req.target;
+        const request = (maxTokens: 0 | 1) =>
+          send(ep, req.signal, (openai, signal) =>
+            openai.completions.create(
+              { model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens },
+              { signal },
+            ),
+          );
+        let res: OpenAI.Completions.Completion;
         try {
-          res = await request(needsOneToken.has(memo) ? 1 : 0);
+          try {
+            res = await request(needsOneToken.has(memo) ? 1 : 0);
+          } catch (err) {
+            // vLLM and others want max_tokens ≥ 1; the one generated token lies past the target and is ignored.
+            if (needsOneToken.has(memo) || !(err instanceof LlmError && (err.status === 400 || err.status === 422)))
+              throw err;
+            res = await request(1);
+            needsOneToken.add(memo);
+          }
         } catch (err) {
-          // vLLM and others want max_tokens ≥ 1; the one generated token lies past the target and is ignored.
-          if (needsOneToken.has(memo) || !(err instanceof LlmError && (err.status === 400 || err.status === 422))) throw err;
-          res = await request(1);
-          needsOneToken.add(memo);
+          if (err instanceof LlmError && err.status !== undefined && [400, 404, 405, 422, 501].includes(err.status)) {
+            throw new LlmError(
+              `${err.message} — scoring model ${req.model.model} needs /v1/completions with echo + logprobs (vLLM, SGLang) or a local: GGUF model`,
+              'unsupported',
+              err.status,
+              ep.label,
+            );
+          }
+          throw err;
         }
-      } catch (err) {
-        if (err instanceof LlmError && err.status !== undefined && [400, 404, 405, 422, 501].includes(err.status)) {
-          throw new LlmError(`${err.message} — scoring model ${req.model.model} needs /v1/completions with echo + logprobs (vLLM, SGLang) or a local: GGUF model`, 'unsupported', err.status, ep.label);
-        }
-        throw err;
-      }
-      const choice = res.choices?.[0];
-      const picked = targetLogprobs(choice?.text, choice?.logprobs as Parameters<typeof targetLogprobs>[1], context, full);
-      if (!picked.ok) throw new LlmError(`${ep.label}: model ${req.model.model} cannot score: ${picked.reason}`, 'unsupported', undefined, ep.label);
-      const usage = usageOf(res.usage);
-      return { entry: { kind: 'score', tokens: picked.tokens, logprobs: picked.logprobs, usage: usage ?? ZERO }, costUsd: costFor(req.model, usage) };
-    }, (e, meta) => ({ tokens: e.tokens ?? [], logprobs: e.logprobs ?? [], ...meta }));
+        const choice = res.choices?.[0];
+        const picked = targetLogprobs(
+          choice?.text,
+          choice?.logprobs as Parameters<typeof targetLogprobs>[1],
+          context,
+          full,
+        );
+        if (!picked.ok)
+          throw new LlmError(
+            `${ep.label}: model ${req.model.model} cannot score: ${picked.reason}`,
+            'unsupported',
+            undefined,
+            ep.label,
+          );
+        const usage = usageOf(res.usage);
+        return {
+          entry: { kind: 'score', tokens: picked.tokens, logprobs: picked.logprobs, usage: usage ?? ZERO },
+          costUsd: costFor(req.model, usage),
+        };
+      },
+      (e, meta) => ({ tokens: e.tokens ?? [], logprobs: e.logprobs ?? [], ...meta }),
+    );
   }
 
   async function canScore(model: ModelRef, signal?: AbortSignal): Promise<boolean> {

@@ -33,14 +33,26 @@ export function classifyFailure(err: unknown, ctx: AttemptContext): ClassifiedFa
   const at = ctx.endpoint;
   if (ctx.userAborted) return { error: new LlmError(`${at}: aborted`, 'aborted', undefined, at), retryable: false };
   if (ctx.timedOut || err instanceof APIConnectionTimeoutError) {
-    return { error: new LlmError(`${at}: timed out after ${ctx.timeoutMs} ms`, 'timeout', undefined, at), retryable: true };
+    return {
+      error: new LlmError(`${at}: timed out after ${ctx.timeoutMs} ms`, 'timeout', undefined, at),
+      retryable: true,
+    };
   }
-  if (err instanceof APIUserAbortError) return { error: new LlmError(`${at}: aborted`, 'aborted', undefined, at), retryable: false };
+  if (err instanceof APIUserAbortError)
+    return { error: new LlmError(`${at}: aborted`, 'aborted', undefined, at), retryable: false };
   if (err instanceof APIConnectionError) {
     const code = causeCode(err);
     if (/redirect/i.test(code)) {
       // fetch runs with redirect: 'error' so a key never follows a redirect to another origin.
-      return { error: new LlmError(`${at}: the server redirected the request; redirects are refused (set the base URL to the final address)`, 'unreachable', undefined, at), retryable: false };
+      return {
+        error: new LlmError(
+          `${at}: the server redirected the request; redirects are refused (set the base URL to the final address)`,
+          'unreachable',
+          undefined,
+          at,
+        ),
+        retryable: false,
+      };
     }
     return { error: new LlmError(`${at}: unreachable (${code})`, 'unreachable', undefined, at), retryable: true };
   }
@@ -56,14 +68,25 @@ export function classifyFailure(err: unknown, ctx: AttemptContext): ClassifiedFa
   }
   if (err instanceof SyntaxError) {
     // A 200 whose body is not JSON: typically cut off mid-transfer. A fresh request usually succeeds.
-    return { error: new LlmError(`${at}: response body is not valid JSON (${err.message})`, 'invalid-output', undefined, at), retryable: true };
+    return {
+      error: new LlmError(`${at}: response body is not valid JSON (${err.message})`, 'invalid-output', undefined, at),
+      retryable: true,
+    };
   }
   if (err instanceof LlmError) return { error: err, retryable: false };
   const message = err instanceof Error ? err.message : String(err);
   const code = causeCode(err);
   // Socket errors while reading the body ("terminated", ECONNRESET) surface here, outside the openai wrappers.
   const transient = /terminated|ECONNRESET|socket|other side closed/i.test(`${message} ${code}`);
-  return { error: new LlmError(redact(`${at}: ${transient ? `unreachable (${code})` : message}`, ctx.apiKey), 'unreachable', undefined, at), retryable: transient };
+  return {
+    error: new LlmError(
+      redact(`${at}: ${transient ? `unreachable (${code})` : message}`, ctx.apiKey),
+      'unreachable',
+      undefined,
+      at,
+    ),
+    retryable: transient,
+  };
 }
 
 /**
@@ -75,7 +98,8 @@ function causeCode(err: unknown): string {
   let last = '';
   for (let depth = 0; depth < 6 && current; depth++) {
     const e = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof e.code === 'string') return e.code.startsWith('UND_ERR') && typeof e.message === 'string' && e.message ? e.message : e.code;
+    if (typeof e.code === 'string')
+      return e.code.startsWith('UND_ERR') && typeof e.message === 'string' && e.message ? e.message : e.code;
     if (typeof e.message === 'string' && e.message) last = e.message;
     current = e.cause;
   }

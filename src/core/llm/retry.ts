@@ -18,7 +18,10 @@ export interface RetryTiming {
  * Parses `retry-after-ms` (milliseconds) or `Retry-After` (seconds, or an HTTP-date relative to `now`).
  * Returns undefined when absent or unreadable.
  */
-export function parseRetryAfter(headers: { get(name: string): string | null } | undefined, now: number): number | undefined {
+export function parseRetryAfter(
+  headers: { get(name: string): string | null } | undefined,
+  now: number,
+): number | undefined {
   if (!headers) return undefined;
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));

@@ -29,9 +29,16 @@ export type TargetLogprobs = { ok: true; tokens: string[]; logprobs: number[] } 
  * the target's first word: `Assistant: ` + `4` is scored as ` 4`; leaving it out would lose the answer). Tokens past
  * the target (the one generated with max_tokens 1) are left out. Never throws.
  */
-export function targetLogprobs(choiceText: string | undefined, lp: EchoLogprobs | null | undefined, context: string, full: string): TargetLogprobs {
-  if (!lp || !Array.isArray(lp.tokens) || !Array.isArray(lp.token_logprobs)) return { ok: false, reason: 'no logprobs in the response' };
-  if (typeof choiceText === 'string' && !choiceText.startsWith(full)) return { ok: false, reason: 'echo not honoured (the response text does not repeat the prompt)' };
+export function targetLogprobs(
+  choiceText: string | undefined,
+  lp: EchoLogprobs | null | undefined,
+  context: string,
+  full: string,
+): TargetLogprobs {
+  if (!lp || !Array.isArray(lp.tokens) || !Array.isArray(lp.token_logprobs))
+    return { ok: false, reason: 'no logprobs in the response' };
+  if (typeof choiceText === 'string' && !choiceText.startsWith(full))
+    return { ok: false, reason: 'echo not honoured (the response text does not repeat the prompt)' };
   const tokens = lp.tokens;
   let offsets = lp.text_offset ?? undefined;
   if (!Array.isArray(offsets) || offsets.length !== tokens.length) {
@@ -57,6 +64,7 @@ export function targetLogprobs(choiceText: string | undefined, lp: EchoLogprobs 
     outTokens.push(tokens[i]);
     outLogprobs.push(logprob);
   }
-  if (full.length > context.length && outTokens.length === 0) return { ok: false, reason: 'no target tokens in the echoed log-probs' };
+  if (full.length > context.length && outTokens.length === 0)
+    return { ok: false, reason: 'no target tokens in the echoed log-probs' };
   return { ok: true, tokens: outTokens, logprobs: outLogprobs };
 }

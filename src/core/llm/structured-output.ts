@@ -63,7 +63,11 @@ function stripFence(text: string): string {
 }
 
 /** Parses and checks a reply; never throws. */
-export function parseStructured<T>(name: SchemaName, content: string | null | undefined, mode: StructuredMode): ParseOutcome<T> {
+export function parseStructured<T>(
+  name: SchemaName,
+  content: string | null | undefined,
+  mode: StructuredMode,
+): ParseOutcome<T> {
   if (content == null || content.trim() === '') return { ok: false, reason: 'empty reply' };
   const text = extractJsonText(content, mode);
   let value: unknown;

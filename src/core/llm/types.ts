@@ -76,7 +76,12 @@ export class LlmError extends Error {
 }
 
 /** Observes each call (for budgets, events, logs). Fired after completion, cached or not. */
-export type CallListener = (info: { kind: 'chat' | 'structured' | 'score'; model: ModelRef; meta: CallMeta; schema?: SchemaName }) => void;
+export type CallListener = (info: {
+  kind: 'chat' | 'structured' | 'score';
+  model: ModelRef;
+  meta: CallMeta;
+  schema?: SchemaName;
+}) => void;
 
 export interface LlmClient {
   chat(req: ChatRequest): Promise<ChatResult>;

@@ -30,7 +30,9 @@ export const apo: Optimizer<ApoParams> = {
   check(spec: JobSpec, _p: ApoParams, split: SplitInfo) {
     if (!split.train.some((i) => spec.rows[i].expected !== undefined) && spec.evaluators.length === 0) {
       return new JobInputError(
-        'APO needs labeled examples: add `expected` to the test rows (testData or the dataset) or configure evaluators', 'no-expected');
+        'APO needs labeled examples: add `expected` to the test rows (testData or the dataset) or configure evaluators',
+        'no-expected',
+      );
     }
     return undefined;
   },
@@ -53,11 +55,12 @@ export const apo: Optimizer<ApoParams> = {
     return {
       calls: target + optimizer,
       byRole: { target, optimizer },
-      formula: `S + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + S + 2·|val|`
-        + ` with S=min(|train|, ${p.scoreSample})=${scored}, R=${p.rounds}, b=${p.beamSize} (1 in round 1), m=${p.gradients}, g=${p.reasonsPerGradient},`
-        + ` s=${p.editsPerGradient}, p_mc=${p.paraphrases}, M=${minibatch}, B=${selectionBudget}, |val|=${split.validation.length}`
-        + (p.rejectOnErrors ? ` + b·2E·min(16, errors) successor filtering (E=${p.maxSuccessors})` : '')
-        + ' (an upper bound: repeated evaluations are free)',
+      formula:
+        `S + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + S + 2·|val|` +
+        ` with S=min(|train|, ${p.scoreSample})=${scored}, R=${p.rounds}, b=${p.beamSize} (1 in round 1), m=${p.gradients}, g=${p.reasonsPerGradient},` +
+        ` s=${p.editsPerGradient}, p_mc=${p.paraphrases}, M=${minibatch}, B=${selectionBudget}, |val|=${split.validation.length}` +
+        (p.rejectOnErrors ? ` + b·2E·min(16, errors) successor filtering (E=${p.maxSuccessors})` : '') +
+        ' (an upper bound: repeated evaluations are free)',
     };
   },
 
@@ -68,8 +71,13 @@ export const apo: Optimizer<ApoParams> = {
     const task = ctx.doc.description ?? ctx.doc.name;
 
     // Baseline and final winner are compared on the same rows: all train rows, or a seeded sample of large sets.
-    const scoreRows = ctx.train.length <= p.scoreSample ? ctx.train
-      : ctx.rng.shuffle(ctx.train).slice(0, p.scoreSample).sort((a, b) => a - b);
+    const scoreRows =
+      ctx.train.length <= p.scoreSample
+        ? ctx.train
+        : ctx.rng
+            .shuffle(ctx.train)
+            .slice(0, p.scoreSample)
+            .sort((a, b) => a - b);
     const baseline = ctx.baseline();
     ctx.startRound(0, p.rounds);
     const base = await scoreOnRows(ctx, baseline.prompt, scoreRows, target, baseline);
@@ -84,7 +92,9 @@ export const apo: Optimizer<ApoParams> = {
       ctx.startRound(round, p.rounds);
       const minibatch = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.minibatchSize, ctx.train.length));
       const successors: CandidateRecord[] = [];
-      const expansions = await Promise.all(beam.map((parent) => expandTexts(ctx, parent, round, minibatch, optimizer, target, task)));
+      const expansions = await Promise.all(
+        beam.map((parent) => expandTexts(ctx, parent, round, minibatch, optimizer, target, task)),
+      );
       for (const x of expansions) successors.push(...registerExpansion(ctx, x, round));
 
       const arms: CandidateRecord[] = [];
@@ -134,7 +144,10 @@ export const apo: Optimizer<ApoParams> = {
       Object.assign(winner, { score: full.score, examples: full.examples });
       ctx.update(winner);
       if (full.score <= baseline.score!) {
-        ctx.log('info', `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on ${scoreRows.length} train rows, not above the baseline's ${baseline.score!.toFixed(3)}; keeping the baseline`);
+        ctx.log(
+          'info',
+          `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on ${scoreRows.length} train rows, not above the baseline's ${baseline.score!.toFixed(3)}; keeping the baseline`,
+        );
         ctx.setBest(0);
       } else ctx.setBest(winner.id);
     }
@@ -161,8 +174,13 @@ interface Expansion {
  * events and the RNG stream do not depend on which call finishes first.
  */
 async function expandTexts(
-  ctx: JobContext<ApoParams>, parent: CandidateRecord, round: number, minibatch: number[],
-  optimizer: ModelRef, target: ModelRef, task: string | undefined,
+  ctx: JobContext<ApoParams>,
+  parent: CandidateRecord,
+  round: number,
+  minibatch: number[],
+  optimizer: ModelRef,
+  target: ModelRef,
+  task: string | undefined,
 ): Promise<Expansion> {
   const p = ctx.params;
   const at = `r${round}/p${parent.id}`;
@@ -176,30 +194,67 @@ async function expandTexts(
     input: describeInput(e.input),
     expected: e.expected,
     actual: e.output ?? '',
-    feedback: e.evaluations?.filter((v) => !v.pass && v.feedback).map((v) => v.feedback).join('; ') || undefined,
+    feedback:
+      e.evaluations
+        ?.filter((v) => !v.pass && v.feedback)
+        .map((v) => v.feedback)
+        .join('; ') || undefined,
   });
 
   // The parent's own paraphrases depend on nothing else: issue them now, beside the critiques, so no concurrency
   // slot idles while a round's chain (critique → edit → paraphrase) runs.
-  const parentParaphrases = Promise.all(Array.from({ length: p.paraphrases }, (_, k) =>
-    structuredCall<{ prompts: string[] }>(ctx, `${at}/paraphrase-parent.${k}`, optimizer, paraphrasePrompt(parent.prompt), 'prompt_candidates', parent)
-      .then((value) => ({ base: -1, text: promptTexts(value?.prompts)[0] }))));
+  const parentParaphrases = Promise.all(
+    Array.from({ length: p.paraphrases }, (_, k) =>
+      structuredCall<{ prompts: string[] }>(
+        ctx,
+        `${at}/paraphrase-parent.${k}`,
+        optimizer,
+        paraphrasePrompt(parent.prompt),
+        'prompt_candidates',
+        parent,
+      ).then((value) => ({ base: -1, text: promptTexts(value?.prompts)[0] })),
+    ),
+  );
   parentParaphrases.catch(() => undefined); // awaited below; an earlier failure must not leave it unhandled
 
   // Gradients: m calls, each on up to e errors sampled at random.
-  const groups = Array.from({ length: p.gradients }, () => rng.shuffle(errors).slice(0, p.errorsPerGradient).map(shown));
-  const critiqued = await Promise.all(groups.map((group, i) =>
-    structuredCall<{ critiques: string[] }>(ctx, `${at}/critique${i}`, optimizer,
-      critiquePrompt(task, parent.prompt, group, p.reasonsPerGradient), 'critiques', parent)));
+  const groups = Array.from({ length: p.gradients }, () =>
+    rng.shuffle(errors).slice(0, p.errorsPerGradient).map(shown),
+  );
+  const critiqued = await Promise.all(
+    groups.map((group, i) =>
+      structuredCall<{ critiques: string[] }>(
+        ctx,
+        `${at}/critique${i}`,
+        optimizer,
+        critiquePrompt(task, parent.prompt, group, p.reasonsPerGradient),
+        'critiques',
+        parent,
+      ),
+    ),
+  );
   const reasons = critiqued.flatMap((value, i) =>
-    uniqueTexts(value?.critiques).slice(0, p.reasonsPerGradient).map((reason) => ({ reason, group: groups[i] })));
+    uniqueTexts(value?.critiques)
+      .slice(0, p.reasonsPerGradient)
+      .map((reason) => ({ reason, group: groups[i] })),
+  );
 
   // Descent step: one edit call per reason.
-  const edited = await Promise.all(reasons.map((r, j) =>
-    structuredCall<{ prompts: string[] }>(ctx, `${at}/edit${j}`, optimizer,
-      editPrompt(task, parent.prompt, r.group, r.reason, p.editsPerGradient), 'prompt_candidates', parent)));
+  const edited = await Promise.all(
+    reasons.map((r, j) =>
+      structuredCall<{ prompts: string[] }>(
+        ctx,
+        `${at}/edit${j}`,
+        optimizer,
+        editPrompt(task, parent.prompt, r.group, r.reason, p.editsPerGradient),
+        'prompt_candidates',
+        parent,
+      ),
+    ),
+  );
   edited.forEach((value, j) => {
-    for (const text of promptTexts(value?.prompts).slice(0, p.editsPerGradient)) out.edits.push({ text, why: reasons[j].reason });
+    for (const text of promptTexts(value?.prompts).slice(0, p.editsPerGradient))
+      out.edits.push({ text, why: reasons[j].reason });
   });
 
   // Monte-Carlo exploration: p_mc paraphrases of each usable new prompt (the parent's are already on their way).
@@ -211,16 +266,33 @@ async function expandTexts(
     seen.add(text);
     bases.push({ base: i, prompt: text });
   });
-  const paraphrased = [...await Promise.all(bases.flatMap((b, i) => Array.from({ length: p.paraphrases }, (_, k) =>
-    structuredCall<{ prompts: string[] }>(ctx, `${at}/paraphrase${i}.${k}`, optimizer, paraphrasePrompt(b.prompt), 'prompt_candidates', parent)
-      .then((value) => ({ base: b.base, text: promptTexts(value?.prompts)[0] }))))), ...await parentParaphrases];
+  const paraphrased = [
+    ...(await Promise.all(
+      bases.flatMap((b, i) =>
+        Array.from({ length: p.paraphrases }, (_, k) =>
+          structuredCall<{ prompts: string[] }>(
+            ctx,
+            `${at}/paraphrase${i}.${k}`,
+            optimizer,
+            paraphrasePrompt(b.prompt),
+            'prompt_candidates',
+            parent,
+          ).then((value) => ({ base: b.base, text: promptTexts(value?.prompts)[0] })),
+        ),
+      ),
+    )),
+    ...(await parentParaphrases),
+  ];
   for (const x of paraphrased) if (x.text) out.paraphrases.push({ base: x.base, text: x.text });
 
   // Optional successor filter (ProTeGi --reject_on_errors): when there are more than E successors, score up to 2E of
   // them on up to 16 of the parent's errors and keep the best E.
   if (p.rejectOnErrors) {
     const usable: string[] = [];
-    for (const text of [...bases.filter((b) => b.base >= 0).map((b) => b.prompt), ...out.paraphrases.map((x) => ctx.normalize(x.text))]) {
+    for (const text of [
+      ...bases.filter((b) => b.base >= 0).map((b) => b.prompt),
+      ...out.paraphrases.map((x) => ctx.normalize(x.text)),
+    ]) {
       if (!usable.includes(text) && !ctx.known(text) && !ctx.invariantProblem(text)) usable.push(text);
     }
     if (usable.length > p.maxSuccessors) {
@@ -244,14 +316,21 @@ function registerExpansion(ctx: JobContext<ApoParams>, x: Expansion, round: numb
   const editIds: CandidateRecord[] = [];
   const pool: CandidateRecord[] = [];
   for (const e of x.edits) {
-    const { candidate, isNew } = ctx.propose({ parent: parent.id, round, prompt: e.text, origin: { kind: 'edit', why: e.why } });
+    const { candidate, isNew } = ctx.propose({
+      parent: parent.id,
+      round,
+      prompt: e.text,
+      origin: { kind: 'edit', why: e.why },
+    });
     editIds.push(candidate);
     if (isNew && candidate.status !== 'rejected') pool.push(candidate);
   }
   for (const para of x.paraphrases) {
     const base = para.base < 0 ? parent : editIds[para.base];
     const { candidate, isNew } = ctx.propose({
-      parent: base.id, round, prompt: para.text,
+      parent: base.id,
+      round,
+      prompt: para.text,
       origin: { kind: 'paraphrase', why: `paraphrase of #${base.id}${base.origin.why ? ` (${base.origin.why})` : ''}` },
     });
     if (isNew && candidate.status !== 'rejected') pool.push(candidate);
@@ -259,7 +338,10 @@ function registerExpansion(ctx: JobContext<ApoParams>, x: Expansion, round: numb
   if (pool.length <= p.maxSuccessors) return pool;
   const errorScores = x.errorScores;
   const kept = errorScores
-    ? pool.filter((c) => errorScores.has(c.prompt)).sort((a, b) => errorScores.get(b.prompt)! - errorScores.get(a.prompt)! || a.id - b.id).slice(0, p.maxSuccessors)
+    ? pool
+        .filter((c) => errorScores.has(c.prompt))
+        .sort((a, b) => errorScores.get(b.prompt)! - errorScores.get(a.prompt)! || a.id - b.id)
+        .slice(0, p.maxSuccessors)
     : x.rng.shuffle(pool).slice(0, p.maxSuccessors);
   for (const c of pool) {
     if (kept.includes(c)) continue;

@@ -62,12 +62,20 @@ export async function selectArms(o: BanditOptions): Promise<BanditResult> {
         let chosen: number[];
         if (t === 0) chosen = o.rng.shuffle(all).slice(0, k);
         else {
-          const index = (a: number) => mean(a) + (o.kind === 'ucb'
-            ? o.c * Math.sqrt(Math.log(t) / (counts[a] + 1e-3))
-            : o.c * Math.sqrt(o.c / (counts[a] + 1e-3)));
-          chosen = all.slice().sort((x, y) => index(y) - index(x) || x - y).slice(0, k);
+          const index = (a: number) =>
+            mean(a) +
+            (o.kind === 'ucb'
+              ? o.c * Math.sqrt(Math.log(t) / (counts[a] + 1e-3))
+              : o.c * Math.sqrt(o.c / (counts[a] + 1e-3)));
+          chosen = all
+            .slice()
+            .sort((x, y) => index(y) - index(x) || x - y)
+            .slice(0, k);
         }
-        await pullAll(chosen.sort((x, y) => x - y), sample(o.samplesPerEval));
+        await pullAll(
+          chosen.sort((x, y) => x - y),
+          sample(o.samplesPerEval),
+        );
       }
       break;
     }

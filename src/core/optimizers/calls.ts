@@ -15,7 +15,12 @@ export function callSeed(jobSeed: number, key: string): number {
  * stays unusable after the client's retry (UX: "that candidate is skipped and counted; the job continues").
  */
 export async function structuredCall<T>(
-  ctx: JobContext<unknown>, path: string, model: ModelRef, messages: ChatMessage[], schema: SchemaName, charge?: CandidateRecord,
+  ctx: JobContext<unknown>,
+  path: string,
+  model: ModelRef,
+  messages: ChatMessage[],
+  schema: SchemaName,
+  charge?: CandidateRecord,
 ): Promise<T | undefined> {
   const key = `${ctx.method}/${path}/${hashOf([model.baseUrl, model.model, model.params ?? null, messages])}`;
   try {

@@ -55,7 +55,18 @@ export const PMPO_DEFAULTS: PmpoParams = {
 
 /** Small-budget preset: same algorithms, fewer rounds and samples. */
 export const QUICK: { apo: Partial<ApoParams>; spo: Partial<SpoParams>; pmpo: Partial<PmpoParams> } = {
-  apo: { rounds: 3, beamSize: 2, minibatchSize: 16, gradients: 2, errorsPerGradient: 3, paraphrases: 1, maxSuccessors: 4, samplesPerEval: 8, evalRounds: 4, evalPromptsPerRound: 4 },
+  apo: {
+    rounds: 3,
+    beamSize: 2,
+    minibatchSize: 16,
+    gradients: 2,
+    errorsPerGradient: 3,
+    paraphrases: 1,
+    maxSuccessors: 4,
+    samplesPerEval: 8,
+    evalRounds: 4,
+    evalPromptsPerRound: 4,
+  },
   spo: { rounds: 5, questions: 3, judgments: 4 },
   pmpo: { rounds: 4, hardExamples: 2, variantsPerExample: 2, maxSegments: 3, maxTrain: 30 },
 };
@@ -75,7 +86,10 @@ export function resolveParams<M extends Method>(
   for (const [key, value] of Object.entries(overrides ?? {})) {
     if (value === undefined) continue;
     if (!known.has(key)) {
-      throw new JobInputError(`unknown parameter ${key}; ${method.toUpperCase()} takes ${Object.keys(base).join(', ')}`, 'bad-params');
+      throw new JobInputError(
+        `unknown parameter ${key}; ${method.toUpperCase()} takes ${Object.keys(base).join(', ')}`,
+        'bad-params',
+      );
     }
     if (!(key in base)) continue; // a shared bag: keys of other methods are ignored
     const expected = typeof base[key];
@@ -88,16 +102,23 @@ export function resolveParams<M extends Method>(
     base[key] = value;
   }
   if (method === 'apo' && !['ucb', 'ucb-e', 'sr', 'sh', 'bf'].includes(base.selection as string)) {
-    throw new JobInputError(`parameter selection must be one of ucb, ucb-e, sr, sh, bf (got ${String(base.selection)})`, 'bad-params');
+    throw new JobInputError(
+      `parameter selection must be one of ucb, ucb-e, sr, sh, bf (got ${String(base.selection)})`,
+      'bad-params',
+    );
   }
   if (method === 'pmpo' && !['full', 'compact'].includes(base.rewriter as string)) {
     throw new JobInputError(`parameter rewriter must be full or compact (got ${String(base.rewriter)})`, 'bad-params');
   }
   if (method === 'pmpo' && !['auto', 'ce', 'preference'].includes(base.objective as string)) {
-    throw new JobInputError(`parameter objective must be auto, ce or preference (got ${String(base.objective)})`, 'bad-params');
+    throw new JobInputError(
+      `parameter objective must be auto, ce or preference (got ${String(base.objective)})`,
+      'bad-params',
+    );
   }
   for (const key of ['rounds', 'beamSize', 'questions', 'judgments', 'hardExamples', 'variantsPerExample']) {
-    if (key in base && (base[key] as number) < 1) throw new JobInputError(`parameter ${key} must be at least 1`, 'bad-params');
+    if (key in base && (base[key] as number) < 1)
+      throw new JobInputError(`parameter ${key} must be at least 1`, 'bad-params');
   }
   return base as never;
 }

@@ -28,7 +28,12 @@ export function withTemperature(model: ModelRef, temperature: number, extra: Rec
  * `sample` > 0 asks for a fresh sample of the same (prompt, row) — for a target sampled at temperature > 0.
  */
 export function runExample(
-  ctx: JobContext<unknown>, prompt: string, rowIndex: number, target: ModelRef, charge?: CandidateRecord, sample = 0,
+  ctx: JobContext<unknown>,
+  prompt: string,
+  rowIndex: number,
+  target: ModelRef,
+  charge?: CandidateRecord,
+  sample = 0,
 ): Promise<ExampleResult> {
   const memo = memoOf(ctx);
   const memoKey = `${hashOf([prompt, target.model, target.baseUrl, target.params ?? null])}:${rowIndex}:${sample}`;
@@ -45,11 +50,20 @@ export function runExample(
       llm: ledgerClient(ctx, `judge:${rowIndex}`),
       judge: ctx.roles.judge,
       signal: ctx.signal,
-      input: messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n\n'),
+      input: messages
+        .filter((m) => m.role === 'user')
+        .map((m) => m.content)
+        .join('\n\n'),
     });
     const { score, pass } = aggregate(evaluations);
     const result: ExampleResult = {
-      rowIndex, input: row.vars, expected: row.expected, output: reply.value, score, pass, evaluations,
+      rowIndex,
+      input: row.vars,
+      expected: row.expected,
+      output: reply.value,
+      score,
+      pass,
+      evaluations,
     };
     return result;
   });
@@ -60,7 +74,12 @@ export function runExample(
 
 /** Mean score of `prompt` over `rows` (all run concurrently, issued in row order). */
 export async function scoreOnRows(
-  ctx: JobContext<unknown>, prompt: string, rows: number[], target: ModelRef, charge?: CandidateRecord, sample = 0,
+  ctx: JobContext<unknown>,
+  prompt: string,
+  rows: number[],
+  target: ModelRef,
+  charge?: CandidateRecord,
+  sample = 0,
 ): Promise<{ score: number; examples: ExampleResult[] }> {
   const examples = await Promise.all(rows.map((r) => runExample(ctx, prompt, r, target, charge, sample)));
   const score = examples.length ? examples.reduce((s, e) => s + e.score, 0) / examples.length : 0;
@@ -80,12 +99,21 @@ export function ledgerClient(ctx: JobContext<unknown>, prefix: string): LlmClien
       return { text: r.value, ...r.meta };
     },
     structured: async <T>(req: ChatRequest & { schema: SchemaName }) => {
-      const r = await ctx.ledger.structured<T>(key('structured', strip(req)), req.model, req.messages, req.schema, req.seed);
+      const r = await ctx.ledger.structured<T>(
+        key('structured', strip(req)),
+        req.model,
+        req.messages,
+        req.schema,
+        req.seed,
+      );
       return { value: r.value, mode: 'json_schema' as const, ...r.meta };
     },
     score: async (req: ScoreRequest) => {
-      const r = await ctx.ledger.call(key('score', strip(req)), (signal) => ctx.spec.llm.score({ ...req, signal })
-        .then((s) => ({ value: { tokens: s.tokens, logprobs: s.logprobs }, meta: s })));
+      const r = await ctx.ledger.call(key('score', strip(req)), (signal) =>
+        ctx.spec.llm
+          .score({ ...req, signal })
+          .then((s) => ({ value: { tokens: s.tokens, logprobs: s.logprobs }, meta: s })),
+      );
       return { ...r.value, ...r.meta };
     },
     canScore: (model: ModelRef, signal?: AbortSignal) => ctx.spec.llm.canScore(model, signal),
@@ -99,6 +127,7 @@ const LABEL_KEYS = new Set(['expected', 'chosen', 'rejected', 'id']);
 export function describeInput(vars: Record<string, unknown>): string {
   // Rows keep their labels among the variables (for evaluator templates); never show them as input.
   const entries = Object.entries(vars).filter(([k]) => !LABEL_KEYS.has(k));
-  if (entries.length === 1) return String(typeof entries[0][1] === 'string' ? entries[0][1] : JSON.stringify(entries[0][1]));
+  if (entries.length === 1)
+    return String(typeof entries[0][1] === 'string' ? entries[0][1] : JSON.stringify(entries[0][1]));
   return entries.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
 }

@@ -3,7 +3,8 @@ import type { JobContext } from '../jobs/context';
 import type { CandidateRecord } from '../jobs/types';
 
 export async function finishWithValidation(
-  ctx: JobContext<unknown>, score: (candidate: CandidateRecord) => Promise<number>,
+  ctx: JobContext<unknown>,
+  score: (candidate: CandidateRecord) => Promise<number>,
 ): Promise<void> {
   const baseline = ctx.candidates[0];
   const best = ctx.candidates[ctx.bestId];

@@ -21,17 +21,22 @@ type Mode = 'ce' | 'preference';
 
 function modeOf(spec: JobSpec, p: PmpoParams, rows: number[]): Mode {
   if (p.objective !== 'auto') return p.objective;
-  return rows.some((i) => spec.rows[i].chosen !== undefined && spec.rows[i].rejected !== undefined) ? 'preference' : 'ce';
+  return rows.some((i) => spec.rows[i].chosen !== undefined && spec.rows[i].rejected !== undefined)
+    ? 'preference'
+    : 'ce';
 }
 
 function usableRows(spec: JobSpec, mode: Mode, rows: number[]): number[] {
-  return rows.filter((i) => (mode === 'ce'
-    ? spec.rows[i].expected !== undefined && spec.rows[i].expected !== ''
-    : spec.rows[i].chosen !== undefined && spec.rows[i].rejected !== undefined));
+  return rows.filter((i) =>
+    mode === 'ce'
+      ? spec.rows[i].expected !== undefined && spec.rows[i].expected !== ''
+      : spec.rows[i].chosen !== undefined && spec.rows[i].rejected !== undefined,
+  );
 }
 
-export const SCORER_HELP = 'Backends that can: vLLM or SGLang (OpenAI-compatible /v1/completions with echo + logprobs), '
-  + 'or the embedded local model (model "local:<path.gguf>"). Set the scorer with --scorer-model or `models.scorer` in the sidecar.';
+export const SCORER_HELP =
+  'Backends that can: vLLM or SGLang (OpenAI-compatible /v1/completions with echo + logprobs), ' +
+  'or the embedded local model (model "local:<path.gguf>"). Set the scorer with --scorer-model or `models.scorer` in the sidecar.';
 
 export const pmpo: Optimizer<PmpoParams> = {
   method: 'pmpo',
@@ -40,9 +45,12 @@ export const pmpo: Optimizer<PmpoParams> = {
   check(spec: JobSpec, p: PmpoParams, split: SplitInfo) {
     const mode = modeOf(spec, p, split.train);
     if (usableRows(spec, mode, split.train).length === 0) {
-      return new JobInputError(mode === 'ce'
-        ? 'PMPO needs target outputs: add `expected` to the test rows (the text whose likelihood is maximized)'
-        : 'PMPO preference mode needs rows with both `chosen` and `rejected`', 'no-expected');
+      return new JobInputError(
+        mode === 'ce'
+          ? 'PMPO needs target outputs: add `expected` to the test rows (the text whose likelihood is maximized)'
+          : 'PMPO preference mode needs rows with both `chosen` and `rejected`',
+        'no-expected',
+      );
     }
     return undefined;
   },
@@ -58,9 +66,10 @@ export const pmpo: Optimizer<PmpoParams> = {
     return {
       calls: optimizer + scorer,
       byRole: { optimizer, scorer },
-      formula: `1 probe + c·N + T×[1 segmentation + k·n rewrites + c·N·k·n candidate scores + c·N·m_seg mask scores] + 2·c·|val|`
-        + ` with c=${c}, N=${n}, T=${p.rounds}, k=${k}, n=${p.variantsPerExample}, m_seg≤${p.maxSegments}, |val|=${val}`
-        + ' (an upper bound: segmentation only after a change, repeated scores are free)',
+      formula:
+        `1 probe + c·N + T×[1 segmentation + k·n rewrites + c·N·k·n candidate scores + c·N·m_seg mask scores] + 2·c·|val|` +
+        ` with c=${c}, N=${n}, T=${p.rounds}, k=${k}, n=${p.variantsPerExample}, m_seg≤${p.maxSegments}, |val|=${val}` +
+        ' (an upper bound: segmentation only after a change, repeated scores are free)',
     };
   },
 
@@ -80,7 +89,13 @@ export const pmpo: Optimizer<PmpoParams> = {
     const probe = await ctx.ledger.call(`pmpo/probe/${hashOf([scorer.baseUrl, scorer.model])}`, async (signal) => {
       let reached = false;
       const stop = spec.llm.onCall((call) => {
-        if (call.kind === 'score' && call.model.baseUrl === scorer.baseUrl && call.model.model === scorer.model && !call.meta.cached) reached = true;
+        if (
+          call.kind === 'score' &&
+          call.model.baseUrl === scorer.baseUrl &&
+          call.model.model === scorer.model &&
+          !call.meta.cached
+        )
+          reached = true;
       });
       try {
         const value = await spec.llm.canScore(scorer, signal);
@@ -90,13 +105,19 @@ export const pmpo: Optimizer<PmpoParams> = {
       }
     });
     if (!probe.value) {
-      throw new JobInputError(`PMPO needs log-probabilities of given text, and ${scorer.baseUrl} (model ${scorer.model}) cannot score. ${SCORER_HELP}`, 'no-scorer');
+      throw new JobInputError(
+        `PMPO needs log-probabilities of given text, and ${scorer.baseUrl} (model ${scorer.model}) cannot score. ${SCORER_HELP}`,
+        'no-scorer',
+      );
     }
 
     const words = rows.map((r) => (ctx.rows[r].expected ?? ctx.rows[r].chosen ?? '').trim().split(/\s+/).length);
     if (mode === 'ce' && words.reduce((a, b) => a + b, 0) / Math.max(1, words.length) <= 3) {
-      ctx.log('info', 'the expected outputs are short labels: the loss favours prompts that answer at once; '
-        + 'if the task needs reasoning, use full reference answers as `expected`');
+      ctx.log(
+        'info',
+        'the expected outputs are short labels: the loss favours prompts that answer at once; ' +
+          'if the task needs reasoning, use full reference answers as `expected`',
+      );
     }
 
     const logprobSum = async (prompt: string, row: number, target: string, charge?: CandidateRecord) => {
@@ -113,15 +134,22 @@ export const pmpo: Optimizer<PmpoParams> = {
         const s = await logprobSum(prompt, row, r.expected!, charge);
         return -s.sum / s.count;
       }
-      const [good, bad] = await Promise.all([logprobSum(prompt, row, r.chosen!, charge), logprobSum(prompt, row, r.rejected!, charge)]);
+      const [good, bad] = await Promise.all([
+        logprobSum(prompt, row, r.chosen!, charge),
+        logprobSum(prompt, row, r.rejected!, charge),
+      ]);
       const margin = p.beta * (good.sum - bad.sum);
       return Math.log1p(Math.exp(-margin)); // −log σ(margin)
     };
     const batch = async (prompt: string, on: number[], charge?: CandidateRecord) => {
       const losses = await Promise.all(on.map((r) => exampleLoss(prompt, r, charge)));
       const examples: ExampleResult[] = on.map((r, i) => ({
-        rowIndex: r, input: ctx.rows[r].vars, expected: ctx.rows[r].expected ?? ctx.rows[r].chosen,
-        score: Math.exp(-losses[i]), pass: Math.exp(-losses[i]) >= 0.5, loss: losses[i],
+        rowIndex: r,
+        input: ctx.rows[r].vars,
+        expected: ctx.rows[r].expected ?? ctx.rows[r].chosen,
+        score: Math.exp(-losses[i]),
+        pass: Math.exp(-losses[i]) >= 0.5,
+        loss: losses[i],
       }));
       return { loss: losses.reduce((a, b) => a + b, 0) / Math.max(1, losses.length), losses, examples };
     };
@@ -143,21 +171,44 @@ export const pmpo: Optimizer<PmpoParams> = {
     let mask: MaskRow[] | undefined;
     for (let round = 1; round <= p.rounds; round++) {
       ctx.startRound(round, p.rounds);
-      if (!mask) mask = await maskAnalysis(ctx, segmenter, incumbent, incumbentBatch.loss, round, (prompt) => batch(prompt, rows).then((b) => b.loss));
+      if (!mask)
+        mask = await maskAnalysis(ctx, segmenter, incumbent, incumbentBatch.loss, round, (prompt) =>
+          batch(prompt, rows).then((b) => b.loss),
+        );
 
-      const hard = rows.map((r, i) => ({ r, loss: incumbentBatch.losses[i] }))
-        .sort((a, b) => b.loss - a.loss || a.r - b.r).slice(0, Math.min(p.hardExamples, rows.length));
-      const rewrites = await Promise.all(hard.flatMap((h) => Array.from({ length: p.variantsPerExample }, (_, v) =>
-        structuredCall<{ prompts: string[] }>(ctx, `r${round}/rewrite${h.r}.${v}`, optimizer,
-          (p.rewriter === 'compact' ? compactRewritePrompt : rewritePrompt)(task, incumbent.prompt, mask!, { input: describeInput(ctx.rows[h.r].vars), expected: ctx.rows[h.r].expected ?? ctx.rows[h.r].chosen ?? '' }),
-          'prompt_candidates', incumbent).then((value) => ({ h, value })))));
+      const hard = rows
+        .map((r, i) => ({ r, loss: incumbentBatch.losses[i] }))
+        .sort((a, b) => b.loss - a.loss || a.r - b.r)
+        .slice(0, Math.min(p.hardExamples, rows.length));
+      const rewrites = await Promise.all(
+        hard.flatMap((h) =>
+          Array.from({ length: p.variantsPerExample }, (_, v) =>
+            structuredCall<{ prompts: string[] }>(
+              ctx,
+              `r${round}/rewrite${h.r}.${v}`,
+              optimizer,
+              (p.rewriter === 'compact' ? compactRewritePrompt : rewritePrompt)(task, incumbent.prompt, mask!, {
+                input: describeInput(ctx.rows[h.r].vars),
+                expected: ctx.rows[h.r].expected ?? ctx.rows[h.r].chosen ?? '',
+              }),
+              'prompt_candidates',
+              incumbent,
+            ).then((value) => ({ h, value })),
+          ),
+        ),
+      );
       const fresh: CandidateRecord[] = [];
       for (const { h, value } of rewrites) {
         const text = promptTexts(value?.prompts)[0];
         if (!text) continue;
         const { candidate, isNew } = ctx.propose({
-          parent: incumbent.id, round, prompt: text,
-          origin: { kind: 'rewrite', why: `rewrite of #${incumbent.id} for a hard example (row ${h.r + 1}, loss ${h.loss.toFixed(3)})` },
+          parent: incumbent.id,
+          round,
+          prompt: text,
+          origin: {
+            kind: 'rewrite',
+            why: `rewrite of #${incumbent.id} for a hard example (row ${h.r + 1}, loss ${h.loss.toFixed(3)})`,
+          },
         });
         if (isNew && candidate.status !== 'rejected') fresh.push(candidate);
       }
@@ -189,22 +240,41 @@ export const pmpo: Optimizer<PmpoParams> = {
 
 /** Segments from the optimizer, each removed in turn: ΔL = L(prompt without it) − L(prompt). */
 async function maskAnalysis(
-  ctx: JobContext<PmpoParams>, model: ReturnType<typeof withTemperature>, incumbent: CandidateRecord, loss: number, round: number,
+  ctx: JobContext<PmpoParams>,
+  model: ReturnType<typeof withTemperature>,
+  incumbent: CandidateRecord,
+  loss: number,
+  round: number,
   lossOf: (prompt: string) => Promise<number>,
 ): Promise<MaskRow[]> {
-  const value = await structuredCall<{ segments: string[] }>(ctx, `r${round}/segments`, model,
-    segmentPrompt(incumbent.prompt, ctx.params.maxSegments), 'prompt_segments', incumbent);
-  const segments = uniqueTexts(uniqueTexts(value?.segments).map((s) => locateSegment(incumbent.prompt, s) ?? ''))
-    .slice(0, ctx.params.maxSegments);
+  const value = await structuredCall<{ segments: string[] }>(
+    ctx,
+    `r${round}/segments`,
+    model,
+    segmentPrompt(incumbent.prompt, ctx.params.maxSegments),
+    'prompt_segments',
+    incumbent,
+  );
+  const segments = uniqueTexts(uniqueTexts(value?.segments).map((s) => locateSegment(incumbent.prompt, s) ?? '')).slice(
+    0,
+    ctx.params.maxSegments,
+  );
   const without = (s: string) => {
     const at = incumbent.prompt.indexOf(s);
-    return (incumbent.prompt.slice(0, at) + incumbent.prompt.slice(at + s.length)).replace(/[ \t]{2,}/g, ' ').replace(/\n{3,}/g, '\n\n');
+    return (incumbent.prompt.slice(0, at) + incumbent.prompt.slice(at + s.length))
+      .replace(/[ \t]{2,}/g, ' ')
+      .replace(/\n{3,}/g, '\n\n');
   };
   const deltas = await Promise.all(segments.map((s) => lossOf(without(s)).then((l) => l - loss)));
   const rows = segments.map((segment, i) => ({ segment, delta: deltas[i] }));
   if (rows.length) {
-    ctx.log('info', `round ${round}: mask analysis of #${incumbent.id}: `
-      + rows.map((r) => `${JSON.stringify(r.segment.slice(0, 40))} ΔL ${r.delta >= 0 ? '+' : ''}${r.delta.toFixed(3)}`).join(', '));
+    ctx.log(
+      'info',
+      `round ${round}: mask analysis of #${incumbent.id}: ` +
+        rows
+          .map((r) => `${JSON.stringify(r.segment.slice(0, 40))} ΔL ${r.delta >= 0 ? '+' : ''}${r.delta.toFixed(3)}`)
+          .join(', '),
+    );
   }
   return rows;
 }

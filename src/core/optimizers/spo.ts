@@ -33,7 +33,9 @@ export const spo: Optimizer<SpoParams> = {
   check(spec: JobSpec) {
     if (!requirementsOf(spec)) {
       return new JobInputError(
-        'SPO needs requirements: add `requirements:` (what good output looks like) to the sidecar <name>.whetstone.yaml', 'no-requirements');
+        'SPO needs requirements: add `requirements:` (what good output looks like) to the sidecar <name>.whetstone.yaml',
+        'no-requirements',
+      );
     }
     return undefined;
   },
@@ -62,8 +64,10 @@ export const spo: Optimizer<SpoParams> = {
     const questions = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.questions, ctx.train.length));
     const qaOf = (rows: number[], answers: ExampleResult[]): QA[] =>
       rows.map((r, i) => ({ question: describeInput(ctx.rows[r].vars), answer: answers[i].output ?? '' }));
-    const referencesOf = (rows: number[]): QA[] => rows.filter((r) => ctx.rows[r].expected !== undefined)
-      .map((r) => ({ question: describeInput(ctx.rows[r].vars), answer: ctx.rows[r].expected! }));
+    const referencesOf = (rows: number[]): QA[] =>
+      rows
+        .filter((r) => ctx.rows[r].expected !== undefined)
+        .map((r) => ({ question: describeInput(ctx.rows[r].vars), answer: ctx.rows[r].expected! }));
     const references = referencesOf(questions);
     const rounds = p.rounds - 1;
 
@@ -80,13 +84,29 @@ export const spo: Optimizer<SpoParams> = {
     let incumbentAnswers = base.examples;
     for (let round = 1; round <= rounds; round++) {
       ctx.startRound(round, rounds);
-      const proposal = await structuredCall<{ prompts: string[] }>(ctx, `r${round}/optimize`, optimizer,
+      const proposal = await structuredCall<{ prompts: string[] }>(
+        ctx,
+        `r${round}/optimize`,
+        optimizer,
         spoOptimizePrompt(requirements, incumbent.prompt, qaOf(questions, incumbentAnswers), references, p.wordLimit),
-        'prompt_candidates', incumbent);
+        'prompt_candidates',
+        incumbent,
+      );
       const text = promptTexts(proposal?.prompts)[0];
-      const proposed = text ? ctx.propose({ parent: incumbent.id, round, prompt: text, origin: { kind: 'spo', why: `revision of #${incumbent.id}` } }) : undefined;
+      const proposed = text
+        ? ctx.propose({
+            parent: incumbent.id,
+            round,
+            prompt: text,
+            origin: { kind: 'spo', why: `revision of #${incumbent.id}` },
+          })
+        : undefined;
       if (!proposed || !proposed.isNew || proposed.candidate.status === 'rejected') {
-        if (proposed && !proposed.isNew) ctx.log('info', `round ${round}: the optimizer returned prompt #${proposed.candidate.id} again; no new candidate`);
+        if (proposed && !proposed.isNew)
+          ctx.log(
+            'info',
+            `round ${round}: the optimizer returned prompt #${proposed.candidate.id} again; no new candidate`,
+          );
         ctx.emit({ type: 'beam', round, ids: [incumbent.id] });
         ctx.endRound(round);
         continue;
@@ -99,12 +119,23 @@ export const spo: Optimizer<SpoParams> = {
         resample ? scoreOnRows(ctx, incumbent.prompt, questions, executor, incumbent, round) : undefined,
       ]);
       if (again) incumbentAnswers = again.examples;
-      const { wins, analysis } = await judgeRound(ctx, judge, requirements, round,
-        qaOf(questions, run.examples), qaOf(questions, incumbentAnswers), references, candidate);
+      const { wins, analysis } = await judgeRound(
+        ctx,
+        judge,
+        requirements,
+        round,
+        qaOf(questions, run.examples),
+        qaOf(questions, incumbentAnswers),
+        references,
+        candidate,
+      );
       const accepted = wins > p.judgments - wins;
       candidate.score = labeled ? run.score : wins / p.judgments;
       candidate.examples = run.examples;
-      candidate.origin = { kind: 'spo', why: `revision of #${incumbent.id}; judged better in ${wins}/${p.judgments}${analysis ? `: ${analysis}` : ''}` };
+      candidate.origin = {
+        kind: 'spo',
+        why: `revision of #${incumbent.id}; judged better in ${wins}/${p.judgments}${analysis ? `: ${analysis}` : ''}`,
+      };
       candidate.status = accepted ? 'beam' : 'dropped';
       ctx.update(candidate);
       if (accepted) {
@@ -120,7 +151,10 @@ export const spo: Optimizer<SpoParams> = {
 
     const validationLabeled = hasLabels(ctx.spec, ctx.validation);
     if (validationLabeled || ctx.validation.length === 0) {
-      await finishWithValidation(ctx, async (c) => (await scoreOnRows(ctx, c.prompt, ctx.validation, executor, c)).score);
+      await finishWithValidation(
+        ctx,
+        async (c) => (await scoreOnRows(ctx, c.prompt, ctx.validation, executor, c)).score,
+      );
       return;
     }
     if (incumbent === baseline) {
@@ -130,9 +164,19 @@ export const spo: Optimizer<SpoParams> = {
       return;
     }
     // No labels on held-out rows: a pairwise comparison of winner and baseline there (share of judgments won).
-    const [mine, theirs] = await Promise.all([incumbent, baseline].map((x) => scoreOnRows(ctx, x.prompt, ctx.validation, executor, x)));
-    const { wins } = await judgeRound(ctx, judge, requirements, 'validation',
-      qaOf(ctx.validation, mine.examples), qaOf(ctx.validation, theirs.examples), referencesOf(ctx.validation), incumbent);
+    const [mine, theirs] = await Promise.all(
+      [incumbent, baseline].map((x) => scoreOnRows(ctx, x.prompt, ctx.validation, executor, x)),
+    );
+    const { wins } = await judgeRound(
+      ctx,
+      judge,
+      requirements,
+      'validation',
+      qaOf(ctx.validation, mine.examples),
+      qaOf(ctx.validation, theirs.examples),
+      referencesOf(ctx.validation),
+      incumbent,
+    );
     incumbent.validationScore = wins / p.judgments;
     baseline.validationScore = 1 - incumbent.validationScore;
     ctx.update(baseline);
@@ -143,18 +187,32 @@ export const spo: Optimizer<SpoParams> = {
 
 /** J judgments of new vs incumbent answers; which set sits in slot A is seeded (random or balanced). */
 async function judgeRound(
-  ctx: JobContext<SpoParams>, judge: ModelRef, requirements: string, round: number | string,
-  newAnswers: QA[], oldAnswers: QA[], references: QA[], charge: CandidateRecord,
+  ctx: JobContext<SpoParams>,
+  judge: ModelRef,
+  requirements: string,
+  round: number | string,
+  newAnswers: QA[],
+  oldAnswers: QA[],
+  references: QA[],
+  charge: CandidateRecord,
 ): Promise<{ wins: number; analysis?: string }> {
   const J = ctx.params.judgments;
   // Random order per judgment (the reference), or balanced: half with the new answers in slot A, in a seeded order.
   const swaps = ctx.params.balancedJudging
     ? ctx.rng.shuffle(Array.from({ length: J }, (_, j) => j % 2 === 0))
     : Array.from({ length: J }, () => ctx.rng.next() < 0.5);
-  const verdicts = await Promise.all(swaps.map((newInA, j) => structuredCall<{ analysis: string; choice: string }>(ctx,
-    `r${round}/judge${j}`, judge,
-    spoJudgePrompt(requirements, newInA ? newAnswers : oldAnswers, newInA ? oldAnswers : newAnswers, references),
-    'pairwise_verdict', charge)));
+  const verdicts = await Promise.all(
+    swaps.map((newInA, j) =>
+      structuredCall<{ analysis: string; choice: string }>(
+        ctx,
+        `r${round}/judge${j}`,
+        judge,
+        spoJudgePrompt(requirements, newInA ? newAnswers : oldAnswers, newInA ? oldAnswers : newAnswers, references),
+        'pairwise_verdict',
+        charge,
+      ),
+    ),
+  );
   let wins = 0;
   let analysis: string | undefined;
   verdicts.forEach((v, j) => {

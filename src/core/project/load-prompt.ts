@@ -28,7 +28,11 @@ export interface LoadPromptOptions {
   dataset?: string;
 }
 
-export async function loadPrompt(file: string, fs: FileSystemPort, options: LoadPromptOptions = {}): Promise<LoadedPrompt> {
+export async function loadPrompt(
+  file: string,
+  fs: FileSystemPort,
+  options: LoadPromptOptions = {},
+): Promise<LoadedPrompt> {
   const text = await fs.readText(file);
   let doc = parsePromptFile(file, text);
   const diagnostics: Diagnostic[] = [...doc.diagnostics];
@@ -59,7 +63,8 @@ export async function loadPrompt(file: string, fs: FileSystemPort, options: Load
 
   let rows: DatasetRow[] = [];
   let rowsSource: LoadedPrompt['rowsSource'] = 'none';
-  const datasetFile = options.dataset ?? (settings.dataset ? path.resolve(path.dirname(file), settings.dataset) : undefined);
+  const datasetFile =
+    options.dataset ?? (settings.dataset ? path.resolve(path.dirname(file), settings.dataset) : undefined);
   if (datasetFile) {
     const loaded = await loadDataset(datasetFile, fs, { variables: variableNames });
     diagnostics.push(...loaded.diagnostics);
@@ -76,8 +81,13 @@ export async function loadPrompt(file: string, fs: FileSystemPort, options: Load
   }
 
   return {
-    doc, settings, sidecarFile: sidecarFound ? sidecarFile : undefined,
-    rows, rowsSource, evaluators, diagnostics,
+    doc,
+    settings,
+    sidecarFile: sidecarFound ? sidecarFile : undefined,
+    rows,
+    rowsSource,
+    evaluators,
+    diagnostics,
   };
 }
 

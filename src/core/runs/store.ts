@@ -26,8 +26,14 @@ export function isStructuralEvent(event: JobEvent): boolean {
 
 /** A file-system-safe folder name for a prompt: its `name`, else the file's base name without prompt extensions. */
 export function promptNameOf(doc: { name?: string; file: string }): string {
-  const base = doc.name?.trim() || path.basename(doc.file).replace(/\.(prompt\.ya?ml|prompty|prompt\.md|ya?ml|md)$/i, '');
-  return base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'prompt';
+  const base =
+    doc.name?.trim() || path.basename(doc.file).replace(/\.(prompt\.ya?ml|prompty|prompt\.md|ya?ml|md)$/i, '');
+  return (
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'prompt'
+  );
 }
 
 export function runFilePath(runsDir: string, promptName: string, runId: string): string {
@@ -57,13 +63,18 @@ export class RunWriter {
   private tail: Promise<void> = Promise.resolve();
   private failure: unknown;
 
-  constructor(private readonly fs: FileSystemPort, readonly file: string) {}
+  constructor(
+    private readonly fs: FileSystemPort,
+    readonly file: string,
+  ) {}
 
   append(line: RunLine, opts: { newLineFirst?: boolean } = {}): void {
     const text = `${opts.newLineFirst ? '\n' : ''}${JSON.stringify(line)}\n`;
-    this.tail = this.tail.then(() => this.fs.appendText(this.file, text)).catch((error) => {
-      this.failure ??= error;
-    });
+    this.tail = this.tail
+      .then(() => this.fs.appendText(this.file, text))
+      .catch((error) => {
+        this.failure ??= error;
+      });
   }
 
   async flush(): Promise<void> {
@@ -88,7 +99,11 @@ export function processAlive(pid: number): boolean {
  * recent (another process), else 'interrupted'.
  */
 export function parseRunText(
-  file: string, text: string, live = liveFiles.has(path.resolve(file)), now = Date.now(), alive: (pid: number) => boolean = processAlive,
+  file: string,
+  text: string,
+  live = liveFiles.has(path.resolve(file)),
+  now = Date.now(),
+  alive: (pid: number) => boolean = processAlive,
 ): RunRecord | undefined {
   let header: RunHeader | undefined;
   const events: JobEvent[] = [];
@@ -114,12 +129,10 @@ export function parseRunText(
     else if (line.kind === 'resumed') finished = false;
     else if (line.kind === 'accepted') {
       if (typeof line.candidateId === 'number' && typeof line.at === 'string') accepted.push(line);
-    }
-    else if (line.kind === 'heartbeat') {
+    } else if (line.kind === 'heartbeat') {
       lastBeat = Date.parse(line.at);
       lastPid = line.pid;
-    }
-    else if (line.kind === 'event') {
+    } else if (line.kind === 'event') {
       const event = line.event;
       if (isStructuralEvent(event)) structuralEvents++;
       if (isTerminalEvent(event)) {
@@ -137,10 +150,25 @@ export function parseRunText(
   const beating = Number.isFinite(lastBeat) && now - lastBeat < STALE_MS && lastPid !== undefined && alive(lastPid);
   const status: RunStatus = finished ? 'done' : live || beating ? 'running' : 'interrupted';
   const tornTail = text.length > 0 && !text.endsWith('\n');
-  return { file, header, events: shown, result: finished ? result : undefined, status, calls, structuralEvents, badLines, tornTail, accepted };
+  return {
+    file,
+    header,
+    events: shown,
+    result: finished ? result : undefined,
+    status,
+    calls,
+    structuralEvents,
+    badLines,
+    tornTail,
+    accepted,
+  };
 }
 
-export async function readRun(file: string, fs: FileSystemPort = nodeFileSystem, now = Date.now()): Promise<RunRecord | undefined> {
+export async function readRun(
+  file: string,
+  fs: FileSystemPort = nodeFileSystem,
+  now = Date.now(),
+): Promise<RunRecord | undefined> {
   if (!(await fs.exists(file))) return undefined;
   return parseRunText(file, await fs.readText(file), undefined, now);
 }
@@ -174,7 +202,11 @@ export async function listRuns(runsDir: string, fs: FileSystemPort = nodeFileSys
 }
 
 /** The log file of `runId` under `runsDir` (any prompt folder), or undefined. */
-export async function findRunFile(runsDir: string, runId: string, fs: FileSystemPort = nodeFileSystem): Promise<string | undefined> {
+export async function findRunFile(
+  runsDir: string,
+  runId: string,
+  fs: FileSystemPort = nodeFileSystem,
+): Promise<string | undefined> {
   for (const promptName of await fs.list(runsDir)) {
     const file = runFilePath(runsDir, promptName, runId);
     if (await fs.exists(file)) return file;

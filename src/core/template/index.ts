@@ -1,4 +1,10 @@
-export { extractVariables, jinjaInputNames, variableTokens, builtinVariableTokens, VSCODE_BUILTIN_VARIABLES } from './variables';
+export {
+  extractVariables,
+  jinjaInputNames,
+  variableTokens,
+  builtinVariableTokens,
+  VSCODE_BUILTIN_VARIABLES,
+} from './variables';
 export type { TemplateSyntax } from './variables';
 export { renderTemplate } from './render';
 export type { RenderResult } from './render';

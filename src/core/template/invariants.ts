@@ -44,7 +44,10 @@ function firstTokens(text: string, format: PromptFormat): Map<string, string> {
 }
 
 export function checkCandidateInvariants(
-  originalRegion: string, candidate: string, format: PromptFormat, extra: readonly string[] = [],
+  originalRegion: string,
+  candidate: string,
+  format: PromptFormat,
+  extra: readonly string[] = [],
 ): InvariantCheck {
   const violations: string[] = [];
   const before = firstTokens(originalRegion, format);
@@ -52,8 +55,9 @@ export function checkCandidateInvariants(
   for (const [name, token] of before) if (!after.has(name)) violations.push(`dropped variable ${token}`);
   for (const [name, token] of after) if (!before.has(name)) violations.push(`added variable ${token}`);
 
-  const variableTexts = new Set<string>([...extractVariables(originalRegion, syntaxFor(format))]
-    .map((v) => originalRegion.slice(v.span.start, v.span.end)));
+  const variableTexts = new Set<string>(
+    [...extractVariables(originalRegion, syntaxFor(format))].map((v) => originalRegion.slice(v.span.start, v.span.end)),
+  );
   for (const region of protectedRegions(originalRegion, format, extra)) {
     if (variableTexts.has(region)) continue; // variables are compared by name above
     if (countOccurrences(candidate, region) < countOccurrences(originalRegion, region)) {

@@ -31,7 +31,9 @@ function matchExtra(text: string, entry: string): string[] {
 /** The protected substrings of `text` (each distinct string once, in order of first appearance). */
 export function protectedRegions(text: string, format: PromptFormat, extra: readonly string[] = []): string[] {
   const found: string[] = [];
-  const add = (s: string) => { if (s && !found.includes(s)) found.push(s); };
+  const add = (s: string) => {
+    if (s && !found.includes(s)) found.push(s);
+  };
   variableTokens(text, syntaxFor(format)).forEach(add);
   if (format === 'prompt.md') {
     builtinVariableTokens(text).forEach(add);

@@ -45,13 +45,22 @@ function toText(value: unknown): string {
 function applyFilter(value: unknown, filter: string): unknown {
   const name = filter.trim().split('(')[0].trim();
   switch (name) {
-    case 'length': return Array.isArray(value) || typeof value === 'string' ? value.length
-      : value && typeof value === 'object' ? Object.keys(value).length : 0;
-    case 'upper': return toText(value).toUpperCase();
-    case 'lower': return toText(value).toLowerCase();
-    case 'trim': return toText(value).trim();
-    case 'tojson': return JSON.stringify(value);
-    default: return value;
+    case 'length':
+      return Array.isArray(value) || typeof value === 'string'
+        ? value.length
+        : value && typeof value === 'object'
+          ? Object.keys(value).length
+          : 0;
+    case 'upper':
+      return toText(value).toUpperCase();
+    case 'lower':
+      return toText(value).toLowerCase();
+    case 'trim':
+      return toText(value).trim();
+    case 'tojson':
+      return JSON.stringify(value);
+    default:
+      return value;
   }
 }
 
@@ -84,7 +93,10 @@ function evalCondition(condition: string, scope: Scope): boolean | null {
     for (const raw of orPart.split(' and ')) {
       let term = raw.trim();
       let negate = false;
-      while (term.startsWith('not ')) { negate = !negate; term = term.slice(4).trim(); }
+      while (term.startsWith('not ')) {
+        negate = !negate;
+        term = term.slice(4).trim();
+      }
       const op = /==|!=|>=|<=|>|</.exec(term);
       let result: boolean;
       if (op) {
@@ -93,12 +105,23 @@ function evalCondition(condition: string, scope: Scope): boolean | null {
         if (right === UNRESOLVED) return null;
         const l = left === UNRESOLVED ? undefined : left;
         switch (op[0]) {
-          case '==': result = l === right; break;
-          case '!=': result = l !== right; break;
-          case '>': result = Number(l) > Number(right); break;
-          case '>=': result = Number(l) >= Number(right); break;
-          case '<': result = Number(l) < Number(right); break;
-          default: result = Number(l) <= Number(right);
+          case '==':
+            result = l === right;
+            break;
+          case '!=':
+            result = l !== right;
+            break;
+          case '>':
+            result = Number(l) > Number(right);
+            break;
+          case '>=':
+            result = Number(l) >= Number(right);
+            break;
+          case '<':
+            result = Number(l) < Number(right);
+            break;
+          default:
+            result = Number(l) <= Number(right);
         }
       } else {
         if (!/^[A-Za-z_][\w.]*( ?\| ?\w+)*$/.test(term)) return null;
@@ -142,7 +165,10 @@ function parseJinja(text: string): Node[] | null {
     lastText = undefined;
     trimNext = token.trimAfter;
     const raw = text.slice(token.start, token.end);
-    if (token.kind === 'var') { cur.push({ kind: 'var', expr: token.inner, raw }); continue; }
+    if (token.kind === 'var') {
+      cur.push({ kind: 'var', expr: token.inner, raw });
+      continue;
+    }
     if (token.kind === 'comment') continue;
     const tag = token.inner.replace(/\s+/g, ' ');
     const word = tag.split(' ')[0];
@@ -164,7 +190,13 @@ function parseJinja(text: string): Node[] | null {
     } else if (word === 'for') {
       const binding = parseBinding(tag);
       if (!binding || binding.bound.length === 0) return null;
-      const node: Node & { kind: 'for' } = { kind: 'for', names: binding.bound, iter: binding.expr.trim(), body: [], raw };
+      const node: Node & { kind: 'for' } = {
+        kind: 'for',
+        names: binding.bound,
+        iter: binding.expr.trim(),
+        body: [],
+        raw,
+      };
       cur.push(node);
       stack.push({ node, body: node.body });
       cur = node.body;
@@ -186,8 +218,13 @@ function renderNodes(nodes: Node[], scope: Scope, out: RenderResult): string {
   let s = '';
   for (const n of nodes) {
     switch (n.kind) {
-      case 'text': s += n.text; break;
-      case 'verbatim': s += n.raw; out.unsupported.push(n.raw); break;
+      case 'text':
+        s += n.text;
+        break;
+      case 'verbatim':
+        s += n.raw;
+        out.unsupported.push(n.raw);
+        break;
       case 'var': {
         const v = evalPath(n.expr, scope);
         if (v === UNRESOLVED) {
@@ -201,23 +238,40 @@ function renderNodes(nodes: Node[], scope: Scope, out: RenderResult): string {
         let chosen: Node[] | undefined;
         let understood = true;
         for (const b of n.branches) {
-          if (b.cond === null) { chosen = b.body; break; }
+          if (b.cond === null) {
+            chosen = b.body;
+            break;
+          }
           const c = evalCondition(b.cond, scope);
-          if (c === null) { understood = false; break; }
-          if (c) { chosen = b.body; break; }
+          if (c === null) {
+            understood = false;
+            break;
+          }
+          if (c) {
+            chosen = b.body;
+            break;
+          }
         }
-        if (!understood) { out.unsupported.push(n.raw); chosen = n.branches[0].body; }
+        if (!understood) {
+          out.unsupported.push(n.raw);
+          chosen = n.branches[0].body;
+        }
         if (chosen) s += renderNodes(chosen, scope, out);
         break;
       }
       case 'for': {
         const items = evalPath(n.iter, scope);
-        const list = Array.isArray(items) ? items
-          : items && typeof items === 'object' ? Object.entries(items) : [];
+        const list = Array.isArray(items) ? items : items && typeof items === 'object' ? Object.entries(items) : [];
         list.forEach((item, i) => {
-          const inner: Scope = { ...scope, loop: { index: i + 1, index0: i, first: i === 0, last: i === list.length - 1 } };
+          const inner: Scope = {
+            ...scope,
+            loop: { index: i + 1, index0: i, first: i === 0, last: i === list.length - 1 },
+          };
           if (n.names.length === 1) inner[n.names[0]] = item;
-          else n.names.forEach((name, k) => { inner[name] = Array.isArray(item) ? item[k] : undefined; });
+          else
+            n.names.forEach((name, k) => {
+              inner[name] = Array.isArray(item) ? item[k] : undefined;
+            });
           s += renderNodes(n.body, inner, out);
         });
         break;
@@ -241,7 +295,10 @@ function renderMustache(text: string, vars: Scope): RenderResult {
     out.text += text.slice(last, token.start);
     last = token.end;
     if (token.kind === 'tag') out.unsupported.push(raw);
-    if (token.kind !== 'var') { out.text += raw; continue; }
+    if (token.kind !== 'var') {
+      out.text += raw;
+      continue;
+    }
     const v = evalPath(token.inner, vars);
     if (v === UNRESOLVED) {
       const root = /^[A-Za-z_]\w*/.exec(token.inner);

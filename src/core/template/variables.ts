@@ -9,8 +9,14 @@ export type TemplateSyntax = 'mustache' | 'vscode-input';
 
 /** VS Code's built-in `${…}` context variables in prompt files: recognised, never "variables to fill". */
 export const VSCODE_BUILTIN_VARIABLES = new Set([
-  'workspaceFolder', 'workspaceFolderBasename', 'selection', 'selectedText', 'file', 'fileBasename',
-  'fileDirname', 'fileBasenameNoExtension',
+  'workspaceFolder',
+  'workspaceFolderBasename',
+  'selection',
+  'selectedText',
+  'file',
+  'fileBasename',
+  'fileDirname',
+  'fileBasenameNoExtension',
 ]);
 
 const ROOT_NAME = /^[A-Za-z_][\w$]*/;
@@ -53,8 +59,32 @@ export function builtinVariableTokens(text: string): string[] {
 }
 
 const JINJA_KEYWORDS = new Set([
-  'if', 'elif', 'else', 'endif', 'for', 'endfor', 'in', 'not', 'and', 'or', 'is', 'true', 'false', 'none',
-  'True', 'False', 'None', 'set', 'endset', 'loop', 'defined', 'length', 'raw', 'endraw', 'macro', 'endmacro',
+  'if',
+  'elif',
+  'else',
+  'endif',
+  'for',
+  'endfor',
+  'in',
+  'not',
+  'and',
+  'or',
+  'is',
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+  'set',
+  'endset',
+  'loop',
+  'defined',
+  'length',
+  'raw',
+  'endraw',
+  'macro',
+  'endmacro',
 ]);
 
 /** `for a, b in expr` / `set a = expr` → the names bound and the expression read (whitespace already collapsed). */
@@ -62,7 +92,14 @@ export function parseBinding(tag: string): { bound: string[]; expr: string } | u
   if (tag.startsWith('for ')) {
     const at = tag.indexOf(' in ');
     if (at === -1) return undefined;
-    return { bound: tag.slice(4, at).split(',').map((s) => s.trim()).filter(Boolean), expr: tag.slice(at + 4) };
+    return {
+      bound: tag
+        .slice(4, at)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      expr: tag.slice(at + 4),
+    };
   }
   if (tag.startsWith('set ')) {
     const eq = tag.indexOf('=');

@@ -10,13 +10,15 @@ import { originOf } from '../secrets';
 async function askEndpoint(ctx: HostContext, arg: unknown, verb: string): Promise<string | undefined> {
   if (typeof arg === 'string' && originOf(arg)) return arg;
   const current = ctx.settings.read().baseUrl;
-  return vscode.window.showInputBox({
-    title: `Whetstone: ${verb} API key`,
-    prompt: 'Endpoint base URL (the key is stored for its origin and only ever sent there)',
-    value: current,
-    validateInput: (v) => (originOf(v.trim()) ? undefined : 'Enter an http(s) URL, e.g. https://api.openai.com/v1'),
-    ignoreFocusOut: true,
-  }).then((v) => v?.trim());
+  return vscode.window
+    .showInputBox({
+      title: `Whetstone: ${verb} API key`,
+      prompt: 'Endpoint base URL (the key is stored for its origin and only ever sent there)',
+      value: current,
+      validateInput: (v) => (originOf(v.trim()) ? undefined : 'Enter an http(s) URL, e.g. https://api.openai.com/v1'),
+      ignoreFocusOut: true,
+    })
+    .then((v) => v?.trim());
 }
 
 export function registerApiKeyCommands(ctx: HostContext): vscode.Disposable[] {
@@ -25,17 +27,21 @@ export function registerApiKeyCommands(ctx: HostContext): vscode.Disposable[] {
       const baseUrl = await askEndpoint(ctx, endpointArg, 'set');
       if (!baseUrl) return undefined;
       const origin = originOf(baseUrl)!;
-      const key = typeof keyArg === 'string' ? keyArg : await vscode.window.showInputBox({
-        title: `Whetstone: API key for ${origin}`,
-        prompt: `Stored in VS Code's secret storage; sent only to ${origin}.`,
-        password: true,
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() ? undefined : 'The key is empty'),
-      });
+      const key =
+        typeof keyArg === 'string'
+          ? keyArg
+          : await vscode.window.showInputBox({
+              title: `Whetstone: API key for ${origin}`,
+              prompt: `Stored in VS Code's secret storage; sent only to ${origin}.`,
+              password: true,
+              ignoreFocusOut: true,
+              validateInput: (v) => (v.trim() ? undefined : 'The key is empty'),
+            });
       if (!key?.trim()) return undefined;
       await ctx.keys.set(baseUrl, key.trim());
       ctx.log.info(`API key stored for ${origin}`);
-      if (typeof keyArg !== 'string') void vscode.window.showInformationMessage(`Whetstone: API key stored for ${origin}.`);
+      if (typeof keyArg !== 'string')
+        void vscode.window.showInformationMessage(`Whetstone: API key stored for ${origin}.`);
       return origin;
     }),
     vscode.commands.registerCommand(Commands.removeApiKey, async (endpointArg?: unknown) => {
@@ -43,7 +49,8 @@ export function registerApiKeyCommands(ctx: HostContext): vscode.Disposable[] {
       if (!baseUrl) return;
       await ctx.keys.delete(baseUrl);
       ctx.log.info(`API key removed for ${originOf(baseUrl)}`);
-      if (typeof endpointArg !== 'string') void vscode.window.showInformationMessage(`Whetstone: API key removed for ${originOf(baseUrl)}.`);
+      if (typeof endpointArg !== 'string')
+        void vscode.window.showInformationMessage(`Whetstone: API key removed for ${originOf(baseUrl)}.`);
     }),
   ];
 }

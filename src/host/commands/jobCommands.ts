@@ -35,16 +35,21 @@ export function registerJobCommands(ctx: HostContext): vscode.Disposable[] {
         void vscode.window.showInformationMessage('Whetstone: no jobs in this session.');
         return;
       }
-      const picked = await vscode.window.showQuickPick(jobs.map((j) => ({
-        label: `${j.status === 'running' ? '$(sync~spin)' : j.status === 'done' ? '$(check)' : '$(error)'} ${j.fileName}`,
-        description: j.status === 'running' ? progressLine(j).replace(/^Optimizing [^·]+· /, '') : j.status,
-        job: j,
-      })), { title: 'Whetstone jobs' });
+      const picked = await vscode.window.showQuickPick(
+        jobs.map((j) => ({
+          label: `${j.status === 'running' ? '$(sync~spin)' : j.status === 'done' ? '$(check)' : '$(error)'} ${j.fileName}`,
+          description: j.status === 'running' ? progressLine(j).replace(/^Optimizing [^·]+· /, '') : j.status,
+          job: j,
+        })),
+        { title: 'Whetstone jobs' },
+      );
       if (!picked) return;
       const actions = picked.job.status === 'running' ? ['Show Results', 'Cancel Job'] : ['Show Results'];
-      const action = actions.length === 1 ? actions[0] : await vscode.window.showQuickPick(actions, { title: picked.job.fileName });
+      const action =
+        actions.length === 1 ? actions[0] : await vscode.window.showQuickPick(actions, { title: picked.job.fileName });
       if (action === 'Cancel Job') ctx.jobs.cancel(picked.job.runId);
-      else if (action === 'Show Results') await vscode.commands.executeCommand(Commands.showResults, picked.job.uri, picked.job.runId);
+      else if (action === 'Show Results')
+        await vscode.commands.executeCommand(Commands.showResults, picked.job.uri, picked.job.runId);
     }),
 
     vscode.commands.registerCommand(Commands.showResults, async (arg?: unknown, runId?: unknown) => {
@@ -56,10 +61,21 @@ export function registerJobCommands(ctx: HostContext): vscode.Disposable[] {
       }
       // Without the panel: pick a run of this prompt and open its log.
       const runs = uri ? await ctx.jobs.runsFor(uri) : [];
-      const run = wantedRun ? runs.find((r) => r.runId === wantedRun) : runs.length === 1 ? runs[0] :
-        (await vscode.window.showQuickPick(runs.map((r) => ({ label: runLabel(r), run: r })), { title: 'Whetstone runs' }))?.run;
+      const run = wantedRun
+        ? runs.find((r) => r.runId === wantedRun)
+        : runs.length === 1
+          ? runs[0]
+          : (
+              await vscode.window.showQuickPick(
+                runs.map((r) => ({ label: runLabel(r), run: r })),
+                { title: 'Whetstone runs' },
+              )
+            )?.run;
       if (run) await vscode.window.showTextDocument(vscode.Uri.file(run.file), { preview: true });
-      else if (!runs.length) void vscode.window.showInformationMessage('Whetstone: no runs yet for this prompt — use Optimize Prompt… to start one.');
+      else if (!runs.length)
+        void vscode.window.showInformationMessage(
+          'Whetstone: no runs yet for this prompt — use Optimize Prompt… to start one.',
+        );
     }),
 
     vscode.commands.registerCommand(Commands.resumeJob, async (runIdArg?: unknown) => {
@@ -68,9 +84,17 @@ export function registerJobCommands(ctx: HostContext): vscode.Disposable[] {
         void vscode.window.showInformationMessage('Whetstone: no interrupted jobs.');
         return undefined;
       }
-      const run = typeof runIdArg === 'string' ? interrupted.find((r) => r.runId === runIdArg)
-        : interrupted.length === 1 ? interrupted[0]
-          : (await vscode.window.showQuickPick(interrupted.map((r) => ({ label: r.promptName, description: runLabel(r), run: r })), { title: 'Resume which job?' }))?.run;
+      const run =
+        typeof runIdArg === 'string'
+          ? interrupted.find((r) => r.runId === runIdArg)
+          : interrupted.length === 1
+            ? interrupted[0]
+            : (
+                await vscode.window.showQuickPick(
+                  interrupted.map((r) => ({ label: r.promptName, description: runLabel(r), run: r })),
+                  { title: 'Resume which job?' },
+                )
+              )?.run;
       return run ? resume(ctx, run) : undefined;
     }),
 
@@ -83,7 +107,10 @@ export async function announceInterruptedRuns(ctx: HostContext): Promise<void> {
   const runs = await ctx.jobs.interruptedRuns();
   if (!runs.length) return;
   ctx.log.info(`interrupted runs: ${runs.map((r) => r.runId).join(', ')}`);
-  const text = runs.length === 1 ? `1 interrupted job (${runs[0].promptName} · ${runs[0].method.toUpperCase()})` : `${runs.length} interrupted jobs`;
+  const text =
+    runs.length === 1
+      ? `1 interrupted job (${runs[0].promptName} · ${runs[0].method.toUpperCase()})`
+      : `${runs.length} interrupted jobs`;
   const choice = await vscode.window.showInformationMessage(`Whetstone: ${text} — Resume?`, 'Resume');
   if (choice) await vscode.commands.executeCommand(Commands.resumeJob, runs.length === 1 ? runs[0].runId : undefined);
 }

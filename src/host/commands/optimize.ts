@@ -32,9 +32,21 @@ interface MethodInfo {
 }
 
 export const METHOD_INFO: MethodInfo[] = [
-  { method: 'apo', what: 'Learns from failing test cases (textual gradients + beam search)', needs: 'test cases with expected answers or evaluators' },
-  { method: 'spo', what: 'No labels needed: compares outputs pairwise against requirements', needs: '`requirements` in the sidecar' },
-  { method: 'pmpo', what: "Minimizes the model's loss on expected answers (needs log-probs)", needs: 'expected answers and a scorer with log-probs' },
+  {
+    method: 'apo',
+    what: 'Learns from failing test cases (textual gradients + beam search)',
+    needs: 'test cases with expected answers or evaluators',
+  },
+  {
+    method: 'spo',
+    what: 'No labels needed: compares outputs pairwise against requirements',
+    needs: '`requirements` in the sidecar',
+  },
+  {
+    method: 'pmpo',
+    what: "Minimizes the model's loss on expected answers (needs log-probs)",
+    needs: 'expected answers and a scorer with log-probs',
+  },
 ];
 
 interface Availability {
@@ -53,11 +65,18 @@ function estimateText(e: Estimate): string {
 
 async function openSidecar(uri: vscode.Uri, seed: string): Promise<void> {
   const sidecar = vscode.Uri.file(sidecarPathFor(uri.fsPath));
-  const exists = await vscode.workspace.fs.stat(sidecar).then(() => true, () => false);
+  const exists = await vscode.workspace.fs.stat(sidecar).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     const edit = new vscode.WorkspaceEdit();
     edit.createFile(sidecar, { ignoreIfExists: true });
-    edit.insert(sidecar, new vscode.Position(0, 0), `# Whetstone optimization settings for ${path.basename(uri.fsPath)}\n${seed}`);
+    edit.insert(
+      sidecar,
+      new vscode.Position(0, 0),
+      `# Whetstone optimization settings for ${path.basename(uri.fsPath)}\n${seed}`,
+    );
     await vscode.workspace.applyEdit(edit);
   }
   const doc = await vscode.workspace.openTextDocument(sidecar);
@@ -70,31 +89,46 @@ async function availability(ctx: HostContext, prepared: PreparedJob, info: Metho
   const labelled = rows.filter((r) => r.expected !== undefined || r.chosen !== undefined).length;
   const addData = async () => openSidecar(analysis.uri, 'dataset: ./data.jsonl\n');
   if (info.method === 'apo' && (rows.length === 0 || (labelled === 0 && analysis.evaluators.length === 0))) {
-    return { ok: false, detail: `✗ needs ${info.needs}: add \`testData\` or a \`dataset\` (opens the sidecar)`, fix: addData };
+    return {
+      ok: false,
+      detail: `✗ needs ${info.needs}: add \`testData\` or a \`dataset\` (opens the sidecar)`,
+      fix: addData,
+    };
   }
   if (info.method === 'spo' && !analysis.settings.requirements?.trim()) {
-    return { ok: false, detail: '✗ add `requirements` (opens the sidecar)', fix: () => openSidecar(analysis.uri, 'requirements: |\n  Describe what a good answer must do.\n') };
+    return {
+      ok: false,
+      detail: '✗ add `requirements` (opens the sidecar)',
+      fix: () => openSidecar(analysis.uri, 'requirements: |\n  Describe what a good answer must do.\n'),
+    };
   }
   if (info.method === 'pmpo') {
-    if (labelled === 0) return { ok: false, detail: '✗ needs expected answers in the test data (opens the sidecar)', fix: addData };
+    if (labelled === 0)
+      return { ok: false, detail: '✗ needs expected answers in the test data (opens the sidecar)', fix: addData };
     const scorer = spec.roles.scorer ?? spec.roles.target;
     const canScore = await Promise.race([
       spec.llm.canScore(scorer).catch(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 8000)),
     ]);
     if (!canScore) {
-      return { ok: false, detail: '✗ this endpoint cannot score; use a local model or vLLM (sets the scorer model)',
-        fix: async () => { await vscode.commands.executeCommand(Commands.selectModels, 'scorer'); } };
+      return {
+        ok: false,
+        detail: '✗ this endpoint cannot score; use a local model or vLLM (sets the scorer model)',
+        fix: async () => {
+          await vscode.commands.executeCommand(Commands.selectModels, 'scorer');
+        },
+      };
     }
   }
   try {
     const estimate = await ctx.jobs.estimate({ ...prepared, spec: { ...spec, method: info.method } });
     const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
-    const has = info.method === 'apo'
-      ? `${plural(rows.length, 'case')}${labelled ? ` (${fmt(labelled)} with expected answers)` : ` · ${plural(analysis.evaluators.length, 'evaluator')}`}`
-      : info.method === 'spo'
-        ? `requirements set${rows.length ? ` · ${plural(rows.length, 'sample input')}` : ''}`
-        : `${plural(labelled, 'expected answer')} · ${(spec.roles.scorer ?? spec.roles.target).model} can score`;
+    const has =
+      info.method === 'apo'
+        ? `${plural(rows.length, 'case')}${labelled ? ` (${fmt(labelled)} with expected answers)` : ` · ${plural(analysis.evaluators.length, 'evaluator')}`}`
+        : info.method === 'spo'
+          ? `requirements set${rows.length ? ` · ${plural(rows.length, 'sample input')}` : ''}`
+          : `${plural(labelled, 'expected answer')} · ${(spec.roles.scorer ?? spec.roles.target).model} can score`;
     return { ok: true, detail: `✓ ${has} · ${estimateText(estimate)}`, estimate };
   } catch (error) {
     return { ok: false, detail: `✗ ${error instanceof Error ? error.message : String(error)}` };
@@ -106,20 +140,39 @@ interface MethodPick extends vscode.QuickPickItem {
   availability: Availability;
 }
 
-async function pickMethod(ctx: HostContext, prepared: PreparedJob): Promise<{ method: Method; estimate?: Estimate } | undefined> {
+async function pickMethod(
+  ctx: HostContext,
+  prepared: PreparedJob,
+): Promise<{ method: Method; estimate?: Estimate } | undefined> {
   const qp = vscode.window.createQuickPick<MethodPick>();
   qp.title = `Optimize ${path.basename(prepared.analysis.uri.fsPath)}`;
   qp.placeholder = 'Choose an optimization method';
   qp.busy = true;
   qp.matchOnDetail = true;
-  qp.items = METHOD_INFO.map((info) => ({ label: info.method.toUpperCase(), description: info.what, detail: 'checking…', info, availability: { ok: false, detail: '' } }));
-  qp.show();
-  const items = await Promise.all(METHOD_INFO.map(async (info): Promise<MethodPick> => {
-    const a = await availability(ctx, prepared, info);
-    return { label: `${a.ok ? '' : '$(circle-slash) '}${info.method.toUpperCase()}`, description: info.what, detail: a.detail, info, availability: a };
+  qp.items = METHOD_INFO.map((info) => ({
+    label: info.method.toUpperCase(),
+    description: info.what,
+    detail: 'checking…',
+    info,
+    availability: { ok: false, detail: '' },
   }));
+  qp.show();
+  const items = await Promise.all(
+    METHOD_INFO.map(async (info): Promise<MethodPick> => {
+      const a = await availability(ctx, prepared, info);
+      return {
+        label: `${a.ok ? '' : '$(circle-slash) '}${info.method.toUpperCase()}`,
+        description: info.what,
+        detail: a.detail,
+        info,
+        availability: a,
+      };
+    }),
+  );
   qp.items = items;
-  const preferred = items.find((i) => i.info.method === prepared.analysis.settings.method && i.availability.ok) ?? items.find((i) => i.availability.ok);
+  const preferred =
+    items.find((i) => i.info.method === prepared.analysis.settings.method && i.availability.ok) ??
+    items.find((i) => i.availability.ok);
   if (preferred) qp.activeItems = [preferred];
   qp.busy = false;
   const picked = await new Promise<MethodPick | undefined>((resolve) => {
@@ -130,7 +183,10 @@ async function pickMethod(ctx: HostContext, prepared: PreparedJob): Promise<{ me
   if (!picked) return undefined;
   if (!picked.availability.ok) {
     if (picked.availability.fix) await picked.availability.fix();
-    else void vscode.window.showWarningMessage(`${picked.info.method.toUpperCase()} cannot run on this file: ${picked.availability.detail.replace(/^✗ /, '')}`);
+    else
+      void vscode.window.showWarningMessage(
+        `${picked.info.method.toUpperCase()} cannot run on this file: ${picked.availability.detail.replace(/^✗ /, '')}`,
+      );
     return undefined;
   }
   return { method: picked.info.method, estimate: picked.availability.estimate };
@@ -140,12 +196,23 @@ async function pickMethod(ctx: HostContext, prepared: PreparedJob): Promise<{ me
 async function confirmBudget(estimate: Estimate | undefined, budget: Budget): Promise<boolean> {
   if (!estimate) return true;
   const overCalls = budget.calls !== undefined && estimate.calls > budget.calls;
-  const overUsd = budget.usd !== undefined && estimate.costUsd !== null && estimate.costUsd !== undefined && estimate.costUsd > budget.usd;
+  const overUsd =
+    budget.usd !== undefined &&
+    estimate.costUsd !== null &&
+    estimate.costUsd !== undefined &&
+    estimate.costUsd > budget.usd;
   if (!overCalls && !overUsd) return true;
-  const limit = [budget.calls !== undefined ? `${fmt(budget.calls)} calls` : '', budget.usd !== undefined ? `$${budget.usd.toFixed(2)}` : ''].filter(Boolean).join(' / ');
+  const limit = [
+    budget.calls !== undefined ? `${fmt(budget.calls)} calls` : '',
+    budget.usd !== undefined ? `$${budget.usd.toFixed(2)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' / ');
   const choice = await vscode.window.showWarningMessage(
     `The estimate (${estimateText(estimate)}) exceeds the budget (${limit}). The job will stop at the budget and keep the best prompt so far.`,
-    { modal: true, detail: `Formula: ${estimate.formula}` }, 'Start Anyway');
+    { modal: true, detail: `Formula: ${estimate.formula}` },
+    'Start Anyway',
+  );
   return choice === 'Start Anyway';
 }
 
@@ -164,28 +231,30 @@ export function showStartError(ctx: HostContext, error: unknown): void {
 }
 
 export function registerOptimizeCommand(ctx: HostContext): vscode.Disposable[] {
-  return [vscode.commands.registerCommand(Commands.optimize, async (arg?: unknown, options?: OptimizeOptions | unknown[]) => {
-    const programmatic = options && !Array.isArray(options) ? options as OptimizeOptions : undefined;
-    if (!ctx.trust.require('Optimizing a prompt')) return undefined;
-    const uri = await requirePromptUri(arg, 'optimize');
-    if (!uri) return undefined;
-    try {
-      const prepared = await ctx.jobs.prepare({ uri, method: programmatic?.method ?? 'apo', ...programmatic });
-      let method = programmatic?.method;
-      if (!method) {
-        // A missing key is said before the picker, not after the user chose (the picker would probe the endpoint).
-        const missing = await missingKeys(endpointsOf(prepared.spec.roles), ctx.keys);
-        if (missing.length) throw missing[0];
-        const choice = await pickMethod(ctx, prepared);
-        if (!choice) return undefined;
-        if (!(await confirmBudget(choice.estimate, prepared.spec.budget))) return undefined;
-        method = choice.method;
+  return [
+    vscode.commands.registerCommand(Commands.optimize, async (arg?: unknown, options?: OptimizeOptions | unknown[]) => {
+      const programmatic = options && !Array.isArray(options) ? (options as OptimizeOptions) : undefined;
+      if (!ctx.trust.require('Optimizing a prompt')) return undefined;
+      const uri = await requirePromptUri(arg, 'optimize');
+      if (!uri) return undefined;
+      try {
+        const prepared = await ctx.jobs.prepare({ uri, method: programmatic?.method ?? 'apo', ...programmatic });
+        let method = programmatic?.method;
+        if (!method) {
+          // A missing key is said before the picker, not after the user chose (the picker would probe the endpoint).
+          const missing = await missingKeys(endpointsOf(prepared.spec.roles), ctx.keys);
+          if (missing.length) throw missing[0];
+          const choice = await pickMethod(ctx, prepared);
+          if (!choice) return undefined;
+          if (!(await confirmBudget(choice.estimate, prepared.spec.budget))) return undefined;
+          method = choice.method;
+        }
+        const job = await ctx.jobs.start({ ...prepared, spec: { ...prepared.spec, method } });
+        return { runId: job.runId, runFile: job.runFile };
+      } catch (error) {
+        showStartError(ctx, error);
+        return undefined;
       }
-      const job = await ctx.jobs.start({ ...prepared, spec: { ...prepared.spec, method } });
-      return { runId: job.runId, runFile: job.runFile };
-    } catch (error) {
-      showStartError(ctx, error);
-      return undefined;
-    }
-  })];
+    }),
+  ];
 }

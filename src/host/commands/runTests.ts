@@ -12,16 +12,22 @@ import { requirePromptUri } from './targetUri';
 import { showStartError } from './optimize';
 
 function preview(value: unknown, max = 60): string {
-  const s = (typeof value === 'string' ? value : JSON.stringify(value) ?? '').replace(/\s+/g, ' ').trim();
+  const s = (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).replace(/\s+/g, ' ').trim();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
 export function caseLine(c: EvalCaseResult): string {
-  const vars = Object.entries(c.vars).map(([k, v]) => `${k}=${preview(v, 40)}`).join(', ');
-  const failed = c.evaluations.filter((e) => !e.pass).map((e) => `${e.name}${e.feedback ? `: ${preview(e.feedback, 80)}` : ''}`);
-  return `${c.pass ? '✓' : '✗'} #${c.index + 1} score ${c.score.toFixed(2)}  ${vars}\n    output: ${preview(c.output, 120)}` +
+  const vars = Object.entries(c.vars)
+    .map(([k, v]) => `${k}=${preview(v, 40)}`)
+    .join(', ');
+  const failed = c.evaluations
+    .filter((e) => !e.pass)
+    .map((e) => `${e.name}${e.feedback ? `: ${preview(e.feedback, 80)}` : ''}`);
+  return (
+    `${c.pass ? '✓' : '✗'} #${c.index + 1} score ${c.score.toFixed(2)}  ${vars}\n    output: ${preview(c.output, 120)}` +
     (c.expected !== undefined ? `\n    expected: ${preview(c.expected, 120)}` : '') +
-    (failed.length ? `\n    failed: ${failed.join('; ')}` : '');
+    (failed.length ? `\n    failed: ${failed.join('; ')}` : '')
+  );
 }
 
 export function registerRunTestsCommand(ctx: HostContext): vscode.Disposable[] {
@@ -41,8 +47,14 @@ export function registerRunTestsCommand(ctx: HostContext): vscode.Disposable[] {
           const controller = new AbortController();
           token.onCancellationRequested(() => controller.abort());
           return runEval({
-            doc: { ...analysis.doc, optimizable: region }, rows: analysis.rows, evaluators: analysis.evaluators, llm,
-            target: roles.target, judge: roles.judge, trusted: ctx.trust.isTrusted(), signal: controller.signal,
+            doc: { ...analysis.doc, optimizable: region },
+            rows: analysis.rows,
+            evaluators: analysis.evaluators,
+            llm,
+            target: roles.target,
+            judge: roles.judge,
+            trusted: ctx.trust.isTrusted(),
+            signal: controller.signal,
             onCase: (c, done, total) => {
               output.appendLine(caseLine(c));
               progress.report({ message: `${done}/${total}`, increment: 100 / total });

@@ -12,34 +12,49 @@ const ROLE_HELP: Record<ModelRole, string> = {
 };
 
 export function registerSelectModelsCommand(ctx: HostContext): vscode.Disposable[] {
-  return [vscode.commands.registerCommand(Commands.selectModels, async (roleArg?: unknown, modelArg?: unknown) => {
-    const s = ctx.settings.read();
-    let role = MODEL_ROLES.find((r) => r === roleArg);
-    if (!role) {
-      const picked = await vscode.window.showQuickPick(MODEL_ROLES.map((r) => ({
-        label: r, description: s.models[r] || '(default)', detail: ROLE_HELP[r], role: r,
-      })), { title: 'Whetstone: select a model for…' });
-      role = picked?.role;
-    }
-    if (!role) return;
-    let model = typeof modelArg === 'string' ? modelArg : undefined;
-    if (model === undefined) {
-      const other = '$(edit) Other…';
-      const local = '$(file) Local GGUF file…';
-      const picked = await vscode.window.showQuickPick([
-        ...s.availableModels.map((m) => ({ label: m, description: m === s.models[role!] ? 'current' : undefined })),
-        { label: other, description: 'type a model name, or https://host/v1#model' },
-        { label: local, description: 'embedded llama.cpp backend' },
-      ], { title: `Whetstone: ${role} model (${ROLE_HELP[role]})` });
-      if (!picked) return;
-      if (picked.label === other) model = await vscode.window.showInputBox({ prompt: `Model for ${role}`, value: s.models[role] });
-      else if (picked.label === local) {
-        const file = await vscode.window.showOpenDialog({ filters: { 'GGUF model': ['gguf'] }, canSelectMany: false });
-        model = file ? `local:${file[0].fsPath}` : undefined;
-      } else model = picked.label;
-    }
-    if (model === undefined) return;
-    await ctx.settings.setModel(role, model.trim());
-    ctx.log.info(`model for ${role}: ${model.trim() || '(default)'}`);
-  })];
+  return [
+    vscode.commands.registerCommand(Commands.selectModels, async (roleArg?: unknown, modelArg?: unknown) => {
+      const s = ctx.settings.read();
+      let role = MODEL_ROLES.find((r) => r === roleArg);
+      if (!role) {
+        const picked = await vscode.window.showQuickPick(
+          MODEL_ROLES.map((r) => ({
+            label: r,
+            description: s.models[r] || '(default)',
+            detail: ROLE_HELP[r],
+            role: r,
+          })),
+          { title: 'Whetstone: select a model for…' },
+        );
+        role = picked?.role;
+      }
+      if (!role) return;
+      let model = typeof modelArg === 'string' ? modelArg : undefined;
+      if (model === undefined) {
+        const other = '$(edit) Other…';
+        const local = '$(file) Local GGUF file…';
+        const picked = await vscode.window.showQuickPick(
+          [
+            ...s.availableModels.map((m) => ({ label: m, description: m === s.models[role!] ? 'current' : undefined })),
+            { label: other, description: 'type a model name, or https://host/v1#model' },
+            { label: local, description: 'embedded llama.cpp backend' },
+          ],
+          { title: `Whetstone: ${role} model (${ROLE_HELP[role]})` },
+        );
+        if (!picked) return;
+        if (picked.label === other)
+          model = await vscode.window.showInputBox({ prompt: `Model for ${role}`, value: s.models[role] });
+        else if (picked.label === local) {
+          const file = await vscode.window.showOpenDialog({
+            filters: { 'GGUF model': ['gguf'] },
+            canSelectMany: false,
+          });
+          model = file ? `local:${file[0].fsPath}` : undefined;
+        } else model = picked.label;
+      }
+      if (model === undefined) return;
+      await ctx.settings.setModel(role, model.trim());
+      ctx.log.info(`model for ${role}: ${model.trim() || '(default)'}`);
+    }),
+  ];
 }

@@ -15,11 +15,16 @@ import { promptUriFrom } from './targetUri';
 export const SUGGESTION_SCHEME = 'whetstone-suggestion';
 
 /** The file text with the suggestion applied, or why it cannot be. */
-export function applySuggestionText(file: string, text: string, suggestion: Pick<Suggestion, 'prompt' | 'originalRegion'>): { text?: string; problem?: string } {
+export function applySuggestionText(
+  file: string,
+  text: string,
+  suggestion: Pick<Suggestion, 'prompt' | 'originalRegion'>,
+): { text?: string; problem?: string } {
   const doc = parsePromptFile(file, text);
   const { region } = chooseRegion(doc);
   if (!region) return { problem: 'the prompt has no optimizable region any more' };
-  if (region.text.trim() !== suggestion.originalRegion.trim()) return { problem: 'the prompt changed since the run started' };
+  if (region.text.trim() !== suggestion.originalRegion.trim())
+    return { problem: 'the prompt changed since the run started' };
   try {
     return { text: replaceOptimizableRegion({ ...doc, optimizable: region }, suggestion.prompt) };
   } catch (error) {
@@ -33,26 +38,42 @@ export function minimalEdit(before: string, after: string): { start: number; end
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let endBefore = before.length;
   let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) { endBefore--; endAfter--; }
+  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
+    endBefore--;
+    endAfter--;
+  }
   return { start, end: endBefore, text: after.slice(start, endAfter) };
 }
 
 export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[] {
   const candidates = new Map<string, string>();
-  const provider: vscode.TextDocumentContentProvider = { provideTextDocumentContent: (uri) => candidates.get(uri.toString()) ?? '' };
+  const provider: vscode.TextDocumentContentProvider = {
+    provideTextDocumentContent: (uri) => candidates.get(uri.toString()) ?? '',
+  };
 
   const suggestionFor = (arg: unknown): Suggestion | undefined => {
     const uri = promptUriFrom(arg);
     const s = uri && ctx.suggestions.get(uri);
-    if (!s) void vscode.window.showInformationMessage('Whetstone: no suggestion for this prompt; run Optimize Prompt… first.');
+    if (!s)
+      void vscode.window.showInformationMessage(
+        'Whetstone: no suggestion for this prompt; run Optimize Prompt… first.',
+      );
     return s;
   };
 
   const openDiff = async (s: Suggestion, candidateText: string) => {
-    const uri = vscode.Uri.from({ scheme: SUGGESTION_SCHEME, path: s.uri.path, query: `run=${s.runId}&candidate=${s.candidateId}` });
+    const uri = vscode.Uri.from({
+      scheme: SUGGESTION_SCHEME,
+      path: s.uri.path,
+      query: `run=${s.runId}&candidate=${s.candidateId}`,
+    });
     candidates.set(uri.toString(), candidateText);
-    await vscode.commands.executeCommand('vscode.diff', s.uri, uri,
-      `${path.basename(s.uri.fsPath)} ↔ candidate #${s.candidateId} (${s.score.toFixed(2)})`);
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      s.uri,
+      uri,
+      `${path.basename(s.uri.fsPath)} ↔ candidate #${s.candidateId} (${s.score.toFixed(2)})`,
+    );
   };
 
   return [
@@ -70,9 +91,11 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
       const applied = applySuggestionText(s.uri.fsPath, before, s);
       if (!applied.text) {
         // Not awaited: the command answers at once; the notification offers the diff.
-        void vscode.window.showWarningMessage(`Whetstone: cannot accept: ${applied.problem}. Nothing was written.`, 'Show Diff').then((choice) => {
-          if (choice) void vscode.commands.executeCommand(Commands.diffSuggestion, s.uri);
-        });
+        void vscode.window
+          .showWarningMessage(`Whetstone: cannot accept: ${applied.problem}. Nothing was written.`, 'Show Diff')
+          .then((choice) => {
+            if (choice) void vscode.commands.executeCommand(Commands.diffSuggestion, s.uri);
+          });
         return false;
       }
       const edit = minimalEdit(before, applied.text);

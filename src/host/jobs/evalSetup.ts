@@ -28,16 +28,24 @@ export async function prepareEval(ctx: HostContext, uri: vscode.Uri): Promise<Ev
   const analysis = await ctx.analyzer.analyze(doc);
   if (!analysis) throw new JobStartError(`Could not read ${path.basename(uri.fsPath)}.`);
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new JobStartError(`${path.basename(errors[0].file)}:${errors[0].line}: ${errors[0].message}`);
-  if (!analysis.rows.length) throw new JobStartError(`${path.basename(uri.fsPath)} has no test cases: add \`testData\` or a \`dataset\` in the sidecar.`);
+  if (errors.length)
+    throw new JobStartError(`${path.basename(errors[0].file)}:${errors[0].line}: ${errors[0].message}`);
+  if (!analysis.rows.length)
+    throw new JobStartError(
+      `${path.basename(uri.fsPath)} has no test cases: add \`testData\` or a \`dataset\` in the sidecar.`,
+    );
   const settings = ctx.settings.read();
   const roles = resolveRoles(analysis.doc, analysis.settings, settings);
   const endpoints = endpointsOf({ target: roles.target, optimizer: roles.target, judge: roles.judge });
   const missing = await missingKeys(endpoints, ctx.keys);
   if (missing.length) throw missing[0];
   const llm = await createHostLlmClient({
-    baseUrls: endpoints, keys: ctx.keys, settings, workspaceRoot: workspaceRootFor(uri) ?? path.dirname(uri.fsPath),
-    extensionPath: ctx.extension.extensionPath, log: ctx.log,
+    baseUrls: endpoints,
+    keys: ctx.keys,
+    settings,
+    workspaceRoot: workspaceRootFor(uri) ?? path.dirname(uri.fsPath),
+    extensionPath: ctx.extension.extensionPath,
+    log: ctx.log,
   });
   return { analysis, roles, region: chooseRegion(analysis.doc).region, llm };
 }

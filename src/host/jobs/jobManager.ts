@@ -5,7 +5,17 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { Budget, BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method, MethodParams } from '../../core/jobs/types';
+import type {
+  Budget,
+  BudgetUsed,
+  Estimate,
+  JobEvent,
+  JobHandle,
+  JobResult,
+  JobSpec,
+  Method,
+  MethodParams,
+} from '../../core/jobs/types';
 import { listRuns, type RunSummary } from '../../core/runs';
 import { nodeFileSystem } from '../../core/node-file-system';
 import { chooseRegion } from '../../core/documents/region';
@@ -117,12 +127,15 @@ export class JobManager implements vscode.Disposable {
   async prepare(request: JobRequest): Promise<PreparedJob> {
     const doc = await vscode.workspace.openTextDocument(request.uri);
     const analysis = await this.analyzer.analyze(doc);
-    if (!analysis) throw new JobStartError(`Could not read ${path.basename(request.uri.fsPath)}; see Whetstone: Show Logs.`);
+    if (!analysis)
+      throw new JobStartError(`Could not read ${path.basename(request.uri.fsPath)}; see Whetstone: Show Logs.`);
     const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       const first = errors[0];
-      throw new JobStartError(`${path.basename(first.file)}:${first.line}: ${first.message}` +
-        (errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : ''));
+      throw new JobStartError(
+        `${path.basename(first.file)}:${first.line}: ${first.message}` +
+          (errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : ''),
+      );
     }
     const { region, problem } = chooseRegion(analysis.doc);
     if (!region) throw new JobStartError(`${path.basename(request.uri.fsPath)} has no prompt text to optimize.`);
@@ -140,7 +153,12 @@ export class JobManager implements vscode.Disposable {
     };
     const clientLines: PreparedJob['clientLines'] = {};
     const llm = await createHostLlmClient({
-      baseUrls: endpointsOf(roles), keys: this.keys, settings, workspaceRoot, extensionPath: this.extensionPath, log: this.log,
+      baseUrls: endpointsOf(roles),
+      keys: this.keys,
+      settings,
+      workspaceRoot,
+      extensionPath: this.extensionPath,
+      log: this.log,
       onLine: (line) => clientLines.sink?.(line),
     });
     const spec: JobSpec = {
@@ -175,7 +193,10 @@ export class JobManager implements vscode.Disposable {
     const { spec, analysis } = prepared;
     const uri = analysis.uri;
     const already = this.running().find((j) => j.uri.toString() === uri.toString());
-    if (already) throw new JobStartError(`${already.fileName} is already being optimized (${already.method.toUpperCase()}); cancel it first.`);
+    if (already)
+      throw new JobStartError(
+        `${already.fileName} is already being optimized (${already.method.toUpperCase()}); cancel it first.`,
+      );
     const missing = await missingKeys(endpointsOf(spec.roles), this.keys);
     if (missing.length) throw missing[0];
 
@@ -204,8 +225,14 @@ export class JobManager implements vscode.Disposable {
     handle.events.on((event) => this.apply(info, event));
     this.started.fire(info);
     handle.result.then(
-      (result) => this.finish(info, result.stopReason === 'cancelled' ? 'cancelled' : result.stopReason === 'failed' ? 'failed' : 'done', result),
-      (error: unknown) => this.finish(info, 'failed', undefined, error instanceof Error ? error.message : String(error)),
+      (result) =>
+        this.finish(
+          info,
+          result.stopReason === 'cancelled' ? 'cancelled' : result.stopReason === 'failed' ? 'failed' : 'done',
+          result,
+        ),
+      (error: unknown) =>
+        this.finish(info, 'failed', undefined, error instanceof Error ? error.message : String(error)),
     );
     return info;
   }
@@ -227,7 +254,9 @@ export class JobManager implements vscode.Disposable {
   private apply(info: JobInfo, event: JobEvent): void {
     info.events.push(event);
     switch (event.type) {
-      case 'round': info.round = { round: event.round, of: event.of }; break;
+      case 'round':
+        info.round = { round: event.round, of: event.of };
+        break;
       case 'incumbent':
         info.incumbent = { id: event.id, score: event.score };
         if (event.id === 0) info.baselineScore = event.score;
@@ -240,9 +269,14 @@ export class JobManager implements vscode.Disposable {
         info.limit = event.limit;
         info.retrying = undefined;
         break;
-      case 'log': (event.level === 'warn' ? this.log.warn : this.log.info)(`job ${info.runId}: ${event.message}`); break;
-      case 'failed': info.error = event.error; break;
-      default: break;
+      case 'log':
+        (event.level === 'warn' ? this.log.warn : this.log.info)(`job ${info.runId}: ${event.message}`);
+        break;
+      case 'failed':
+        info.error = event.error;
+        break;
+      default:
+        break;
     }
     this.evented.fire({ job: info, event });
   }
@@ -260,9 +294,12 @@ export class JobManager implements vscode.Disposable {
     // Bounded memory over a long session: a finished job stays (for its file's CodeLens and panel) until a newer job
     // on the same file finishes; older runs are read back from their run logs.
     for (const [id, job] of this.jobs) {
-      if (job.info !== info && job.info.status !== 'running' && job.info.uri.toString() === info.uri.toString()) this.jobs.delete(id);
+      if (job.info !== info && job.info.status !== 'running' && job.info.uri.toString() === info.uri.toString())
+        this.jobs.delete(id);
     }
-    this.log.info(`job ${info.runId}: ${status}${result ? ` best ${result.best.score.toFixed(3)} (baseline ${result.baseline.score.toFixed(3)}, ${result.used.calls} calls)` : ''}${error ? `: ${error}` : ''}`);
+    this.log.info(
+      `job ${info.runId}: ${status}${result ? ` best ${result.best.score.toFixed(3)} (baseline ${result.baseline.score.toFixed(3)}, ${result.used.calls} calls)` : ''}${error ? `: ${error}` : ''}`,
+    );
     this.finished.fire(info);
   }
 

@@ -24,8 +24,10 @@ export function progressLine(job: JobInfo): string {
 export function finishedMessage(job: JobInfo): string {
   const r = job.result;
   const summary = r ? `best ${r.best.score.toFixed(2)} (${formatDelta(r.best.score - r.baseline.score)})` : '';
-  if (job.status === 'failed') return `Optimization of ${job.fileName} failed: ${job.error ?? 'unknown error'}${r ? ` — best so far kept: ${summary}` : ''}`;
-  if (job.status === 'cancelled') return `Optimization of ${job.fileName} cancelled${r ? ` — best so far kept: ${summary}` : ''}`;
+  if (job.status === 'failed')
+    return `Optimization of ${job.fileName} failed: ${job.error ?? 'unknown error'}${r ? ` — best so far kept: ${summary}` : ''}`;
+  if (job.status === 'cancelled')
+    return `Optimization of ${job.fileName} cancelled${r ? ` — best so far kept: ${summary}` : ''}`;
   if (r?.stopReason === 'budget') return `Optimization finished: stopped at the budget — best so far kept: ${summary}`;
   return `Optimization finished: ${summary}`;
 }
@@ -41,7 +43,10 @@ export function registerJobProgress(ctx: HostContext): vscode.Disposable[] {
       void vscode.commands.executeCommand('setContext', 'whetstone.jobRunning', false);
       return;
     }
-    status.text = running.length === 1 ? `$(sync~spin) ${progressLine(running[0]).replace(/^Optimizing /, '')}` : `$(sync~spin) Whetstone: ${running.length} jobs`;
+    status.text =
+      running.length === 1
+        ? `$(sync~spin) ${progressLine(running[0]).replace(/^Optimizing /, '')}`
+        : `$(sync~spin) Whetstone: ${running.length} jobs`;
     status.tooltip = running.map(progressLine).join('\n') + '\nClick to list jobs.';
     status.show();
     void vscode.commands.executeCommand('setContext', 'whetstone.jobRunning', true);
@@ -50,32 +55,38 @@ export function registerJobProgress(ctx: HostContext): vscode.Disposable[] {
   const showProgress = (job: JobInfo) => {
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, cancellable: true },
-      (progress, token) => new Promise<void>((resolve) => {
-        progress.report({ message: progressLine(job) });
-        token.onCancellationRequested(() => ctx.jobs.cancel(job.runId));
-        const events = ctx.jobs.onDidEvent(({ job: j }) => {
-          if (j.runId === job.runId) progress.report({ message: progressLine(j) });
-        });
-        const done = ctx.jobs.onDidFinish((j) => {
-          if (j.runId !== job.runId) return;
-          events.dispose();
-          done.dispose();
-          resolve();
-        });
-      }),
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          progress.report({ message: progressLine(job) });
+          token.onCancellationRequested(() => ctx.jobs.cancel(job.runId));
+          const events = ctx.jobs.onDidEvent(({ job: j }) => {
+            if (j.runId === job.runId) progress.report({ message: progressLine(j) });
+          });
+          const done = ctx.jobs.onDidFinish((j) => {
+            if (j.runId !== job.runId) return;
+            events.dispose();
+            done.dispose();
+            resolve();
+          });
+        }),
     );
   };
 
   const announce = async (job: JobInfo) => {
     const suggestion = job.status === 'done' ? ctx.suggestions.offerFrom(job) : undefined;
-    const actions = ['Show Results', ...(suggestion ? ['Accept'] : []), ...(job.status === 'failed' ? ['Retry', 'Show Logs'] : [])];
+    const actions = [
+      'Show Results',
+      ...(suggestion ? ['Accept'] : []),
+      ...(job.status === 'failed' ? ['Retry', 'Show Logs'] : []),
+    ];
     const message = finishedMessage(job);
     const show = job.status === 'failed' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
     const choice = await show(message, ...actions);
     if (choice === 'Show Results') await vscode.commands.executeCommand(Commands.showResults, job.uri, job.runId);
     else if (choice === 'Accept') await vscode.commands.executeCommand(Commands.acceptSuggestion, job.uri);
     else if (choice === 'Show Logs') ctx.log.show();
-    else if (choice === 'Retry') await vscode.commands.executeCommand(Commands.optimize, job.uri, { method: job.method });
+    else if (choice === 'Retry')
+      await vscode.commands.executeCommand(Commands.optimize, job.uri, { method: job.method });
   };
 
   return [

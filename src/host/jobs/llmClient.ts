@@ -12,8 +12,13 @@ import type { Logger } from '../logger';
 
 /** Thrown before a job starts when a non-local endpoint has no key; the UI offers "Set API Key". */
 export class MissingApiKeyError extends Error {
-  constructor(readonly origin: string, readonly baseUrl: string) {
-    super(`No API key is set for ${origin}. Set one with "Whetstone: Set API Key" (keys are stored per endpoint origin).`);
+  constructor(
+    readonly origin: string,
+    readonly baseUrl: string,
+  ) {
+    super(
+      `No API key is set for ${origin}. Set one with "Whetstone: Set API Key" (keys are stored per endpoint origin).`,
+    );
     this.name = 'MissingApiKeyError';
   }
 }
@@ -84,7 +89,9 @@ function lazyLocalBackend(extensionPath: string, log: Logger): LlmClient {
     if (!sharedLocal) {
       log.info('starting the embedded llama.cpp backend');
       sharedLocal = localBackendFactory(path.join(extensionPath, 'dist', 'llama-worker.mjs'), log);
-      sharedLocal.catch(() => { sharedLocal = undefined; });
+      sharedLocal.catch(() => {
+        sharedLocal = undefined;
+      });
     }
     return sharedLocal;
   });

@@ -13,7 +13,8 @@ const URL_MODEL = /^(https?:\/\/[^\s#]+)#(.+)$/;
 /** `gpt-4o` → the configured endpoint; `https://h/v1#m` → that endpoint; `local:/x.gguf` → the embedded backend. */
 export function modelRefFor(spec: string, settings: HostSettings): ModelRef {
   const trimmed = spec.trim();
-  if (trimmed.startsWith('local:')) return { baseUrl: 'local:', model: trimmed.slice('local:'.length) || settings.localModelPath };
+  if (trimmed.startsWith('local:'))
+    return { baseUrl: 'local:', model: trimmed.slice('local:'.length) || settings.localModelPath };
   const m = URL_MODEL.exec(trimmed);
   if (m) return { baseUrl: m[1], model: m[2] };
   // GitHub Models names carry a publisher prefix that OpenAI's own API does not accept.
@@ -22,7 +23,12 @@ export function modelRefFor(spec: string, settings: HostSettings): ModelRef {
 }
 
 /** The model name for a role: sidecar/metadata `models.<role>`, then the prompt's own `model` (target), then settings. */
-export function modelSpecFor(role: ModelRole, doc: PromptDocument, fileSettings: WhetstoneSettings, settings: HostSettings): string {
+export function modelSpecFor(
+  role: ModelRole,
+  doc: PromptDocument,
+  fileSettings: WhetstoneSettings,
+  settings: HostSettings,
+): string {
   const fromFile = fileSettings.models?.[role];
   if (fromFile) return fromFile;
   if (role === 'target' && doc.model && doc.format !== 'prompt.md') return doc.model;
@@ -41,7 +47,14 @@ export function resolveRoles(doc: PromptDocument, fileSettings: WhetstoneSetting
 }
 
 export function endpointsOf(roles: Roles): string[] {
-  return [...new Set(Object.values(roles).filter((r): r is ModelRef => !!r).map((r) => r.baseUrl).filter((u) => !u.startsWith('local:')))];
+  return [
+    ...new Set(
+      Object.values(roles)
+        .filter((r): r is ModelRef => !!r)
+        .map((r) => r.baseUrl)
+        .filter((u) => !u.startsWith('local:')),
+    ),
+  ];
 }
 
 /** GitHub Models' camelCase `modelParameters` → the OpenAI wire names (`maxTokens` → `max_tokens`). */

@@ -37,7 +37,12 @@ export function rankCandidates(job: Pick<JobInfo, 'events' | 'result' | 'origina
   const latest = new Map<number, RankedCandidate & { status: string }>();
   for (const e of job.events) {
     if (e.type !== 'candidate' || e.candidate.score === undefined) continue;
-    latest.set(e.candidate.id, { id: e.candidate.id, prompt: e.candidate.prompt, score: e.candidate.score, status: e.candidate.status });
+    latest.set(e.candidate.id, {
+      id: e.candidate.id,
+      prompt: e.candidate.prompt,
+      score: e.candidate.score,
+      status: e.candidate.status,
+    });
   }
   const seen = new Set<string>([job.originalRegion]);
   const out: RankedCandidate[] = [];
@@ -83,8 +88,15 @@ export class SuggestionStore implements vscode.Disposable {
     if (!entry || !c) return undefined;
     const r = entry.job.result!;
     const s: Suggestion = {
-      uri, runId: entry.job.runId, candidateId: c.id, prompt: c.prompt, score: c.score, baselineScore: r.baseline.score,
-      originalRegion: entry.job.originalRegion, rank, of: entry.candidates.length,
+      uri,
+      runId: entry.job.runId,
+      candidateId: c.id,
+      prompt: c.prompt,
+      score: c.score,
+      baselineScore: r.baseline.score,
+      originalRegion: entry.job.originalRegion,
+      rank,
+      of: entry.candidates.length,
     };
     this.byUri.set(uri.toString(), s);
     this.fire(uri);
@@ -107,7 +119,11 @@ export class SuggestionStore implements vscode.Disposable {
 
   private updateContextKey(): void {
     const uri = vscode.window.activeTextEditor?.document.uri;
-    void vscode.commands.executeCommand('setContext', ContextKeys.hasSuggestion, !!uri && this.byUri.has(uri.toString()));
+    void vscode.commands.executeCommand(
+      'setContext',
+      ContextKeys.hasSuggestion,
+      !!uri && this.byUri.has(uri.toString()),
+    );
   }
 
   dispose(): void {

@@ -25,7 +25,10 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const key = uri.toString();
     let count = this.runCounts.get(key);
     if (!count) {
-      count = this.ctx.jobs.runsFor(uri).then((runs) => runs.length, () => 0);
+      count = this.ctx.jobs.runsFor(uri).then(
+        (runs) => runs.length,
+        () => 0,
+      );
       this.runCounts.set(key, count);
     }
     return count;
@@ -42,11 +45,29 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const runs = await this.runCount(doc.uri);
     const running = this.ctx.jobs.running().find((j) => j.uri.toString() === doc.uri.toString());
     const lenses: vscode.CodeLens[] = [
-      new vscode.CodeLens(at, { title: `▶ Run tests (${cases})`, command: Commands.runTests, arguments: [doc.uri], tooltip: 'Run the prompt on its test cases' }),
+      new vscode.CodeLens(at, {
+        title: `▶ Run tests (${cases})`,
+        command: Commands.runTests,
+        arguments: [doc.uri],
+        tooltip: 'Run the prompt on its test cases',
+      }),
       running
-        ? new vscode.CodeLens(at, { title: `$(sync~spin) Optimizing · ${running.method.toUpperCase()}${running.round ? ` ${running.round.round}/${running.round.of}` : ''}`, command: Commands.showJobs })
-        : new vscode.CodeLens(at, { title: '✦ Optimize…', command: Commands.optimize, arguments: [doc.uri], tooltip: 'Optimize this prompt with APO, SPO or PMPO' }),
-      new vscode.CodeLens(at, { title: `⟲ Runs (${runs})`, command: Commands.showResults, arguments: [doc.uri], tooltip: 'Show optimization runs' }),
+        ? new vscode.CodeLens(at, {
+            title: `$(sync~spin) Optimizing · ${running.method.toUpperCase()}${running.round ? ` ${running.round.round}/${running.round.of}` : ''}`,
+            command: Commands.showJobs,
+          })
+        : new vscode.CodeLens(at, {
+            title: '✦ Optimize…',
+            command: Commands.optimize,
+            arguments: [doc.uri],
+            tooltip: 'Optimize this prompt with APO, SPO or PMPO',
+          }),
+      new vscode.CodeLens(at, {
+        title: `⟲ Runs (${runs})`,
+        command: Commands.showResults,
+        arguments: [doc.uri],
+        tooltip: 'Show optimization runs',
+      }),
     ];
     const suggestion = this.ctx.suggestions.get(doc.uri);
     if (suggestion) {
@@ -55,11 +76,21 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
       const r = new vscode.Range(line, 0, line, 0);
       const delta = formatDelta(suggestion.score - suggestion.baselineScore);
       lenses.push(
-        new vscode.CodeLens(r, { title: suggestion.rank === 0 ? `✓ Accept best (${delta})` : `✓ Accept #${suggestion.candidateId} (${delta})`, command: Commands.acceptSuggestion, arguments: [doc.uri] }),
+        new vscode.CodeLens(r, {
+          title: suggestion.rank === 0 ? `✓ Accept best (${delta})` : `✓ Accept #${suggestion.candidateId} (${delta})`,
+          command: Commands.acceptSuggestion,
+          arguments: [doc.uri],
+        }),
         new vscode.CodeLens(r, { title: '⇄ Diff', command: Commands.diffSuggestion, arguments: [doc.uri] }),
-        ...(suggestion.of > 1 ? [new vscode.CodeLens(r, {
-          title: `▸ Next candidate (${suggestion.rank + 1}/${suggestion.of})`, command: Commands.nextSuggestion, arguments: [doc.uri],
-        })] : []),
+        ...(suggestion.of > 1
+          ? [
+              new vscode.CodeLens(r, {
+                title: `▸ Next candidate (${suggestion.rank + 1}/${suggestion.of})`,
+                command: Commands.nextSuggestion,
+                arguments: [doc.uri],
+              }),
+            ]
+          : []),
         new vscode.CodeLens(r, { title: '✗ Dismiss', command: Commands.dismissSuggestion, arguments: [doc.uri] }),
       );
     }
@@ -84,9 +115,13 @@ export function registerCodeLens(ctx: HostContext): vscode.Disposable[] {
   return [
     provider,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, provider),
-    watcher, watcher.onDidCreate(() => provider.refresh()), watcher.onDidDelete(() => provider.refresh()),
+    watcher,
+    watcher.onDidCreate(() => provider.refresh()),
+    watcher.onDidDelete(() => provider.refresh()),
     ctx.jobs.onDidStart(() => provider.refresh()),
-    ctx.jobs.onDidEvent(({ event }) => { if (event.type === 'round') provider.refresh(); }),
+    ctx.jobs.onDidEvent(({ event }) => {
+      if (event.type === 'round') provider.refresh();
+    }),
     ctx.jobs.onDidFinish(() => provider.refresh()),
     ctx.suggestions.onDidChange(() => provider.refresh()),
     ctx.settings.onDidChange(() => provider.refresh()),

@@ -25,7 +25,14 @@ export const EVALUATOR_TYPES: Record<string, string> = {
 };
 
 /** GitHub Models built-in evaluators (`uses:`). */
-export const GITHUB_EVALUATORS = ['github/similarity', 'github/coherence', 'github/fluency', 'github/relevance', 'github/groundedness', 'github/equivalence'];
+export const GITHUB_EVALUATORS = [
+  'github/similarity',
+  'github/coherence',
+  'github/fluency',
+  'github/relevance',
+  'github/groundedness',
+  'github/equivalence',
+];
 
 const METHODS: Record<string, string> = {
   apo: 'APO — learns from failing test cases (needs expected answers)',
@@ -73,7 +80,10 @@ function inYamlPart(doc: vscode.TextDocument, line: number): boolean {
 }
 
 export class PromptCompletionProvider implements vscode.CompletionItemProvider {
-  constructor(private readonly analyzer: PromptAnalyzer | undefined, private readonly settings: Settings) {}
+  constructor(
+    private readonly analyzer: PromptAnalyzer | undefined,
+    private readonly settings: Settings,
+  ) {}
 
   async provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
     const before = doc.lineAt(position.line).text.slice(0, position.character);
@@ -89,27 +99,53 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
       const range = new vscode.Range(position.translate(0, -typed.length), position);
       // `model:` (prompt.yml, .prompt.md), Prompty's `model: {id | azure_deployment | name}`, sidecar `models.<role>`.
       const underModel = () => /\bmodel\b/.test(this.parentKey(doc, position.line, true));
-      if (key === 'model' || (['id', 'name', 'azure_deployment', 'deployment'].includes(key) && underModel()) || ['target', 'optimizer', 'judge', 'scorer'].includes(key)) {
-        return this.settings.read().availableModels.map((m) => item(m, vscode.CompletionItemKind.Value, 'model', range));
+      if (
+        key === 'model' ||
+        (['id', 'name', 'azure_deployment', 'deployment'].includes(key) && underModel()) ||
+        ['target', 'optimizer', 'judge', 'scorer'].includes(key)
+      ) {
+        return this.settings
+          .read()
+          .availableModels.map((m) => item(m, vscode.CompletionItemKind.Value, 'model', range));
       }
       if (key === 'type' && /evaluators/.test(this.parentKey(doc, position.line, true))) {
         return Object.entries(EVALUATOR_TYPES).map(([t, d]) => item(t, vscode.CompletionItemKind.EnumMember, d, range));
       }
-      if (key === 'uses') return GITHUB_EVALUATORS.map((e) => item(e, vscode.CompletionItemKind.Module, 'GitHub Models evaluator', range));
-      if (key === 'method') return inOrder(Object.entries(METHODS).map(([m, d]) => item(m, vscode.CompletionItemKind.EnumMember, d, range)));
-      if (key === 'region') return inOrder(Object.entries(REGIONS).map(([r, d]) => item(r, vscode.CompletionItemKind.EnumMember, d, range)));
-      if (key === 'role') return ['system', 'user', 'assistant', 'developer'].map((r) => item(r, vscode.CompletionItemKind.EnumMember, 'role', range));
+      if (key === 'uses')
+        return GITHUB_EVALUATORS.map((e) =>
+          item(e, vscode.CompletionItemKind.Module, 'GitHub Models evaluator', range),
+        );
+      if (key === 'method')
+        return inOrder(
+          Object.entries(METHODS).map(([m, d]) => item(m, vscode.CompletionItemKind.EnumMember, d, range)),
+        );
+      if (key === 'region')
+        return inOrder(
+          Object.entries(REGIONS).map(([r, d]) => item(r, vscode.CompletionItemKind.EnumMember, d, range)),
+        );
+      if (key === 'role')
+        return ['system', 'user', 'assistant', 'developer'].map((r) =>
+          item(r, vscode.CompletionItemKind.EnumMember, 'role', range),
+        );
       if (key === 'string' || ['contains', 'equals', 'startsWith', 'endsWith'].includes(key)) return [];
     }
     const keyStart = /^([\w-]*)$/.exec(before);
     if (keyStart) {
-      const present = new Set(doc.getText().split(/\r?\n/).map((l) => /^([\w-]+):/.exec(l)?.[1]).filter(Boolean));
+      const present = new Set(
+        doc
+          .getText()
+          .split(/\r?\n/)
+          .map((l) => /^([\w-]+):/.exec(l)?.[1])
+          .filter(Boolean),
+      );
       const range = new vscode.Range(position.translate(0, -keyStart[1].length), position);
-      return keysFor(doc).filter((k) => !present.has(k)).map((k) => {
-        const it = item(k, vscode.CompletionItemKind.Field, FIELD_DOCS[k] ?? 'top-level field', range);
-        it.insertText = `${k}: `;
-        return it;
-      });
+      return keysFor(doc)
+        .filter((k) => !present.has(k))
+        .map((k) => {
+          const it = item(k, vscode.CompletionItemKind.Field, FIELD_DOCS[k] ?? 'top-level field', range);
+          it.insertText = `${k}: `;
+          return it;
+        });
     }
     const stringCheck = /^\s+([\w]*)$/.exec(before);
     if (stringCheck && this.parentKey(doc, position.line) === 'string') {
@@ -141,12 +177,18 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     return found.join(' ');
   }
 
-  private async variables(doc: vscode.TextDocument, position: vscode.Position, typed: string, vscodeInput: boolean): Promise<vscode.CompletionItem[]> {
+  private async variables(
+    doc: vscode.TextDocument,
+    position: vscode.Position,
+    typed: string,
+    vscodeInput: boolean,
+  ): Promise<vscode.CompletionItem[]> {
     const analysis = this.analyzer ? await this.analyzer.analyze(doc) : undefined;
     const names = new Map<string, string>();
     for (const d of analysis?.doc.declaredVariables ?? []) names.set(d.name, d.description ?? 'declared input');
     for (const v of analysis?.doc.variables ?? []) if (!names.has(v.name)) names.set(v.name, 'used in this prompt');
-    for (const row of analysis?.rows ?? []) for (const k of Object.keys(row.vars)) if (!names.has(k)) names.set(k, 'test data column');
+    for (const row of analysis?.rows ?? [])
+      for (const k of Object.keys(row.vars)) if (!names.has(k)) names.set(k, 'test data column');
     const range = new vscode.Range(position.translate(0, -typed.length), position);
     const after = doc.lineAt(position.line).text.slice(position.character);
     return [...names].map(([name, detail]) => {
@@ -160,11 +202,18 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
 
 /** Keeps a list in the order written here (the picker's order), not alphabetical. */
 function inOrder(items: vscode.CompletionItem[]): vscode.CompletionItem[] {
-  items.forEach((it, i) => { it.sortText = String(i).padStart(3, '0'); });
+  items.forEach((it, i) => {
+    it.sortText = String(i).padStart(3, '0');
+  });
   return items;
 }
 
-function item(label: string, kind: vscode.CompletionItemKind, detail: string, range: vscode.Range): vscode.CompletionItem {
+function item(
+  label: string,
+  kind: vscode.CompletionItemKind,
+  detail: string,
+  range: vscode.Range,
+): vscode.CompletionItem {
   const it = new vscode.CompletionItem(label, kind);
   it.detail = detail;
   it.range = range;
@@ -173,7 +222,18 @@ function item(label: string, kind: vscode.CompletionItemKind, detail: string, ra
 
 export function registerCompletion(analyzer: PromptAnalyzer, settings: Settings): vscode.Disposable[] {
   return [
-    vscode.languages.registerCompletionItemProvider(PROMPT_SELECTOR, new PromptCompletionProvider(analyzer, settings), '{', ':', ' '),
-    vscode.languages.registerCompletionItemProvider(SIDECAR_SELECTOR, new PromptCompletionProvider(undefined, settings), ':', ' '),
+    vscode.languages.registerCompletionItemProvider(
+      PROMPT_SELECTOR,
+      new PromptCompletionProvider(analyzer, settings),
+      '{',
+      ':',
+      ' ',
+    ),
+    vscode.languages.registerCompletionItemProvider(
+      SIDECAR_SELECTOR,
+      new PromptCompletionProvider(undefined, settings),
+      ':',
+      ' ',
+    ),
   ];
 }

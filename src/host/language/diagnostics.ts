@@ -55,11 +55,16 @@ export function registerDiagnostics(analyzer: PromptAnalyzer, settings: Settings
         const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const item = new vscode.Diagnostic(diagnosticRange(d, (l) => text?.[l]), d.message, toVscodeSeverity(d.severity));
+        const item = new vscode.Diagnostic(
+          diagnosticRange(d, (l) => text?.[l]),
+          d.message,
+          toVscodeSeverity(d.severity),
+        );
         item.source = DIAGNOSTIC_SOURCE;
         item.code = d.code;
         // Faded, like unused code elsewhere in VS Code.
-        if (d.code === 'unused-variable' || d.code === 'dataset-unused-column') item.tags = [vscode.DiagnosticTag.Unnecessary];
+        if (d.code === 'unused-variable' || d.code === 'dataset-unused-column')
+          item.tags = [vscode.DiagnosticTag.Unnecessary];
         items.push(item);
       }
       collection.set(vscode.Uri.file(file), items);
@@ -88,10 +93,13 @@ export function registerDiagnostics(analyzer: PromptAnalyzer, settings: Settings
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
     const delay = immediate ? 0 : settings.read().diagnosticsDelayMs;
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      void check(doc);
-    }, delay));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        void check(doc);
+      }, delay),
+    );
   };
 
   const forget = (doc: vscode.TextDocument) => {
@@ -130,7 +138,11 @@ export function registerDiagnostics(analyzer: PromptAnalyzer, settings: Settings
         if (doc) schedule(doc);
       }
     }),
-    { dispose: () => { for (const t of timers.values()) clearTimeout(t); } },
+    {
+      dispose: () => {
+        for (const t of timers.values()) clearTimeout(t);
+      },
+    },
   ];
 }
 

@@ -35,9 +35,17 @@ export function variableHoverText(analysis: PromptAnalysis, name: string, lineOf
   }
   const uses = analysis.doc.variables.filter((v) => v.name === name).length;
   out.push(`Used ${uses} time${uses === 1 ? '' : 's'} in this prompt.`);
-  const samples = analysis.rows.map((r) => r.vars[name]).filter((v) => v !== undefined).slice(0, MAX_SAMPLES);
+  const samples = analysis.rows
+    .map((r) => r.vars[name])
+    .filter((v) => v !== undefined)
+    .slice(0, MAX_SAMPLES);
   if (samples.length) {
-    const source = analysis.rowsSource === 'dataset' ? 'the dataset' : analysis.rowsSource === 'sidecar' ? 'the sidecar rows' : '`testData`';
+    const source =
+      analysis.rowsSource === 'dataset'
+        ? 'the dataset'
+        : analysis.rowsSource === 'sidecar'
+          ? 'the sidecar rows'
+          : '`testData`';
     out.push(`Samples from ${source} (${analysis.rows.length} rows):`);
     for (const s of samples) out.push(`- \`${preview(s).replace(/`/g, "'")}\``);
   } else if (declared?.sample !== undefined) {
@@ -62,7 +70,10 @@ export function messageCostText(role: string, tokens: number, models: string[]):
 }
 
 export class PromptHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly analyzer: PromptAnalyzer, private readonly settings: Settings) {}
+  constructor(
+    private readonly analyzer: PromptAnalyzer,
+    private readonly settings: Settings,
+  ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const analysis = await this.analyzer.analyze(doc);
@@ -71,18 +82,30 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     const variable = analysis.doc.variables.find((v) => v.span.start <= offset && offset < v.span.end);
     if (variable) {
       const md = new vscode.MarkdownString(variableHoverText(analysis, variable.name, (o) => doc.positionAt(o).line));
-      return new vscode.Hover(md, new vscode.Range(doc.positionAt(variable.span.start), doc.positionAt(variable.span.end)));
+      return new vscode.Hover(
+        md,
+        new vscode.Range(doc.positionAt(variable.span.start), doc.positionAt(variable.span.end)),
+      );
     }
-    const declared = analysis.doc.declaredVariables.find((d) => d.span && d.span.start <= offset && offset < d.span.end);
+    const declared = analysis.doc.declaredVariables.find(
+      (d) => d.span && d.span.start <= offset && offset < d.span.end,
+    );
     if (declared) {
-      return new vscode.Hover(new vscode.MarkdownString(variableHoverText(analysis, declared.name, (o) => doc.positionAt(o).line)));
+      return new vscode.Hover(
+        new vscode.MarkdownString(variableHoverText(analysis, declared.name, (o) => doc.positionAt(o).line)),
+      );
     }
-    const message = analysis.doc.messages.find((m) => m.span.start <= offset && offset < Math.max(m.span.end, m.contentSpan.end));
+    const message = analysis.doc.messages.find(
+      (m) => m.span.start <= offset && offset < Math.max(m.span.end, m.contentSpan.end),
+    );
     if (message) {
       const tokens = await countTokens(message.content);
       const s = this.settings.read();
-      const models = [analysis.doc.model ?? '', analysis.settings.models?.target ?? '', ...MODEL_ROLES.map((r) => s.models[r])]
-        .map((m) => m.replace(/^[\w-]+\//, ''));
+      const models = [
+        analysis.doc.model ?? '',
+        analysis.settings.models?.target ?? '',
+        ...MODEL_ROLES.map((r) => s.models[r]),
+      ].map((m) => m.replace(/^[\w-]+\//, ''));
       const range = new vscode.Range(doc.positionAt(message.span.start), doc.positionAt(message.span.end));
       return new vscode.Hover(new vscode.MarkdownString(messageCostText(message.role, tokens, models)), range);
     }
@@ -107,12 +130,19 @@ export class SidecarHoverProvider implements vscode.HoverProvider {
     const loaded = await loadDataset(file, editorAwareFileSystem);
     const columns = [...new Set(loaded.rows.flatMap((r) => Object.keys(r.vars)))];
     const labelled = loaded.rows.filter((r) => r.expected !== undefined).length;
-    const lines = [`**${path.basename(file)}** · ${loaded.rows.length} row${loaded.rows.length === 1 ? '' : 's'}` +
-      (labelled ? ` (${labelled} with \`expected\`)` : '')];
+    const lines = [
+      `**${path.basename(file)}** · ${loaded.rows.length} row${loaded.rows.length === 1 ? '' : 's'}` +
+        (labelled ? ` (${labelled} with \`expected\`)` : ''),
+    ];
     if (columns.length) lines.push(`Columns: ${columns.map((c) => `\`${c}\``).join(', ')}`);
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) lines.push(`${errors.length} problem${errors.length === 1 ? '' : 's'}: ${errors[0].message}`);
-    const range = new vscode.Range(position.line, m[1].length, position.line, m[1].length + m[2].length * 2 + m[3].length);
+    const range = new vscode.Range(
+      position.line,
+      m[1].length,
+      position.line,
+      m[1].length + m[2].length * 2 + m[3].length,
+    );
     return new vscode.Hover(new vscode.MarkdownString(lines.join('\n\n')), range);
   }
 }

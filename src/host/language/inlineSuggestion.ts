@@ -36,7 +36,12 @@ export interface InlineDiffPart {
 }
 
 /** Word-level changes from the region's text to the suggestion, positioned in the file. */
-export function inlineDiffParts(regionText: string, regionSource: string, regionStart: number, suggestion: string): InlineDiffPart[] | undefined {
+export function inlineDiffParts(
+  regionText: string,
+  regionSource: string,
+  regionStart: number,
+  suggestion: string,
+): InlineDiffPart[] | undefined {
   const map = alignDecoded(regionText, regionSource, regionStart);
   if (!map) return undefined;
   const parts: InlineDiffPart[] = [];
@@ -47,7 +52,11 @@ export function inlineDiffParts(regionText: string, regionSource: string, region
       const anchor = at > 0 && regionText[at - 1] === '\n' ? map[at - 1] : map[at];
       parts.push({ kind: 'added', span: { start: anchor, end: anchor }, text: change.value });
     } else if (change.removed) {
-      parts.push({ kind: 'removed', span: { start: map[at], end: map[at + change.value.length - 1] + 1 }, text: change.value });
+      parts.push({
+        kind: 'removed',
+        span: { start: map[at], end: map[at + change.value.length - 1] + 1 },
+        text: change.value,
+      });
       at += change.value.length;
     } else {
       at += change.value.length;
@@ -74,24 +83,40 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
     const region = analysis && chooseRegion(analysis.doc).region;
     if (!region || region.text.trim() !== suggestion.originalRegion.trim()) return clear();
     const text = editor.document.getText();
-    const parts = inlineDiffParts(region.text, text.slice(region.span.start, region.span.end), region.span.start, suggestion.prompt);
+    const parts = inlineDiffParts(
+      region.text,
+      text.slice(region.span.start, region.span.end),
+      region.span.start,
+      suggestion.prompt,
+    );
     if (!parts) return clear();
     const range = (s: Span) => new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end));
-    editor.setDecorations(removed, parts.filter((p) => p.kind === 'removed').map((p) => ({
-      range: range(p.span), hoverMessage: `Candidate #${suggestion.candidateId} removes this`,
-    })));
-    editor.setDecorations(added, parts.filter((p) => p.kind === 'added').map((p) => ({
-      range: range(p.span),
-      hoverMessage: `Candidate #${suggestion.candidateId} adds: ${p.text}`,
-      renderOptions: {
-        before: {
-          contentText: p.text.replace(/\r?\n/g, ' ⏎ '),
-          backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
-          border: '1px solid',
-          borderColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
-        },
-      },
-    })));
+    editor.setDecorations(
+      removed,
+      parts
+        .filter((p) => p.kind === 'removed')
+        .map((p) => ({
+          range: range(p.span),
+          hoverMessage: `Candidate #${suggestion.candidateId} removes this`,
+        })),
+    );
+    editor.setDecorations(
+      added,
+      parts
+        .filter((p) => p.kind === 'added')
+        .map((p) => ({
+          range: range(p.span),
+          hoverMessage: `Candidate #${suggestion.candidateId} adds: ${p.text}`,
+          renderOptions: {
+            before: {
+              contentText: p.text.replace(/\r?\n/g, ' ⏎ '),
+              backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
+              border: '1px solid',
+              borderColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
+            },
+          },
+        })),
+    );
   };
   const renderFor = (uri?: vscode.Uri) => {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -99,7 +124,8 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
     }
   };
   return [
-    removed, added,
+    removed,
+    added,
     ctx.suggestions.onDidChange((uri) => renderFor(uri)),
     vscode.window.onDidChangeVisibleTextEditors(() => renderFor()),
     vscode.workspace.onDidChangeTextDocument((e) => renderFor(e.document.uri)),

@@ -15,7 +15,8 @@ export class PromptOutlineProvider implements vscode.DocumentSymbolProvider {
   async provideDocumentSymbols(doc: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
     const analysis = await this.analyzer.analyze(doc);
     if (!analysis) return [];
-    const range = (start: number, end: number) => new vscode.Range(doc.positionAt(start), doc.positionAt(Math.max(start, end)));
+    const range = (start: number, end: number) =>
+      new vscode.Range(doc.positionAt(start), doc.positionAt(Math.max(start, end)));
     const group = (name: string, kind: vscode.SymbolKind, children: vscode.DocumentSymbol[], at?: vscode.Range) => {
       const r = at ?? children.reduce((acc, c) => acc.union(c.range), children[0].range);
       const s = new vscode.DocumentSymbol(name, `${children.length}`, kind, r, at ?? children[0].selectionRange);
@@ -26,7 +27,13 @@ export class PromptOutlineProvider implements vscode.DocumentSymbolProvider {
 
     const messages = analysis.doc.messages.map((m, i) => {
       const r = range(m.span.start, Math.max(m.span.end, m.contentSpan.end));
-      return new vscode.DocumentSymbol(`${m.role}`, firstLine(m.content) || `message ${i + 1}`, vscode.SymbolKind.String, r, range(m.span.start, m.span.start));
+      return new vscode.DocumentSymbol(
+        `${m.role}`,
+        firstLine(m.content) || `message ${i + 1}`,
+        vscode.SymbolKind.String,
+        r,
+        range(m.span.start, m.span.start),
+      );
     });
     if (messages.length) out.push(group('messages', vscode.SymbolKind.Array, messages));
 
@@ -35,12 +42,28 @@ export class PromptOutlineProvider implements vscode.DocumentSymbolProvider {
     for (const d of analysis.doc.declaredVariables) {
       if (!d.span || seen.has(d.name)) continue;
       seen.add(d.name);
-      variables.push(new vscode.DocumentSymbol(d.name, d.type ?? 'input', vscode.SymbolKind.Variable, range(d.span.start, d.span.end), range(d.span.start, d.span.end)));
+      variables.push(
+        new vscode.DocumentSymbol(
+          d.name,
+          d.type ?? 'input',
+          vscode.SymbolKind.Variable,
+          range(d.span.start, d.span.end),
+          range(d.span.start, d.span.end),
+        ),
+      );
     }
     for (const v of analysis.doc.variables) {
       if (seen.has(v.name)) continue;
       seen.add(v.name);
-      variables.push(new vscode.DocumentSymbol(v.name, 'variable', vscode.SymbolKind.Variable, range(v.span.start, v.span.end), range(v.span.start, v.span.end)));
+      variables.push(
+        new vscode.DocumentSymbol(
+          v.name,
+          'variable',
+          vscode.SymbolKind.Variable,
+          range(v.span.start, v.span.end),
+          range(v.span.start, v.span.end),
+        ),
+      );
     }
     if (variables.length) out.push(group('variables', vscode.SymbolKind.Namespace, variables));
 
@@ -50,7 +73,13 @@ export class PromptOutlineProvider implements vscode.DocumentSymbolProvider {
         const line = Math.max(0, (row.line ?? doc.positionAt(span.start).line + 1) - 1);
         const r = doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
         const label = row.id ?? `case ${i + 1}`;
-        return new vscode.DocumentSymbol(label, firstLine(Object.values(row.vars).map(String).join(' · '), 40), vscode.SymbolKind.Object, r, r);
+        return new vscode.DocumentSymbol(
+          label,
+          firstLine(Object.values(row.vars).map(String).join(' · '), 40),
+          vscode.SymbolKind.Object,
+          r,
+          r,
+        );
       });
       out.push(group('testData', vscode.SymbolKind.Array, tests, range(span.start, span.end)));
     }
@@ -58,7 +87,9 @@ export class PromptOutlineProvider implements vscode.DocumentSymbolProvider {
     const evaluatorsKey = findKey(doc.getText(), 'evaluators');
     if (evaluatorsKey && analysis.evaluators.length) {
       const r = range(evaluatorsKey.start, evaluatorsKey.end);
-      const children = analysis.evaluators.map((e, i) => new vscode.DocumentSymbol(e.name ?? `${e.type} ${i + 1}`, e.type, vscode.SymbolKind.Function, r, r));
+      const children = analysis.evaluators.map(
+        (e, i) => new vscode.DocumentSymbol(e.name ?? `${e.type} ${i + 1}`, e.type, vscode.SymbolKind.Function, r, r),
+      );
       out.push(group('evaluators', vscode.SymbolKind.Array, children, r));
     }
     return out;
@@ -66,5 +97,9 @@ export class PromptOutlineProvider implements vscode.DocumentSymbolProvider {
 }
 
 export function registerOutline(analyzer: PromptAnalyzer): vscode.Disposable[] {
-  return [vscode.languages.registerDocumentSymbolProvider(PROMPT_SELECTOR, new PromptOutlineProvider(analyzer), { label: 'Whetstone' })];
+  return [
+    vscode.languages.registerDocumentSymbolProvider(PROMPT_SELECTOR, new PromptOutlineProvider(analyzer), {
+      label: 'Whetstone',
+    }),
+  ];
 }

@@ -38,7 +38,10 @@ export class PromptAnalyzer implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,jsonl,ndjson,csv,json}');
     const onFile = (uri: vscode.Uri) => this.relatedChanged(uri.fsPath);
     this.subscriptions.push(
-      watcher, watcher.onDidChange(onFile), watcher.onDidCreate(onFile), watcher.onDidDelete(onFile),
+      watcher,
+      watcher.onDidChange(onFile),
+      watcher.onDidCreate(onFile),
+      watcher.onDidDelete(onFile),
       vscode.workspace.onDidChangeTextDocument((e) => this.relatedChanged(e.document.uri.fsPath)),
       vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
       this.invalidated,
@@ -59,7 +62,9 @@ export class PromptAnalyzer implements vscode.Disposable {
     const file = doc.uri.fsPath;
     try {
       const loaded = await loadPrompt(file, editorAwareFileSystem);
-      const datasetFile = loaded.settings.dataset ? path.resolve(path.dirname(file), loaded.settings.dataset) : undefined;
+      const datasetFile = loaded.settings.dataset
+        ? path.resolve(path.dirname(file), loaded.settings.dataset)
+        : undefined;
       related.add(path.resolve(sidecarPathFor(file)));
       if (loaded.sidecarFile) related.add(path.resolve(loaded.sidecarFile));
       if (datasetFile) related.add(datasetFile);

@@ -84,7 +84,11 @@ export class PromptQuickFixes implements vscode.CodeActionProvider {
 
   constructor(private readonly analyzer?: PromptAnalyzer) {}
 
-  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
@@ -147,7 +151,13 @@ export class PromptQuickFixes implements vscode.CodeActionProvider {
       const lines = doc.getText().split('\n');
       let line = d.range.start.line;
       // `- name: x` sequences: the entry starts at the dash line.
-      if (!/^\s*-\s/.test(lines[line]) && line > 0 && /^\s*-\s/.test(lines[line - 1]) && indentOf(lines[line]) > indentOf(lines[line - 1])) line--;
+      if (
+        !/^\s*-\s/.test(lines[line]) &&
+        line > 0 &&
+        /^\s*-\s/.test(lines[line - 1]) &&
+        indentOf(lines[line]) > indentOf(lines[line - 1])
+      )
+        line--;
       const [first, last] = yamlBlockLines(lines, line);
       const action = new vscode.CodeAction(`Remove unused input "${name}"`, vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();
@@ -159,7 +169,13 @@ export class PromptQuickFixes implements vscode.CodeActionProvider {
 }
 
 export function registerQuickFixes(analyzer: PromptAnalyzer): vscode.Disposable[] {
-  return [vscode.languages.registerCodeActionsProvider([...PROMPT_SELECTOR, ...SIDECAR_SELECTOR], new PromptQuickFixes(analyzer), {
-    providedCodeActionKinds: PromptQuickFixes.kinds,
-  })];
+  return [
+    vscode.languages.registerCodeActionsProvider(
+      [...PROMPT_SELECTOR, ...SIDECAR_SELECTOR],
+      new PromptQuickFixes(analyzer),
+      {
+        providedCodeActionKinds: PromptQuickFixes.kinds,
+      },
+    ),
+  ];
 }

@@ -4,7 +4,11 @@
  */
 import type * as vscode from 'vscode';
 
-export const LANGUAGE_IDS = { promptYaml: 'whetstone-prompt-yaml', prompty: 'prompty', sidecar: 'whetstone-sidecar' } as const;
+export const LANGUAGE_IDS = {
+  promptYaml: 'whetstone-prompt-yaml',
+  prompty: 'prompty',
+  sidecar: 'whetstone-sidecar',
+} as const;
 
 export const PROMPT_SELECTOR: vscode.DocumentFilter[] = [
   { scheme: 'file', language: LANGUAGE_IDS.promptYaml },

@@ -16,7 +16,7 @@ const ROW_SEPARATOR = '#row:';
 function rowLabel(vars: Record<string, unknown>, index: number, id?: string): string {
   if (id) return id;
   const first = Object.values(vars)[0];
-  const text = (typeof first === 'string' ? first : JSON.stringify(first) ?? '').replace(/\s+/g, ' ').trim();
+  const text = (typeof first === 'string' ? first : (JSON.stringify(first) ?? '')).replace(/\s+/g, ' ').trim();
   return `${index + 1}: ${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
 }
 
@@ -25,7 +25,10 @@ export interface PromptTestExplorer extends vscode.Disposable {
   /** Re-reads one prompt file's rows into its item (creating it). */
   refresh(uri: vscode.Uri): Promise<vscode.TestItem | undefined>;
   /** Runs items (files or rows) and resolves with the per-row outcomes, for tests and callers. */
-  run(items: readonly vscode.TestItem[], token?: vscode.CancellationToken): Promise<Map<string, EvalCaseResult | Error>>;
+  run(
+    items: readonly vscode.TestItem[],
+    token?: vscode.CancellationToken,
+  ): Promise<Map<string, EvalCaseResult | Error>>;
 }
 
 export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
@@ -46,17 +49,27 @@ export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
       controller.items.add(file);
     }
     const inline = analysis.rowsSource === 'testData';
-    file.children.replace(analysis.rows.map((row, i) => {
-      const item = controller.createTestItem(`${uri.toString()}${ROW_SEPARATOR}${i}`, rowLabel(row.vars, i, row.id), uri);
-      if (inline && row.line) item.range = new vscode.Range(row.line - 1, 0, row.line - 1, 0);
-      return item;
-    }));
+    file.children.replace(
+      analysis.rows.map((row, i) => {
+        const item = controller.createTestItem(
+          `${uri.toString()}${ROW_SEPARATOR}${i}`,
+          rowLabel(row.vars, i, row.id),
+          uri,
+        );
+        if (inline && row.line) item.range = new vscode.Range(row.line - 1, 0, row.line - 1, 0);
+        return item;
+      }),
+    );
     return file;
   };
 
   controller.resolveHandler = async (item) => {
     if (item) return;
-    const files = await vscode.workspace.findFiles('**/*.{prompt.yml,prompt.yaml,prompty,prompt.md}', '**/node_modules/**', 500);
+    const files = await vscode.workspace.findFiles(
+      '**/*.{prompt.yml,prompt.yaml,prompty,prompt.md}',
+      '**/node_modules/**',
+      500,
+    );
     await Promise.all(files.map((f) => refresh(f).catch(() => undefined)));
   };
 
@@ -67,7 +80,7 @@ export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
     const byFile = new Map<string, { file: vscode.TestItem; rows: Set<number> | 'all' }>();
     for (const item of items) {
       const [fileId, row] = item.id.split(ROW_SEPARATOR);
-      const file = row === undefined ? item : item.parent ?? controller.items.get(fileId);
+      const file = row === undefined ? item : (item.parent ?? controller.items.get(fileId));
       if (!file) continue;
       const entry = byFile.get(file.id) ?? { file, rows: new Set<number>() };
       if (row === undefined) entry.rows = 'all';
@@ -111,31 +124,46 @@ export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
         const started = Date.now();
         try {
           await runEval({
-            doc: { ...setup.analysis.doc, optimizable: setup.region }, rows: selected, evaluators: setup.analysis.evaluators,
-            llm: setup.llm, target: setup.roles.target, judge: setup.roles.judge, trusted: true, signal: controllerAbort.signal,
+            doc: { ...setup.analysis.doc, optimizable: setup.region },
+            rows: selected,
+            evaluators: setup.analysis.evaluators,
+            llm: setup.llm,
+            target: setup.roles.target,
+            judge: setup.roles.judge,
+            trusted: true,
+            signal: controllerAbort.signal,
             onCase: (c) => {
               const item = rowItems[c.index];
               if (!item) return;
               outcomes.set(item.id, c);
               const duration = Date.now() - started;
-              testRun.appendOutput(`${c.pass ? '✓' : '✗'} ${item.label}: ${c.output.replace(/\r?\n/g, '\r\n')}\r\n`, undefined, item);
+              testRun.appendOutput(
+                `${c.pass ? '✓' : '✗'} ${item.label}: ${c.output.replace(/\r?\n/g, '\r\n')}\r\n`,
+                undefined,
+                item,
+              );
               if (c.pass) {
                 testRun.passed(item, duration);
                 return;
               }
-              const failed = c.evaluations.filter((e) => !e.pass).map((e) => `${e.name}${e.feedback ? `: ${e.feedback}` : ''}`).join('\n');
-              const message = c.expected !== undefined
-                ? vscode.TestMessage.diff(failed || `score ${c.score.toFixed(2)}`, c.expected, c.output)
-                : new vscode.TestMessage(`${failed || `score ${c.score.toFixed(2)}`}\n\noutput: ${c.output}`);
+              const failed = c.evaluations
+                .filter((e) => !e.pass)
+                .map((e) => `${e.name}${e.feedback ? `: ${e.feedback}` : ''}`)
+                .join('\n');
+              const message =
+                c.expected !== undefined
+                  ? vscode.TestMessage.diff(failed || `score ${c.score.toFixed(2)}`, c.expected, c.output)
+                  : new vscode.TestMessage(`${failed || `score ${c.score.toFixed(2)}`}\n\noutput: ${c.output}`);
               testRun.failed(item, message, duration);
             },
           });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          for (const item of rowItems) if (!outcomes.has(item.id)) {
-            testRun.errored(item, new vscode.TestMessage(message));
-            outcomes.set(item.id, new Error(message));
-          }
+          for (const item of rowItems)
+            if (!outcomes.has(item.id)) {
+              testRun.errored(item, new vscode.TestMessage(message));
+              outcomes.set(item.id, new Error(message));
+            }
         }
       }
     } finally {
@@ -144,30 +172,49 @@ export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
     return outcomes;
   };
 
-  controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (request, token) => {
-    if (!ctx.trust.require('Running prompt tests')) return;
-    const items: vscode.TestItem[] = [];
-    if (request.include) items.push(...request.include);
-    else controller.items.forEach((i) => items.push(i));
-    const excluded = new Set((request.exclude ?? []).map((i) => i.id));
-    await run(items.filter((i) => !excluded.has(i.id)), token);
-  }, true);
+  controller.createRunProfile(
+    'Run',
+    vscode.TestRunProfileKind.Run,
+    async (request, token) => {
+      if (!ctx.trust.require('Running prompt tests')) return;
+      const items: vscode.TestItem[] = [];
+      if (request.include) items.push(...request.include);
+      else controller.items.forEach((i) => items.push(i));
+      const excluded = new Set((request.exclude ?? []).map((i) => i.id));
+      await run(
+        items.filter((i) => !excluded.has(i.id)),
+        token,
+      );
+    },
+    true,
+  );
 
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const refreshSoon = (uri: vscode.Uri) => {
     if (!isPromptFileName(uri.fsPath)) return;
     const key = uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      void refresh(uri).catch(() => undefined);
-    }, ctx.settings.read().diagnosticsDelayMs));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        void refresh(uri).catch(() => undefined);
+      }, ctx.settings.read().diagnosticsDelayMs),
+    );
   };
   subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument((d) => { if (isPromptDocument(d)) refreshSoon(d.uri); }),
-    vscode.workspace.onDidChangeTextDocument((e) => { if (isPromptDocument(e.document)) refreshSoon(e.document.uri); }),
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (isPromptDocument(d)) refreshSoon(d.uri);
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (isPromptDocument(e.document)) refreshSoon(e.document.uri);
+    }),
     ctx.analyzer.onDidInvalidate((uris) => uris.forEach(refreshSoon)),
-    { dispose: () => { for (const t of timers.values()) clearTimeout(t); } },
+    {
+      dispose: () => {
+        for (const t of timers.values()) clearTimeout(t);
+      },
+    },
   );
   for (const d of vscode.workspace.textDocuments) if (isPromptDocument(d)) refreshSoon(d.uri);
 

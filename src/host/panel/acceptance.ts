@@ -36,23 +36,31 @@ export async function tryAccept(ctx: HostContext, request: AcceptRequest): Promi
   if (!run) return { outcome: 'failed', message: `Run ${runId} of ${name} was not found.` };
   const candidateId = request.candidateId ?? run.view.result?.best.id ?? run.view.incumbent?.id;
   const candidate = run.view.candidates.find((c) => c.id === candidateId);
-  if (candidateId === undefined || !candidate) return { outcome: 'failed', message: `Run ${runId} has no candidate #${candidateId ?? '?'}.` };
+  if (candidateId === undefined || !candidate)
+    return { outcome: 'failed', message: `Run ${runId} has no candidate #${candidateId ?? '?'}.` };
   if (candidate.status === 'rejected') {
-    return { outcome: 'failed', candidateId, message: `Candidate #${candidateId} was rejected (${candidate.rejectedReason ?? 'it broke an invariant'}); it cannot be accepted.` };
+    return {
+      outcome: 'failed',
+      candidateId,
+      message: `Candidate #${candidateId} was rejected (${candidate.rejectedReason ?? 'it broke an invariant'}); it cannot be accepted.`,
+    };
   }
 
   const document = await vscode.workspace.openTextDocument(promptUri);
   const analysis = await ctx.analyzer.analyze(document);
-  if (!analysis) return { outcome: 'failed', candidateId, message: `Could not read ${name}; see Whetstone: Show Logs.` };
+  if (!analysis)
+    return { outcome: 'failed', candidateId, message: `Could not read ${name}; see Whetstone: Show Logs.` };
   const before = document.getText();
-  if (analysis.doc.text !== before) return { outcome: 'failed', candidateId, message: `${name} changed while accepting; try again.` };
+  if (analysis.doc.text !== before)
+    return { outcome: 'failed', candidateId, message: `${name} changed while accepting; try again.` };
   const { region } = chooseRegion(analysis.doc);
   if (!region) return { outcome: 'failed', candidateId, message: `${name} has no prompt text to replace.` };
 
   const current = region.text;
   if (current !== run.originalRegion && !(request.force && request.expectedCurrent === current)) {
     return {
-      outcome: 'conflict', candidateId,
+      outcome: 'conflict',
+      candidateId,
       message: `${name} changed since run ${runId} started.`,
       conflict: { runId, candidateId, original: run.originalRegion, current, candidate: candidate.prompt },
     };
@@ -62,24 +70,45 @@ export async function tryAccept(ctx: HostContext, request: AcceptRequest): Promi
   try {
     after = replaceOptimizableRegion({ ...analysis.doc, optimizable: region }, candidate.prompt);
   } catch (error) {
-    return { outcome: 'failed', candidateId, message: `Could not place candidate #${candidateId} in ${name}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      outcome: 'failed',
+      candidateId,
+      message: `Could not place candidate #${candidateId} in ${name}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const replacement = minimalReplacement(before, after);
   if (replacement) {
     const wasDirty = document.isDirty;
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(promptUri, new vscode.Range(document.positionAt(replacement.start), document.positionAt(replacement.end)), replacement.text,
-      { label: `Accept Whetstone candidate #${candidateId}`, needsConfirmation: false });
-    if (!(await vscode.workspace.applyEdit(edit))) return { outcome: 'failed', candidateId, message: `VS Code refused the edit to ${name}.` };
+    edit.replace(
+      promptUri,
+      new vscode.Range(document.positionAt(replacement.start), document.positionAt(replacement.end)),
+      replacement.text,
+      { label: `Accept Whetstone candidate #${candidateId}`, needsConfirmation: false },
+    );
+    if (!(await vscode.workspace.applyEdit(edit)))
+      return { outcome: 'failed', candidateId, message: `VS Code refused the edit to ${name}.` };
     // Keep the user's unsaved work unsaved; a clean file stays clean (on disk = what the editor shows).
     if (!wasDirty) await document.save();
   }
   try {
-    await appendAcceptance(run.file, { kind: 'accepted', runId, candidateId, at: new Date().toISOString(), prompt: candidate.prompt });
+    await appendAcceptance(run.file, {
+      kind: 'accepted',
+      runId,
+      candidateId,
+      at: new Date().toISOString(),
+      prompt: candidate.prompt,
+    });
   } catch (error) {
-    ctx.log.warn(`accepted #${candidateId} but could not record it in ${run.file}: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warn(
+      `accepted #${candidateId} but could not record it in ${run.file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   ctx.log.info(`accepted candidate #${candidateId} of run ${runId} into ${name}`);
   const score = candidate.score !== undefined ? ` (score ${candidate.score.toFixed(2)})` : '';
-  return { outcome: 'applied', candidateId, message: `Accepted #${candidateId}${score} into ${name}. Undo with Ctrl+Z in the editor.` };
+  return {
+    outcome: 'applied',
+    candidateId,
+    message: `Accepted #${candidateId}${score} into ${name}. Undo with Ctrl+Z in the editor.`,
+  };
 }

@@ -11,9 +11,17 @@ import { findRun } from './runSource';
 export const CANDIDATE_SCHEME = 'whetstone-candidate';
 
 export function candidateUri(promptUri: vscode.Uri, runId: string, candidateId: number): vscode.Uri {
-  const query = new URLSearchParams({ prompt: promptUri.toString(), run: runId, candidate: String(candidateId) }).toString();
+  const query = new URLSearchParams({
+    prompt: promptUri.toString(),
+    run: runId,
+    candidate: String(candidateId),
+  }).toString();
   // The path ends with the prompt's own name so the diff editor picks its language and icon.
-  return vscode.Uri.from({ scheme: CANDIDATE_SCHEME, path: `/${runId}/${candidateId}/${path.basename(promptUri.fsPath)}`, query });
+  return vscode.Uri.from({
+    scheme: CANDIDATE_SCHEME,
+    path: `/${runId}/${candidateId}/${path.basename(promptUri.fsPath)}`,
+    query,
+  });
 }
 
 async function candidateText(ctx: HostContext, uri: vscode.Uri): Promise<string> {
@@ -30,7 +38,9 @@ async function candidateText(ctx: HostContext, uri: vscode.Uri): Promise<string>
     const region = analysis && chooseRegion(analysis.doc).region;
     if (analysis && region) return replaceOptimizableRegion({ ...analysis.doc, optimizable: region }, candidate.prompt);
   } catch (error) {
-    ctx.log.debug(`candidate #${candidateId}: showing the region alone (${error instanceof Error ? error.message : String(error)})`);
+    ctx.log.debug(
+      `candidate #${candidateId}: showing the region alone (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   return candidate.prompt;
 }
@@ -43,5 +53,7 @@ export function registerCandidateDocuments(ctx: HostContext): vscode.Disposable 
 
 export async function openCandidateDiff(promptUri: vscode.Uri, runId: string, candidateId: number): Promise<void> {
   const title = `${path.basename(promptUri.fsPath)} ↔ candidate #${candidateId}`;
-  await vscode.commands.executeCommand('vscode.diff', promptUri, candidateUri(promptUri, runId, candidateId), title, { preview: true });
+  await vscode.commands.executeCommand('vscode.diff', promptUri, candidateUri(promptUri, runId, candidateId), title, {
+    preview: true,
+  });
 }

@@ -16,12 +16,19 @@ const panels = new Map<string, ResultsPanel>();
 function track(panel: ResultsPanel): ResultsPanel {
   const key = panel.promptUri.toString();
   panels.set(key, panel);
-  panel.onDidDispose(() => { if (panels.get(key) === panel) panels.delete(key); });
+  panel.onDidDispose(() => {
+    if (panels.get(key) === panel) panels.delete(key);
+  });
   return panel;
 }
 
 /** Opens the panel for a prompt file, or reveals the one already open (optionally switching to `runId`). */
-export function showResultsPanel(ctx: HostContext, promptUri: vscode.Uri, runId?: string, options: { preserveFocus?: boolean } = {}): ResultsPanel {
+export function showResultsPanel(
+  ctx: HostContext,
+  promptUri: vscode.Uri,
+  runId?: string,
+  options: { preserveFocus?: boolean } = {},
+): ResultsPanel {
   const existing = panels.get(promptUri.toString());
   if (existing) {
     existing.reveal(runId);
@@ -29,7 +36,8 @@ export function showResultsPanel(ctx: HostContext, promptUri: vscode.Uri, runId?
   }
   const createdAt = Date.now();
   const webviewPanel = vscode.window.createWebviewPanel(
-    RESULTS_VIEW_TYPE, panelTitle(promptUri),
+    RESULTS_VIEW_TYPE,
+    panelTitle(promptUri),
     { viewColumn: vscode.ViewColumn.Beside, preserveFocus: options.preserveFocus ?? false },
     panelOptions(ctx.extension.extensionUri),
   );
@@ -40,7 +48,12 @@ export function showResultsPanel(ctx: HostContext, promptUri: vscode.Uri, runId?
  * Accepts a candidate without the panel's help (the CodeLens path). When the file changed since the run started it
  * asks — show the three versions in the panel, or use the candidate — and never overwrites silently.
  */
-export async function acceptCandidate(ctx: HostContext, promptUri: vscode.Uri, runId: string, candidateId?: number): Promise<boolean> {
+export async function acceptCandidate(
+  ctx: HostContext,
+  promptUri: vscode.Uri,
+  runId: string,
+  candidateId?: number,
+): Promise<boolean> {
   let report = await tryAccept(ctx, { promptUri, runId, candidateId });
   if (report.outcome === 'conflict' && report.conflict) {
     const conflict = report.conflict;
@@ -48,22 +61,40 @@ export async function acceptCandidate(ctx: HostContext, promptUri: vscode.Uri, r
     const use = 'Use the candidate';
     const choice = await vscode.window.showWarningMessage(
       `${path.basename(promptUri.fsPath)} changed since this run started. Nothing was written.`,
-      { modal: true, detail: 'Compare the original, your current text and the candidate, then choose.' }, show, use);
+      { modal: true, detail: 'Compare the original, your current text and the candidate, then choose.' },
+      show,
+      use,
+    );
     if (choice === show) {
       showResultsPanel(ctx, promptUri, runId).showConflict(conflict);
       return false;
     }
     if (choice !== use) return false;
-    report = await tryAccept(ctx, { promptUri, runId, candidateId: conflict.candidateId, force: true, expectedCurrent: conflict.current });
+    report = await tryAccept(ctx, {
+      promptUri,
+      runId,
+      candidateId: conflict.candidateId,
+      force: true,
+      expectedCurrent: conflict.current,
+    });
   }
   panels.get(promptUri.toString())?.reportAccept(runId, report);
   if (report.outcome === 'applied') return true;
-  if (report.outcome === 'failed' && report.message) void vscode.window.showErrorMessage(`Whetstone: ${report.message}`);
-  if (report.outcome === 'conflict') void vscode.window.showWarningMessage(`Whetstone: ${report.message ?? 'the file changed again; nothing was written.'}`);
+  if (report.outcome === 'failed' && report.message)
+    void vscode.window.showErrorMessage(`Whetstone: ${report.message}`);
+  if (report.outcome === 'conflict')
+    void vscode.window.showWarningMessage(
+      `Whetstone: ${report.message ?? 'the file changed again; nothing was written.'}`,
+    );
   return false;
 }
 
-async function diffCandidate(ctx: HostContext, promptUri: vscode.Uri, runId: string, candidateId?: number): Promise<void> {
+async function diffCandidate(
+  ctx: HostContext,
+  promptUri: vscode.Uri,
+  runId: string,
+  candidateId?: number,
+): Promise<void> {
   const run = await findRun(ctx, promptUri, runId);
   const id = candidateId ?? run?.view.result?.best.id ?? run?.view.incumbent?.id;
   if (id === undefined) {
@@ -74,14 +105,17 @@ async function diffCandidate(ctx: HostContext, promptUri: vscode.Uri, runId: str
 }
 
 export function registerResultsPanel(ctx: HostContext): vscode.Disposable[] {
-  ctx.resultsPanel.show = (uri, runId) => { showResultsPanel(ctx, uri, runId); };
+  ctx.resultsPanel.show = (uri, runId) => {
+    showResultsPanel(ctx, uri, runId);
+  };
   ctx.resultsPanel.accept = (uri, runId, candidateId) => acceptCandidate(ctx, uri, runId, candidateId);
   ctx.resultsPanel.diff = (uri, runId, candidateId) => diffCandidate(ctx, uri, runId, candidateId);
   return [
     registerCandidateDocuments(ctx),
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel, state: unknown) {
-        const uri = typeof state === 'object' && state !== null ? (state as { promptUri?: unknown }).promptUri : undefined;
+        const uri =
+          typeof state === 'object' && state !== null ? (state as { promptUri?: unknown }).promptUri : undefined;
         if (typeof uri !== 'string' || panels.has(uri)) {
           webviewPanel.dispose();
           return;
@@ -90,7 +124,13 @@ export function registerResultsPanel(ctx: HostContext): vscode.Disposable[] {
       },
     }),
     // "The results panel opens beside the editor and fills in live" (UX §3).
-    ctx.jobs.onDidStart((job) => { showResultsPanel(ctx, job.uri, undefined, { preserveFocus: true }); }),
-    { dispose: () => { for (const panel of [...panels.values()]) panel.panel.dispose(); } },
+    ctx.jobs.onDidStart((job) => {
+      showResultsPanel(ctx, job.uri, undefined, { preserveFocus: true });
+    }),
+    {
+      dispose: () => {
+        for (const panel of [...panels.values()]) panel.panel.dispose();
+      },
+    },
   ];
 }

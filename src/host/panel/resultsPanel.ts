@@ -20,7 +20,10 @@ export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & 
   return {
     enableScripts: true,
     // Only our media and the webview bundle; never the extension root or the workspace.
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'media'),
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+    ],
     enableFindWidget: true,
   };
 }
@@ -54,14 +57,20 @@ export class ResultsPanel implements vscode.Disposable {
     webview.html = renderPanelHtml({
       cspSource: webview.cspSource,
       nonce,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview', 'main.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'panel', 'panel.css')).toString(),
+      scriptUri: webview
+        .asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview', 'main.js'))
+        .toString(),
+      styleUri: webview
+        .asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'panel', 'panel.css'))
+        .toString(),
       title: panel.title,
     });
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       // Hidden webviews are torn down (no retainContextWhenHidden): the new one says `ready` and gets a snapshot.
-      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
       ctx.jobs.onDidEvent(({ job, event }) => {
         if (job.uri.toString() !== promptUri.toString()) return;
         if (event.type === 'started') this.focusRunId = undefined;
@@ -97,11 +106,20 @@ export class ResultsPanel implements vscode.Disposable {
   /** Tells the webview about an accept done elsewhere (CodeLens). */
   reportAccept(runId: string, report: AcceptReport): void {
     if (report.candidateId === undefined) return;
-    this.post({ type: 'acceptResult', runId, candidateId: report.candidateId, outcome: report.outcome, message: report.message });
+    this.post({
+      type: 'acceptResult',
+      runId,
+      candidateId: report.candidateId,
+      outcome: report.outcome,
+      message: report.message,
+    });
   }
 
   private post(message: HostToWebview): void {
-    if (this.queued && message.type === 'jobEvent') { this.queued.push(message); return; }
+    if (this.queued && message.type === 'jobEvent') {
+      this.queued.push(message);
+      return;
+    }
     if (!this.ready) return;
     void this.panel.webview.postMessage(message);
   }
@@ -109,7 +127,9 @@ export class ResultsPanel implements vscode.Disposable {
   private async snapshot(): Promise<PanelSnapshot> {
     const runsDir = this.ctx.jobs.runsDirFor(this.promptUri);
     const { summaries } = await historyFor(runsDir, this.promptUri.fsPath).catch((error) => {
-      this.ctx.log.warn(`results panel: could not list runs in ${runsDir}: ${error instanceof Error ? error.message : String(error)}`);
+      this.ctx.log.warn(
+        `results panel: could not list runs in ${runsDir}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return { summaries: [] };
     });
     let run: RunView | undefined;
@@ -117,7 +137,7 @@ export class ResultsPanel implements vscode.Disposable {
     if (!run) {
       const job = this.ctx.jobs.latestFor(this.promptUri);
       // findRun merges the acceptances recorded in the log into the live job's events.
-      run = job ? (await findRun(this.ctx, this.promptUri, job.runId))?.view ?? runFromEvents(job.events) : undefined;
+      run = job ? ((await findRun(this.ctx, this.promptUri, job.runId))?.view ?? runFromEvents(job.events)) : undefined;
       const latestOnDisk = summaries[0];
       // A job from this session wins unless a newer run exists on disk (e.g. from the CLI).
       if ((!run || (latestOnDisk && job && latestOnDisk.startedAt > job.startedAt.toISOString())) && latestOnDisk) {
@@ -146,7 +166,11 @@ export class ResultsPanel implements vscode.Disposable {
     }
     void this.handle(message).catch((error) => {
       this.ctx.log.error(`results panel: ${message.type} failed`, error);
-      this.post({ type: 'notice', level: 'error', message: `${message.type} failed: ${error instanceof Error ? error.message : String(error)}` });
+      this.post({
+        type: 'notice',
+        level: 'error',
+        message: `${message.type} failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
     });
   }
 
@@ -177,9 +201,17 @@ export class ResultsPanel implements vscode.Disposable {
         if (this.measured) return;
         this.measured = true;
         const firstRenderMs = Date.now() - this.createdAt;
-        this.ctx.log.info(`results panel for ${this.label}: first render ${firstRenderMs} ms after creation `
-          + `(webview ready ${this.readyMs} ms, snapshot ${this.snapshotMs} ms, webview render ${message.renderMs.toFixed(1)} ms)`);
-        this.post({ type: 'measured', firstRenderMs, readyMs: this.readyMs, snapshotMs: this.snapshotMs, webviewRenderMs: message.renderMs });
+        this.ctx.log.info(
+          `results panel for ${this.label}: first render ${firstRenderMs} ms after creation ` +
+            `(webview ready ${this.readyMs} ms, snapshot ${this.snapshotMs} ms, webview render ${message.renderMs.toFixed(1)} ms)`,
+        );
+        this.post({
+          type: 'measured',
+          firstRenderMs,
+          readyMs: this.readyMs,
+          snapshotMs: this.snapshotMs,
+          webviewRenderMs: message.renderMs,
+        });
         return;
       }
       case 'accept': {
@@ -190,7 +222,13 @@ export class ResultsPanel implements vscode.Disposable {
           return;
         }
         if (report.outcome === 'applied') this.pendingConflict = undefined;
-        this.post({ type: 'acceptResult', runId: message.runId, candidateId: message.candidateId, outcome: report.outcome, message: report.message });
+        this.post({
+          type: 'acceptResult',
+          runId: message.runId,
+          candidateId: message.candidateId,
+          outcome: report.outcome,
+          message: report.message,
+        });
         return;
       }
       case 'openDiff':
@@ -201,7 +239,11 @@ export class ResultsPanel implements vscode.Disposable {
         const candidate = run?.view.candidates.find((c) => c.id === message.candidateId);
         if (!candidate) throw new Error(`no candidate #${message.candidateId} in run ${message.runId}`);
         await vscode.env.clipboard.writeText(candidate.prompt);
-        this.post({ type: 'notice', level: 'info', message: `Copied candidate #${message.candidateId} to the clipboard.` });
+        this.post({
+          type: 'notice',
+          level: 'info',
+          message: `Copied candidate #${message.candidateId} to the clipboard.`,
+        });
         return;
       }
       case 'cancel':
@@ -209,7 +251,11 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       case 'rerun': {
         const run = message.runId ? await findRun(this.ctx, this.promptUri, message.runId) : undefined;
-        await vscode.commands.executeCommand(Commands.optimize, this.promptUri, run ? { method: run.view.method } : undefined);
+        await vscode.commands.executeCommand(
+          Commands.optimize,
+          this.promptUri,
+          run ? { method: run.view.method } : undefined,
+        );
         return;
       }
       case 'optimize':
@@ -218,7 +264,10 @@ export class ResultsPanel implements vscode.Disposable {
       case 'showLog': {
         const run = await findRun(this.ctx, this.promptUri, message.runId);
         if (!run) throw new Error(`the log of run ${message.runId} was not found`);
-        await vscode.window.showTextDocument(vscode.Uri.file(run.file), { preview: true, viewColumn: vscode.ViewColumn.Active });
+        await vscode.window.showTextDocument(vscode.Uri.file(run.file), {
+          preview: true,
+          viewColumn: vscode.ViewColumn.Active,
+        });
         return;
       }
       case 'loadRun':
@@ -237,4 +286,3 @@ export class ResultsPanel implements vscode.Disposable {
 export function panelTitle(promptUri: vscode.Uri): string {
   return `Whetstone: ${path.basename(promptUri.fsPath)}`;
 }
-

@@ -31,17 +31,35 @@ export async function loadRun(file: string): Promise<LoadedRun | undefined> {
   if (!record) return undefined;
   const replayed = runFromEvents(record.events);
   const base: RunView = replayed ?? {
-    runId: record.header.runId, method: record.header.method, startedAt: record.header.started, status: 'running',
-    candidates: [], warnings: [], accepted: [],
+    runId: record.header.runId,
+    method: record.header.method,
+    startedAt: record.header.started,
+    status: 'running',
+    candidates: [],
+    warnings: [],
+    accepted: [],
   };
-  const view: RunView = { ...base, runId: record.header.runId, limit: base.limit ?? record.header.budget, accepted: record.accepted.map((a): AcceptanceView => ({ candidateId: a.candidateId, at: a.at })) };
+  const view: RunView = {
+    ...base,
+    runId: record.header.runId,
+    limit: base.limit ?? record.header.budget,
+    accepted: record.accepted.map((a): AcceptanceView => ({ candidateId: a.candidateId, at: a.at })),
+  };
   return { record, view: { ...view, status: viewStatus(record, view) } };
 }
 
 /** The runs of one prompt file, newest first. */
-export async function historyFor(runsDir: string, promptFile: string): Promise<{ summaries: RunSummaryView[]; files: Map<string, string> }> {
+export async function historyFor(
+  runsDir: string,
+  promptFile: string,
+): Promise<{ summaries: RunSummaryView[]; files: Map<string, string> }> {
   const wanted = path.resolve(promptFile);
-  const runs = (await listRuns(runsDir)).filter((r) => path.resolve(path.isAbsolute(r.promptFile) ? r.promptFile : path.join(path.dirname(runsDir), '..', r.promptFile)) === wanted);
+  const runs = (await listRuns(runsDir)).filter(
+    (r) =>
+      path.resolve(
+        path.isAbsolute(r.promptFile) ? r.promptFile : path.join(path.dirname(runsDir), '..', r.promptFile),
+      ) === wanted,
+  );
   const files = new Map<string, string>();
   const summaries: RunSummaryView[] = [];
   for (const run of runs.slice(0, MAX_HISTORY)) {

@@ -17,19 +17,28 @@ describe('whetstone download-model (CLI)', function () {
 
   before(async () => {
     server = http.createServer((req, res) => {
-      if (req.url === '/missing.gguf') { res.writeHead(404).end(); return; }
+      if (req.url === '/missing.gguf') {
+        res.writeHead(404).end();
+        return;
+      }
       const payload = req.url === '/bad.gguf' ? Buffer.from(body).fill(0x21, 10, 11) : body;
       res.writeHead(200, { 'content-length': payload.length }).end(payload);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  beforeEach(() => { dir = tempWorkspace({}); });
+  beforeEach(() => {
+    dir = tempWorkspace({});
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  after(async () => { await new Promise((resolve) => server.close(resolve)); });
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
 
   it('stores the verified file and prints how to use it', async () => {
-    const run = await runCli(['download-model', `${base}/model.gguf`, '--sha256', sha, '--dir', 'models'], { cwd: dir });
+    const run = await runCli(['download-model', `${base}/model.gguf`, '--sha256', sha, '--dir', 'models'], {
+      cwd: dir,
+    });
     assert.equal(run.code, 0, run.stderr);
     const file = path.join(dir, 'models', 'model.gguf');
     assert.ok(fs.readFileSync(file).equals(body));
@@ -47,7 +56,9 @@ describe('whetstone download-model (CLI)', function () {
     const bad = await runCli(['download-model', `${base}/model.gguf`, '--sha256', 'abc'], { cwd: dir });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--sha256/);
-    const missing = await runCli(['download-model', `${base}/missing.gguf`, '--sha256', sha, '--dir', 'models'], { cwd: dir });
+    const missing = await runCli(['download-model', `${base}/missing.gguf`, '--sha256', sha, '--dir', 'models'], {
+      cwd: dir,
+    });
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /404/);
   });

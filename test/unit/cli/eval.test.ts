@@ -28,7 +28,10 @@ evaluators:
 // A target model that gets 'love' and 'hate' right and calls everything else positive.
 const classifier: SimHandler = {
   chat(req) {
-    const user = req.messages.filter((m) => m.role === 'user').map((m) => m.content).join(' ');
+    const user = req.messages
+      .filter((m) => m.role === 'user')
+      .map((m) => m.content)
+      .join(' ');
     return /hate/.test(user) ? 'negative' : 'positive';
   },
 };
@@ -49,10 +52,15 @@ describe('whetstone eval (CLI contract)', function () {
   });
 
   it('prints the contract object with correct counts and exits 1 when a case fails', async () => {
-    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--json'], { cwd: dir });
+    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--json'], {
+      cwd: dir,
+    });
     assert.equal(run.code, 1, run.stderr);
     const out = run.json();
-    assert.deepEqual(Object.keys(out).sort(), ['calls', 'cases', 'costUsd', 'failed', 'model', 'passed', 'prompt', 'results', 'score', 'tokens'].sort());
+    assert.deepEqual(
+      Object.keys(out).sort(),
+      ['calls', 'cases', 'costUsd', 'failed', 'model', 'passed', 'prompt', 'results', 'score', 'tokens'].sort(),
+    );
     assert.equal(out.model, 'M');
     assert.equal(out.cases, 3);
     assert.equal(out.passed, 2);
@@ -69,16 +77,26 @@ describe('whetstone eval (CLI contract)', function () {
   });
 
   it('exits 0 when every case passes, and progress goes to stderr only', async () => {
-    fs.writeFileSync(path.join(dir, 'sentiment.prompt.yml'), PROMPT.replace(/ {2}- review: It is fine\n {4}expected: neutral\n/, ''));
-    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--json'], { cwd: dir });
+    fs.writeFileSync(
+      path.join(dir, 'sentiment.prompt.yml'),
+      PROMPT.replace(/ {2}- review: It is fine\n {4}expected: neutral\n/, ''),
+    );
+    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--json'], {
+      cwd: dir,
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.json().passed, 2);
     assert.match(run.stderr, /2\/2 cases/);
   });
 
   it('exits 2 on a malformed file with a one-line reason naming file:line', async () => {
-    fs.writeFileSync(path.join(dir, 'broken.prompt.yml'), 'name: x\nmessages:\n  - role: system\n    content: "unclosed\n  - role: user\n');
-    const run = await runCli(['eval', 'broken.prompt.yml', '--base-url', server.url, '--model', 'M', '--json'], { cwd: dir });
+    fs.writeFileSync(
+      path.join(dir, 'broken.prompt.yml'),
+      'name: x\nmessages:\n  - role: system\n    content: "unclosed\n  - role: user\n',
+    );
+    const run = await runCli(['eval', 'broken.prompt.yml', '--base-url', server.url, '--model', 'M', '--json'], {
+      cwd: dir,
+    });
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /broken\.prompt\.yml:\d+:\d+: error: /);
@@ -89,10 +107,15 @@ describe('whetstone eval (CLI contract)', function () {
     const missing = await runCli(['eval', 'nope.prompt.yml', '--base-url', server.url], { cwd: dir });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.prompt\.yml: no such file/);
-    const dataset = await runCli(['eval', 'sentiment.prompt.yml', '--dataset', 'rows.jsonl', '--base-url', server.url, '--model', 'M'], { cwd: dir });
+    const dataset = await runCli(
+      ['eval', 'sentiment.prompt.yml', '--dataset', 'rows.jsonl', '--base-url', server.url, '--model', 'M'],
+      { cwd: dir },
+    );
     assert.equal(dataset.code, 2);
     assert.match(dataset.stderr, /rows\.jsonl/);
-    const flag = await runCli(['eval', 'sentiment.prompt.yml', '--concurrency', 'many', '--base-url', server.url], { cwd: dir });
+    const flag = await runCli(['eval', 'sentiment.prompt.yml', '--concurrency', 'many', '--base-url', server.url], {
+      cwd: dir,
+    });
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /--concurrency/);
   });
@@ -100,7 +123,10 @@ describe('whetstone eval (CLI contract)', function () {
   it('exits 3 naming the endpoint when it is unreachable', async () => {
     const url = server.url;
     await server.close();
-    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', url, '--model', 'M'], { cwd: dir, env: fastRetries });
+    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', url, '--model', 'M'], {
+      cwd: dir,
+      env: fastRetries,
+    });
     assert.equal(run.code, 3);
     assert.ok(run.stderr.includes(new URL(url).host), run.stderr);
     server = await startSimServer({ handler: classifier });
@@ -114,7 +140,10 @@ describe('whetstone eval (CLI contract)', function () {
       { kind: 'hang' },
       { kind: 'status', status: 503 },
     );
-    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--json', '--no-cache'], { cwd: dir, env: fastRetries });
+    const run = await runCli(
+      ['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--json', '--no-cache'],
+      { cwd: dir, env: fastRetries },
+    );
     assert.equal(run.code, 1, run.stderr);
     const out = run.json();
     assert.equal(out.passed, 2);
@@ -131,13 +160,19 @@ describe('whetstone eval (CLI contract)', function () {
     const second = await runCli(args, { cwd: dir });
     assert.equal(server.stats.requests, before, 'no HTTP request on the second run');
     assert.equal(second.json().calls, 0);
-    assert.deepEqual(second.json().results.map((r: any) => r.output), first.json().results.map((r: any) => r.output));
+    assert.deepEqual(
+      second.json().results.map((r: any) => r.output),
+      first.json().results.map((r: any) => r.output),
+    );
     await runCli([...args, '--no-cache'], { cwd: dir });
     assert.equal(server.stats.requests, before + 3);
   });
 
-  it('sends the key only to the base URL\'s origin', async () => {
-    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--no-cache'], { cwd: dir, env: { OPENAI_API_KEY: 'sk-test-123' } });
+  it("sends the key only to the base URL's origin", async () => {
+    const run = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--no-cache'], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: 'sk-test-123' },
+    });
     assert.equal(run.code, 1, run.stderr);
     assert.ok(server.stats.authHeaders.every((h) => h === 'Bearer sk-test-123'));
     assert.ok(!run.stderr.includes('sk-test-123') && !run.stdout.includes('sk-test-123'), 'the key is never printed');

@@ -23,13 +23,15 @@ describe('whetstone optimize (CLI contract)', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const optimize = (...extra: string[]) => runCli(['optimize', file, '--base-url', server.url, '--model', 'sim-model', '--json', ...extra], { cwd: dir });
+  const optimize = (...extra: string[]) =>
+    runCli(['optimize', file, '--base-url', server.url, '--model', 'sim-model', '--json', ...extra], { cwd: dir });
 
   it('prints the contract object, with a best prompt that beats the baseline', async () => {
     const run = await optimize('--method', 'apo', '--preset', 'quick');
     assert.equal(run.code, 0, run.stderr);
     const out = run.json();
-    for (const key of ['runId', 'method', 'baseline', 'best', 'rounds', 'calls', 'tokens', 'costUsd']) assert.ok(key in out, `missing ${key}`);
+    for (const key of ['runId', 'method', 'baseline', 'best', 'rounds', 'calls', 'tokens', 'costUsd'])
+      assert.ok(key in out, `missing ${key}`);
     assert.equal(out.method, 'apo');
     assert.equal(typeof out.baseline.score, 'number');
     assert.ok(out.best.score > out.baseline.score, `${out.best.score} > ${out.baseline.score}`);
@@ -38,11 +40,18 @@ describe('whetstone optimize (CLI contract)', function () {
     assert.equal(out.calls, server.stats.requests, 'calls counts every HTTP call made');
     assert.match(run.stderr, /estimated \d+ calls/);
     assert.ok(fs.existsSync(path.join(dir, '.whetstone', 'runs')), 'the run log is on disk');
-    assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), task.promptText, 'without --apply the file is untouched');
+    assert.equal(
+      fs.readFileSync(path.join(dir, file), 'utf8'),
+      task.promptText,
+      'without --apply the file is untouched',
+    );
 
     const runs = await runCli(['runs', 'list', '--json'], { cwd: dir });
     assert.equal(runs.code, 0, runs.stderr);
-    assert.deepEqual(runs.json().map((r: any) => r.runId), [out.runId]);
+    assert.deepEqual(
+      runs.json().map((r: any) => r.runId),
+      [out.runId],
+    );
     const shown = await runCli(['runs', 'show', out.runId, '--json'], { cwd: dir });
     assert.equal(shown.json().result.best.prompt, out.best.prompt);
   });
@@ -54,9 +63,17 @@ describe('whetstone optimize (CLI contract)', function () {
     const before = parsePromptFile(file, task.promptText);
     const after = fs.readFileSync(path.join(dir, file), 'utf8');
     const span = before.optimizable!.span;
-    assert.equal(after.slice(0, span.start), task.promptText.slice(0, span.start), 'bytes before the region are unchanged');
+    assert.equal(
+      after.slice(0, span.start),
+      task.promptText.slice(0, span.start),
+      'bytes before the region are unchanged',
+    );
     const tail = task.promptText.length - span.end;
-    assert.equal(after.slice(after.length - tail), task.promptText.slice(span.end), 'bytes after the region are unchanged');
+    assert.equal(
+      after.slice(after.length - tail),
+      task.promptText.slice(span.end),
+      'bytes after the region are unchanged',
+    );
     assert.equal(parsePromptFile(file, after).optimizable!.text, best);
   });
 

@@ -9,8 +9,12 @@ const fixtures = path.join(__dirname, '../../fixtures/data');
 
 describe('loadDataset', () => {
   let tmp: string;
-  before(async () => { tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'whetstone-data-')); });
-  after(async () => { await fsp.rm(tmp, { recursive: true, force: true }); });
+  before(async () => {
+    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'whetstone-data-'));
+  });
+  after(async () => {
+    await fsp.rm(tmp, { recursive: true, force: true });
+  });
   const write = async (name: string, text: string) => {
     const file = path.join(tmp, name);
     await fsp.writeFile(file, text);
@@ -26,10 +30,13 @@ describe('loadDataset', () => {
     assert.deepEqual(rows[2], { vars: { text: 'awful' }, expected: 'negative', line: 4 });
     assert.deepEqual(rows[3], { vars: { text: 'flat row' }, expected: '3', line: 5 });
     assert.deepEqual(rows[4], { vars: { text: 'pref' }, chosen: 'good answer', rejected: 'bad answer', line: 8 });
-    assert.deepEqual(diagnostics.map((d) => [d.line, d.severity, d.code]), [
-      [6, 'error', 'dataset-bad-json'],
-      [7, 'error', 'dataset-bad-row'],
-    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.line, d.severity, d.code]),
+      [
+        [6, 'error', 'dataset-bad-json'],
+        [7, 'error', 'dataset-bad-row'],
+      ],
+    );
     assert.equal(diagnostics[0].file, file);
     assert.match(diagnostics[0].message, /invalid JSON/);
   });
@@ -37,12 +44,15 @@ describe('loadDataset', () => {
   it('reads CSV with quotes, escaped quotes, embedded newlines and unicode, with start lines', async () => {
     const { rows, diagnostics } = await loadDataset(path.join(fixtures, 'quoted.csv'), nodeFileSystem);
     assert.deepEqual(diagnostics, []);
-    assert.deepEqual(rows.map((r) => [r.vars.text, r.expected, r.id, r.line]), [
-      ['Hello, world', 'positive', 'r1', 2],
-      ['She said "hi"\nand left', 'neutral', 'r2', 3],
-      ['plain', 'multi\nline\nanswer', 'r3', 5],
-      ['ünïcödé 😀', 'positive', 'r4', 8],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.vars.text, r.expected, r.id, r.line]),
+      [
+        ['Hello, world', 'positive', 'r1', 2],
+        ['She said "hi"\nand left', 'neutral', 'r2', 3],
+        ['plain', 'multi\nline\nanswer', 'r3', 5],
+        ['ünïcödé 😀', 'positive', 'r4', 8],
+      ],
+    );
   });
 
   it('reports a CSV record with the wrong field count and an unclosed quote', async () => {
@@ -50,8 +60,14 @@ describe('loadDataset', () => {
     const { rows, diagnostics } = await loadDataset(file, nodeFileSystem);
     assert.ok(rows.some((r) => r.vars.a === '1'));
     assert.ok(rows.some((r) => r.vars.a === '6'));
-    assert.ok(diagnostics.some((d) => d.line === 3 && d.code === 'dataset-csv-columns'), JSON.stringify(diagnostics));
-    assert.ok(diagnostics.some((d) => d.code === 'dataset-bad-csv'), JSON.stringify(diagnostics));
+    assert.ok(
+      diagnostics.some((d) => d.line === 3 && d.code === 'dataset-csv-columns'),
+      JSON.stringify(diagnostics),
+    );
+    assert.ok(
+      diagnostics.some((d) => d.code === 'dataset-bad-csv'),
+      JSON.stringify(diagnostics),
+    );
   });
 
   it('reads YAML lists with lines, and mappings holding rows', async () => {
@@ -63,13 +79,22 @@ describe('loadDataset', () => {
       { vars: { input: 'third' }, line: 7 },
     ]);
     const mapped = await write('m.yml', 'rows:\n  - {q: 1}\n  - {q: 2}\n');
-    assert.deepEqual((await loadDataset(mapped, nodeFileSystem)).rows.map((r) => r.line), [2, 3]);
+    assert.deepEqual(
+      (await loadDataset(mapped, nodeFileSystem)).rows.map((r) => r.line),
+      [2, 3],
+    );
   });
 
   it('reads JSON arrays and reports a syntax error with a position', async () => {
     const good = await write('d.json', '[\n  {"q": "x", "expected": "y"},\n  {"q": "z"}\n]\n');
     const { rows } = await loadDataset(good, nodeFileSystem);
-    assert.deepEqual(rows.map((r) => [r.vars.q, r.line]), [['x', 2], ['z', 3]]);
+    assert.deepEqual(
+      rows.map((r) => [r.vars.q, r.line]),
+      [
+        ['x', 2],
+        ['z', 3],
+      ],
+    );
     const bad = await write('bad.json', '[\n  {"q": "x",,}\n');
     const res = await loadDataset(bad, nodeFileSystem);
     assert.equal(res.rows.length, 0);
@@ -81,8 +106,14 @@ describe('loadDataset', () => {
     const res = await loadDataset(missing, nodeFileSystem);
     assert.deepEqual(res.rows, []);
     assert.equal(res.diagnostics[0].message, `dataset not found: ${missing}`);
-    assert.match((await loadDataset(await write('x.txt', 'hi'), nodeFileSystem)).diagnostics[0].message, /unknown dataset format/);
-    assert.equal((await loadDataset(await write('s.yaml', 'just: a map\n'), nodeFileSystem)).diagnostics[0].code, 'dataset-not-a-list');
+    assert.match(
+      (await loadDataset(await write('x.txt', 'hi'), nodeFileSystem)).diagnostics[0].message,
+      /unknown dataset format/,
+    );
+    assert.equal(
+      (await loadDataset(await write('s.yaml', 'just: a map\n'), nodeFileSystem)).diagnostics[0].code,
+      'dataset-not-a-list',
+    );
   });
 
   it('with the prompt variables: checks columns, and a string input fills a single variable', async () => {
@@ -97,14 +128,29 @@ describe('loadDataset', () => {
 describe('rowsFromTestData', () => {
   it('treats flat keys as variables and keeps expected as a variable', () => {
     const rows = rowsFromTestData([{ input: 'hello world', string: 'hello', expected: 'greeting' }]);
-    assert.deepEqual(rows, [{ vars: { input: 'hello world', string: 'hello', expected: 'greeting' }, expected: 'greeting' }]);
+    assert.deepEqual(rows, [
+      { vars: { input: 'hello world', string: 'hello', expected: 'greeting' }, expected: 'greeting' },
+    ]);
   });
 });
 
 describe('checkDatasetColumns', () => {
   it('names the row and the missing variable, reports unused columns once', () => {
-    const d = checkDatasetColumns([{ vars: { a: 1, b: 2 }, line: 3 }, { vars: { b: 1 }, line: 4 }], ['a'], 'f.jsonl');
-    assert.deepEqual(d.map((x) => [x.line, x.code]), [[4, 'dataset-missing-variable'], [3, 'dataset-unused-column']]);
+    const d = checkDatasetColumns(
+      [
+        { vars: { a: 1, b: 2 }, line: 3 },
+        { vars: { b: 1 }, line: 4 },
+      ],
+      ['a'],
+      'f.jsonl',
+    );
+    assert.deepEqual(
+      d.map((x) => [x.line, x.code]),
+      [
+        [4, 'dataset-missing-variable'],
+        [3, 'dataset-unused-column'],
+      ],
+    );
     assert.match(d[0].message, /row 2 has no value for variable 'a'/);
   });
 });
@@ -117,7 +163,13 @@ describe('loadDataset: TSV and CRLF', () => {
       await fsp.writeFile(file, 'q\texpected\r\na, b\tx\r\n\r\nc\ty\r\n');
       const { rows, diagnostics } = await loadDataset(file, nodeFileSystem);
       assert.deepEqual(diagnostics, []);
-      assert.deepEqual(rows.map((r) => [r.vars.q, r.expected, r.line]), [['a, b', 'x', 2], ['c', 'y', 4]]);
+      assert.deepEqual(
+        rows.map((r) => [r.vars.q, r.expected, r.line]),
+        [
+          ['a, b', 'x', 2],
+          ['c', 'y', 4],
+        ],
+      );
       const jsonl = path.join(dir, 'd.jsonl');
       await fsp.writeFile(jsonl, '{"q": 1}\r\n{"q": 2\r\n');
       const res = await loadDataset(jsonl, nodeFileSystem);

@@ -10,7 +10,10 @@ describe('splitRows', () => {
     assert.deepEqual(splitRows(rows(20), { seed: 7 }), a);
     assert.equal(a.validation.length, 6);
     assert.equal(a.train.length, 14);
-    assert.deepEqual([...a.train, ...a.validation].sort((x, y) => x - y), rows(20).map((_, i) => i));
+    assert.deepEqual(
+      [...a.train, ...a.validation].sort((x, y) => x - y),
+      rows(20).map((_, i) => i),
+    );
     assert.ok(a.train.every((i) => !a.validation.includes(i)));
   });
 

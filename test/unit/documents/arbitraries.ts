@@ -4,10 +4,51 @@ import { findRoleLine } from '../../../src/core/template';
 
 /** Fragments that stress YAML and template syntax. */
 const TRICKY = [
-  '', ' ', '  indented', '\t', '#', '# heading', 'key: value', '- item', '"', "'", '{{input}}', '{{ a.b | upper }}',
-  '{% if x %}', '{% endif %}', '${input:name}', '${input:x:placeholder}', '${selection}', '#tool:fetch', '|', '|-',
-  '>+', '---', '...', ':', '\\', '\\n', '&anchor', '*alias', '!tag', '%YAML 1.2', '@', '`', 'trailing ', '[a, b]',
-  '{k: v}', 'yes', 'null', '123', '0x1F', '~', '\u00e9\u4e2d\ud83d\ude00', '\u2028', '\u0085', '\r', '\u0000',
+  '',
+  ' ',
+  '  indented',
+  '\t',
+  '#',
+  '# heading',
+  'key: value',
+  '- item',
+  '"',
+  "'",
+  '{{input}}',
+  '{{ a.b | upper }}',
+  '{% if x %}',
+  '{% endif %}',
+  '${input:name}',
+  '${input:x:placeholder}',
+  '${selection}',
+  '#tool:fetch',
+  '|',
+  '|-',
+  '>+',
+  '---',
+  '...',
+  ':',
+  '\\',
+  '\\n',
+  '&anchor',
+  '*alias',
+  '!tag',
+  '%YAML 1.2',
+  '@',
+  '`',
+  'trailing ',
+  '[a, b]',
+  '{k: v}',
+  'yes',
+  'null',
+  '123',
+  '0x1F',
+  '~',
+  '\u00e9\u4e2d\ud83d\ude00',
+  '\u2028',
+  '\u0085',
+  '\r',
+  '\u0000',
 ];
 
 const piece = fc.oneof(
@@ -31,13 +72,21 @@ export function bodyText(format: 'prompty' | 'prompt.md'): fc.Arbitrary<string> 
     .filter((t) => format !== 'prompty' || findRoleLine(t) === undefined);
 }
 
-type Mutation = { kind: 'delete' | 'insert' | 'duplicate' | 'deleteLine' | 'duplicateLine' | 'swapLines'; at: number; len: number; insert: string };
+type Mutation = {
+  kind: 'delete' | 'insert' | 'duplicate' | 'deleteLine' | 'duplicateLine' | 'swapLines';
+  at: number;
+  len: number;
+  insert: string;
+};
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom('delete', 'insert', 'duplicate', 'deleteLine', 'duplicateLine', 'swapLines'),
   at: fc.nat(),
   len: fc.integer({ min: 1, max: 12 }),
-  insert: fc.oneof(fc.constantFrom(...TRICKY, '\n', ':', '- ', '---\n', 'user:\n', '"', '{{', '}}', '{%'), fc.string({ maxLength: 4 })),
+  insert: fc.oneof(
+    fc.constantFrom(...TRICKY, '\n', ':', '- ', '---\n', 'user:\n', '"', '{{', '}}', '{%'),
+    fc.string({ maxLength: 4 }),
+  ),
 });
 
 function applyMutation(text: string, m: Mutation): string {
@@ -60,6 +109,7 @@ function applyMutation(text: string, m: Mutation): string {
 
 /** One of `texts`, with 1–6 random character / line mutations applied. */
 export function mutated(texts: readonly string[]): fc.Arbitrary<string> {
-  return fc.tuple(fc.constantFrom(...texts), fc.array(mutation, { minLength: 1, maxLength: 6 }))
+  return fc
+    .tuple(fc.constantFrom(...texts), fc.array(mutation, { minLength: 1, maxLength: 6 }))
     .map(([text, ms]) => ms.reduce(applyMutation, text));
 }

@@ -11,7 +11,7 @@ import { conformanceDir, conformanceFiles, toCrlf } from './corpus';
 const REPLACEMENTS = [
   'You are a careful assistant.',
   'Line one.\nLine two uses {{input}} and ${input:name}.\n\n- a list item\n  indented more',
-  "It's \"quoted\": with # hash and: colon",
+  'It\'s "quoted": with # hash and: colon',
   '  leading spaces, then\n\ttab and trailing newlines\n\n',
 ];
 
@@ -28,7 +28,11 @@ function checkReplacement(doc: PromptDocument, t: string): string {
   const region = doc.optimizable!;
   const out = replaceOptimizableRegion(doc, t);
   const tail = doc.text.length - region.span.end;
-  assert.equal(out.slice(0, region.span.start), doc.text.slice(0, region.span.start), 'bytes before the region changed');
+  assert.equal(
+    out.slice(0, region.span.start),
+    doc.text.slice(0, region.span.start),
+    'bytes before the region changed',
+  );
   assert.equal(out.slice(out.length - tail), doc.text.slice(region.span.end), 'bytes after the region changed');
   const again = parsePromptFile(doc.file, out);
   assert.deepEqual(errorsOf(again), []);

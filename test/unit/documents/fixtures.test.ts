@@ -1,8 +1,15 @@
 /** Our own fixtures per format, broken ones included: fields, spans, settings, diagnostics with the right line. */
 import { strict as assert } from 'node:assert';
 import {
-  mergeSettings, parsePromptFile, parseSidecar, renderMessages, replaceMessageContent, replaceOptimizableRegion,
-  serialize, sidecarPathFor, type PromptDocument,
+  mergeSettings,
+  parsePromptFile,
+  parseSidecar,
+  renderMessages,
+  replaceMessageContent,
+  replaceOptimizableRegion,
+  serialize,
+  sidecarPathFor,
+  type PromptDocument,
 } from '../../../src/core/documents';
 import { fixture } from './corpus';
 
@@ -21,12 +28,25 @@ describe('documents: prompt.yml fixtures', () => {
     assert.equal(doc.name, 'Review triage');
     assert.equal(doc.model, 'openai/gpt-4o-mini');
     assert.deepEqual(doc.modelParameters, { temperature: 0.2 });
-    assert.deepEqual(doc.messages.map((m) => m.role), ['system', 'user']);
+    assert.deepEqual(
+      doc.messages.map((m) => m.role),
+      ['system', 'user'],
+    );
     assert.equal(doc.messages[1].content, 'Review: {{review}}');
-    assert.equal(doc.text.slice(doc.messages[1].contentSpan.start, doc.messages[1].contentSpan.end), "'Review: {{review}}'");
-    assert.deepEqual(doc.variables.map((v) => v.name), ['review']);
+    assert.equal(
+      doc.text.slice(doc.messages[1].contentSpan.start, doc.messages[1].contentSpan.end),
+      "'Review: {{review}}'",
+    );
+    assert.deepEqual(
+      doc.variables.map((v) => v.name),
+      ['review'],
+    );
     assert.equal(doc.testData.length, 2);
-    assert.deepEqual(doc.testData[0], { vars: { review: 'I love it, works great.', expected: 'positive' }, expected: 'positive', line: 15 });
+    assert.deepEqual(doc.testData[0], {
+      vars: { review: 'I love it, works great.', expected: 'positive' },
+      expected: 'positive',
+      line: 15,
+    });
     assert.deepEqual(doc.rawEvaluators, [{ name: 'exact label', string: { equals: '{{expected}}' } }]);
     assert.ok(doc.evaluatorsSpan && doc.testDataSpan);
     assert.equal(serialize(doc), doc.text);
@@ -35,7 +55,10 @@ describe('documents: prompt.yml fixtures', () => {
   it('defaults the optimizable region to the system message and warns about unknown top-level fields', () => {
     assert.equal(doc.optimizable?.kind, 'message');
     assert.equal(doc.optimizable?.messageIndex, 0);
-    assert.equal(doc.optimizable?.text, 'You label product reviews.\nAnswer with one word: positive, negative or mixed.\n');
+    assert.equal(
+      doc.optimizable?.text,
+      'You label product reviews.\nAnswer with one word: positive, negative or mixed.\n',
+    );
     const unknown = at(doc, 'unknown-field');
     assert.equal(unknown.length, 1);
     assert.equal(unknown[0].line, 23);
@@ -60,8 +83,14 @@ describe('documents: prompt.yml fixtures', () => {
   });
 
   it('warns at a testData row that lacks a value for a message variable', () => {
-    const d = parsePromptFile('m.prompt.yml', 'messages:\n  - role: user\n    content: "{{a}} {{b}}"\ntestData:\n  - a: 1\n    b: 2\n  - a: 3\n');
-    assert.deepEqual(at(d, 'missing-column').map((x) => [x.line, x.message]), [[7, 'testData[1] has no value for {{b}}']]);
+    const d = parsePromptFile(
+      'm.prompt.yml',
+      'messages:\n  - role: user\n    content: "{{a}} {{b}}"\ntestData:\n  - a: 1\n    b: 2\n  - a: 3\n',
+    );
+    assert.deepEqual(
+      at(d, 'missing-column').map((x) => [x.line, x.message]),
+      [[7, 'testData[1] has no value for {{b}}']],
+    );
   });
 
   it('reports malformed YAML at the line where the problem is, and never throws', () => {
@@ -74,25 +103,37 @@ describe('documents: prompt.yml fixtures', () => {
     const notAMap = parsePromptFile('x.prompt.yml', '- just\n- a list\n');
     assert.equal(at(notAMap, 'not-a-prompt').length, 1);
     const badMessages = parsePromptFile('x.prompt.yml', 'messages:\n  - role: system\n  - content: hi\n  - 3\n');
-    assert.deepEqual(at(badMessages, 'invalid-messages').map((d) => d.line), [2, 3, 4]);
+    assert.deepEqual(
+      at(badMessages, 'invalid-messages').map((d) => d.line),
+      [2, 3, 4],
+    );
   });
 });
 
 describe('documents: YAML scalar edge cases', () => {
-  const edit = (text: string, t: string, index = 0) => replaceMessageContent(parsePromptFile('e.prompt.yml', text), index, t);
+  const edit = (text: string, t: string, index = 0) =>
+    replaceMessageContent(parsePromptFile('e.prompt.yml', text), index, t);
 
-  it('keeps a block header comment and an explicit indentation indicator\'s base indentation', () => {
-    assert.equal(edit('messages:\n  - role: system\n    content: |  # note\n      Be nice.\n', 'A\nB'),
-      'messages:\n  - role: system\n    content: |-  # note\n      A\n      B\n');
-    assert.equal(edit('messages:\n  - role: system\n    content: |2\n        more\n      base\n', 'x\n'),
-      'messages:\n  - role: system\n    content: |\n      x\n');
+  it("keeps a block header comment and an explicit indentation indicator's base indentation", () => {
+    assert.equal(
+      edit('messages:\n  - role: system\n    content: |  # note\n      Be nice.\n', 'A\nB'),
+      'messages:\n  - role: system\n    content: |-  # note\n      A\n      B\n',
+    );
+    assert.equal(
+      edit('messages:\n  - role: system\n    content: |2\n        more\n      base\n', 'x\n'),
+      'messages:\n  - role: system\n    content: |\n      x\n',
+    );
   });
 
   it('uses double quotes inside flow collections and before a trailing comment', () => {
-    assert.equal(edit('messages: [{role: system, content: "Be nice."}]\n', 'A\nB'),
-      'messages: [{role: system, content: "A\\nB"}]\n');
-    assert.equal(edit('messages:\n  - role: system\n    content: Be nice.   # c\n', 'A\nB'),
-      'messages:\n  - role: system\n    content: "A\\nB"   # c\n');
+    assert.equal(
+      edit('messages: [{role: system, content: "Be nice."}]\n', 'A\nB'),
+      'messages: [{role: system, content: "A\\nB"}]\n',
+    );
+    assert.equal(
+      edit('messages:\n  - role: system\n    content: Be nice.   # c\n', 'A\nB'),
+      'messages:\n  - role: system\n    content: "A\\nB"   # c\n',
+    );
   });
 
   it('keeps plain scalars plain when the text allows it, quoting when it would change type or meaning', () => {
@@ -103,8 +144,14 @@ describe('documents: YAML scalar edge cases', () => {
   });
 
   it('reads `content: *alias` (rewriting the anchored text changes both)', () => {
-    const doc = parsePromptFile('a.prompt.yml', 'messages:\n  - role: system\n    content: &s Hi\n  - role: user\n    content: *s\n');
-    assert.deepEqual(doc.messages.map((m) => m.content), ['Hi', 'Hi']);
+    const doc = parsePromptFile(
+      'a.prompt.yml',
+      'messages:\n  - role: system\n    content: &s Hi\n  - role: user\n    content: *s\n',
+    );
+    assert.deepEqual(
+      doc.messages.map((m) => m.content),
+      ['Hi', 'Hi'],
+    );
     assert.throws(() => replaceMessageContent(doc, 1, 'x'), /could not find the YAML scalar/);
   });
 });
@@ -115,14 +162,24 @@ describe('documents: prompty fixtures', () => {
     assert.equal(doc.format, 'prompty');
     assert.equal(doc.model, 'gpt-4o-mini');
     assert.deepEqual(doc.modelParameters, { temperature: 0.3 });
-    assert.deepEqual(doc.declaredVariables.map((d) => [d.name, d.type, d.sample]), [
-      ['article', 'string', 'The city council met on Tuesday.'], ['audience', 'string', 'general readers'],
-    ]);
+    assert.deepEqual(
+      doc.declaredVariables.map((d) => [d.name, d.type, d.sample]),
+      [
+        ['article', 'string', 'The city council met on Tuesday.'],
+        ['audience', 'string', 'general readers'],
+      ],
+    );
     assert.deepEqual(doc.settings, {
-      method: 'apo', dataset: 'data/articles.jsonl', split: { validation: 0.25, seed: 7 },
-      budget: { calls: 200, usd: 1.5 }, protected: ['Summary:'],
+      method: 'apo',
+      dataset: 'data/articles.jsonl',
+      split: { validation: 0.25, seed: 7 },
+      budget: { calls: 200, usd: 1.5 },
+      protected: ['Summary:'],
     });
-    assert.deepEqual(doc.messages.map((m) => m.role), ['system', 'user']);
+    assert.deepEqual(
+      doc.messages.map((m) => m.role),
+      ['system', 'user'],
+    );
     assert.ok(doc.messages[0].content.includes('{% if audience == "children" %}'), 'Jinja control flow kept verbatim');
     assert.deepEqual(doc.diagnostics, []);
     assert.equal(doc.optimizable?.kind, 'message');
@@ -134,13 +191,23 @@ describe('documents: prompty fixtures', () => {
   it('reads v1 inputs (map with type, sample) and `# System:` / `User:` role lines; warns on undeclared and unused', () => {
     const doc = load('legacy.prompty');
     assert.equal(doc.model, 'gpt-35-turbo');
-    assert.deepEqual(doc.messages.map((m) => [m.role, m.content]), [
-      ['system', 'You answer camping questions.\nUse {{context}} when it helps.'], ['user', '{{question}}'],
-    ]);
+    assert.deepEqual(
+      doc.messages.map((m) => [m.role, m.content]),
+      [
+        ['system', 'You answer camping questions.\nUse {{context}} when it helps.'],
+        ['user', '{{question}}'],
+      ],
+    );
     assert.equal(doc.declaredVariables[0].sample, 'What is a tent footprint?');
     const undeclared = at(doc, 'undeclared-variable');
-    assert.deepEqual(undeclared.map((d) => [d.line, d.message]), [[20, 'variable {{context}} is not declared in inputs']]);
-    assert.deepEqual(at(doc, 'unused-variable').map((d) => d.line), [13]);
+    assert.deepEqual(
+      undeclared.map((d) => [d.line, d.message]),
+      [[20, 'variable {{context}} is not declared in inputs']],
+    );
+    assert.deepEqual(
+      at(doc, 'unused-variable').map((d) => d.line),
+      [13],
+    );
   });
 
   it('reports a front-matter YAML error at its line in the whole file', () => {
@@ -148,7 +215,10 @@ describe('documents: prompty fixtures', () => {
     const syntax = at(doc, 'yaml-syntax');
     assert.equal(syntax[0].line, 3);
     assert.equal(syntax[0].column, 14);
-    assert.deepEqual(doc.messages.map((m) => m.content), ['Hello.']);
+    assert.deepEqual(
+      doc.messages.map((m) => m.content),
+      ['Hello.'],
+    );
     const unclosed = parsePromptFile('u.prompty', '---\nname: x\nsystem:\nhi\n');
     assert.equal(at(unclosed, 'unclosed-front-matter')[0].line, 1);
   });
@@ -163,11 +233,20 @@ describe('documents: prompty fixtures', () => {
   it('treats a body without role lines as one system message (the body) and honours settings.region', () => {
     const doc = parsePromptFile('b.prompty', '---\nname: b\n---\nYou help with {{task}}.\n');
     assert.equal(doc.body?.text, 'You help with {{task}}.');
-    assert.deepEqual(doc.messages.map((m) => m.role), ['system']);
+    assert.deepEqual(
+      doc.messages.map((m) => m.role),
+      ['system'],
+    );
     assert.equal(doc.optimizable?.kind, 'body');
-    const chat = parsePromptFile('c.prompty', '---\nmetadata:\n  whetstone:\n    region: user\n---\nsystem:\nA\nuser:\nB\n');
+    const chat = parsePromptFile(
+      'c.prompty',
+      '---\nmetadata:\n  whetstone:\n    region: user\n---\nsystem:\nA\nuser:\nB\n',
+    );
     assert.equal(chat.optimizable?.text, 'B');
-    const wrong = parsePromptFile('c.prompty', '---\nmetadata:\n  whetstone:\n    region: message:9\n---\nsystem:\nA\n');
+    const wrong = parsePromptFile(
+      'c.prompty',
+      '---\nmetadata:\n  whetstone:\n    region: message:9\n---\nsystem:\nA\n',
+    );
     assert.equal(wrong.optimizable?.text, 'A');
     assert.equal(at(wrong, 'invalid-region').length, 1);
   });
@@ -185,7 +264,13 @@ describe('documents: prompt.md fixtures', () => {
     assert.equal(doc.format, 'prompt.md');
     assert.equal(doc.description, 'Review the selected code');
     assert.deepEqual(doc.frontMatter?.data.tools, ['fetch', 'search']);
-    assert.deepEqual(doc.variables.map((v) => [v.name, v.placeholder]), [['focus', 'security issues'], ['docsUrl', undefined]]);
+    assert.deepEqual(
+      doc.variables.map((v) => [v.name, v.placeholder]),
+      [
+        ['focus', 'security issues'],
+        ['docsUrl', undefined],
+      ],
+    );
     assert.equal(doc.messages.length, 1);
     assert.equal(doc.messages[0].role, 'user');
     assert.ok(doc.body?.text.startsWith('Review ${selection}'));
@@ -201,7 +286,10 @@ describe('documents: prompt.md fixtures', () => {
 
   it('warns about header fields VS Code does not know', () => {
     const d = parsePromptFile('x.prompt.md', '---\ndescription: d\nwhetstone: {method: apo}\n---\nBody\n');
-    assert.deepEqual(at(d, 'unknown-field').map((x) => x.line), [3]);
+    assert.deepEqual(
+      at(d, 'unknown-field').map((x) => x.line),
+      [3],
+    );
   });
 });
 
@@ -234,10 +322,18 @@ describe('documents: sidecar', () => {
     const f = fixture('bad.whetstone.yaml');
     const { diagnostics } = parseSidecar(f.file, f.text);
     const byLine = diagnostics.map((d) => `${d.line}:${d.severity}:${d.code}`).sort();
-    assert.deepEqual(byLine, [
-      '1:error:invalid-setting', '3:error:invalid-setting', '4:warning:unknown-setting', '5:error:invalid-setting',
-      '6:warning:unknown-setting', '7:error:invalid-setting', '8:error:yaml-syntax',
-    ].sort());
+    assert.deepEqual(
+      byLine,
+      [
+        '1:error:invalid-setting',
+        '3:error:invalid-setting',
+        '4:warning:unknown-setting',
+        '5:error:invalid-setting',
+        '6:warning:unknown-setting',
+        '7:error:invalid-setting',
+        '8:error:yaml-syntax',
+      ].sort(),
+    );
     assert.ok(diagnostics.every((d) => d.file === 'bad.whetstone.yaml'));
   });
 

@@ -7,7 +7,12 @@ import * as fs from 'node:fs';
 import fc from 'fast-check';
 import type { Diagnostic } from '../../../src/core/diagnostics';
 import {
-  parsePromptFile, parseSidecar, RegionEditError, renderMessages, replaceOptimizableRegion, serialize,
+  parsePromptFile,
+  parseSidecar,
+  RegionEditError,
+  renderMessages,
+  replaceOptimizableRegion,
+  serialize,
 } from '../../../src/core/documents';
 import { checkCandidateInvariants, protectedRegions } from '../../../src/core/template';
 import { mutated, promptText } from './arbitraries';
@@ -54,37 +59,58 @@ describe('documents: fuzz (no exception escapes a parser)', function () {
   this.timeout(120000);
   const corpus = fs.existsSync(conformanceDir) ? conformanceFiles() : [];
   const texts = (dir: string, own: string[]) => [
-    ...corpus.filter((f) => f.id.startsWith(dir)).map((f) => f.text), ...own.map((n) => fixture(n).text),
+    ...corpus.filter((f) => f.id.startsWith(dir)).map((f) => f.text),
+    ...own.map((n) => fixture(n).text),
   ];
   const cases = [
-    { format: 'prompt.yml', file: 'fuzz.prompt.yml', texts: texts('prompt-yml/', ['review-triage.prompt.yml', 'broken.prompt.yml']) },
-    { format: 'prompty', file: 'fuzz.prompty', texts: texts('prompty/', ['summarize.prompty', 'legacy.prompty', 'broken.prompty', 'crlf.prompty']) },
+    {
+      format: 'prompt.yml',
+      file: 'fuzz.prompt.yml',
+      texts: texts('prompt-yml/', ['review-triage.prompt.yml', 'broken.prompt.yml']),
+    },
+    {
+      format: 'prompty',
+      file: 'fuzz.prompty',
+      texts: texts('prompty/', ['summarize.prompty', 'legacy.prompty', 'broken.prompty', 'crlf.prompty']),
+    },
     { format: 'prompt.md', file: 'fuzz.prompt.md', texts: texts('prompt-md/', ['code-review.prompt.md']) },
   ];
 
   for (const c of cases) {
     it(`${c.format}: mutated and random documents`, () => {
       const docs = fc.oneof({ weight: 4, arbitrary: mutated(c.texts) }, { weight: 1, arbitrary: promptText });
-      fc.assert(fc.property(docs, (text) => checkDocument(c.file, text)), { numRuns: RUNS, seed: 42 });
+      fc.assert(
+        fc.property(docs, (text) => checkDocument(c.file, text)),
+        { numRuns: RUNS, seed: 42 },
+      );
     });
   }
 
   it('region replacement on mutated documents never throws anything but RegionEditError', () => {
     const all = cases.flatMap((c) => c.texts.map((text) => ({ file: c.file, text })));
-    const arb = fc.integer({ min: 0, max: all.length - 1 }).chain((i) =>
-      fc.tuple(fc.constant(all[i].file), fc.oneof(fc.constant(all[i].text), mutated([all[i].text])), promptText));
-    fc.assert(fc.property(arb, ([file, text, t]) => {
-      checkReplacement(file, text, t);
-    }), { numRuns: 300, seed: 5 });
+    const arb = fc
+      .integer({ min: 0, max: all.length - 1 })
+      .chain((i) =>
+        fc.tuple(fc.constant(all[i].file), fc.oneof(fc.constant(all[i].text), mutated([all[i].text])), promptText),
+      );
+    fc.assert(
+      fc.property(arb, ([file, text, t]) => {
+        checkReplacement(file, text, t);
+      }),
+      { numRuns: 300, seed: 5 },
+    );
   });
 
   it('sidecar: mutated and random sidecars', () => {
     const sidecars = [fixture('code-review.whetstone.yaml').text, fixture('bad.whetstone.yaml').text];
     const docs = fc.oneof({ weight: 4, arbitrary: mutated(sidecars) }, { weight: 1, arbitrary: promptText });
-    fc.assert(fc.property(docs, (text) => {
-      const { settings, diagnostics } = parseSidecar('fuzz.whetstone.yaml', text);
-      assert.equal(typeof settings, 'object');
-      wellFormed(diagnostics, 'fuzz.whetstone.yaml');
-    }), { numRuns: RUNS, seed: 43 });
+    fc.assert(
+      fc.property(docs, (text) => {
+        const { settings, diagnostics } = parseSidecar('fuzz.whetstone.yaml', text);
+        assert.equal(typeof settings, 'object');
+        wellFormed(diagnostics, 'fuzz.whetstone.yaml');
+      }),
+      { numRuns: RUNS, seed: 43 },
+    );
   });
 });

@@ -5,7 +5,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { parsePromptFile, parseSidecar } from '../../../src/core/documents';
-import { checkCandidateInvariants, extractVariables, jinjaInputNames, protectedRegions, renderTemplate } from '../../../src/core/template';
+import {
+  checkCandidateInvariants,
+  extractVariables,
+  jinjaInputNames,
+  protectedRegions,
+  renderTemplate,
+} from '../../../src/core/template';
 
 describe('documents: pathological input', function () {
   this.timeout(20000);
@@ -21,8 +27,16 @@ describe('documents: pathological input', function () {
 
   it('handles long blank runs inside and around template delimiters', () => {
     const blanks = ' '.repeat(30000);
-    for (const text of [`{{${blanks}`, `{%${blanks}`, `{#${blanks}`, `{{ a${blanks}}}`, `{% if a${blanks}%}x{% endif %}`,
-      `system:${blanks}\nuser:\n{{q}}`, `a${blanks}b`, `${'\n'.repeat(30000)}x`]) {
+    for (const text of [
+      `{{${blanks}`,
+      `{%${blanks}`,
+      `{#${blanks}`,
+      `{{ a${blanks}}}`,
+      `{% if a${blanks}%}x{% endif %}`,
+      `system:${blanks}\nuser:\n{{q}}`,
+      `a${blanks}b`,
+      `${'\n'.repeat(30000)}x`,
+    ]) {
       extractVariables(text, 'mustache');
       jinjaInputNames(text);
       renderTemplate(text, { a: 1 }, 'mustache');

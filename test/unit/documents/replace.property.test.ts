@@ -36,24 +36,44 @@ describe('documents: region replacement (property)', function () {
   it('prompt.yml: any text round-trips through the YAML scalar (all styles), LF and CRLF', () => {
     const yml = subset('prompt.yml');
     assert.ok(yml.length > 0);
-    fc.assert(fc.property(index(yml), promptText, (i, t) => holds(yml[i], t)), { numRuns: 600, seed: 20261127 });
+    fc.assert(
+      fc.property(index(yml), promptText, (i, t) => holds(yml[i], t)),
+      { numRuns: 600, seed: 20261127 },
+    );
   });
 
   it('prompt.yml: replacing any message (block, folded, quoted and plain scalars) round-trips', () => {
     const yml = subset('prompt.yml');
-    fc.assert(fc.property(index(yml), fc.nat(), promptText, (i, n, t) => {
-      const doc = yml[i];
-      const m = n % doc.messages.length;
-      holds({ ...doc, optimizable: { kind: 'message', messageIndex: m, text: doc.messages[m].content, span: doc.messages[m].contentSpan } }, t,
-        (d) => d.messages[m]?.content);
-    }), { numRuns: 300, seed: 7 });
+    fc.assert(
+      fc.property(index(yml), fc.nat(), promptText, (i, n, t) => {
+        const doc = yml[i];
+        const m = n % doc.messages.length;
+        holds(
+          {
+            ...doc,
+            optimizable: {
+              kind: 'message',
+              messageIndex: m,
+              text: doc.messages[m].content,
+              span: doc.messages[m].contentSpan,
+            },
+          },
+          t,
+          (d) => d.messages[m]?.content,
+        );
+      }),
+      { numRuns: 300, seed: 7 },
+    );
   });
 
   for (const format of ['prompty', 'prompt.md'] as const) {
     it(`${format}: any trimmed text round-trips through the body / role section, LF and CRLF`, () => {
       const list = subset(format);
       assert.ok(list.length > 0);
-      fc.assert(fc.property(index(list), bodyText(format), (i, t) => holds(list[i], t)), { numRuns: 400, seed: 11 });
+      fc.assert(
+        fc.property(index(list), bodyText(format), (i, t) => holds(list[i], t)),
+        { numRuns: 400, seed: 11 },
+      );
     });
   }
 });

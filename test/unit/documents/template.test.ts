@@ -1,37 +1,57 @@
 import { strict as assert } from 'node:assert';
 import {
-  checkCandidateInvariants, extractVariables, jinjaInputNames, protectedRegions, renderTemplate,
+  checkCandidateInvariants,
+  extractVariables,
+  jinjaInputNames,
+  protectedRegions,
+  renderTemplate,
 } from '../../../src/core/template';
 
 describe('template: variables', () => {
   it('finds {{ var }}, {{var|filter}} and dotted roots, ignoring {% %} and {# #}', () => {
     const text = 'Hi {{ name }}, {{topic|upper}} and {{ user.address.city }}. {% if name %}x{% endif %} {# {{note}} #}';
     const refs = extractVariables(text, 'mustache');
-    assert.deepEqual(refs.map((r) => r.name), ['name', 'topic', 'user']);
+    assert.deepEqual(
+      refs.map((r) => r.name),
+      ['name', 'topic', 'user'],
+    );
     assert.equal(text.slice(refs[0].span.start, refs[0].span.end), '{{ name }}');
   });
 
   it('finds ${input:name} and ${input:name:placeholder}, not built-ins like ${selection}', () => {
     const text = 'Fix ${selection} in ${file}: ${input:goal} (${input:style:terse, clear})';
     const refs = extractVariables(text, 'vscode-input');
-    assert.deepEqual(refs.map((r) => [r.name, r.placeholder]), [['goal', undefined], ['style', 'terse, clear']]);
+    assert.deepEqual(
+      refs.map((r) => [r.name, r.placeholder]),
+      [
+        ['goal', undefined],
+        ['style', 'terse, clear'],
+      ],
+    );
   });
 
   it('knows which names a Jinja template reads (loop variables excluded)', () => {
-    const names = jinjaInputNames('{% for item in documentation %}{{item.id}}{% endfor %}{% if customer|length > 0 %}{{customer.name}}{% endif %}');
+    const names = jinjaInputNames(
+      '{% for item in documentation %}{{item.id}}{% endfor %}{% if customer|length > 0 %}{{customer.name}}{% endif %}',
+    );
     assert.deepEqual([...names].sort(), ['customer', 'documentation']);
   });
 });
 
 describe('template: rendering', () => {
   it('substitutes values, JSON-encodes objects and reports missing names, leaving them as written', () => {
-    const r = renderTemplate('A {{a}} B {{ b.c }} C {{obj}} D {{missing}}', { a: 'x', b: { c: 2 }, obj: { k: [1] } }, 'mustache');
+    const r = renderTemplate(
+      'A {{a}} B {{ b.c }} C {{obj}} D {{missing}}',
+      { a: 'x', b: { c: 2 }, obj: { k: [1] } },
+      'mustache',
+    );
     assert.equal(r.text, 'A x B 2 C {"k":[1]} D {{missing}}');
     assert.deepEqual(r.missing, ['missing']);
   });
 
   it('evaluates the supported {% if %} / {% for %} subset', () => {
-    const tpl = '{% if items|length > 0 %}Items:{% for it in items %} [{{it.name}}]{% endfor %}{% else %}none{% endif %}';
+    const tpl =
+      '{% if items|length > 0 %}Items:{% for it in items %} [{{it.name}}]{% endfor %}{% else %}none{% endif %}';
     assert.equal(renderTemplate(tpl, { items: [{ name: 'a' }, { name: 'b' }] }, 'mustache').text, 'Items: [a] [b]');
     assert.equal(renderTemplate(tpl, { items: [] }, 'mustache').text, 'none');
     const eq = '{% if tone == "kind" %}Be kind.{% elif not tone %}Neutral.{% else %}Other.{% endif %}';
@@ -49,7 +69,11 @@ describe('template: rendering', () => {
   });
 
   it('renders ${input:…} and given built-ins for prompt.md; a missing input is reported', () => {
-    const r = renderTemplate('Check ${selection} for ${input:goal:bugs}; ${input:other}', { selection: 'x = 1', goal: 'style' }, 'vscode-input');
+    const r = renderTemplate(
+      'Check ${selection} for ${input:goal:bugs}; ${input:other}',
+      { selection: 'x = 1', goal: 'style' },
+      'vscode-input',
+    );
     assert.equal(r.text, 'Check x = 1 for style; ${input:other}');
     assert.deepEqual(r.missing, ['other']);
   });
@@ -57,16 +81,30 @@ describe('template: rendering', () => {
 
 describe('template: protected regions and candidate invariants', () => {
   it('lists variables, control-flow tags, chat references, marked blocks and sidecar entries', () => {
-    const md = 'Use #tool:fetch and #githubRepo on ${selection} for ${input:x}.\n# Heading\n<!-- whetstone:protect -->KEEP<!-- /whetstone:protect -->';
+    const md =
+      'Use #tool:fetch and #githubRepo on ${selection} for ${input:x}.\n# Heading\n<!-- whetstone:protect -->KEEP<!-- /whetstone:protect -->';
     assert.deepEqual(protectedRegions(md, 'prompt.md', ['Heading', '/x+y/']), [
-      '${input:x}', '${selection}', '#tool:fetch', '#githubRepo',
-      '<!-- whetstone:protect -->KEEP<!-- /whetstone:protect -->', 'Heading',
+      '${input:x}',
+      '${selection}',
+      '#tool:fetch',
+      '#githubRepo',
+      '<!-- whetstone:protect -->KEEP<!-- /whetstone:protect -->',
+      'Heading',
     ]);
-    assert.deepEqual(protectedRegions('{{a}} {% if a %}b{% endif %}', 'prompty'), ['{{a}}', '{% if a %}', '{% endif %}']);
+    assert.deepEqual(protectedRegions('{{a}} {% if a %}b{% endif %}', 'prompty'), [
+      '{{a}}',
+      '{% if a %}',
+      '{% endif %}',
+    ]);
   });
 
   it('accepts a rewrite that keeps variables and protected text', () => {
-    const r = checkCandidateInvariants('Classify {{review}}. Say "OK".', 'Please classify: {{ review }}. Say "OK".', 'prompt.yml', ['"OK"']);
+    const r = checkCandidateInvariants(
+      'Classify {{review}}. Say "OK".',
+      'Please classify: {{ review }}. Say "OK".',
+      'prompt.yml',
+      ['"OK"'],
+    );
     assert.deepEqual(r, { ok: true, violations: [] });
   });
 
@@ -88,7 +126,10 @@ describe('template: protected regions and candidate invariants', () => {
 
 describe('template: Jinja whitespace control', () => {
   it('trims around {%- -%} and {{- -}} like Jinja', () => {
-    assert.equal(renderTemplate('A\n{%- if x %}\n  B {{- x -}}  \n{%- endif %}\nC', { x: 1 }, 'mustache').text, 'A\n  B1\nC');
+    assert.equal(
+      renderTemplate('A\n{%- if x %}\n  B {{- x -}}  \n{%- endif %}\nC', { x: 1 }, 'mustache').text,
+      'A\n  B1\nC',
+    );
     assert.equal(renderTemplate('{% for i in xs -%}\n {{i}}\n{%- endfor %}', { xs: [1, 2] }, 'mustache').text, '12');
   });
 });

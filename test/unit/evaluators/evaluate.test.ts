@@ -62,7 +62,8 @@ describe('evaluate: regex, JSON Schema, numeric', () => {
   });
 
   const schema = {
-    type: 'object', required: ['name', 'email'],
+    type: 'object',
+    required: ['name', 'email'],
     properties: { name: { type: 'string' }, email: { type: 'string', format: 'email' } },
   };
 
@@ -79,12 +80,18 @@ describe('evaluate: regex, JSON Schema, numeric', () => {
   });
 
   it('findInText finds JSON inside prose', async () => {
-    const r = await one({ type: 'jsonSchema', schema, findInText: true }, 'Result: {"name": "A", "email": "a@b.co"} done');
+    const r = await one(
+      { type: 'jsonSchema', schema, findInText: true },
+      'Result: {"name": "A", "email": "a@b.co"} done',
+    );
     assert.equal(r.pass, true, r.feedback);
   });
 
   it('numeric compares the first number within a tolerance', async () => {
-    assert.equal((await one({ type: 'numeric', value: '{{expected}}' }, 'The answer is 1,234.', row({}, '1234'))).pass, true);
+    assert.equal(
+      (await one({ type: 'numeric', value: '{{expected}}' }, 'The answer is 1,234.', row({}, '1234'))).pass,
+      true,
+    );
     assert.equal((await one({ type: 'numeric', value: '3.14', tolerance: 0.01 }, 'about 3.1415')).pass, true);
     assert.equal((await one({ type: 'numeric', value: '0.3' }, '0.30000000000000004')).pass, true);
     const off = await one({ type: 'numeric', value: '42', tolerance: 1 }, 'I think 44');
@@ -96,8 +103,11 @@ describe('evaluate: regex, JSON Schema, numeric', () => {
 });
 
 describe('evaluate: custom JavaScript', () => {
-  const js = (code: string, extra: Partial<Extract<EvaluatorSpec, { type: 'javascript' }>> = {}): EvaluatorSpec =>
-    ({ type: 'javascript', code, ...extra });
+  const js = (code: string, extra: Partial<Extract<EvaluatorSpec, { type: 'javascript' }>> = {}): EvaluatorSpec => ({
+    type: 'javascript',
+    code,
+    ...extra,
+  });
 
   it('untrusted workspaces never run code', async () => {
     const r = await one(js('true'), 'x', row(), { trusted: false });
@@ -105,8 +115,14 @@ describe('evaluate: custom JavaScript', () => {
   });
 
   it('runs expressions and function bodies with output, vars and expected', async () => {
-    assert.equal((await one(js("output.includes(vars.word) && expected === 'E'"), 'say hi', row({ word: 'hi' }, 'E'))).pass, true);
-    const body = await one(js('const n = output.length;\nreturn { pass: n < 5, score: n < 5 ? 1 : 0.2, reason: `length ${n}` };'), 'far too long');
+    assert.equal(
+      (await one(js("output.includes(vars.word) && expected === 'E'"), 'say hi', row({ word: 'hi' }, 'E'))).pass,
+      true,
+    );
+    const body = await one(
+      js('const n = output.length;\nreturn { pass: n < 5, score: n < 5 ? 1 : 0.2, reason: `length ${n}` };'),
+      'far too long',
+    );
     assert.deepEqual([body.pass, body.score, body.feedback], [false, 0.2, 'length 12']);
     assert.equal((await one(js('0.8'), 'x')).pass, true);
     assert.equal((await one(js('0.8', { threshold: 0.9 }), 'x')).pass, false);
@@ -124,7 +140,7 @@ describe('evaluate: custom JavaScript', () => {
     assert.match((await one(js('Promise.resolve(true)'), 'x')).feedback!, /async evaluator code is not supported/);
   });
 
-  it('cannot change the caller\'s row', async () => {
+  it("cannot change the caller's row", async () => {
     const r = row({ list: [1] });
     await one(js('vars.list.push(2); true'), 'x', r);
     assert.deepEqual(r.vars.list, [1]);
@@ -139,16 +155,33 @@ describe('evaluate: defaults, unsupported, aggregate', () => {
   });
 
   it('unsupported specs are reported as skipped and left out of the aggregate', async () => {
-    const results = await evaluate([
-      { type: 'contains', value: 'a' },
-      { type: 'unsupported', name: 'sim', original: 'type: similar', reason: 'needs embeddings' },
-    ], 'abc', row(), trusted);
-    assert.deepEqual(results[1], { name: 'sim', score: 0, pass: false, skipped: true, feedback: 'not run: needs embeddings' });
+    const results = await evaluate(
+      [
+        { type: 'contains', value: 'a' },
+        { type: 'unsupported', name: 'sim', original: 'type: similar', reason: 'needs embeddings' },
+      ],
+      'abc',
+      row(),
+      trusted,
+    );
+    assert.deepEqual(results[1], {
+      name: 'sim',
+      score: 0,
+      pass: false,
+      skipped: true,
+      feedback: 'not run: needs embeddings',
+    });
     assert.deepEqual(aggregate(results), { score: 1, pass: true });
   });
 
   it('aggregate: mean score, pass only if all pass; nothing to check passes', () => {
-    assert.deepEqual(aggregate([{ name: 'a', score: 1, pass: true }, { name: 'b', score: 0.5, pass: false }]), { score: 0.75, pass: false });
+    assert.deepEqual(
+      aggregate([
+        { name: 'a', score: 1, pass: true },
+        { name: 'b', score: 0.5, pass: false },
+      ]),
+      { score: 0.75, pass: false },
+    );
     assert.deepEqual(aggregate([]), { score: 1, pass: true });
   });
 });

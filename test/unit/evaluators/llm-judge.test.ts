@@ -22,7 +22,9 @@ describe('LLM judge (real client, local server)', () => {
     llm = createLlmClient({ apiKeyFor: () => undefined, maxRetries: 0, random: () => 0.5, sleep: async () => {} });
     judge = { baseUrl: server.url, model: 'judge-model' };
   });
-  after(async () => { await server.close(); });
+  after(async () => {
+    await server.close();
+  });
 
   const spec = (raw: unknown): EvaluatorSpec => {
     const { specs, diagnostics } = normalizeEvaluators([raw], { file: 'p.prompt.yml' });
@@ -32,8 +34,16 @@ describe('LLM judge (real client, local server)', () => {
 
   it('github/similarity: renders input, expected and completion, maps the rating to a score', async () => {
     answer = () => 'Let us think step by step: the meaning matches, one detail is missing.\n4';
-    const row: DatasetRow = { vars: { input: 'What is photosynthesis?', expected: 'Plants make sugar from light.' }, expected: 'Plants make sugar from light.' };
-    const [r] = await evaluate([spec({ name: 'sim', uses: 'github/similarity' })], 'Plants turn light into sugar.', row, { trusted: false, llm, judge });
+    const row: DatasetRow = {
+      vars: { input: 'What is photosynthesis?', expected: 'Plants make sugar from light.' },
+      expected: 'Plants make sugar from light.',
+    };
+    const [r] = await evaluate(
+      [spec({ name: 'sim', uses: 'github/similarity' })],
+      'Plants turn light into sugar.',
+      row,
+      { trusted: false, llm, judge },
+    );
     assert.deepEqual([r.name, r.score, r.pass], ['sim', 0.75, true]);
     assert.match(r.feedback!, /judge chose '4'/);
     const sent = lastUser(server.bodies.at(-1) as SimChatRequest);
@@ -45,26 +55,52 @@ describe('LLM judge (real client, local server)', () => {
 
   it('built-ins use the rendered user message as {{input}} when the row has no input variable', async () => {
     answer = () => '5';
-    await evaluate([spec({ name: 'rel', uses: 'github/relevance' })], 'Paris.', { vars: { question: 'Capital of France?' } },
-      { trusted: false, llm, judge, input: 'Answer briefly: Capital of France?' });
+    await evaluate(
+      [spec({ name: 'rel', uses: 'github/relevance' })],
+      'Paris.',
+      { vars: { question: 'Capital of France?' } },
+      { trusted: false, llm, judge, input: 'Answer briefly: Capital of France?' },
+    );
     assert.match(lastUser(server.bodies.at(-1) as SimChatRequest), /Question: Answer briefly: Capital of France\?/);
   });
 
   it('GitHub Models llm choices: the choice on the last line wins, score 0 fails', async () => {
-    const choices = [{ choice: 'poor', score: 0 }, { choice: 'below_average', score: 0.25 }, { choice: 'good', score: 1 }];
-    const s = spec({ name: 'rules', llm: { modelId: 'openai/gpt-4o', prompt: '<out>{{completion}}</out>', systemPrompt: 'Grade it.', choices } });
+    const choices = [
+      { choice: 'poor', score: 0 },
+      { choice: 'below_average', score: 0.25 },
+      { choice: 'good', score: 1 },
+    ];
+    const s = spec({
+      name: 'rules',
+      llm: { modelId: 'openai/gpt-4o', prompt: '<out>{{completion}}</out>', systemPrompt: 'Grade it.', choices },
+    });
     answer = () => 'It is not good at all: it repeats the input.\npoor';
     const [r] = await evaluate([s], 'Funny!', { vars: {} }, { trusted: false, llm, judge });
     assert.deepEqual([r.score, r.pass], [0, false]);
     assert.match(r.feedback!, /judge chose 'poor'/);
     const body = server.bodies.at(-1) as SimChatRequest;
-    assert.deepEqual(body.messages.map((m) => m.role), ['system', 'user']);
-    assert.match(lastUser(body), /^<out>Funny!<\/out>\n\nEnd your reply with exactly one of: poor, below_average, good\.$/);
+    assert.deepEqual(
+      body.messages.map((m) => m.role),
+      ['system', 'user'],
+    );
+    assert.match(
+      lastUser(body),
+      /^<out>Funny!<\/out>\n\nEnd your reply with exactly one of: poor, below_average, good\.$/,
+    );
   });
 
   it('a reply matching no choice fails and quotes the reply', async () => {
     answer = () => 'I cannot decide.';
-    const s = spec({ name: 'x', llm: { prompt: 'p {{completion}}', choices: [{ choice: 'yes', score: 1 }, { choice: 'no', score: 0 }] } });
+    const s = spec({
+      name: 'x',
+      llm: {
+        prompt: 'p {{completion}}',
+        choices: [
+          { choice: 'yes', score: 1 },
+          { choice: 'no', score: 0 },
+        ],
+      },
+    });
     const [r] = await evaluate([s], 'o', { vars: {} }, { trusted: false, llm, judge });
     assert.equal(r.pass, false);
     assert.match(r.feedback!, /matched none of the choices \(yes, no\): "I cannot decide\."/);
@@ -79,14 +115,22 @@ describe('LLM judge (real client, local server)', () => {
     const [r] = await evaluate([strict], 'Fine.', { vars: {} }, { trusted: false, llm, judge });
     assert.deepEqual([r.score, r.pass], [0.6, false]);
     assert.equal(r.feedback, 'judge score 0.6 (pass at 0.7): Polite but curt.');
-    assert.match(lastUser(server.bodies.at(-1) as SimChatRequest), /The reply is polite[\s\S]*<output>\nFine\.\n<\/output>/);
+    assert.match(
+      lastUser(server.bodies.at(-1) as SimChatRequest),
+      /The reply is polite[\s\S]*<output>\nFine\.\n<\/output>/,
+    );
     const lenient = spec({ type: 'llm-rubric', value: 'The reply is polite' });
     assert.equal((await evaluate([lenient], 'Fine.', { vars: {} }, { trusted: false, llm, judge }))[0].pass, true);
   });
 
   it('a rubric that never shows the output gets the output appended', async () => {
     answer = () => JSON.stringify({ score: 1, reason: 'ok' });
-    await evaluate([{ type: 'llmJudge', prompt: 'Is it short?' }], 'Yes.', { vars: {} }, { trusted: false, llm, judge });
+    await evaluate(
+      [{ type: 'llmJudge', prompt: 'Is it short?' }],
+      'Yes.',
+      { vars: {} },
+      { trusted: false, llm, judge },
+    );
     assert.equal(lastUser(server.bodies.at(-1) as SimChatRequest), 'Is it short?\n\n<output>\nYes.\n</output>');
   });
 
@@ -117,7 +161,10 @@ describe('pickChoice', () => {
 
   it('does not read "1" inside "10" or "below_average" as "average"', () => {
     assert.equal(pick('10'), undefined);
-    const words = [{ choice: 'average', score: 0.5 }, { choice: 'below_average', score: 0.25 }];
+    const words = [
+      { choice: 'average', score: 0.5 },
+      { choice: 'below_average', score: 0.25 },
+    ];
     assert.equal(pickChoice('Verdict: below_average', words)?.choice, 'below_average');
   });
 });

@@ -29,7 +29,12 @@ describe('normalizeEvaluators: GitHub Models', () => {
     const doc = parse(text) as { evaluators: unknown[]; testData: unknown[] };
     const { specs, diagnostics } = normalizeEvaluators(doc.evaluators, { file: 'sample.yml', text });
     assert.deepEqual(diagnostics, []);
-    assert.deepEqual(specs[0], { type: 'contains', name: 'string evaluator', value: '{{string}}', caseSensitive: false });
+    assert.deepEqual(specs[0], {
+      type: 'contains',
+      name: 'string evaluator',
+      value: '{{string}}',
+      caseSensitive: false,
+    });
     assert.equal(specs[1].type, 'llmJudge');
     const rows = rowsFromTestData(doc.testData);
     const [contains] = await evaluate([specs[0]], 'Hello to you too!', rows[0], { trusted: false });
@@ -37,33 +42,63 @@ describe('normalizeEvaluators: GitHub Models', () => {
   });
 
   it('keeps llm choices, system prompt and model id', () => {
-    const { specs } = normalizeEvaluators([{
-      name: 'j', llm: { modelId: 'openai/gpt-4o', systemPrompt: 'S', prompt: 'P {{completion}}', choices: [{ choice: 'good', score: 1 }, { choice: 'bad', score: 0 }] },
-    }], { file: 'f' });
-    assert.deepEqual(specs, [{
-      type: 'llmJudge', name: 'j', prompt: 'P {{completion}}', systemPrompt: 'S', modelId: 'openai/gpt-4o',
-      choices: [{ choice: 'good', score: 1 }, { choice: 'bad', score: 0 }],
-    }]);
+    const { specs } = normalizeEvaluators(
+      [
+        {
+          name: 'j',
+          llm: {
+            modelId: 'openai/gpt-4o',
+            systemPrompt: 'S',
+            prompt: 'P {{completion}}',
+            choices: [
+              { choice: 'good', score: 1 },
+              { choice: 'bad', score: 0 },
+            ],
+          },
+        },
+      ],
+      { file: 'f' },
+    );
+    assert.deepEqual(specs, [
+      {
+        type: 'llmJudge',
+        name: 'j',
+        prompt: 'P {{completion}}',
+        systemPrompt: 'S',
+        modelId: 'openai/gpt-4o',
+        choices: [
+          { choice: 'good', score: 1 },
+          { choice: 'bad', score: 0 },
+        ],
+      },
+    ]);
   });
 
   it('an unknown `uses:` becomes an unsupported spec with a warning on its line', () => {
-    const text = 'evaluators:\n  - name: first\n    string: {contains: a}\n  - name: mystery\n    uses: github/telepathy\n';
+    const text =
+      'evaluators:\n  - name: first\n    string: {contains: a}\n  - name: mystery\n    uses: github/telepathy\n';
     const { specs, diagnostics } = normalizeEvaluators(parse(text).evaluators, { file: 'p.prompt.yml', text });
     assert.equal(specs[1].type, 'unsupported');
     assert.equal(diagnostics.length, 1);
-    assert.deepEqual([diagnostics[0].line, diagnostics[0].severity, diagnostics[0].code], [4, 'warning', 'evaluator-unsupported']);
+    assert.deepEqual(
+      [diagnostics[0].line, diagnostics[0].severity, diagnostics[0].code],
+      [4, 'warning', 'evaluator-unsupported'],
+    );
     assert.match(diagnostics[0].message, /github\/telepathy/);
   });
 
   it('malformed entries are errors naming the evaluator, never throws', () => {
-    const { specs, diagnostics } = normalizeEvaluators([
-      { name: 'a', string: { includes: 'x' } },
-      { name: 'b', llm: { choices: [] } },
-      { name: 'c', llm: { prompt: 'p', choices: [{ choice: 'x' }] } },
-      'nonsense',
-      { name: 'd' },
-      null,
-    ], { file: 'f' });
+    const { specs, diagnostics } = normalizeEvaluators(
+      [
+        { name: 'a', string: { includes: 'x' } },
+        { name: 'b', llm: { choices: [] } },
+        { name: 'c', llm: { prompt: 'p', choices: [{ choice: 'x' }] } },
+        'nonsense',
+        { name: 'd' },
+        null,
+      ],
+      { file: 'f' },
+    );
     assert.deepEqual(specs, []);
     assert.equal(diagnostics.length, 6);
     assert.ok(diagnostics.every((d) => d.severity === 'error'));
@@ -107,7 +142,10 @@ describe('normalizeEvaluators: promptfoo assert and sidecar', () => {
       { type: 'equals', value: { a: 1 } },
     ]);
     assert.deepEqual(diagnostics, []);
-    assert.deepEqual(specs.map((s) => s.type), ['jsonSchema', 'jsonSchema', 'regex', 'contains', 'contains', 'llmJudge', 'javascript', 'jsonSchema']);
+    assert.deepEqual(
+      specs.map((s) => s.type),
+      ['jsonSchema', 'jsonSchema', 'regex', 'contains', 'contains', 'llmJudge', 'javascript', 'jsonSchema'],
+    );
     const anyOf = await evaluate([specs[2]], 'A DOG barks', { vars: {} }, { trusted: false });
     assert.equal(anyOf[0].pass, true);
     const judge = specs[5] as Extract<EvaluatorSpec, { type: 'llmJudge' }>;
@@ -118,34 +156,54 @@ describe('normalizeEvaluators: promptfoo assert and sidecar', () => {
   });
 
   it('similar and other unknown assertions are unsupported with a reason and a warning', () => {
-    const { specs, diagnostics } = norm([{ type: 'similar', value: 'x' }, { type: 'perplexity' }, { type: 'javascript', value: 'file://check.js' }]);
-    assert.deepEqual(specs.map((s) => s.type), ['unsupported', 'unsupported', 'unsupported']);
+    const { specs, diagnostics } = norm([
+      { type: 'similar', value: 'x' },
+      { type: 'perplexity' },
+      { type: 'javascript', value: 'file://check.js' },
+    ]);
+    assert.deepEqual(
+      specs.map((s) => s.type),
+      ['unsupported', 'unsupported', 'unsupported'],
+    );
     assert.ok(diagnostics.every((d) => d.severity === 'warning' && d.code === 'evaluator-unsupported'));
     assert.match(diagnostics[0].message, /embedding/);
   });
 
   it('an invalid regex or JSON Schema is an error before anything runs', () => {
-    const { specs, diagnostics } = norm([{ type: 'regex', value: '(' }, { type: 'jsonSchema', schema: { type: 'nonsense' } }]);
+    const { specs, diagnostics } = norm([
+      { type: 'regex', value: '(' },
+      { type: 'jsonSchema', schema: { type: 'nonsense' } },
+    ]);
     assert.deepEqual(specs, []);
     assert.match(diagnostics[0].message, /invalid regular expression/);
     assert.match(diagnostics[1].message, /invalid JSON Schema/);
   });
 
   it('reads the sidecar form: string checks, numeric tolerance, jsonSchema, llmJudge', () => {
-    const { specs, diagnostics } = normalizeEvaluators([
-      { type: 'contains', value: '{{expected}}', caseSensitive: false },
-      { type: 'endsWith', value: '.' },
-      { type: 'numeric', value: '{{expected}}', tolerance: 0.5 },
-      { type: 'jsonSchema', schema: { type: 'array' } },
-      { type: 'llmJudge', name: 'tone', prompt: 'Is it friendly?', threshold: 0.8 },
-      { type: 'numeric', value: '1', tolerance: -1 },
-    ], { file: 'x.whetstone.yaml' });
+    const { specs, diagnostics } = normalizeEvaluators(
+      [
+        { type: 'contains', value: '{{expected}}', caseSensitive: false },
+        { type: 'endsWith', value: '.' },
+        { type: 'numeric', value: '{{expected}}', tolerance: 0.5 },
+        { type: 'jsonSchema', schema: { type: 'array' } },
+        { type: 'llmJudge', name: 'tone', prompt: 'Is it friendly?', threshold: 0.8 },
+        { type: 'numeric', value: '1', tolerance: -1 },
+      ],
+      { file: 'x.whetstone.yaml' },
+    );
     assert.deepEqual(specs.slice(0, 5), [
       { type: 'contains', name: 'contains', value: '{{expected}}', caseSensitive: false, negate: undefined },
       { type: 'endsWith', name: 'endsWith', value: '.', caseSensitive: true, negate: undefined },
       { type: 'numeric', name: 'numeric', value: '{{expected}}', tolerance: 0.5 },
       { type: 'jsonSchema', name: 'jsonSchema', schema: { type: 'array' }, findInText: undefined },
-      { type: 'llmJudge', name: 'tone', prompt: 'Is it friendly?', choices: undefined, threshold: 0.8, systemPrompt: undefined },
+      {
+        type: 'llmJudge',
+        name: 'tone',
+        prompt: 'Is it friendly?',
+        choices: undefined,
+        threshold: 0.8,
+        systemPrompt: undefined,
+      },
     ]);
     assert.equal(diagnostics.length, 1);
     assert.match(diagnostics[0].message, /tolerance/);

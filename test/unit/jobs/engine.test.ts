@@ -31,12 +31,17 @@ describe('job engine', function () {
     assert.equal(record.calls.size, run.result.used.calls);
     assert.deepEqual(record.result, run.result);
     const listed = await listRuns(sim.runsDir);
-    assert.ok(listed.some((r) => r.runId === run.runId && r.status === 'done' && r.bestScore === run.result.best.score));
+    assert.ok(
+      listed.some((r) => r.runId === run.runId && r.status === 'done' && r.bestScore === run.result.best.score),
+    );
   });
 
   for (const cap of [1, 17, 60, 133]) {
     it(`never makes more than ${cap} calls under a ${cap}-call budget, and keeps the best so far`, async () => {
-      const run = await runObserved(sim.spec('apo', { preset: 'quick', budget: { calls: cap }, concurrency: 6 }), sim.server);
+      const run = await runObserved(
+        sim.spec('apo', { preset: 'quick', budget: { calls: cap }, concurrency: 6 }),
+        sim.server,
+      );
       assert.ok(run.requests <= cap, `${run.requests} server requests`);
       assert.ok(run.result.used.calls <= cap);
       assert.equal(run.result.stopReason, 'budget');
@@ -79,11 +84,16 @@ describe('job engine', function () {
   });
 
   it('routes LLM-judge evaluator calls through the ledger (counted, logged, replayed)', async () => {
-    const evaluators = [...sim.spec('apo').evaluators, { type: 'llmJudge' as const, name: 'judged', prompt: 'Is "{{completion}}" a fair label for: {{review}}?' }];
+    const evaluators = [
+      ...sim.spec('apo').evaluators,
+      { type: 'llmJudge' as const, name: 'judged', prompt: 'Is "{{completion}}" a fair label for: {{review}}?' },
+    ];
     const spec = sim.spec('spo', { preset: 'quick', params: { rounds: 2 }, evaluators });
     const run = await runObserved(spec, sim.server);
     assert.equal(run.result.stopReason, 'done');
-    const judged = sim.server.bodies.slice(-run.requests).filter((b: any) => b?.response_format?.json_schema?.name === 'judge_score').length;
+    const judged = sim.server.bodies
+      .slice(-run.requests)
+      .filter((b: any) => b?.response_format?.json_schema?.name === 'judge_score').length;
     assert.ok(judged > 0);
     assert.equal(run.requests, run.result.used.calls);
     assert.ok(estimateJob(spec).calls >= run.requests, 'the estimate counts judge-evaluator calls');
@@ -94,17 +104,46 @@ describe('job engine', function () {
 
   describe('input errors (JobInputError, exit 2 in the CLI)', () => {
     const cases: [string, () => ReturnType<SimSetup['spec']>, RegExp, string][] = [
-      ['APO without expected outputs', () => sim.spec('apo', { rows: sim.task.rows.map((r) => ({ vars: { review: r.vars.review } })), evaluators: [] }), /add `expected`/, 'no-expected'],
-      ['SPO without requirements', () => sim.spec('spo', { requirements: undefined, doc: { ...sim.spec('spo').doc, settings: {} } }), /add `requirements:`/, 'no-requirements'],
-      ['PMPO without expected outputs', () => sim.spec('pmpo', { rows: sim.task.rows.map((r) => ({ vars: { review: r.vars.review } })) }), /add `expected`/, 'no-expected'],
+      [
+        'APO without expected outputs',
+        () =>
+          sim.spec('apo', { rows: sim.task.rows.map((r) => ({ vars: { review: r.vars.review } })), evaluators: [] }),
+        /add `expected`/,
+        'no-expected',
+      ],
+      [
+        'SPO without requirements',
+        () => sim.spec('spo', { requirements: undefined, doc: { ...sim.spec('spo').doc, settings: {} } }),
+        /add `requirements:`/,
+        'no-requirements',
+      ],
+      [
+        'PMPO without expected outputs',
+        () => sim.spec('pmpo', { rows: sim.task.rows.map((r) => ({ vars: { review: r.vars.review } })) }),
+        /add `expected`/,
+        'no-expected',
+      ],
       ['no rows', () => sim.spec('apo', { rows: [] }), /add testData rows/, 'no-rows'],
-      ['a parameter of the wrong type', () => sim.spec('apo', { params: { rounds: 'three' } }), /rounds must be a number/, 'bad-params'],
-      ['an unknown parameter', () => sim.spec('spo', { params: { roundz: 3 } }), /unknown parameter roundz; SPO takes rounds, questions/, 'bad-params'],
+      [
+        'a parameter of the wrong type',
+        () => sim.spec('apo', { params: { rounds: 'three' } }),
+        /rounds must be a number/,
+        'bad-params',
+      ],
+      [
+        'an unknown parameter',
+        () => sim.spec('spo', { params: { roundz: 3 } }),
+        /unknown parameter roundz; SPO takes rounds, questions/,
+        'bad-params',
+      ],
     ];
     for (const [name, make, message, code] of cases) {
       it(name, async () => {
         const spec = make();
-        assert.throws(() => estimateJob(spec), (e: unknown) => e instanceof JobInputError && message.test(e.message) && e.code === code);
+        assert.throws(
+          () => estimateJob(spec),
+          (e: unknown) => e instanceof JobInputError && message.test(e.message) && e.code === code,
+        );
         assert.equal(checkJobInput(spec)?.code, code);
         const before = sim.server.stats.requests;
         const job = startJob(spec);
@@ -122,7 +161,10 @@ describe('job engine', function () {
     assert.equal(byTokens.result.stopReason, 'budget');
     assert.ok(byTokens.events.some((e) => e.type === 'log' && /\(tokens\)/.test(e.message)));
     // With calls in flight, tokens are projected at the running mean, so the overshoot stays small.
-    const wide = await runObserved(sim.spec('apo', { preset: 'quick', budget: { tokens: 3000 }, concurrency: 8, llm: newClient(8) }), sim.server);
+    const wide = await runObserved(
+      sim.spec('apo', { preset: 'quick', budget: { tokens: 3000 }, concurrency: 8, llm: newClient(8) }),
+      sim.server,
+    );
     assert.equal(wide.result.stopReason, 'budget');
     assert.ok(wide.result.used.tokens <= 3000 * 1.1, `${wide.result.used.tokens} tokens`);
     const bySeconds = await runObserved(sim.spec('spo', { preset: 'quick', budget: { seconds: 0 } }), sim.server);
@@ -131,24 +173,39 @@ describe('job engine', function () {
   });
 
   it('rejects a candidate that changes a protected text, before any call is spent on it', async () => {
-    const spec = sim.spec('apo', { preset: 'quick', params: { rounds: 2 }, protected: ['Answer with one lowercase word'] });
+    const spec = sim.spec('apo', {
+      preset: 'quick',
+      params: { rounds: 2 },
+      protected: ['Answer with one lowercase word'],
+    });
     const first = sim.server.bodies.length;
     const run = await runObserved(spec, sim.server);
-    const rejected = run.events.filter((e) => e.type === 'candidate' && e.candidate.status === 'rejected')
+    const rejected = run.events
+      .filter((e) => e.type === 'candidate' && e.candidate.status === 'rejected')
       .map((e) => (e as Extract<JobEvent, { type: 'candidate' }>).candidate);
     // The simulated paraphrases sometimes swap "Answer with" for "Reply with", which changes the protected text.
-    const protectedRejections = rejected.filter((c) => c.rejectedReason === 'changed protected text "Answer with one lowercase word"');
+    const protectedRejections = rejected.filter(
+      (c) => c.rejectedReason === 'changed protected text "Answer with one lowercase word"',
+    );
     assert.ok(protectedRejections.length > 0);
-    const systems = (sim.server.bodies.slice(first) as any[]).filter((b) => b && !b.response_format && Array.isArray(b.messages)).map((b) => b.messages[0].content);
+    const systems = (sim.server.bodies.slice(first) as any[])
+      .filter((b) => b && !b.response_format && Array.isArray(b.messages))
+      .map((b) => b.messages[0].content);
     for (const c of protectedRejections) assert.ok(!systems.includes(c.prompt), 'never run');
   });
 
   it('reports a run as running while it is live, and lists it', async () => {
     const job = startJob(sim.spec('apo', { preset: 'quick', params: { rounds: 1 } }));
     let status: string | undefined;
-    const seen = new Promise<void>((resolve) => job.events.on((e) => {
-      if (e.type === 'round' && e.round === 1) void readRun(job.file).then((r) => { status = r?.status; resolve(); });
-    }));
+    const seen = new Promise<void>((resolve) =>
+      job.events.on((e) => {
+        if (e.type === 'round' && e.round === 1)
+          void readRun(job.file).then((r) => {
+            status = r?.status;
+            resolve();
+          });
+      }),
+    );
     await seen;
     assert.equal(status, 'running');
     await job.result;

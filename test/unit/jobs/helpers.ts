@@ -37,7 +37,11 @@ export function classify(bodies: unknown[]): RoundRequests {
   return out;
 }
 
-export async function runObserved(spec: JobSpec, server: SimServer, onEvent?: (e: JobEvent, cancel: () => void) => void): Promise<Observed> {
+export async function runObserved(
+  spec: JobSpec,
+  server: SimServer,
+  onEvent?: (e: JobEvent, cancel: () => void) => void,
+): Promise<Observed> {
   const start = server.bodies.length;
   const opened = new Map<number, number>();
   const rounds: RoundRequests[] = [];
@@ -46,7 +50,8 @@ export async function runObserved(spec: JobSpec, server: SimServer, onEvent?: (e
   job.events.on((e) => {
     events.push(e);
     if (e.type === 'round') opened.set(e.round, server.bodies.length);
-    if (e.type === 'beam' && opened.has(e.round)) rounds[e.round] = classify(server.bodies.slice(opened.get(e.round), server.bodies.length));
+    if (e.type === 'beam' && opened.has(e.round))
+      rounds[e.round] = classify(server.bodies.slice(opened.get(e.round), server.bodies.length));
     onEvent?.(e, () => job.cancel());
   });
   const result = await job.result;

@@ -26,10 +26,15 @@ function structuralTypes(file: string): string[] {
       return {}; // the torn line a crash left
     }
   };
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(parse)
-    .filter((l) => l.kind === 'event' && isStructuralEvent(l.event)).map((l) => {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(parse)
+    .filter((l) => l.kind === 'event' && isStructuralEvent(l.event))
+    .map((l) => {
       const e = l.event;
-      if (e.type === 'candidate') return `candidate:${e.candidate.id}:${e.candidate.status}:${e.candidate.parent}:${e.candidate.score}:${e.candidate.prompt}`;
+      if (e.type === 'candidate')
+        return `candidate:${e.candidate.id}:${e.candidate.status}:${e.candidate.parent}:${e.candidate.score}:${e.candidate.prompt}`;
       return e.type === 'beam' ? `beam:${e.round}:${e.ids.join(',')}` : `${e.type}:${e.round ?? e.id}`;
     });
 }
@@ -44,7 +49,15 @@ describe('kill and resume: the same final prompt with the same total calls as an
   for (const method of ['apo', 'spo', 'pmpo'] as Method[]) {
     describe(method, () => {
       let reference: { result: JobResult; file: string; structural: string[] };
-      const spec = (over: Partial<JobSpec> = {}) => sim.spec(method, { preset: 'quick', params: PARAMS[method], seed: 11, concurrency: 5, llm: newClient(3), ...over });
+      const spec = (over: Partial<JobSpec> = {}) =>
+        sim.spec(method, {
+          preset: 'quick',
+          params: PARAMS[method],
+          seed: 11,
+          concurrency: 5,
+          llm: newClient(3),
+          ...over,
+        });
 
       before(async () => {
         const job = startJob(spec());
@@ -89,7 +102,11 @@ describe('kill and resume: the same final prompt with the same total calls as an
           assert.equal(resumed.stopReason, 'done');
           assert.equal(resumed.best.prompt, reference.result.best.prompt);
           assert.equal(resumed.used.calls, total);
-          assert.equal(sim.server.stats.requests - before, total - logged.calls.size, 'logged calls are not made again');
+          assert.equal(
+            sim.server.stats.requests - before,
+            total - logged.calls.size,
+            'logged calls are not made again',
+          );
           assert.deepEqual(resumed.rounds, reference.result.rounds);
           const record = (await readRun(first.file))!;
           assert.equal(record.status, 'done');
@@ -128,11 +145,18 @@ describe('kill and resume: the same final prompt with the same total calls as an
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
     try {
       const text = readFileSync(job.file, 'utf8');
-      const unfinished = text.split('\n').filter((l) => l && !l.includes('"type":"done"')).join('\n').replace(/"pid":\d+/g, `"pid":${other.pid}`);
+      const unfinished = text
+        .split('\n')
+        .filter((l) => l && !l.includes('"type":"done"'))
+        .join('\n')
+        .replace(/"pid":\d+/g, `"pid":${other.pid}`);
       const copy = path.join(path.dirname(job.file), 'elsewhere.jsonl');
       writeFileSync(copy, `${unfinished}\n`);
       assert.equal((await readRun(copy))!.status, 'running');
-      await assert.rejects(startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 }, resumeRunId: 'elsewhere' })).result, /is still running/);
+      await assert.rejects(
+        startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 }, resumeRunId: 'elsewhere' })).result,
+        /is still running/,
+      );
     } finally {
       other.kill();
     }
@@ -140,7 +164,11 @@ describe('kill and resume: the same final prompt with the same total calls as an
 
   it('refuses to resume a run that is still running, or with a different seed or method', async () => {
     const job = startJob(sim.spec('spo', { preset: 'quick', params: { rounds: 2 } }));
-    await new Promise<void>((resolve) => job.events.on((e) => { if (e.type === 'round') resolve(); }));
+    await new Promise<void>((resolve) =>
+      job.events.on((e) => {
+        if (e.type === 'round') resolve();
+      }),
+    );
     await assert.rejects(startJob(sim.spec('spo', { resumeRunId: job.runId })).result, /is still running/);
     await job.result;
     await assert.rejects(startJob(sim.spec('spo', { resumeRunId: job.runId, seed: 99 })).result, /used seed 1, not 99/);

@@ -19,7 +19,9 @@ export interface SimSetup {
   close(): Promise<void>;
 }
 
-export async function simSetup(opts: { seed?: number; handler?: (task: SimulatedTask) => SimHandler; concurrency?: number } = {}): Promise<SimSetup> {
+export async function simSetup(
+  opts: { seed?: number; handler?: (task: SimulatedTask) => SimHandler; concurrency?: number } = {},
+): Promise<SimSetup> {
   const task = createSimulatedTask({ seed: opts.seed ?? 0 });
   const server = await startSimServer({ handler: opts.handler ? opts.handler(task) : task.handler });
   const llm = newClient(opts.concurrency);
@@ -38,7 +40,12 @@ export async function simSetup(opts: { seed?: number; handler?: (task: Simulated
       doc,
       rows: doc.testData,
       evaluators: doc.evaluators,
-      roles: { target: model('sim-target'), optimizer: model('sim-optimizer'), judge: model('sim-judge'), scorer: model('sim-target') },
+      roles: {
+        target: model('sim-target'),
+        optimizer: model('sim-optimizer'),
+        judge: model('sim-judge'),
+        scorer: model('sim-target'),
+      },
       llm,
       budget: {},
       seed: 1,

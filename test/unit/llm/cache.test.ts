@@ -47,7 +47,10 @@ describe('llm client: response cache', () => {
     assert.deepEqual(again.chat.usage, first.chat.usage, 'usage as first paid');
     const shards = readdirSync(dir);
     assert.ok(shards.every((s) => /^[0-9a-f]{2}$/.test(s)));
-    assert.ok(readdirSync(path.join(dir, shards[0])).every((f) => /^[0-9a-f]{64}\.json$/.test(f)), 'no temp files left');
+    assert.ok(
+      readdirSync(path.join(dir, shards[0])).every((f) => /^[0-9a-f]{64}\.json$/.test(f)),
+      'no temp files left',
+    );
   });
 
   it('cache: null bypasses it (--no-cache)', async () => {
@@ -78,7 +81,8 @@ describe('llm client: response cache', () => {
     await assert.rejects(ask());
     await ask();
     assert.equal(h.server.stats.requests, 2);
-    for (const shard of readdirSync(dir)) for (const f of readdirSync(path.join(dir, shard))) writeFileSync(path.join(dir, shard, f), '{"key": "tor');
+    for (const shard of readdirSync(dir))
+      for (const f of readdirSync(path.join(dir, shard))) writeFileSync(path.join(dir, shard, f), '{"key": "tor');
     await ask();
     assert.equal(h.server.stats.requests, 3);
     await ask();
@@ -86,7 +90,14 @@ describe('llm client: response cache', () => {
   });
 
   it('a failing cache never fails the call', async () => {
-    const broken: ResponseCache = { get: async () => { throw new Error('disk gone'); }, set: async () => { throw new Error('disk full'); } };
+    const broken: ResponseCache = {
+      get: async () => {
+        throw new Error('disk gone');
+      },
+      set: async () => {
+        throw new Error('disk full');
+      },
+    };
     h = await harness(echoHandler, { cache: broken });
     const res = await h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }] });
     assert.equal(res.text, 'echo: x');

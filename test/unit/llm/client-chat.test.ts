@@ -11,9 +11,16 @@ describe('llm client: chat', () => {
   it('sends messages, params and seed through the openai package and reports usage', async () => {
     h = await harness();
     const model = { ...h.model, params: { temperature: 0.3, max_tokens: 50, stream: true } };
-    const res = await h.client.chat({ model, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi there' }], seed: 7 });
+    const res = await h.client.chat({
+      model,
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'hi there' },
+      ],
+      seed: 7,
+    });
     assert.equal(res.text, 'echo: hi there');
-    assert.deepEqual(res.usage, { promptTokens: 6, completionTokens: 3 }, "words + 1 per message");
+    assert.deepEqual(res.usage, { promptTokens: 6, completionTokens: 3 }, 'words + 1 per message');
     assert.equal(res.cached, false);
     assert.equal(res.costUsd, null, 'sim-model has no price: null, never a guess');
     const body = h.server.bodies[0] as Record<string, unknown>;
@@ -25,11 +32,17 @@ describe('llm client: chat', () => {
 
   it('prices known models (and their dated snapshots), null for unknown ones', async () => {
     h = await harness(echoHandler, { prices: { 'my-model': { inputPerMTok: 1, outputPerMTok: 2 } } });
-    const res = await h.client.chat({ model: { ...h.model, model: 'gpt-4o-mini' }, messages: [{ role: 'user', content: 'a b c' }] });
+    const res = await h.client.chat({
+      model: { ...h.model, model: 'gpt-4o-mini' },
+      messages: [{ role: 'user', content: 'a b c' }],
+    });
     // 4 prompt tokens at $0.15/M + 5 completion tokens ("echo: a b c" = 4 words) at $0.60/M
     assert.deepEqual(res.usage, { promptTokens: 4, completionTokens: 4 });
     assert.ok(Math.abs(res.costUsd! - (4 * 0.15 + 4 * 0.6) / 1e6) < 1e-12);
-    const custom = await h.client.chat({ model: { ...h.model, model: 'my-model' }, messages: [{ role: 'user', content: 'a' }] });
+    const custom = await h.client.chat({
+      model: { ...h.model, model: 'my-model' },
+      messages: [{ role: 'user', content: 'a' }],
+    });
     assert.ok(Math.abs(custom.costUsd! - (2 * 1 + 2 * 2) / 1e6) < 1e-12);
     assert.equal(priceOf('gpt-4o-mini-2024-07-18', defaultPrices), defaultPrices['gpt-4o-mini']);
     assert.equal(priceOf('gpt-4o-2024-08-06', defaultPrices), defaultPrices['gpt-4o']);
@@ -51,8 +64,12 @@ describe('llm client: chat', () => {
       await client.chat({ model: { baseUrl: a.url, model: 'm' }, messages: [{ role: 'user', content: 'x' }] });
       await client.chat({ model: { baseUrl: b.url, model: 'm' }, messages: [{ role: 'user', content: 'x' }] });
       assert.deepEqual(a.stats.authHeaders, ['Bearer sk-secret-a']);
-      assert.deepEqual(b.stats.authHeaders, [undefined], "an endpoint without a key gets no Authorization header");
-      assert.deepEqual(asked, [new URL(a.url).origin, new URL(b.url).origin], 'asked with the origin, not the full URL');
+      assert.deepEqual(b.stats.authHeaders, [undefined], 'an endpoint without a key gets no Authorization header');
+      assert.deepEqual(
+        asked,
+        [new URL(a.url).origin, new URL(b.url).origin],
+        'asked with the origin, not the full URL',
+      );
     } finally {
       await a.close();
       await b.close();
@@ -62,15 +79,18 @@ describe('llm client: chat', () => {
   it('errors name the endpoint and status, never the key', async () => {
     h = await harness(echoHandler, { apiKeyFor: () => 'sk-very-secret' });
     h.server.faults.push({ kind: 'status', status: 401, message: 'Incorrect API key provided: sk-very-secret' });
-    await assert.rejects(h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }] }), (err: LlmError) => {
-      assert.ok(err instanceof LlmError);
-      assert.equal(err.kind, 'http');
-      assert.equal(err.status, 401);
-      assert.equal(err.endpoint, h.server.url);
-      assert.ok(err.message.startsWith(`${h.server.url}: HTTP 401 Unauthorized`), err.message);
-      assert.ok(!err.message.includes('sk-very-secret'), err.message);
-      return true;
-    });
+    await assert.rejects(
+      h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }] }),
+      (err: LlmError) => {
+        assert.ok(err instanceof LlmError);
+        assert.equal(err.kind, 'http');
+        assert.equal(err.status, 401);
+        assert.equal(err.endpoint, h.server.url);
+        assert.ok(err.message.startsWith(`${h.server.url}: HTTP 401 Unauthorized`), err.message);
+        assert.ok(!err.message.includes('sk-very-secret'), err.message);
+        return true;
+      },
+    );
     assert.equal(h.server.stats.requests, 1, '401 is not retried');
   });
 
@@ -78,11 +98,14 @@ describe('llm client: chat', () => {
     h = await harness();
     const url = h.server.url;
     await h.server.close();
-    await assert.rejects(h.client.chat({ model: { baseUrl: url, model: 'm' }, messages: [{ role: 'user', content: 'x' }] }), (err: LlmError) => {
-      assert.equal(err.kind, 'unreachable');
-      assert.equal(err.message, `${url}: unreachable (ECONNREFUSED)`);
-      return true;
-    });
+    await assert.rejects(
+      h.client.chat({ model: { baseUrl: url, model: 'm' }, messages: [{ role: 'user', content: 'x' }] }),
+      (err: LlmError) => {
+        assert.equal(err.kind, 'unreachable');
+        assert.equal(err.message, `${url}: unreachable (ECONNREFUSED)`);
+        return true;
+      },
+    );
     h.server = await startSimServer({ handler: echoHandler });
   });
 
@@ -90,7 +113,11 @@ describe('llm client: chat', () => {
     h = await harness();
     h.server.faults.push({ kind: 'hang' });
     const controller = new AbortController();
-    const call = h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }], signal: controller.signal });
+    const call = h.client.chat({
+      model: h.model,
+      messages: [{ role: 'user', content: 'x' }],
+      signal: controller.signal,
+    });
     await until(() => h.server.stats.inFlight === 1);
     controller.abort();
     await assert.rejects(call, (err: LlmError) => err.kind === 'aborted');
@@ -100,9 +127,18 @@ describe('llm client: chat', () => {
 
   it('abort during a retry wait stops the call', async () => {
     const controller = new AbortController();
-    h = await harness(echoHandler, { sleep: (_ms, signal) => new Promise((_r, reject) => { signal?.addEventListener('abort', () => reject(signal.reason)); controller.abort(); }) });
+    h = await harness(echoHandler, {
+      sleep: (_ms, signal) =>
+        new Promise((_r, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason));
+          controller.abort();
+        }),
+    });
     h.server.faults.push({ kind: 'status', status: 503 });
-    await assert.rejects(h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }], signal: controller.signal }), (err: LlmError) => err.kind === 'aborted');
+    await assert.rejects(
+      h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }], signal: controller.signal }),
+      (err: LlmError) => err.kind === 'aborted',
+    );
     assert.equal(h.server.stats.requests, 1);
   });
 
@@ -110,7 +146,11 @@ describe('llm client: chat', () => {
     h = await harness(echoHandler, { concurrency: 1 });
     h.server.faults.push({ kind: 'hang' });
     const first = new AbortController();
-    const blocking = h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'a' }], signal: first.signal });
+    const blocking = h.client.chat({
+      model: h.model,
+      messages: [{ role: 'user', content: 'a' }],
+      signal: first.signal,
+    });
     await until(() => h.server.stats.inFlight === 1);
     const second = new AbortController();
     const queued = h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'b' }], signal: second.signal });
@@ -127,7 +167,10 @@ describe('llm client: chat', () => {
     h = await harness(echoHandler, { apiKeyFor: () => 'sk-secret' });
     h.server.faults.push({ kind: 'redirect', location: `${other.url}/chat/completions` });
     try {
-      await assert.rejects(h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }] }), (err: LlmError) => /redirects are refused/.test(err.message));
+      await assert.rejects(
+        h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'x' }] }),
+        (err: LlmError) => /redirects are refused/.test(err.message),
+      );
       assert.equal(other.stats.requests, 0);
       assert.equal(h.server.stats.requests, 1, 'not retried');
     } finally {
@@ -147,7 +190,9 @@ describe('llm client: chat', () => {
     };
     h = await harness({ chat: hold }, { concurrency: limit });
     server = h.server;
-    const calls = Array.from({ length: total }, (_, i) => h.client.chat({ model: h.model, messages: [{ role: 'user', content: `q${i}` }] }));
+    const calls = Array.from({ length: total }, (_, i) =>
+      h.client.chat({ model: h.model, messages: [{ role: 'user', content: `q${i}` }] }),
+    );
     const results = await Promise.all(calls);
     assert.equal(results.length, 12);
     assert.equal(h.server.stats.maxInFlight, limit);
@@ -158,10 +203,17 @@ describe('llm client: chat', () => {
     h = await harness(echoHandler, { concurrency: 1 });
     h.server.faults.push({ kind: 'hang' });
     const controller = new AbortController();
-    const stuck = h.client.chat({ model: h.model, messages: [{ role: 'user', content: 'a' }], signal: controller.signal });
+    const stuck = h.client.chat({
+      model: h.model,
+      messages: [{ role: 'user', content: 'a' }],
+      signal: controller.signal,
+    });
     try {
       await until(() => h.server.stats.inFlight === 1);
-      const res = await h.client.chat({ model: { baseUrl: other.url, model: 'm' }, messages: [{ role: 'user', content: 'b' }] });
+      const res = await h.client.chat({
+        model: { baseUrl: other.url, model: 'm' },
+        messages: [{ role: 'user', content: 'b' }],
+      });
       assert.equal(res.text, 'echo: b');
     } finally {
       controller.abort();
@@ -182,13 +234,27 @@ describe('llm client: chat', () => {
 
   it('local: models go to the delegate, or fail clearly without one', async () => {
     h = await harness();
-    await assert.rejects(h.client.chat({ model: { baseUrl: 'local:', model: '/m.gguf' }, messages: [] }), (err: LlmError) => err.kind === 'unsupported');
+    await assert.rejects(
+      h.client.chat({ model: { baseUrl: 'local:', model: '/m.gguf' }, messages: [] }),
+      (err: LlmError) => err.kind === 'unsupported',
+    );
     const local = createLlmClient({ apiKeyFor: () => undefined });
     const delegating = createLlmClient({
       apiKeyFor: () => undefined,
-      local: { ...local, chat: async () => ({ text: 'from local', usage: { promptTokens: 1, completionTokens: 2 }, costUsd: 0, cached: false }) },
+      local: {
+        ...local,
+        chat: async () => ({
+          text: 'from local',
+          usage: { promptTokens: 1, completionTokens: 2 },
+          costUsd: 0,
+          cached: false,
+        }),
+      },
     });
-    const res = await delegating.chat({ model: { baseUrl: 'local:', model: '/m.gguf' }, messages: [{ role: 'user', content: 'x' }] });
+    const res = await delegating.chat({
+      model: { baseUrl: 'local:', model: '/m.gguf' },
+      messages: [{ role: 'user', content: 'x' }],
+    });
     assert.equal(res.text, 'from local');
     assert.equal(res.costUsd, 0);
   });

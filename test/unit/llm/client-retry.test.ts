@@ -52,7 +52,10 @@ describe('llm client: retries', () => {
   it('gives up after maxRetries with the last error', async () => {
     h = await harness(echoHandler, { maxRetries: 2 });
     h.server.faults.push(...Array.from({ length: 5 }, () => ({ kind: 'status' as const, status: 503 })));
-    await assert.rejects(ask(h), (err: LlmError) => err.kind === 'http' && err.status === 503 && /HTTP 503 Service Unavailable/.test(err.message));
+    await assert.rejects(
+      ask(h),
+      (err: LlmError) => err.kind === 'http' && err.status === 503 && /HTTP 503 Service Unavailable/.test(err.message),
+    );
     assert.equal(h.server.stats.requests, 3);
   });
 

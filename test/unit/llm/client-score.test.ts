@@ -15,7 +15,10 @@ describe('llm client: scoring given text', () => {
     assert.deepEqual(res.tokens, [' four', ' items']);
     assert.deepEqual(res.logprobs, [-0.5, -0.6000000000000001]);
     const body = h.server.bodies[0] as Record<string, unknown>;
-    assert.deepEqual({ echo: body.echo, logprobs: body.logprobs, max_tokens: body.max_tokens }, { echo: true, logprobs: 1, max_tokens: 0 });
+    assert.deepEqual(
+      { echo: body.echo, logprobs: body.logprobs, max_tokens: body.max_tokens },
+      { echo: true, logprobs: 1, max_tokens: 0 },
+    );
     assert.equal(body.prompt, 'Q: two plus two?\nA: four items');
   });
 
@@ -31,7 +34,10 @@ describe('llm client: scoring given text', () => {
 
   it('flattens messages with the documented chat format', async () => {
     h = await harness();
-    const messages = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: '2+2?' }];
+    const messages = [
+      { role: 'system' as const, content: 'Be brief.' },
+      { role: 'user' as const, content: '2+2?' },
+    ];
     assert.equal(flattenChat(messages), 'System: Be brief.\n\nUser: 2+2?\n\nAssistant: ');
     const res = await h.client.score({ model: h.model, messages, target: '4' });
     // 'Assistant: ' ends with a space that the tokenizer glues to the target: the straddling token ' 4' is the target's.
@@ -51,7 +57,10 @@ describe('llm client: scoring given text', () => {
       assert.equal(other.server.stats.requests, before, 'memoized');
       await assert.rejects(other.client.score({ model: other.model, prompt: 'a', target: ' b' }), (err: LlmError) => {
         assert.equal(err.kind, 'unsupported');
-        assert.match(err.message, /HTTP 400 Bad Request — logprobs not supported — scoring model sim-model needs \/v1\/completions with echo \+ logprobs/);
+        assert.match(
+          err.message,
+          /HTTP 400 Bad Request — logprobs not supported — scoring model sim-model needs \/v1\/completions with echo \+ logprobs/,
+        );
         return true;
       });
     } finally {
@@ -60,7 +69,10 @@ describe('llm client: scoring given text', () => {
   });
 
   it('canScore is false when echo is not honoured or log-probs are missing', () => {
-    assert.equal(targetLogprobs(' x', { tokens: [' x'], token_logprobs: [-1], text_offset: [0] }, 'a', 'a b').ok, false);
+    assert.equal(
+      targetLogprobs(' x', { tokens: [' x'], token_logprobs: [-1], text_offset: [0] }, 'a', 'a b').ok,
+      false,
+    );
     assert.equal(targetLogprobs('a b', null, 'a', 'a b').ok, false);
     assert.equal(targetLogprobs('a b', { tokens: ['a', ' b'], token_logprobs: [null, null] }, 'a', 'a b').ok, false);
     const ok = targetLogprobs('a b', { tokens: ['a', ' b'], token_logprobs: [null, -2] }, 'a', 'a b');

@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { LlmError, checkValue, wireSchemas, schemaNames, type PairwiseVerdict, type Critiques, type JudgeScore } from '../../../src/core/llm';
+import {
+  LlmError,
+  checkValue,
+  wireSchemas,
+  schemaNames,
+  type PairwiseVerdict,
+  type Critiques,
+  type JudgeScore,
+} from '../../../src/core/llm';
 import { parseStructured, withTaggedInstruction } from '../../../src/core/llm/structured-output';
 import type { SimChatRequest, SimHandler } from '../../../src/sim/server';
 import { echoHandler } from '../../../src/sim/echo-handler';
@@ -13,10 +21,16 @@ describe('llm client: structured outputs', () => {
 
   it('asks with response_format json_schema (strict, contract name) and returns the checked value', async () => {
     h = await harness({ chat: () => JSON.stringify(verdict) });
-    const res = await h.client.structured<PairwiseVerdict>({ model: h.model, messages: [{ role: 'user', content: 'A or B?' }], schema: 'pairwise_verdict' });
+    const res = await h.client.structured<PairwiseVerdict>({
+      model: h.model,
+      messages: [{ role: 'user', content: 'A or B?' }],
+      schema: 'pairwise_verdict',
+    });
     assert.deepEqual(res.value, verdict);
     assert.equal(res.mode, 'json_schema');
-    const body = h.server.bodies[0] as { response_format: { type: string; json_schema: { name: string; strict: boolean; schema: unknown } } };
+    const body = h.server.bodies[0] as {
+      response_format: { type: string; json_schema: { name: string; strict: boolean; schema: unknown } };
+    };
     assert.equal(body.response_format.type, 'json_schema');
     assert.equal(body.response_format.json_schema.name, 'pairwise_verdict');
     assert.equal(body.response_format.json_schema.strict, true);
@@ -28,8 +42,16 @@ describe('llm client: structured outputs', () => {
     for (const name of schemaNames) {
       const schema = wireSchemas[name] as { additionalProperties: boolean; required: string[]; properties: object };
       assert.equal(schema.additionalProperties, false, name);
-      assert.deepEqual(schema.required.slice().sort(), Object.keys(schema.properties).sort(), `${name}: every key required`);
-      const res = await h.client.structured({ model: h.model, messages: [{ role: 'user', content: 'x' }], schema: name });
+      assert.deepEqual(
+        schema.required.slice().sort(),
+        Object.keys(schema.properties).sort(),
+        `${name}: every key required`,
+      );
+      const res = await h.client.structured({
+        model: h.model,
+        messages: [{ role: 'user', content: 'x' }],
+        schema: name,
+      });
       assert.equal(checkValue(name, res.value), null);
     }
   });
@@ -44,7 +66,15 @@ describe('llm client: structured outputs', () => {
       },
     };
     h = await harness(handler);
-    const ask = () => h.client.structured<Critiques>({ model: h.model, messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'critique this' }], schema: 'critiques' });
+    const ask = () =>
+      h.client.structured<Critiques>({
+        model: h.model,
+        messages: [
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'critique this' },
+        ],
+        schema: 'critiques',
+      });
     const first = await ask();
     assert.deepEqual(first.value, { critiques: ['too vague'] });
     assert.equal(first.mode, 'tagged');
@@ -58,30 +88,57 @@ describe('llm client: structured outputs', () => {
 
   it('garbage output is asked for again, then fails with invalid-output; every try is counted', async () => {
     h = await harness({ chat: () => JSON.stringify(verdict) });
-    h.server.faults.push({ kind: 'malformed-content' }, { kind: 'malformed-content', content: '{"analysis": "x", "choice": "C"}' });
-    const ok = await h.client.structured<PairwiseVerdict>({ model: h.model, messages: [{ role: 'user', content: 'q' }], schema: 'pairwise_verdict' });
+    h.server.faults.push(
+      { kind: 'malformed-content' },
+      { kind: 'malformed-content', content: '{"analysis": "x", "choice": "C"}' },
+    );
+    const ok = await h.client.structured<PairwiseVerdict>({
+      model: h.model,
+      messages: [{ role: 'user', content: 'q' }],
+      schema: 'pairwise_verdict',
+    });
     assert.deepEqual(ok.value, verdict);
     assert.equal(h.server.stats.requests, 3);
-    assert.equal(ok.usage.completionTokens, 3 + 4 + 3, 'usage of the failed replies is included (word counts of the three replies)');
+    assert.equal(
+      ok.usage.completionTokens,
+      3 + 4 + 3,
+      'usage of the failed replies is included (word counts of the three replies)',
+    );
 
-    h.server.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'malformed-content' as const, content: '{"analysis": "trunc' })));
+    h.server.faults.push(
+      ...Array.from({ length: 3 }, () => ({ kind: 'malformed-content' as const, content: '{"analysis": "trunc' })),
+    );
     const metas: boolean[] = [];
     h.client.onCall((info) => metas.push(info.meta.cached));
-    await assert.rejects(h.client.structured({ model: h.model, messages: [{ role: 'user', content: 'other' }], schema: 'pairwise_verdict' }), (err: LlmError) => {
-      assert.equal(err.kind, 'invalid-output');
-      assert.match(err.message, /no valid "pairwise_verdict" reply in 3 tries: not JSON/);
-      return true;
-    });
+    await assert.rejects(
+      h.client.structured({
+        model: h.model,
+        messages: [{ role: 'user', content: 'other' }],
+        schema: 'pairwise_verdict',
+      }),
+      (err: LlmError) => {
+        assert.equal(err.kind, 'invalid-output');
+        assert.match(err.message, /no valid "pairwise_verdict" reply in 3 tries: not JSON/);
+        return true;
+      },
+    );
     assert.equal(h.server.stats.requests, 6);
     assert.deepEqual(metas, [false], 'the failed call is still reported to listeners (it was paid for)');
   });
 
   it('an endpoint that silently ignores response_format gets a tagged last try', async () => {
     const handler: SimHandler = {
-      chat: (req) => (req.messages.some((m) => m.content.includes('<json>')) ? `<json>${JSON.stringify(verdict)}</json>` : 'I think B is better.'),
+      chat: (req) =>
+        req.messages.some((m) => m.content.includes('<json>'))
+          ? `<json>${JSON.stringify(verdict)}</json>`
+          : 'I think B is better.',
     };
     h = await harness(handler);
-    const res = await h.client.structured<PairwiseVerdict>({ model: h.model, messages: [{ role: 'user', content: 'A or B?' }], schema: 'pairwise_verdict' });
+    const res = await h.client.structured<PairwiseVerdict>({
+      model: h.model,
+      messages: [{ role: 'user', content: 'A or B?' }],
+      schema: 'pairwise_verdict',
+    });
     assert.deepEqual(res.value, verdict);
     assert.equal(res.mode, 'tagged');
     assert.equal(h.server.stats.requests, 3);
@@ -91,8 +148,13 @@ describe('llm client: structured outputs', () => {
   it('a reply cut off by max_tokens is reported as such', async () => {
     h = await harness({ chat: () => JSON.stringify({ critiques: ['one two three', 'four five six'] }) });
     await assert.rejects(
-      h.client.structured({ model: { ...h.model, params: { max_tokens: 2 } }, messages: [{ role: 'user', content: 'q' }], schema: 'critiques' }),
-      (err: LlmError) => err.kind === 'invalid-output' && /not JSON .*\(reply cut off by max_tokens\)$/.test(err.message),
+      h.client.structured({
+        model: { ...h.model, params: { max_tokens: 2 } },
+        messages: [{ role: 'user', content: 'q' }],
+        schema: 'critiques',
+      }),
+      (err: LlmError) =>
+        err.kind === 'invalid-output' && /not JSON .*\(reply cut off by max_tokens\)$/.test(err.message),
     );
   });
 
@@ -103,8 +165,14 @@ describe('llm client: structured outputs', () => {
   });
 
   it('parses fenced JSON and unclosed tags, never throws', () => {
-    assert.deepEqual(parseStructured('prompt_segments', '```json\n{"segments": ["a"]}\n```', 'json_schema'), { ok: true, value: { segments: ['a'] } });
-    assert.deepEqual(parseStructured('prompt_segments', 'x <json>{"segments": []}', 'tagged'), { ok: true, value: { segments: [] } });
+    assert.deepEqual(parseStructured('prompt_segments', '```json\n{"segments": ["a"]}\n```', 'json_schema'), {
+      ok: true,
+      value: { segments: ['a'] },
+    });
+    assert.deepEqual(parseStructured('prompt_segments', 'x <json>{"segments": []}', 'tagged'), {
+      ok: true,
+      value: { segments: [] },
+    });
     assert.equal(parseStructured('prompt_segments', null, 'tagged').ok, false);
     assert.equal(parseStructured('prompt_segments', '<json>{"segments": [</json>', 'tagged').ok, false);
   });
@@ -112,7 +180,13 @@ describe('llm client: structured outputs', () => {
   it('tagged instruction goes into the last user message, or a new one', () => {
     const a = withTaggedInstruction([{ role: 'user', content: 'u' }], 'critiques');
     assert.equal(a.length, 1);
-    const b = withTaggedInstruction([{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }], 'critiques');
+    const b = withTaggedInstruction(
+      [
+        { role: 'user', content: 'u' },
+        { role: 'assistant', content: 'a' },
+      ],
+      'critiques',
+    );
     assert.equal(b.length, 3);
     assert.equal(b[2].role, 'user');
   });

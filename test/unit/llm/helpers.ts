@@ -13,7 +13,10 @@ export interface Harness {
 }
 
 /** A server + client pair; sleeps are recorded and skipped so retry tests do not wait on the wall clock. */
-export async function harness(handler: SimHandler = echoHandler, options: Partial<LlmClientOptions> = {}): Promise<Harness> {
+export async function harness(
+  handler: SimHandler = echoHandler,
+  options: Partial<LlmClientOptions> = {},
+): Promise<Harness> {
   const server = await startSimServer({ handler });
   const sleeps: number[] = [];
   const logs: string[] = [];

@@ -20,8 +20,15 @@ describe('local backend (node-llama-cpp in a child process)', function () {
   let plain: string;
   let chatml: string;
   const logs: string[] = [];
-  const ref = (file: string, params: Record<string, unknown> = {}): ModelRef => ({ baseUrl: 'local:', model: file, params: { threads: 1, ...params } });
-  const hello: ChatMessage[] = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi there' }];
+  const ref = (file: string, params: Record<string, unknown> = {}): ModelRef => ({
+    baseUrl: 'local:',
+    model: file,
+    params: { threads: 1, ...params },
+  });
+  const hello: ChatMessage[] = [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'hi there' },
+  ];
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'whetstone-local-'));
@@ -99,11 +106,20 @@ describe('local backend (node-llama-cpp in a child process)', function () {
     for (const target of ['the cat sat on the mat', greedy.text]) {
       logs.length = 0;
       const auto = await backend.score({ model: ref(chatml), messages: hello, target });
-      const full = await backend.score({ model: ref(chatml, { scoring_method: 'probabilities' }), messages: hello, target });
+      const full = await backend.score({
+        model: ref(chatml, { scoring_method: 'probabilities' }),
+        messages: hello,
+        target,
+      });
       assert.deepEqual(auto.tokens, full.tokens);
-      assert.ok(logs.some((line) => /passes \d+\/[1-9]\d*\/0/.test(line)), `the top-K pass answered: ${logs.join(' | ')}`);
+      assert.ok(
+        logs.some((line) => /passes \d+\/[1-9]\d*\/0/.test(line)),
+        `the top-K pass answered: ${logs.join(' | ')}`,
+      );
       // Same logits; p(t) = p(m)·q(t)/q(m)·e^−B differs from the Map's float32 softmax value only by rounding.
-      auto.logprobs.forEach((lp, i) => assert.ok(Math.abs(lp - full.logprobs[i]) < 1e-5, `token ${i}: ${lp} vs ${full.logprobs[i]}`));
+      auto.logprobs.forEach((lp, i) =>
+        assert.ok(Math.abs(lp - full.logprobs[i]) < 1e-5, `token ${i}: ${lp} vs ${full.logprobs[i]}`),
+      );
     }
   });
 
@@ -121,7 +137,10 @@ describe('local backend (node-llama-cpp in a child process)', function () {
     const bad = writeTinyGguf(path.join(dir, 'bad.gguf'), { omitKeys: ['llama.attention.head_count'] });
     await assert.rejects(backend.chat({ model: ref(bad), messages: hello }), (error: unknown) => {
       assert.ok(error instanceof LlmError);
-      assert.match(error.message, new RegExp(`^local model ${escape(bad)}: the llama\\.cpp process aborted while loading \\(signal SIGABRT\\)`));
+      assert.match(
+        error.message,
+        new RegExp(`^local model ${escape(bad)}: the llama\\.cpp process aborted while loading \\(signal SIGABRT\\)`),
+      );
       assert.match(error.message, /GGML_ASSERT/);
       return true;
     });
@@ -141,7 +160,12 @@ describe('local backend (node-llama-cpp in a child process)', function () {
     }) as typeof listen;
     await assert.rejects(backend.chat({ model, messages: hello, signal: controller.signal }), (error: unknown) => {
       assert.ok(error instanceof LlmError && error.kind === 'unreachable');
-      assert.match(error.message, new RegExp(`^local model ${escape(chatml)}: the llama\\.cpp process (aborted while generating \\(signal SIGKILL\\)|is gone)`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `^local model ${escape(chatml)}: the llama\\.cpp process (aborted while generating \\(signal SIGKILL\\)|is gone)`,
+        ),
+      );
       return true;
     });
     const again = await backend.chat({ model, messages: hello });
@@ -165,11 +189,20 @@ describe('local backend (node-llama-cpp in a child process)', function () {
 
   it('names the reason when llama.cpp rejects a file, a missing file, or a non-GGUF file', async () => {
     const noBlocks = writeTinyGguf(path.join(dir, 'no-blocks.gguf'), { omitKeys: ['llama.block_count'] });
-    await assert.rejects(backend.chat({ model: ref(noBlocks), messages: hello }), /could not load it: .*key not found in model: llama\.block_count/);
-    await assert.rejects(backend.chat({ model: ref(path.join(dir, 'missing.gguf')), messages: hello }), /missing\.gguf: file not found/);
+    await assert.rejects(
+      backend.chat({ model: ref(noBlocks), messages: hello }),
+      /could not load it: .*key not found in model: llama\.block_count/,
+    );
+    await assert.rejects(
+      backend.chat({ model: ref(path.join(dir, 'missing.gguf')), messages: hello }),
+      /missing\.gguf: file not found/,
+    );
     const text = path.join(dir, 'notes.gguf');
     writeFileSync(text, 'hello');
-    await assert.rejects(backend.score({ model: ref(text), prompt: 'a', target: 'b' }), /notes\.gguf: not a GGUF file \(it starts with "hell", expected "GGUF"\)/);
+    await assert.rejects(
+      backend.score({ model: ref(text), prompt: 'a', target: 'b' }),
+      /notes\.gguf: not a GGUF file \(it starts with "hell", expected "GGUF"\)/,
+    );
   });
 
   it('aborts a call with LlmError(aborted) without disturbing the others, and keeps serving', async () => {
@@ -179,7 +212,10 @@ describe('local backend (node-llama-cpp in a child process)', function () {
     const b = backend.chat({ model: ref(chatml, { max_tokens: 20 }), messages: hello, signal: controller.signal });
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
-    await assert.rejects(b, (error: unknown) => error instanceof LlmError && error.kind === 'aborted' && /aborted/.test(error.message));
+    await assert.rejects(
+      b,
+      (error: unknown) => error instanceof LlmError && error.kind === 'aborted' && /aborted/.test(error.message),
+    );
     assert.ok((await a).text.length > 0);
     const after = await backend.chat({ model: ref(chatml, { max_tokens: 2 }), messages: hello });
     assert.equal(after.usage.completionTokens, 2);
@@ -198,8 +234,14 @@ describe('local backend (node-llama-cpp in a child process)', function () {
   });
 
   it('rejects invalid parameters and non-local models clearly', async () => {
-    await assert.rejects(backend.chat({ model: ref(chatml, { top_p: 3 }), messages: hello }), /params\.top_p must be a number in \[0, 1\], got 3/);
-    await assert.rejects(backend.chat({ model: { baseUrl: 'https://api.example/v1', model: 'x' }, messages: hello }), /runs only local: models/);
+    await assert.rejects(
+      backend.chat({ model: ref(chatml, { top_p: 3 }), messages: hello }),
+      /params\.top_p must be a number in \[0, 1\], got 3/,
+    );
+    await assert.rejects(
+      backend.chat({ model: { baseUrl: 'https://api.example/v1', model: 'x' }, messages: hello }),
+      /runs only local: models/,
+    );
   });
 });
 

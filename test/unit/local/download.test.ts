@@ -34,7 +34,9 @@ describe('downloadModel', function () {
     server = createServer((req, res) => {
       requests++;
       ranges.push(req.headers.range);
-      const data = behaviour.corrupt ? Buffer.concat([body.subarray(0, 1000), Buffer.from([body[1000] ^ 0xff]), body.subarray(1001)]) : body;
+      const data = behaviour.corrupt
+        ? Buffer.concat([body.subarray(0, 1000), Buffer.from([body[1000] ^ 0xff]), body.subarray(1001)])
+        : body;
       const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
       let start = 0;
       if (match && !behaviour.ignoreRange) {
@@ -43,7 +45,11 @@ describe('downloadModel', function () {
           res.writeHead(416, { 'Content-Range': `bytes */${data.length}` }).end();
           return;
         }
-        res.writeHead(206, { 'Content-Length': data.length - start, 'Content-Range': `bytes ${start}-${data.length - 1}/${data.length}`, 'Accept-Ranges': 'bytes' });
+        res.writeHead(206, {
+          'Content-Length': data.length - start,
+          'Content-Range': `bytes ${start}-${data.length - 1}/${data.length}`,
+          'Accept-Ranges': 'bytes',
+        });
       } else {
         res.writeHead(200, { 'Content-Length': data.length });
       }
@@ -72,7 +78,12 @@ describe('downloadModel', function () {
 
   it('downloads, reports progress, verifies and moves the file into place', async () => {
     const progress: Array<[number, number | undefined]> = [];
-    const file = await downloadModel({ url: `${base}/models/tiny.gguf`, sha256, destDir: dir, onProgress: (b, t) => progress.push([b, t]) });
+    const file = await downloadModel({
+      url: `${base}/models/tiny.gguf`,
+      sha256,
+      destDir: dir,
+      onProgress: (b, t) => progress.push([b, t]),
+    });
     assert.equal(file, path.join(dir, 'tiny.gguf'));
     assert.deepEqual(readFileSync(file), body);
     assert.equal(existsSync(`${file}.part`), false);
@@ -87,7 +98,10 @@ describe('downloadModel', function () {
     behaviour.corrupt = true;
     await assert.rejects(downloadModel({ url: `${base}/m.gguf`, sha256, destDir: dir }), (error: unknown) => {
       assert.ok(error instanceof DownloadError && error.kind === 'checksum');
-      assert.match(error.message, new RegExp(`SHA-256 mismatch: expected ${sha256}, got [0-9a-f]{64}; the downloaded file was deleted`));
+      assert.match(
+        error.message,
+        new RegExp(`SHA-256 mismatch: expected ${sha256}, got [0-9a-f]{64}; the downloaded file was deleted`),
+      );
       return true;
     });
     assert.equal(existsSync(path.join(dir, 'm.gguf.part')), false);
@@ -97,8 +111,13 @@ describe('downloadModel', function () {
   it('an interrupted transfer keeps its part and the next call resumes with a Range request', async () => {
     // The connection drops once the client has received 120 000 bytes (cut from the progress callback: deterministic).
     behaviour.stallAfter = 120_000;
-    const cut = (bytes: number) => { if (bytes >= 120_000) stalled?.socket?.destroy(); };
-    await assert.rejects(downloadModel({ url: `${base}/m.gguf`, sha256, destDir: dir, onProgress: cut }), /kept, run again to resume/);
+    const cut = (bytes: number) => {
+      if (bytes >= 120_000) stalled?.socket?.destroy();
+    };
+    await assert.rejects(
+      downloadModel({ url: `${base}/m.gguf`, sha256, destDir: dir, onProgress: cut }),
+      /kept, run again to resume/,
+    );
     const kept = statSync(path.join(dir, 'm.gguf.part')).size;
     assert.equal(kept, 120_000, 'every received byte is in the part file');
     const file = await downloadModel({ url: `${base}/m.gguf`, sha256, destDir: dir });
@@ -124,21 +143,38 @@ describe('downloadModel', function () {
     behaviour.stallAfter = 50_000;
     const controller = new AbortController();
     const call = downloadModel({
-      url: `${base}/m.gguf`, sha256, destDir: dir, signal: controller.signal,
-      onProgress: (bytes) => { if (bytes >= 50_000) controller.abort(); },
+      url: `${base}/m.gguf`,
+      sha256,
+      destDir: dir,
+      signal: controller.signal,
+      onProgress: (bytes) => {
+        if (bytes >= 50_000) controller.abort();
+      },
     });
-    await assert.rejects(call, (error: unknown) => error instanceof DownloadError && error.kind === 'aborted' && /aborted after \d+ bytes; .*m\.gguf\.part is kept/.test(error.message));
+    await assert.rejects(
+      call,
+      (error: unknown) =>
+        error instanceof DownloadError &&
+        error.kind === 'aborted' &&
+        /aborted after \d+ bytes; .*m\.gguf\.part is kept/.test(error.message),
+    );
     assert.ok(existsSync(path.join(dir, 'm.gguf.part')));
   });
 
   it('rejects bad input and HTTP errors clearly', async () => {
-    await assert.rejects(downloadModel({ url: `${base}/m.gguf`, sha256: 'abc', destDir: dir }), /sha256 must be 64 hex digits, got "abc"/);
+    await assert.rejects(
+      downloadModel({ url: `${base}/m.gguf`, sha256: 'abc', destDir: dir }),
+      /sha256 must be 64 hex digits, got "abc"/,
+    );
     await assert.rejects(downloadModel({ url: `${base}/`, sha256, destDir: dir }), /cannot derive a file name/);
     const notFound = createServer((_req, res) => res.writeHead(404).end());
     await new Promise<void>((resolve) => notFound.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(notFound.address() as AddressInfo).port}/x.gguf`;
-      await assert.rejects(downloadModel({ url, sha256, destDir: dir }), new RegExp(`download ${url.replace(/[.]/g, '\\.')}: HTTP 404 Not Found`));
+      await assert.rejects(
+        downloadModel({ url, sha256, destDir: dir }),
+        new RegExp(`download ${url.replace(/[.]/g, '\\.')}: HTTP 404 Not Found`),
+      );
     } finally {
       await new Promise((resolve) => notFound.close(resolve));
     }

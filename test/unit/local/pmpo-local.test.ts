@@ -40,7 +40,9 @@ describe('PMPO on the embedded backend (tiny GGUF as scorer)', function () {
     const run = async () => {
       const llm = createLlmClient({ apiKeyFor: () => undefined, cache: null, concurrency: 2, local: backend });
       const spec = sim.spec('pmpo', {
-        llm, preset: 'quick', params: { rounds: 1 },
+        llm,
+        preset: 'quick',
+        params: { rounds: 1 },
         roles: { target: local, scorer: local, optimizer: { baseUrl: sim.server.url, model: 'sim-optimizer' } },
       });
       const job = startJob(spec);
@@ -49,19 +51,32 @@ describe('PMPO on the embedded backend (tiny GGUF as scorer)', function () {
       return { result: await job.result, events };
     };
     let localScores = 0;
-    const off = backend.onCall((info) => { if (info.kind === 'score') localScores++; });
+    const off = backend.onCall((info) => {
+      if (info.kind === 'score') localScores++;
+    });
     const first = await run();
     off();
     assert.ok(localScores > 10, `${localScores} score calls reached the local model`);
     assert.equal(first.result.stopReason, 'done');
-    const scored = first.events.filter((e): e is Extract<JobEvent, { type: 'candidate' }> => e.type === 'candidate' && e.candidate.status !== 'rejected' && Boolean(e.candidate.examples?.length));
+    const scored = first.events.filter(
+      (e): e is Extract<JobEvent, { type: 'candidate' }> =>
+        e.type === 'candidate' && e.candidate.status !== 'rejected' && Boolean(e.candidate.examples?.length),
+    );
     assert.ok(scored.length > 0, 'some candidate was scored');
-    for (const e of scored) for (const example of e.candidate.examples!) assert.ok(Number.isFinite(example.loss), `loss ${example.loss}`);
-    assert.ok(Number.isFinite(first.result.baseline.score) && first.result.baseline.score < 0, `baseline −loss ${first.result.baseline.score}`);
+    for (const e of scored)
+      for (const example of e.candidate.examples!) assert.ok(Number.isFinite(example.loss), `loss ${example.loss}`);
+    assert.ok(
+      Number.isFinite(first.result.baseline.score) && first.result.baseline.score < 0,
+      `baseline −loss ${first.result.baseline.score}`,
+    );
     assert.equal(first.result.used.costUsd ?? 0, 0);
 
     const second = await run();
-    assert.equal(second.result.baseline.score, first.result.baseline.score, 'bit-identical log-probs give the same baseline');
+    assert.equal(
+      second.result.baseline.score,
+      first.result.baseline.score,
+      'bit-identical log-probs give the same baseline',
+    );
     assert.equal(second.result.best.score, first.result.best.score);
   });
 });

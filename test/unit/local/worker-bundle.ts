@@ -11,8 +11,16 @@ export function workerBundle(): Promise<string> {
   built ??= (async () => {
     const esbuild = await import('esbuild');
     const workerPath = path.join(process.cwd(), 'node_modules', '.cache', 'whetstone-test', 'llama-worker.mjs');
-    await esbuild.build({ entryPoints: ['src/core/llm/local/worker.ts'], outfile: workerPath, bundle: true, platform: 'node',
-      target: 'node20', format: 'esm', external: ['node-llama-cpp'], logLevel: 'warning' });
+    await esbuild.build({
+      entryPoints: ['src/core/llm/local/worker.ts'],
+      outfile: workerPath,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      external: ['node-llama-cpp'],
+      logLevel: 'warning',
+    });
     return workerPath;
   })();
   return built;

@@ -17,10 +17,13 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
     const spec = sim.spec('apo', { preset: 'quick' });
     const p = resolveParams('apo', 'quick', undefined);
     quickRunFirstBody = sim.server.bodies.length;
-    const run = quickRun = await runObserved(spec, sim.server);
+    const run = (quickRun = await runObserved(spec, sim.server));
     const { result } = run;
     assert.equal(result.stopReason, 'done');
-    assert.ok(result.best.score > result.baseline.score, `best ${result.best.score} vs baseline ${result.baseline.score}`);
+    assert.ok(
+      result.best.score > result.baseline.score,
+      `best ${result.best.score} vs baseline ${result.baseline.score}`,
+    );
     assert.ok(result.best.validationScore! > result.baseline.validationScore!);
     assert.equal(run.requests, result.used.calls, 'every counted call is one server request');
     assert.ok(result.used.calls <= estimateJob(spec).calls, 'the estimate is an upper bound');
@@ -32,13 +35,20 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
     for (let r = 1; r <= p.rounds; r++) {
       const round = run.rounds[r];
       const parents = (run.events.find((e) => e.type === 'beam' && e.round === r - 1) as { ids: number[] }).ids.length;
-      const skipped = run.events.filter((e) => e.type === 'log' && new RegExp(`^round ${r}: .* not expanded`).test(e.message)).length;
+      const skipped = run.events.filter(
+        (e) => e.type === 'log' && new RegExp(`^round ${r}: .* not expanded`).test(e.message),
+      ).length;
       const expanded = parents - skipped;
-      const edits = candidates.filter((c) => c.round === r && c.origin.kind === 'edit' && c.status !== 'rejected').length;
+      const edits = candidates.filter(
+        (c) => c.round === r && c.origin.kind === 'edit' && c.status !== 'rejected',
+      ).length;
       const g = p.reasonsPerGradient;
       assert.equal(round.structured.critiques ?? 0, expanded * p.gradients, `round ${r} critiques`);
-      assert.equal(round.structured.prompt_candidates ?? 0,
-        expanded * p.gradients * g + p.paraphrases * (edits + expanded), `round ${r} edits + paraphrases`);
+      assert.equal(
+        round.structured.prompt_candidates ?? 0,
+        expanded * p.gradients * g + p.paraphrases * (edits + expanded),
+        `round ${r} edits + paraphrases`,
+      );
       const selection = p.samplesPerEval * p.evalRounds * p.evalPromptsPerRound;
       assert.ok(round.target <= parents * p.minibatchSize + selection, `round ${r} target calls ${round.target}`);
     }
@@ -55,7 +65,8 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
       assert.equal(c.examples, undefined);
     }
     // No target call ever ran a rejected prompt.
-    const systems = (sim.server.bodies.slice(first) as any[]).filter((b) => b && !b.response_format && Array.isArray(b.messages))
+    const systems = (sim.server.bodies.slice(first) as any[])
+      .filter((b) => b && !b.response_format && Array.isArray(b.messages))
       .map((b) => b.messages[0].content as string);
     for (const c of rejected) assert.ok(!systems.includes(c.prompt));
   });
@@ -72,8 +83,11 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
     }
   });
 
-  it('rejectOnErrors keeps the successors that do best on the parent\'s errors', async () => {
-    const run = await runObserved(sim.spec('apo', { preset: 'quick', params: { rounds: 1, maxSuccessors: 2, rejectOnErrors: true } }), sim.server);
+  it("rejectOnErrors keeps the successors that do best on the parent's errors", async () => {
+    const run = await runObserved(
+      sim.spec('apo', { preset: 'quick', params: { rounds: 1, maxSuccessors: 2, rejectOnErrors: true } }),
+      sim.server,
+    );
     assert.equal(run.result.stopReason, 'done');
     assert.ok(run.result.best.score > run.result.baseline.score);
     const round1 = candidatesOf(run.events).filter((c) => c.round === 1 && c.status !== 'rejected');
@@ -84,7 +98,10 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
 
   for (const selection of ['ucb-e', 'sr', 'sh', 'bf'] as const) {
     it(`selects with ${selection} and still improves`, async () => {
-      const run = await runObserved(sim.spec('apo', { preset: 'quick', params: { selection, rounds: 1, evalRounds: 3, samplesPerEval: 6 } }), sim.server);
+      const run = await runObserved(
+        sim.spec('apo', { preset: 'quick', params: { selection, rounds: 1, evalRounds: 3, samplesPerEval: 6 } }),
+        sim.server,
+      );
       assert.equal(run.result.stopReason, 'done');
       assert.ok(run.result.best.score > run.result.baseline.score);
     });

@@ -9,13 +9,22 @@ function setup(kind: SelectionKind, quality: number[], seed = 1) {
   const rows = [...Array(40).keys()];
   return {
     pulls,
-    run: () => selectArms({
-      kind, arms: quality.length, rows, keep: 2, samplesPerEval: 8, evalRounds: 4, evalPromptsPerRound: 3, c: 1, rng: createRng(seed),
-      pull: async (arm, sample) => {
-        pulls.push({ arm, rows: sample });
-        return sample.map((r) => (r % 10 < quality[arm] ? 1 : 0));
-      },
-    }),
+    run: () =>
+      selectArms({
+        kind,
+        arms: quality.length,
+        rows,
+        keep: 2,
+        samplesPerEval: 8,
+        evalRounds: 4,
+        evalPromptsPerRound: 3,
+        c: 1,
+        rng: createRng(seed),
+        pull: async (arm, sample) => {
+          pulls.push({ arm, rows: sample });
+          return sample.map((r) => (r % 10 < quality[arm] ? 1 : 0));
+        },
+      }),
   };
 }
 
@@ -42,7 +51,10 @@ describe('bandit selection (ProTeGi §2.6)', () => {
     assert.equal(a.pulls.length, 4 * 3);
     for (let t = 0; t < 4; t++) {
       const round = a.pulls.slice(t * 3, t * 3 + 3);
-      assert.ok(round.every((p) => p.rows.join() === round[0].rows.join()), 'arms in a round share one sample');
+      assert.ok(
+        round.every((p) => p.rows.join() === round[0].rows.join()),
+        'arms in a round share one sample',
+      );
     }
   });
 
@@ -57,7 +69,10 @@ describe('bandit selection (ProTeGi §2.6)', () => {
 
 describe('reading model output', () => {
   it('strips fences and <prompt> tags from proposed prompts, keeps order, drops duplicates and non-strings', () => {
-    assert.deepEqual(promptTexts(['```\nBe brief.\n```', '<prompt>\nBe brief.\n</prompt>', 'Be kind.', 3, '  ']), ['Be brief.', 'Be kind.']);
+    assert.deepEqual(promptTexts(['```\nBe brief.\n```', '<prompt>\nBe brief.\n</prompt>', 'Be kind.', 3, '  ']), [
+      'Be brief.',
+      'Be kind.',
+    ]);
   });
 
   it('finds a segment the model re-wrapped', () => {

@@ -29,15 +29,25 @@ describe('PMPO on the simulated review task (real HTTP echo log-probs, real clie
     let changed = true;
     for (let r = 1; r <= p.rounds; r++) {
       const round = run.rounds[r];
-      assert.equal(round.structured.prompt_segments ?? 0, changed ? 1 : 0, `round ${r}: segmentation only after a change`);
-      assert.equal(round.structured.prompt_candidates, p.hardExamples * p.variantsPerExample, `round ${r}: k·n rewrites`);
+      assert.equal(
+        round.structured.prompt_segments ?? 0,
+        changed ? 1 : 0,
+        `round ${r}: segmentation only after a change`,
+      );
+      assert.equal(
+        round.structured.prompt_candidates,
+        p.hardExamples * p.variantsPerExample,
+        `round ${r}: k·n rewrites`,
+      );
       // Every scored prompt is new (repeats are free), and each is scored on all N rows exactly once.
       const systems = round.scorePrompts.map(systemOf);
       const fresh = new Set(systems.filter((s) => !seen.has(s)));
       assert.equal(systems.length, fresh.size * n, `round ${r}: N scores per new prompt`);
       assert.equal(new Set(round.scorePrompts).size, round.scorePrompts.length);
       fresh.forEach((s) => seen.add(s));
-      changed = run.events.some((e) => e.type === 'incumbent' && candidatesOf(run.events).find((c) => c.id === e.id)?.round === r);
+      changed = run.events.some(
+        (e) => e.type === 'incumbent' && candidatesOf(run.events).find((c) => c.id === e.id)?.round === r,
+      );
     }
   });
 
@@ -60,8 +70,15 @@ describe('PMPO on the simulated review task (real HTTP echo log-probs, real clie
   });
 
   it('optimizes a preference objective when rows carry chosen/rejected (compact rewriter)', async () => {
-    const rows = sim.task.rows.map((r) => ({ vars: r.vars, chosen: r.expected, rejected: r.expected === 'negative' ? 'positive' : 'negative' }));
-    const run = await runObserved(sim.spec('pmpo', { preset: 'quick', rows, params: { rounds: 1, variantsPerExample: 1, rewriter: 'compact' } }), sim.server);
+    const rows = sim.task.rows.map((r) => ({
+      vars: r.vars,
+      chosen: r.expected,
+      rejected: r.expected === 'negative' ? 'positive' : 'negative',
+    }));
+    const run = await runObserved(
+      sim.spec('pmpo', { preset: 'quick', rows, params: { rounds: 1, variantsPerExample: 1, rewriter: 'compact' } }),
+      sim.server,
+    );
     assert.equal(run.result.stopReason, 'done');
     assert.ok(run.result.best.score > run.result.baseline.score);
     const candidates = candidatesOf(run.events);

@@ -18,8 +18,10 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
     const { result } = run;
     assert.equal(result.stopReason, 'done');
     assert.ok(result.best.id !== 0, 'a candidate was accepted');
-    assert.ok(result.best.validationScore! > result.baseline.validationScore!,
-      `held-out ${result.best.validationScore} vs ${result.baseline.validationScore}`);
+    assert.ok(
+      result.best.validationScore! > result.baseline.validationScore!,
+      `held-out ${result.best.validationScore} vs ${result.baseline.validationScore}`,
+    );
     assert.equal(run.requests, result.used.calls);
 
     assert.equal(run.rounds[0].target, p.questions);
@@ -52,9 +54,14 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
     assert.match(estimateJob(spec).formula, /1 \+ 2k \+ J/);
     const run = await runObserved(spec, sim.server);
     for (let r = 1; r < 3; r++) {
-      if (run.rounds[r].total > 1) assert.equal(run.rounds[r].target, 2 * 3, `round ${r}: candidate and incumbent on k questions`);
+      if (run.rounds[r].total > 1)
+        assert.equal(run.rounds[r].target, 2 * 3, `round ${r}: candidate and incumbent on k questions`);
     }
-    const temperatures = new Set((sim.server.bodies.slice(-run.requests) as any[]).filter((b) => b && !b.response_format && b.messages).map((b) => b.temperature));
+    const temperatures = new Set(
+      (sim.server.bodies.slice(-run.requests) as any[])
+        .filter((b) => b && !b.response_format && b.messages)
+        .map((b) => b.temperature),
+    );
     assert.deepEqual([...temperatures], [0.7]);
   });
 
@@ -78,15 +85,22 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
   it('accepts only on a strict majority of judgments; balanced judging puts the new answers first in exactly half', async () => {
     const first = sim.server.bodies.length;
     const run = await runObserved(sim.spec('spo', { preset: 'quick', params: { balancedJudging: true } }), sim.server);
-    const verdictBodies = (sim.server.bodies.slice(first) as any[]).filter((b) => b?.response_format?.json_schema?.name === 'pairwise_verdict');
+    const verdictBodies = (sim.server.bodies.slice(first) as any[]).filter(
+      (b) => b?.response_format?.json_schema?.name === 'pairwise_verdict',
+    );
     assert.ok(verdictBodies.length > 0 && verdictBodies.length % 4 === 0);
     for (let i = 0; i < verdictBodies.length; i += 4) {
-      const slotA = verdictBodies.slice(i, i + 4).map((b) => /<response_A>([\s\S]*?)<\/response_A>/.exec(b.messages[1].content)![1]);
+      const slotA = verdictBodies
+        .slice(i, i + 4)
+        .map((b) => /<response_A>([\s\S]*?)<\/response_A>/.exec(b.messages[1].content)![1]);
       const counts = [...new Set(slotA)].map((a) => slotA.filter((x) => x === a).length);
       if (counts.length === 2) assert.deepEqual(counts, [2, 2], 'each answer set sits in slot A twice');
     }
     for (const c of candidatesOf(run.events).filter((x) => x.origin.kind === 'spo' && x.status !== 'rejected')) {
-      const [won, of] = /judged better in (\d+)\/(\d+)/.exec(c.origin.why ?? '')!.slice(1).map(Number);
+      const [won, of] = /judged better in (\d+)\/(\d+)/
+        .exec(c.origin.why ?? '')!
+        .slice(1)
+        .map(Number);
       const accepted = run.events.some((e) => e.type === 'incumbent' && e.id === c.id);
       assert.equal(accepted, won > of - won, `#${c.id}: ${won}/${of}`);
     }

@@ -18,15 +18,29 @@ export function candidate(partial: Partial<CandidateRecord> & { id: number }): C
 }
 
 export const baseline = candidate({
-  id: 0, score: 0.4, status: 'scored',
+  id: 0,
+  score: 0.4,
+  status: 'scored',
   examples: [
     { rowIndex: 0, input: { review: 'great' }, expected: 'positive', output: 'positive', score: 1, pass: true },
-    { rowIndex: 1, input: { review: 'meh then good' }, expected: 'positive', output: 'negative', score: 0, pass: false },
+    {
+      rowIndex: 1,
+      input: { review: 'meh then good' },
+      expected: 'positive',
+      output: 'negative',
+      score: 0,
+      pass: false,
+    },
   ],
 });
 
 export const improved = candidate({
-  id: 1, score: 0.9, validationScore: 0.85, status: 'best', parent: 0, round: 1,
+  id: 1,
+  score: 0.9,
+  validationScore: 0.85,
+  status: 'best',
+  parent: 0,
+  round: 1,
   prompt: `${ORIGINAL}\nFor reviews that change their mind, follow the final verdict.`,
   origin: { kind: 'edit', why: 'The prompt gives no rule for reviews that change their mind midway.' },
   examples: [
@@ -36,11 +50,16 @@ export const improved = candidate({
 });
 
 export const rejected = candidate({
-  id: 2, status: 'rejected', rejectedReason: 'broke variable {{review}}', prompt: 'Classify it.', round: 1,
+  id: 2,
+  status: 'rejected',
+  rejectedReason: 'broke variable {{review}}',
+  prompt: 'Classify it.',
+  round: 1,
 });
 
 export const result: JobResult = {
-  runId: 'run-1', method: 'apo',
+  runId: 'run-1',
+  method: 'apo',
   baseline: { score: 0.4 },
   best: { id: 1, score: 0.9, validationScore: 0.85, prompt: improved.prompt },
   rounds: [{ round: 1, best: 0.9, candidates: 2, calls: 12 }],
@@ -57,11 +76,21 @@ export function runEvents(): JobEvent[] {
     { type: 'candidate', candidate: { ...improved, status: 'proposed', score: undefined } },
     { type: 'candidate', candidate: rejected },
     { type: 'candidate', candidate: improved },
-    { type: 'budget', used: { calls: 12, cachedCalls: 0, tokens: 3400, costUsd: 0.02, seconds: 3 }, limit: { calls: 20 } },
+    {
+      type: 'budget',
+      used: { calls: 12, cachedCalls: 0, tokens: 3400, costUsd: 0.02, seconds: 3 },
+      limit: { calls: 20 },
+    },
     { type: 'done', result },
   ];
 }
 
 export function snapshot(partial: Partial<PanelSnapshot> = {}): PanelSnapshot {
-  return { promptUri: 'file:///ws/reviews.prompt.yml', promptLabel: 'reviews.prompt.yml', history: [], jobsAllowed: true, ...partial };
+  return {
+    promptUri: 'file:///ws/reviews.prompt.yml',
+    promptLabel: 'reviews.prompt.yml',
+    history: [],
+    jobsAllowed: true,
+    ...partial,
+  };
 }

@@ -15,13 +15,26 @@ export function fakeApi(initialState?: unknown): FakeApi {
   return {
     posted: [],
     state: initialState,
-    postMessage(message) { this.posted.push(JSON.parse(JSON.stringify(message))); },
-    getState() { return this.state; },
-    setState(state) { this.state = JSON.parse(JSON.stringify(state)); },
+    postMessage(message) {
+      this.posted.push(JSON.parse(JSON.stringify(message)));
+    },
+    getState() {
+      return this.state;
+    },
+    setState(state) {
+      this.state = JSON.parse(JSON.stringify(state));
+    },
   };
 }
 
-export interface Page { dom: JSDOM; doc: Document; root: HTMLElement; api: FakeApi; app: PanelApp; window: Window & typeof globalThis }
+export interface Page {
+  dom: JSDOM;
+  doc: Document;
+  root: HTMLElement;
+  api: FakeApi;
+  app: PanelApp;
+  window: Window & typeof globalThis;
+}
 
 /** `dangerously` lets any <script> that the panel might create actually run, which the XSS tests want to catch. */
 export function openPanel(initialState?: unknown, runScripts: 'outside-only' | 'dangerously' = 'outside-only'): Page {

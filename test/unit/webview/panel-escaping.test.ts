@@ -11,7 +11,10 @@ const PAYLOAD = `${SCRIPT} ${IMG} ${SVG} {{review}}`;
 
 function hostileRun() {
   const evil = candidate({
-    id: 1, score: 0.7, status: 'best', prompt: `Classify.\n${PAYLOAD}`,
+    id: 1,
+    score: 0.7,
+    status: 'best',
+    prompt: `Classify.\n${PAYLOAD}`,
     origin: { kind: 'edit', why: `Because ${IMG}` },
     examples: [{ rowIndex: 0, input: { review: SCRIPT }, expected: IMG, output: SVG, score: 1, pass: true }],
   });
@@ -56,7 +59,10 @@ describe('results panel: model and file text is rendered as text', () => {
   it('the three-version conflict view shows hostile text as text', () => {
     const page = openPanel(undefined, 'dangerously');
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: hostileRun() }) });
-    page.app.receive({ type: 'acceptConflict', conflict: { runId: 'run-x', candidateId: 1, original: SCRIPT, current: IMG, candidate: SVG } });
+    page.app.receive({
+      type: 'acceptConflict',
+      conflict: { runId: 'run-x', candidateId: 1, original: SCRIPT, current: IMG, candidate: SVG },
+    });
     assert.equal(page.root.querySelector('[data-testid=conflict-original]')?.textContent, SCRIPT);
     assert.equal(page.root.querySelector('[data-testid=conflict-current]')?.textContent, IMG);
     assert.equal(page.root.querySelectorAll('script, img').length, 0);
@@ -69,11 +75,16 @@ describe('results panel source: no HTML sinks', () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const path = await import('node:path');
     const root = path.join(__dirname, '..', '..', '..', 'webview');
-    const files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    const files = readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts'));
     assert.ok(files.length >= 5);
     for (const file of files) {
       const source = readFileSync(path.join(root, file), 'utf8');
-      assert.ok(!/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|createContextualFragment/.test(source), `${file} uses an HTML sink`);
+      assert.ok(
+        !/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|createContextualFragment/.test(source),
+        `${file} uses an HTML sink`,
+      );
     }
   });
 });

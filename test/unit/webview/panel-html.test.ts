@@ -9,8 +9,17 @@ describe('results panel HTML and edits (host side, pure)', () => {
     assert.match(nonce, /^[A-Za-z0-9+/]{22}==$/);
     assert.notEqual(createNonce(), nonce);
     const csp = contentSecurityPolicy('https://x.vscode-cdn.net', nonce);
-    assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src https://x.vscode-cdn.net; font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data:`);
-    const html = renderPanelHtml({ cspSource: 'https://x.vscode-cdn.net', nonce, scriptUri: 'https://x/main.js', styleUri: 'https://x/panel.css', title: 'Whetstone: <a>.prompt.yml' });
+    assert.equal(
+      csp,
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src https://x.vscode-cdn.net; font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data:`,
+    );
+    const html = renderPanelHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      nonce,
+      scriptUri: 'https://x/main.js',
+      styleUri: 'https://x/panel.css',
+      title: 'Whetstone: <a>.prompt.yml',
+    });
     assert.ok(!/unsafe-/.test(html));
     assert.ok(!/\son[a-z]+=/i.test(html), 'no inline handlers');
     assert.equal((html.match(/<script/g) ?? []).length, 1);
@@ -20,12 +29,19 @@ describe('results panel HTML and edits (host side, pure)', () => {
   });
 
   it('minimalReplacement changes only the differing middle and round-trips', () => {
-    assert.deepEqual(minimalReplacement('a: 1\nb: old\nc: 3\n', 'a: 1\nb: new text\nc: 3\n'), { start: 8, end: 11, text: 'new text' });
+    assert.deepEqual(minimalReplacement('a: 1\nb: old\nc: 3\n', 'a: 1\nb: new text\nc: 3\n'), {
+      start: 8,
+      end: 11,
+      text: 'new text',
+    });
     assert.equal(minimalReplacement('same', 'same'), undefined);
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (before, after) => {
-      const r = minimalReplacement(before, after);
-      const result = r ? before.slice(0, r.start) + r.text + before.slice(r.end) : before;
-      assert.equal(result, after);
-    }), { seed: 7, numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (before, after) => {
+        const r = minimalReplacement(before, after);
+        const result = r ? before.slice(0, r.start) + r.text + before.slice(r.end) : before;
+        assert.equal(result, after);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });

@@ -53,19 +53,28 @@ describe('results panel: rendering from protocol messages', () => {
     const ins = [...page.root.querySelectorAll('[data-testid=diff] ins')].map((e) => e.textContent).join('');
     assert.match(ins, /For reviews that change their mind, follow the final verdict\./);
     assert.equal(page.root.querySelectorAll('[data-testid=diff] del').length, 0);
-    assert.equal(text(page.root.querySelector('[data-testid=examples-summary]')), 'fixed 1 · broke 0 · still failing 0');
+    assert.equal(
+      text(page.root.querySelector('[data-testid=examples-summary]')),
+      'fixed 1 · broke 0 · still failing 0',
+    );
   });
 
   it('shows the failure state with the reason, Retry and Show log', () => {
     const page = openPanel();
-    const events: JobEvent[] = [...runEvents().slice(0, 7), { type: 'failed', error: 'http://127.0.0.1:9/v1 answered 401 Unauthorized' }];
+    const events: JobEvent[] = [
+      ...runEvents().slice(0, 7),
+      { type: 'failed', error: 'http://127.0.0.1:9/v1 answered 401 Unauthorized' },
+    ];
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(events) }) });
     const banner = page.root.querySelector('[data-testid=banner]');
     assert.match(text(banner), /The run failed: http:\/\/127\.0\.0\.1:9\/v1 answered 401 Unauthorized/);
     assert.match(text(banner), /Kept: best so far #1/);
     click(page, banner?.querySelector('[data-action=rerun]') ?? null);
     click(page, banner?.querySelector('[data-action=showLog]') ?? null);
-    assert.deepEqual(page.api.posted.slice(-2), [{ type: 'rerun', runId: 'run-1' }, { type: 'showLog', runId: 'run-1' }]);
+    assert.deepEqual(page.api.posted.slice(-2), [
+      { type: 'rerun', runId: 'run-1' },
+      { type: 'showLog', runId: 'run-1' },
+    ]);
   });
 
   it('says "Stopped at the budget — best so far kept" when the budget ended the run', () => {
@@ -85,7 +94,10 @@ describe('results panel: rendering from protocol messages', () => {
     assert.ok(table);
     const lefts = [...table.querySelectorAll('td.left')].map((td) => td.textContent);
     assert.deepEqual(lefts.slice(0, 2), ORIGINAL.split('\n'));
-    assert.match([...table.querySelectorAll('td.right ins')].map((e) => e.textContent).join(''), /follow the final verdict/);
+    assert.match(
+      [...table.querySelectorAll('td.right ins')].map((e) => e.textContent).join(''),
+      /follow the final verdict/,
+    );
     assert.equal(table.querySelectorAll('td.left del').length, 0, 'nothing of the original was removed');
   });
 });
@@ -103,7 +115,11 @@ describe('results panel: chart domains', () => {
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(events) }) });
     const chart = page.root.querySelector('svg.chart');
     assert.ok(chart);
-    const numbers = [...chart.querySelectorAll('*')].flatMap((el) => ['cx', 'cy', 'x', 'y', 'y1', 'y2', 'points'].map((a) => el.getAttribute(a)).filter((v): v is string => v !== null));
+    const numbers = [...chart.querySelectorAll('*')].flatMap((el) =>
+      ['cx', 'cy', 'x', 'y', 'y1', 'y2', 'points']
+        .map((a) => el.getAttribute(a))
+        .filter((v): v is string => v !== null),
+    );
     assert.ok(numbers.length > 10);
     for (const value of numbers) assert.ok(!/NaN|Infinity/.test(value), value);
     for (const dot of chart.querySelectorAll('circle')) {
@@ -121,7 +137,10 @@ describe('results panel: selection, actions, keyboard', () => {
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(runEvents()) }) });
     click(page, page.root.querySelector('tr[data-candidate="0"]'));
     assert.match(text(page.root.querySelector('[data-testid=details] h2')), /Baseline/);
-    assert.ok(page.root.querySelector('[data-action=accept]')?.hasAttribute('disabled'), 'the baseline cannot be accepted');
+    assert.ok(
+      page.root.querySelector('[data-action=accept]')?.hasAttribute('disabled'),
+      'the baseline cannot be accepted',
+    );
     const row1 = page.root.querySelector('tr[data-candidate="1"]') as HTMLElement;
     row1.focus();
     key(page, row1, 'Enter');
@@ -153,7 +172,10 @@ describe('results panel: selection, actions, keyboard', () => {
     const page = openPanel();
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(runEvents()) }) });
     click(page, page.root.querySelector('tr[data-candidate="2"]'));
-    assert.match(text(page.root.querySelector('[data-testid=details]')), /Rejected before scoring: broke variable \{\{review\}\}/);
+    assert.match(
+      text(page.root.querySelector('[data-testid=details]')),
+      /Rejected before scoring: broke variable \{\{review\}\}/,
+    );
     const before = page.api.posted.length;
     click(page, page.root.querySelector('[data-action=accept]'));
     assert.equal(page.api.posted.length, before);
@@ -162,11 +184,26 @@ describe('results panel: selection, actions, keyboard', () => {
   it('shows the three versions on a conflict and re-sends accept with force only when the user chooses', () => {
     const page = openPanel();
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(runEvents()) }) });
-    page.app.receive({ type: 'acceptConflict', conflict: { runId: 'run-1', candidateId: 1, original: ORIGINAL, current: 'Edited by hand.', candidate: 'New text' } });
+    page.app.receive({
+      type: 'acceptConflict',
+      conflict: {
+        runId: 'run-1',
+        candidateId: 1,
+        original: ORIGINAL,
+        current: 'Edited by hand.',
+        candidate: 'New text',
+      },
+    });
     assert.equal(text(page.root.querySelector('[data-testid=conflict-current]')), 'Edited by hand.');
     assert.equal(text(page.root.querySelector('[data-testid=conflict-original]')), ORIGINAL.replace('\n', ' '));
     click(page, page.root.querySelector('[data-action=forceAccept]'));
-    assert.deepEqual(page.api.posted.at(-1), { type: 'accept', runId: 'run-1', candidateId: 1, force: true, expectedCurrent: 'Edited by hand.' });
+    assert.deepEqual(page.api.posted.at(-1), {
+      type: 'accept',
+      runId: 'run-1',
+      candidateId: 1,
+      force: true,
+      expectedCurrent: 'Edited by hand.',
+    });
     page.app.receive({ type: 'acceptResult', runId: 'run-1', candidateId: 1, outcome: 'applied' });
     assert.equal(page.root.querySelector('[data-testid=conflict]'), null);
     assert.match(text(page.root.querySelector('[data-testid=notice]')), /Accepted #1/);
@@ -176,7 +213,10 @@ describe('results panel: selection, actions, keyboard', () => {
   it('Keep the current file dismisses the conflict without posting', () => {
     const page = openPanel();
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(runEvents()) }) });
-    page.app.receive({ type: 'acceptConflict', conflict: { runId: 'run-1', candidateId: 1, original: 'a', current: 'b', candidate: 'c' } });
+    page.app.receive({
+      type: 'acceptConflict',
+      conflict: { runId: 'run-1', candidateId: 1, original: 'a', current: 'b', candidate: 'c' },
+    });
     const before = page.api.posted.length;
     click(page, page.root.querySelector('[data-action=keepCurrent]'));
     assert.equal(page.api.posted.length, before);
@@ -186,7 +226,11 @@ describe('results panel: selection, actions, keyboard', () => {
   it('a new run (started event) takes over the panel; Cancel posts its id', () => {
     const page = openPanel();
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(runEvents()) }) });
-    page.app.receive({ type: 'jobEvent', runId: 'run-2', event: { type: 'started', runId: 'run-2', method: 'spo', at: '2026-11-27T11:00:00.000Z' } });
+    page.app.receive({
+      type: 'jobEvent',
+      runId: 'run-2',
+      event: { type: 'started', runId: 'run-2', method: 'spo', at: '2026-11-27T11:00:00.000Z' },
+    });
     assert.match(text(page.root.querySelector('.title')), /SPO · starting/);
     click(page, page.root.querySelector('[data-action=cancel]'));
     assert.deepEqual(page.api.posted.at(-1), { type: 'cancel', runId: 'run-2' });

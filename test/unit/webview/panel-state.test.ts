@@ -5,7 +5,13 @@ import { click, openPanel, text } from './harness';
 import { runEvents, snapshot } from './fixtures';
 
 const live = runFromEvents(runEvents()) as RunView;
-const older: RunView = { ...live, runId: 'run-0', method: 'spo', startedAt: '2026-11-26T17:02:00.000Z', accepted: [{ candidateId: 1, at: '2026-11-26T17:10:00.000Z' }] };
+const older: RunView = {
+  ...live,
+  runId: 'run-0',
+  method: 'spo',
+  startedAt: '2026-11-26T17:02:00.000Z',
+  accepted: [{ candidateId: 1, at: '2026-11-26T17:10:00.000Z' }],
+};
 const history = [summarizeRun(live), summarizeRun(older)];
 
 describe('results panel: state survives hide/show and reload', () => {
@@ -16,7 +22,13 @@ describe('results panel: state survives hide/show and reload', () => {
     click(first, first.root.querySelector('[data-action=diffSplit]'));
     click(first, first.root.querySelector('[data-action=toggleExamples]'));
     const saved = first.api.state as Record<string, unknown>;
-    assert.deepEqual(saved, { version: 1, diffMode: 'split', showExamples: true, selectedCandidateId: 0, promptUri: 'file:///ws/reviews.prompt.yml' });
+    assert.deepEqual(saved, {
+      version: 1,
+      diffMode: 'split',
+      showExamples: true,
+      selectedCandidateId: 0,
+      promptUri: 'file:///ws/reviews.prompt.yml',
+    });
     assert.ok(!JSON.stringify(saved).includes('Classify'), 'no run data in webview state');
 
     const second = openPanel(saved);
@@ -45,13 +57,20 @@ describe('results panel: state survives hide/show and reload', () => {
     click(page, page.root.querySelector('[data-action=compareRun][data-run="run-1"]'));
     assert.ok(page.root.querySelector('[data-testid=compare]'), 'run-1 is known, so compare shows at once');
     const methodRow = [...page.root.querySelectorAll('.compare-table tbody tr')][0];
-    assert.deepEqual([...methodRow.children].map((c) => c.textContent), ['method', 'SPO', 'APO']);
+    assert.deepEqual(
+      [...methodRow.children].map((c) => c.textContent),
+      ['method', 'SPO', 'APO'],
+    );
     click(page, page.root.querySelector('[data-action=closeCompare]'));
     assert.equal(page.root.querySelector('[data-testid=compare]'), null);
   });
 
   it('ignores malformed persisted state and foreign messages', () => {
-    assert.deepEqual(restoreUiState({ diffMode: 'sideways', selectedCandidateId: 'x', showExamples: 1 }), { version: 1, diffMode: 'inline', showExamples: false });
+    assert.deepEqual(restoreUiState({ diffMode: 'sideways', selectedCandidateId: 'x', showExamples: 1 }), {
+      version: 1,
+      diffMode: 'inline',
+      showExamples: false,
+    });
     const page = openPanel('garbage');
     page.app.receive({ type: 'nonsense' });
     page.app.receive(null);

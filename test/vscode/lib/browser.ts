@@ -26,8 +26,16 @@ export async function launchBrowser(dirs: RunDirs): Promise<BrowserSession> {
     headless: !headful,
     // keep crashpad and font caches out of ~/.config
     env: { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfigHome, XDG_CACHE_HOME: dirs.xdgCacheHome },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1400, height: 900 },
     slowMo: headful ? 100 : 0,
   });

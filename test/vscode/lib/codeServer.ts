@@ -28,29 +28,46 @@ function freePort(): Promise<number> {
 }
 
 export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, string> = {}): Promise<CodeServer> {
-  if (!fs.existsSync(codeServerBin)) throw new Error(`code-server is not installed at ${codeServerBin} (run node test/vscode/run.mjs once)`);
+  if (!fs.existsSync(codeServerBin))
+    throw new Error(`code-server is not installed at ${codeServerBin} (run node test/vscode/run.mjs once)`);
   const port = await freePort();
   const authority = `127.0.0.1:${port}`;
   const configFile = path.join(dirs.root, 'code-server.yaml');
   fs.writeFileSync(configFile, `bind-addr: ${authority}\nauth: none\ncert: false\n`);
   const logFile = path.join(dirs.logsDir, 'code-server.log');
   const log = fs.openSync(logFile, 'a');
-  const child = spawnGroup(codeServerBin, [
-    '--config', configFile, '--auth', 'none', '--bind-addr', authority,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--ignore-last-opened',
-  ], {
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      // code-server writes a default config and state under XDG dirs on any start: keep them out of ~/.config
-      XDG_CONFIG_HOME: dirs.xdgConfigHome,
-      XDG_DATA_HOME: dirs.xdgDataHome,
-      XDG_CACHE_HOME: dirs.xdgCacheHome,
-      TMPDIR: dirs.tmpDir,
-      ...extraEnv,
+  const child = spawnGroup(
+    codeServerBin,
+    [
+      '--config',
+      configFile,
+      '--auth',
+      'none',
+      '--bind-addr',
+      authority,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      dirs.userDataDir,
+      '--extensions-dir',
+      dirs.extensionsDir,
+      '--ignore-last-opened',
+    ],
+    {
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        // code-server writes a default config and state under XDG dirs on any start: keep them out of ~/.config
+        XDG_CONFIG_HOME: dirs.xdgConfigHome,
+        XDG_DATA_HOME: dirs.xdgDataHome,
+        XDG_CACHE_HOME: dirs.xdgCacheHome,
+        TMPDIR: dirs.tmpDir,
+        ...extraEnv,
+      },
     },
-  });
+  );
   fs.closeSync(log);
   const pid = child.pid as number;
   await waitForListening(logFile, child, 30_000);
@@ -61,8 +78,10 @@ export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, st
     workbenchUrl(folder, payload) {
       const entries: [string, string][] = [];
       // code-server rejects --extensionDevelopmentPath on its command line; the workbench reads it from ?payload=
-      if (payload.extensionDevelopmentPath) entries.push(['extensionDevelopmentPath', `vscode-remote://${authority}${payload.extensionDevelopmentPath}`]);
-      if (payload.extensionTestsPath) entries.push(['extensionTestsPath', `vscode-remote://${authority}${payload.extensionTestsPath}`]);
+      if (payload.extensionDevelopmentPath)
+        entries.push(['extensionDevelopmentPath', `vscode-remote://${authority}${payload.extensionDevelopmentPath}`]);
+      if (payload.extensionTestsPath)
+        entries.push(['extensionTestsPath', `vscode-remote://${authority}${payload.extensionTestsPath}`]);
       const query = `folder=${encodeURIComponent(folder)}${entries.length ? `&payload=${encodeURIComponent(JSON.stringify(entries))}` : ''}`;
       return `http://${authority}/?${query}`;
     },
@@ -70,17 +89,26 @@ export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, st
   };
 }
 
-async function waitForListening(logFile: string, child: import('node:child_process').ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForListening(
+  logFile: string,
+  child: import('node:child_process').ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;
-  child.once('exit', (code) => { exited = code ?? -1; });
+  child.once('exit', (code) => {
+    exited = code ?? -1;
+  });
   while (Date.now() < deadline) {
     const text = fs.readFileSync(logFile, 'utf8');
     if (/HTTP server listening/.test(text)) return;
-    if (exited !== null) throw new Error(`code-server exited with ${exited} before listening; log ${logFile}:\n${tail(text)}`);
+    if (exited !== null)
+      throw new Error(`code-server exited with ${exited} before listening; log ${logFile}:\n${tail(text)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`code-server did not listen within ${timeoutMs / 1000} s; log ${logFile}:\n${tail(fs.readFileSync(logFile, 'utf8'))}`);
+  throw new Error(
+    `code-server did not listen within ${timeoutMs / 1000} s; log ${logFile}:\n${tail(fs.readFileSync(logFile, 'utf8'))}`,
+  );
 }
 
 function tail(text: string): string {

@@ -45,7 +45,9 @@ export async function recordFailure(testTitle: string): Promise<void> {
   failedTests += 1;
   let index = 0;
   for (const page of openPages) {
-    const file = await screenshot(page, `failed-${testTitle.slice(0, 80)}${index++ ? `-${index}` : ''}`).catch(() => undefined);
+    const file = await screenshot(page, `failed-${testTitle.slice(0, 80)}${index++ ? `-${index}` : ''}`).catch(
+      () => undefined,
+    );
     if (file) console.log(`      screenshot: ${path.relative(process.cwd(), file)}`);
   }
 }
@@ -73,7 +75,8 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 
 /** A row of the Explorer tree whose file name is exactly `name`. */
 export function explorerItem(page: Page, name: string): Locator {
-  return page.locator('.explorer-folders-view .monaco-list-row')
+  return page
+    .locator('.explorer-folders-view .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegex(name)}$`) }) });
 }
 
@@ -116,7 +119,9 @@ export async function pickContextMenu(page: Page, label: string, timeoutMs = 30_
     const reopen = lastRightClick.get(page);
     if (!reopen || Date.now() > deadline) {
       const items = await page.locator('.context-view .monaco-menu').getByRole('menuitem').allInnerTexts();
-      throw new Error(`context menu has no item "${label}"; items: ${items.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+      throw new Error(
+        `context menu has no item "${label}"; items: ${items.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`,
+      );
     }
     await page.keyboard.press('Escape');
     await page.waitForTimeout(500);
@@ -129,19 +134,26 @@ export async function pickContextMenu(page: Page, label: string, timeoutMs = 30_
  * label), waiting for the quick pick to open. `rowText` additionally waits until that row's whole text (label,
  * description, detail) matches, for pickers that fill in details asynchronously.
  */
-export async function quickPick(page: Page, labelStartsWith: string | RegExp, options: { rowText?: RegExp; timeoutMs?: number } = {}): Promise<void> {
+export async function quickPick(
+  page: Page,
+  labelStartsWith: string | RegExp,
+  options: { rowText?: RegExp; timeoutMs?: number } = {},
+): Promise<void> {
   const timeout = options.timeoutMs ?? 30_000;
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout });
-  const pattern = typeof labelStartsWith === 'string' ? new RegExp(`^\\s*${escapeRegex(labelStartsWith)}`) : labelStartsWith;
+  const pattern =
+    typeof labelStartsWith === 'string' ? new RegExp(`^\\s*${escapeRegex(labelStartsWith)}`) : labelStartsWith;
   let row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: pattern }) });
   if (options.rowText) row = row.filter({ hasText: options.rowText });
   try {
     await row.first().waitFor({ state: 'visible', timeout });
   } catch {
     const rows = await widget.locator('.monaco-list-row').allInnerTexts();
-    throw new Error(`quick pick has no entry matching ${pattern}${options.rowText ? ` with text ${options.rowText}` : ''}; `
-      + `entries: ${rows.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+    throw new Error(
+      `quick pick has no entry matching ${pattern}${options.rowText ? ` with text ${options.rowText}` : ''}; ` +
+        `entries: ${rows.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`,
+    );
   }
   await row.first().click();
 }
@@ -154,14 +166,21 @@ export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 
     await message.waitFor({ state: 'visible', timeout: timeoutMs });
   } catch {
     const shown = await messages.allInnerTexts();
-    throw new Error(`no notification matching ${text} within ${timeoutMs / 1000} s; shown: ${shown.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ') || 'none'}`);
+    throw new Error(
+      `no notification matching ${text} within ${timeoutMs / 1000} s; shown: ${shown.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ') || 'none'}`,
+    );
   }
   return (await message.innerText()).replace(/\s+/g, ' ').trim();
 }
 
 /** The document inside the visible webview (VS Code nests it: iframe.webview > iframe#active-frame). */
 export function webviewFrame(page: Page): FrameLocator {
-  return page.locator('iframe.webview.ready:visible').last().contentFrame().locator('iframe#active-frame').contentFrame();
+  return page
+    .locator('iframe.webview.ready:visible')
+    .last()
+    .contentFrame()
+    .locator('iframe#active-frame')
+    .contentFrame();
 }
 
 /** Saves a screenshot of the whole workbench to test/artifacts/<name>.png and returns its path. */
@@ -189,7 +208,11 @@ export async function setTheme(page: Page, theme: 'Default Light Modern' | 'Defa
   await input.fill(shortName);
   await quickPick(page, new RegExp(`^\\s*(Default )?${shortName}$`));
   const themeClass = theme.includes('Light') ? 'vs' : 'vs-dark';
-  await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) === true, themeClass, { timeout: 10_000 });
+  await page.waitForFunction(
+    (cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls) === true,
+    themeClass,
+    { timeout: 10_000 },
+  );
 }
 
 /**

@@ -24,8 +24,12 @@ function installHash(): string {
 }
 
 export function harnessInstalled(): boolean {
-  return fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === installHash()
-    && fs.existsSync(codeServerBin) && builtFiles.every((f) => fs.existsSync(f));
+  return (
+    fs.existsSync(stampFile) &&
+    fs.readFileSync(stampFile, 'utf8').trim() === installHash() &&
+    fs.existsSync(codeServerBin) &&
+    builtFiles.every((f) => fs.existsSync(f))
+  );
 }
 
 /** Returns 'cached' or the install duration; throws with npm's output tail on failure. */
@@ -62,7 +66,8 @@ export function withInstallLock<T>(log: (line: string) => void, fn: () => T): T 
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another run (pid ${owner || '?'}) holds ${lockDir} for over 15 minutes`);
+      if (Date.now() > deadline)
+        throw new Error(`another run (pid ${owner || '?'}) holds ${lockDir} for over 15 minutes`);
       if (!waited) log(`waiting for another run (pid ${owner || '?'}) to finish installing the harness …`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000); // a synchronous 1 s sleep
     }
@@ -82,9 +87,13 @@ function install(log: (line: string) => void): number {
   const tmpDir = path.join(harnessStateDir, 'install-tmp');
   const cacheDir = path.join(tmpDir, 'vscode-ripgrep-cache-1.15.11');
   fs.mkdirSync(cacheDir, { recursive: true });
-  const rg = spawnSync('tar', ['czf', path.join(cacheDir, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'),
-    '-C', '/usr/bin', 'rg'], { encoding: 'utf8' });
-  if (rg.status !== 0) throw new Error(`cannot seed the ripgrep cache from /usr/bin/rg (apt-get install ripgrep): ${rg.stderr}`);
+  const rg = spawnSync(
+    'tar',
+    ['czf', path.join(cacheDir, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', '/usr/bin', 'rg'],
+    { encoding: 'utf8' },
+  );
+  if (rg.status !== 0)
+    throw new Error(`cannot seed the ripgrep cache from /usr/bin/rg (apt-get install ripgrep): ${rg.stderr}`);
   const npm = spawnSync('npm', ['ci', '--unsafe-perm', '--no-audit', '--no-fund'], {
     cwd: harnessDir,
     encoding: 'utf8',

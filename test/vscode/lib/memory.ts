@@ -47,7 +47,10 @@ export function startMemorySampler(): { stop(): number } {
   let peakKb = 0;
   const sample = () => {
     try {
-      peakKb = Math.max(peakKb, descendants(process.pid).reduce((sum, pid) => sum + pssKb(pid), 0));
+      peakKb = Math.max(
+        peakKb,
+        descendants(process.pid).reduce((sum, pid) => sum + pssKb(pid), 0),
+      );
     } catch {
       // /proc unreadable: report what we have
     }

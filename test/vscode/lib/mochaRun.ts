@@ -20,7 +20,11 @@ export interface MochaRunOptions {
 }
 
 /** Resolves with the number of failures (a file that fails to load counts as one failed test). */
-export function runTestFiles(MochaClass: typeof Mocha, files: TestFileLoader[], options: MochaRunOptions): Promise<number> {
+export function runTestFiles(
+  MochaClass: typeof Mocha,
+  files: TestFileLoader[],
+  options: MochaRunOptions,
+): Promise<number> {
   const preset: TestOutcome[] = [];
   const mocha = new MochaClass({
     ui: 'bdd',
@@ -42,7 +46,13 @@ export function runTestFiles(MochaClass: typeof Mocha, files: TestFileLoader[], 
     try {
       load();
     } catch (error) {
-      preset.push({ file, title: '(loading the test file)', state: 'failed', durationMs: 0, error: describeError(error) });
+      preset.push({
+        file,
+        title: '(loading the test file)',
+        state: 'failed',
+        durationMs: 0,
+        error: describeError(error),
+      });
     }
     mocha.suite.emit('require', undefined, file, mocha);
     mocha.suite.emit('post-require', globalThis, file, mocha);

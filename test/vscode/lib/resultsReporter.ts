@@ -42,20 +42,37 @@ export function formatOutcome(outcome: TestOutcome, prefix = ''): string {
   const mark = outcome.state === 'passed' ? '✓' : outcome.state === 'failed' ? '✗' : '-';
   const where = outcome.file ? `${outcome.file.replace(/^.*\/test\/vscode\//, '')} › ` : '';
   const head = `  ${mark} ${prefix ? `${prefix} ` : ''}${where}${outcome.title}${outcome.state === 'pending' ? ' (skipped)' : ` (${outcome.durationMs} ms)`}`;
-  return outcome.error ? `${head}\n${outcome.error.split('\n').map((l) => `      ${l}`).join('\n')}` : head;
+  return outcome.error
+    ? `${head}\n${outcome.error
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}`
+    : head;
 }
 
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const details = error as Error & { actual?: unknown; expected?: unknown; showDiff?: boolean };
   // Playwright messages carry ANSI colours and a long call log: plain text, repeated lines dropped, at most 12 lines.
-  const messageLines = error.message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trimEnd()).filter((l) => l.trim());
-  const distinct = messageLines.filter((line, i) => !messageLines.slice(0, i).some((seen) => seen.replace(/^\s*(\d+ × )?/, '') === line.replace(/^\s*(\d+ × )?/, '')));
+  const messageLines = error.message
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim());
+  const distinct = messageLines.filter(
+    (line, i) =>
+      !messageLines.slice(0, i).some((seen) => seen.replace(/^\s*(\d+ × )?/, '') === line.replace(/^\s*(\d+ × )?/, '')),
+  );
   const lines = [`${error.name}: ${distinct.slice(0, 12).join('\n')}${distinct.length > 12 ? '\n…' : ''}`];
   if (details.showDiff !== false && 'expected' in details && 'actual' in details && !error.message.includes('\n')) {
-    lines.push(`expected: ${inspect(details.expected, inspectOptions)}`, `actual:   ${inspect(details.actual, inspectOptions)}`);
+    lines.push(
+      `expected: ${inspect(details.expected, inspectOptions)}`,
+      `actual:   ${inspect(details.actual, inspectOptions)}`,
+    );
   }
-  const frames = (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l) && !/node_modules|node:internal/.test(l));
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l) && !/node_modules|node:internal/.test(l));
   lines.push(...frames.slice(0, 3).map((l) => mapFrame(l.trim())));
   return lines.join('\n');
 }
@@ -88,15 +105,21 @@ export class ResultsReporter {
     if (!options?.output) throw new Error('ResultsReporter needs reporterOptions.output');
     this.options = options;
     for (const outcome of options.preset ?? []) this.record(outcome);
-    runner.on('pass', (test: Mocha.Test) => this.record({ file: test.file ?? '', title: titleOf(test), state: 'passed', durationMs: test.duration ?? 0 }));
-    runner.on('pending', (test: Mocha.Test) => this.record({ file: test.file ?? '', title: titleOf(test), state: 'pending', durationMs: 0 }));
-    runner.on('fail', (runnable: Mocha.Runnable, error: unknown) => this.record({
-      file: runnable.file ?? '',
-      title: titleOf(runnable), // a failing hook reads '"before all" hook …'
-      state: 'failed',
-      durationMs: runnable.duration ?? 0,
-      error: describeError(error),
-    }));
+    runner.on('pass', (test: Mocha.Test) =>
+      this.record({ file: test.file ?? '', title: titleOf(test), state: 'passed', durationMs: test.duration ?? 0 }),
+    );
+    runner.on('pending', (test: Mocha.Test) =>
+      this.record({ file: test.file ?? '', title: titleOf(test), state: 'pending', durationMs: 0 }),
+    );
+    runner.on('fail', (runnable: Mocha.Runnable, error: unknown) =>
+      this.record({
+        file: runnable.file ?? '',
+        title: titleOf(runnable), // a failing hook reads '"before all" hook …'
+        state: 'failed',
+        durationMs: runnable.duration ?? 0,
+        error: describeError(error),
+      }),
+    );
     runner.once('end', () => {
       this.results.finished = true;
       this.write();

@@ -7,7 +7,15 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureHarnessInstalled } from './install';
-import { extensionDevelopmentPath, harnessStateDir, repoRoot, runsRootDir, suiteDir, uiDir, vscodeTestDir } from './paths';
+import {
+  extensionDevelopmentPath,
+  harnessStateDir,
+  repoRoot,
+  runsRootDir,
+  suiteDir,
+  uiDir,
+  vscodeTestDir,
+} from './paths';
 import { installExitHandlers, killGroupsListedIn } from './processGroups';
 import { startMemorySampler } from './memory';
 import { EXT_HOST_PREFIX, formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
@@ -52,11 +60,16 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   let printedLive = 0;
   const outcomeLine = new RegExp(`^  [✓✗-] ${EXT_HOST_PREFIX.replace(/[[\]]/g, '\\$&')} `);
   let reportExit: () => void = () => undefined;
-  const exited = new Promise<void>((resolve) => { reportExit = resolve; });
+  const exited = new Promise<void>((resolve) => {
+    reportExit = resolve;
+  });
   const sessionPromise = openWorkbenchSession({
     label: 'ext-host-suite',
     extensionTestsPath: bundle.entry,
-    onAutomationExit: (code) => { exitCode = code; reportExit(); },
+    onAutomationExit: (code) => {
+      exitCode = code;
+      reportExit();
+    },
     onAutomationLog: (line) => {
       fs.appendFileSync(path.join(path.dirname(bundle.entry), 'ext-host.log'), `${line}\n`);
       if (outcomeLine.test(line)) {
@@ -67,7 +80,12 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   });
   sessionPromise.catch(() => reportExit());
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, suiteTimeoutMs); })]);
+  await Promise.race([
+    exited,
+    new Promise((r) => {
+      timer = setTimeout(r, suiteTimeoutMs);
+    }),
+  ]);
   clearTimeout(timer);
   const outcomes: TestOutcome[] = [];
   const fail = (message: string) => {
@@ -86,8 +104,10 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
     if (exitCode === undefined) {
       fail(`no result within ${suiteTimeoutMs / 1000} s; ${logs}`);
     } else if (!results?.finished) {
-      fail(`the suite exited with code ${exitCode} without finishing its results `
-        + `(did the extension or a test file fail to load?); ${logs}`);
+      fail(
+        `the suite exited with code ${exitCode} without finishing its results ` +
+          `(did the extension or a test file fail to load?); ${logs}`,
+      );
     } else if (exitCode !== 0 && !outcomes.some((o) => o.state === 'failed')) {
       fail(`exit code ${exitCode} with no failed test; ${logs}`);
     }
@@ -97,7 +117,8 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
-  if (!keep && process.env.WHETSTONE_E2E_KEEP !== '1') fs.rmSync(path.dirname(bundle.entry), { recursive: true, force: true });
+  if (!keep && process.env.WHETSTONE_E2E_KEEP !== '1')
+    fs.rmSync(path.dirname(bundle.entry), { recursive: true, force: true });
   note(`extension-host suite: ${outcomes.length} result(s) in ${seconds(phaseStart)}`);
   return outcomes;
 }
@@ -114,12 +135,19 @@ function runUiTests(): Promise<TestOutcome[]> {
   const pgidFile = path.join(workDir, 'pgids');
   note(`running ${files.length} UI test file(s)`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'uiRunner.ts'), output, String(uiTestTimeoutMs), ...files], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, WHETSTONE_E2E_PGID_FILE: pgidFile },
-    });
-    const stopChild = () => { child.kill('SIGTERM'); killGroupsListedIn(pgidFile); };
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', path.join(__dirname, 'uiRunner.ts'), output, String(uiTestTimeoutMs), ...files],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, WHETSTONE_E2E_PGID_FILE: pgidFile },
+      },
+    );
+    const stopChild = () => {
+      child.kill('SIGTERM');
+      killGroupsListedIn(pgidFile);
+    };
     process.once('exit', stopChild);
     child.on('close', (code, signal) => {
       process.removeListener('exit', stopChild);
@@ -127,7 +155,9 @@ function runUiTests(): Promise<TestOutcome[]> {
       const results = readResults(output);
       const outcomes = [...(results?.tests ?? [])];
       if (!results?.finished) {
-        outcomes.push(harnessFailure('UI tests', `the UI runner ended (${signal ?? `exit ${code}`}) before mocha finished`));
+        outcomes.push(
+          harnessFailure('UI tests', `the UI runner ended (${signal ?? `exit ${code}`}) before mocha finished`),
+        );
       } else if (code !== 0 && !outcomes.some((o) => o.state === 'failed')) {
         outcomes.push(harnessFailure('UI tests', `the UI runner exited with ${code} and no failed test`));
       }
@@ -146,20 +176,36 @@ function startTypecheck(): Promise<TestOutcome> {
   const started = Date.now();
   const title = 'typecheck: tsc -p test/vscode';
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', vscodeTestDir, '--pretty', 'false'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', vscodeTestDir, '--pretty', 'false'],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     process.once('exit', () => child.kill());
     child.on('close', (code) => {
       const durationMs = Date.now() - started;
       const errors = output.trim().split('\n').filter(Boolean);
-      resolve(code === 0
-        ? { file: '', title, state: 'passed', durationMs }
-        : { file: '', title, state: 'failed', durationMs, error: `${errors.slice(0, 20).join('\n')}${errors.length > 20 ? `\n… ${errors.length - 20} more` : ''}` });
+      resolve(
+        code === 0
+          ? { file: '', title, state: 'passed', durationMs }
+          : {
+              file: '',
+              title,
+              state: 'failed',
+              durationMs,
+              error: `${errors.slice(0, 20).join('\n')}${errors.length > 20 ? `\n… ${errors.length - 20} more` : ''}`,
+            },
+      );
     });
   });
 }
@@ -203,7 +249,11 @@ export async function main(): Promise<number> {
   let ready = true;
   try {
     const installed = ensureHarnessInstalled(note);
-    note(installed === 'cached' ? 'harness already installed (stamp matches the lockfile)' : `harness installed in ${(installed / 1000).toFixed(1)} s`);
+    note(
+      installed === 'cached'
+        ? 'harness already installed (stamp matches the lockfile)'
+        : `harness installed in ${(installed / 1000).toFixed(1)} s`,
+    );
   } catch (error) {
     outcomes.push(harnessFailure('install', error instanceof Error ? error.message : String(error)));
     ready = false;
@@ -234,7 +284,9 @@ export async function main(): Promise<number> {
   const passed = outcomes.filter((o) => o.state === 'passed').length;
   const failed = outcomes.filter((o) => o.state === 'failed').length;
   const skipped = outcomes.length - passed - failed;
-  note(`done in ${seconds(started)}; peak memory (PSS) of harness processes ≈ ${peakMb} MB${skipped ? `; ${skipped} skipped` : ''}`);
+  note(
+    `done in ${seconds(started)}; peak memory (PSS) of harness processes ≈ ${peakMb} MB${skipped ? `; ${skipped} skipped` : ''}`,
+  );
   if (!outcomes.length) {
     console.log(formatOutcome(harnessFailure('discovery', 'no tests found under test/vscode/suite or test/vscode/ui')));
     console.log('0 passed, 1 failed');

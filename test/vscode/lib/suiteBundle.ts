@@ -29,7 +29,9 @@ export async function bundleSuite(files: string[], timeoutMs: number): Promise<S
   const entry = path.join(outDir, 'suite.js');
   const bundleFile = path.join(outDir, 'tests.js');
   const resultsFile = path.join(outDir, 'results.json');
-  const loaders = files.map((file) => `{ file: ${JSON.stringify(file)}, load: () => require(${JSON.stringify(file)}) }`);
+  const loaders = files.map(
+    (file) => `{ file: ${JSON.stringify(file)}, load: () => require(${JSON.stringify(file)}) }`,
+  );
   const contents = [
     `import { runInExtensionHost } from ${JSON.stringify(path.join(__dirname, 'suiteEntry.ts'))};`,
     `export function run() {`,

@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   const MochaClass = require('mocha') as typeof Mocha;
   const loaders = files.map((file) => ({ file, load: () => void require(file) }));
   const failures = await runTestFiles(MochaClass, loaders, {
-    output, timeoutMs: Number(timeout), print: true, prefix: '[ui]', onTestFailed: recordFailure,
+    output,
+    timeoutMs: Number(timeout),
+    print: true,
+    prefix: '[ui]',
+    onTestFailed: recordFailure,
   });
   process.exit(failures ? 1 : 0);
 }

@@ -7,7 +7,15 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { extensionDevelopmentPath } from './paths';
-import { createRunDirs, quietUserSettings, removeRunDirs, seedWorkspace, simSettings, writeUserSettings, type RunDirs } from './runDirs';
+import {
+  createRunDirs,
+  quietUserSettings,
+  removeRunDirs,
+  seedWorkspace,
+  simSettings,
+  writeUserSettings,
+  type RunDirs,
+} from './runDirs';
 import { startSim, type SimHandle } from './sim';
 
 export interface WorkbenchOptions {
@@ -53,7 +61,10 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     cleanups.push(() => sim.close());
     writeUserSettings(dirs, { ...quietUserSettings, ...simSettings(sim.url), ...options.settings });
     // Server and browser start in parallel (about 3 s each); whichever started is stopped if the other failed.
-    const [server, launched] = await Promise.allSettled([startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }), launchBrowser(dirs)]);
+    const [server, launched] = await Promise.allSettled([
+      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }),
+      launchBrowser(dirs),
+    ]);
     if (server.status === 'fulfilled') cleanups.push(() => server.value.stop());
     if (launched.status === 'fulfilled') cleanups.push(() => launched.value.close());
     if (server.status === 'rejected') throw server.reason;
@@ -64,17 +75,30 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     if (options.onAutomationExit) await page.exposeFunction('codeAutomationExit', options.onAutomationExit);
     if (options.onAutomationLog) {
       const forward = options.onAutomationLog;
-      await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => forward(args.map(String).join(' ')));
+      await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) =>
+        forward(args.map(String).join(' ')),
+      );
     }
-    await page.goto(codeServer.workbenchUrl(dirs.workspaceDir, {
-      extensionDevelopmentPath,
-      extensionTestsPath: options.extensionTestsPath,
-    }));
+    await page.goto(
+      codeServer.workbenchUrl(dirs.workspaceDir, {
+        extensionDevelopmentPath,
+        extensionTestsPath: options.extensionTestsPath,
+      }),
+    );
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     if (options.waitForExplorer ?? !options.extensionTestsPath) {
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     }
-    return { page, context: browser.context, dirs, workspaceDir: dirs.workspaceDir, simUrl: sim.url, sim, codeServer, close };
+    return {
+      page,
+      context: browser.context,
+      dirs,
+      workspaceDir: dirs.workspaceDir,
+      simUrl: sim.url,
+      sim,
+      codeServer,
+      close,
+    };
   } catch (error) {
     await close({ keep: true });
     const message = error instanceof Error ? error.message : String(error);

@@ -5,7 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-interface Token { text: string; scopes: string[] }
+interface Token {
+  text: string;
+  scopes: string[];
+}
 
 /** The few members of vscode-textmate / vscode-oniguruma used here (their types are not in this repo's node_modules). */
 interface TextMate {
@@ -14,7 +17,10 @@ interface TextMate {
   parseRawGrammar(content: string, file: string): unknown;
 }
 interface Grammar {
-  tokenizeLine(line: string, state: unknown): { tokens: { startIndex: number; endIndex: number; scopes: string[] }[]; ruleStack: unknown };
+  tokenizeLine(
+    line: string,
+    state: unknown,
+  ): { tokens: { startIndex: number; endIndex: number; scopes: string[] }[]; ruleStack: unknown };
 }
 interface Oniguruma {
   loadWASM(data: ArrayBuffer): Promise<void>;
@@ -22,7 +28,10 @@ interface Oniguruma {
   OnigString: new (text: string) => unknown;
 }
 
-export async function createTokenizer(appRoot: string, extensionRoot: string): Promise<(scope: string, text: string) => Promise<Token[][]>> {
+export async function createTokenizer(
+  appRoot: string,
+  extensionRoot: string,
+): Promise<(scope: string, text: string) => Promise<Token[][]>> {
   const textmate = require(path.join(appRoot, 'node_modules', 'vscode-textmate')) as TextMate;
   const onig = require(path.join(appRoot, 'node_modules', 'vscode-oniguruma')) as Oniguruma;
   const wasm = fs.readFileSync(path.join(appRoot, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'));
@@ -33,7 +42,12 @@ export async function createTokenizer(appRoot: string, extensionRoot: string): P
     'source.whetstone.prompt-yaml': path.join(extensionRoot, 'media', 'grammars', 'prompt-yaml.tmLanguage.json'),
     'source.whetstone.prompty': path.join(extensionRoot, 'media', 'grammars', 'prompty.tmLanguage.json'),
     'source.whetstone.sidecar': path.join(extensionRoot, 'media', 'grammars', 'sidecar.tmLanguage.json'),
-    'text.whetstone.template-variables.injection': path.join(extensionRoot, 'media', 'grammars', 'template-variables.injection.tmLanguage.json'),
+    'text.whetstone.template-variables.injection': path.join(
+      extensionRoot,
+      'media',
+      'grammars',
+      'template-variables.injection.tmLanguage.json',
+    ),
   };
   // YAML 1.2 etc. are included by the main YAML grammar in newer VS Code versions.
   for (const v of ['1.0', '1.1', '1.2', '1.3']) {
@@ -41,13 +55,17 @@ export async function createTokenizer(appRoot: string, extensionRoot: string): P
     if (fs.existsSync(f)) grammarFiles[`source.yaml.${v}`] = f;
   }
   const registry = new textmate.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new onig.OnigScanner(p), createOnigString: (s: string) => new onig.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p: string[]) => new onig.OnigScanner(p),
+      createOnigString: (s: string) => new onig.OnigString(s),
+    }),
     loadGrammar: async (scope: string) => {
       const file = grammarFiles[scope];
       if (!file || !fs.existsSync(file)) return null;
       return textmate.parseRawGrammar(fs.readFileSync(file, 'utf8'), file);
     },
-    getInjections: (scope: string) => (scope.startsWith('source.whetstone.') ? ['text.whetstone.template-variables.injection'] : undefined),
+    getInjections: (scope: string) =>
+      scope.startsWith('source.whetstone.') ? ['text.whetstone.template-variables.injection'] : undefined,
   });
   return async (scope, text) => {
     const grammar = await registry.loadGrammar(scope);

@@ -13,33 +13,45 @@ suite('host: manifest and activation', () => {
 
   test('every contributed command is registered, and every registered whetstone command is contributed', async () => {
     await activateWhetstone();
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string; category?: string }[] } };
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { commands: { command: string; category?: string }[] };
+    };
     const contributed = pkg.contributes.commands.map((c) => c.command).sort();
     const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('whetstone.')).sort();
     for (const c of contributed) assert.ok(registered.includes(c), `contributed but not registered: ${c}`);
     const declared = Object.values(Commands).sort();
     assert.deepStrictEqual(contributed, declared, 'src/host/commandIds.ts and package.json disagree');
-    for (const c of pkg.contributes.commands) assert.strictEqual(c.category, 'Whetstone', `${c.command} has no Whetstone category`);
+    for (const c of pkg.contributes.commands)
+      assert.strictEqual(c.category, 'Whetstone', `${c.command} has no Whetstone category`);
   });
 
   test('activation is lazy: our languages and contributed commands only, never "*"', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { activationEvents: string[] };
     assert.ok(!pkg.activationEvents.includes('*'));
-    assert.ok(pkg.activationEvents.every((e) => /^on(Language|Command|WebviewPanel):/.test(e)), JSON.stringify(pkg.activationEvents));
+    assert.ok(
+      pkg.activationEvents.every((e) => /^on(Language|Command|WebviewPanel):/.test(e)),
+      JSON.stringify(pkg.activationEvents),
+    );
   });
 
   test('the endpoint setting cannot be set by a workspace (machine scope)', () => {
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { configuration: { properties: Record<string, { scope?: string }> } } };
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+    };
     const props = pkg.contributes.configuration.properties;
     assert.strictEqual(props['whetstone.endpoint.baseUrl'].scope, 'machine');
     assert.strictEqual(props['whetstone.localModelPath'].scope, 'machine');
   });
 
-  test('.prompt.md keeps VS Code\'s own language; our files get ours', async () => {
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { languages: { id: string; extensions?: string[] }[] } };
+  test(".prompt.md keeps VS Code's own language; our files get ours", async () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { languages: { id: string; extensions?: string[] }[] };
+    };
     const claimed = pkg.contributes.languages.flatMap((l) => l.extensions ?? []);
     assert.ok(!claimed.includes('.prompt.md'));
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(`${vscode.workspace.workspaceFolders![0].uri.fsPath}/host/sentiment.prompt.yml`));
+    const doc = await vscode.workspace.openTextDocument(
+      vscode.Uri.file(`${vscode.workspace.workspaceFolders![0].uri.fsPath}/host/sentiment.prompt.yml`),
+    );
     assert.strictEqual(doc.languageId, 'whetstone-prompt-yaml');
   });
 });

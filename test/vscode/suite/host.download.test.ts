@@ -15,7 +15,10 @@ describe('Download Local Model command', function () {
 
   before(async () => {
     server = http.createServer((req, res) => {
-      const payload = req.url === '/corrupt.gguf' ? Buffer.concat([body.subarray(0, 500), Buffer.from('!'), body.subarray(501)]) : body;
+      const payload =
+        req.url === '/corrupt.gguf'
+          ? Buffer.concat([body.subarray(0, 500), Buffer.from('!'), body.subarray(501)])
+          : body;
       res.writeHead(200, { 'content-length': payload.length });
       res.end(payload);
     });
@@ -24,7 +27,9 @@ describe('Download Local Model command', function () {
   });
   after(async () => {
     await new Promise((resolve) => server.close(resolve));
-    await vscode.workspace.getConfiguration('whetstone').update('localModelPath', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('whetstone')
+      .update('localModelPath', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('stores a verified model in global storage and points whetstone.localModelPath at it', async () => {
@@ -36,9 +41,16 @@ describe('Download Local Model command', function () {
   });
 
   it('refuses a file whose SHA-256 does not match, and keeps nothing under the final name', async () => {
-    const file = await vscode.commands.executeCommand<string | undefined>('whetstone.downloadModel', `${base}/corrupt.gguf`, sha);
+    const file = await vscode.commands.executeCommand<string | undefined>(
+      'whetstone.downloadModel',
+      `${base}/corrupt.gguf`,
+      sha,
+    );
     assert.equal(file, undefined);
-    const dir = vscode.workspace.getConfiguration('whetstone').get<string>('localModelPath')!.replace(/[^/]+$/, '');
+    const dir = vscode.workspace
+      .getConfiguration('whetstone')
+      .get<string>('localModelPath')!
+      .replace(/[^/]+$/, '');
     assert.ok(!fs.existsSync(`${dir}corrupt.gguf`), 'no corrupt file left where a model would be loaded from');
   });
 });

@@ -16,8 +16,14 @@ suite('host: grammars', () => {
   });
 
   test('.prompt.yml: fields, roles and {{variables}} inside YAML strings get their own scopes', async () => {
-    const lines = await tokenize('source.whetstone.prompt-yaml', 'name: Reviews\nmessages:\n  - role: user\n    content: "Review: {{review}} now"\n');
-    assert.ok(scopesOf(lines, 'messages').some((s) => s.startsWith('keyword.other.prompt-field')), JSON.stringify(scopesOf(lines, 'messages')));
+    const lines = await tokenize(
+      'source.whetstone.prompt-yaml',
+      'name: Reviews\nmessages:\n  - role: user\n    content: "Review: {{review}} now"\n',
+    );
+    assert.ok(
+      scopesOf(lines, 'messages').some((s) => s.startsWith('keyword.other.prompt-field')),
+      JSON.stringify(scopesOf(lines, 'messages')),
+    );
     assert.ok(scopesOf(lines, 'user').includes('entity.name.type.role.whetstone'));
     const variable = scopesOf(lines, 'review');
     assert.ok(variable.includes('variable.other.template.whetstone'), JSON.stringify(variable));
@@ -25,11 +31,20 @@ suite('host: grammars', () => {
   });
 
   test('.prompty: front matter as YAML, role lines, Markdown body, {% tags %} and {{variables}}', async () => {
-    const lines = await tokenize('source.whetstone.prompty', '---\nname: Demo\ninputs:\n  question:\n    type: string\n---\nsystem:\nYou are **helpful**.\n{% if question %}Answer {{question}}{% endif %}\nuser:\n{{question}}\n');
+    const lines = await tokenize(
+      'source.whetstone.prompty',
+      '---\nname: Demo\ninputs:\n  question:\n    type: string\n---\nsystem:\nYou are **helpful**.\n{% if question %}Answer {{question}}{% endif %}\nuser:\n{{question}}\n',
+    );
     const key = scopesOf(lines, 'name');
-    assert.ok(key.includes('meta.embedded.block.frontmatter') && key.includes('entity.name.tag.yaml'), JSON.stringify(key));
+    assert.ok(
+      key.includes('meta.embedded.block.frontmatter') && key.includes('entity.name.tag.yaml'),
+      JSON.stringify(key),
+    );
     assert.ok(scopesOf(lines, 'system').includes('entity.name.type.role.whetstone'));
-    assert.ok(scopesOf(lines, 'helpful').some((s) => s.startsWith('markup.bold')), JSON.stringify(scopesOf(lines, 'helpful')));
+    assert.ok(
+      scopesOf(lines, 'helpful').some((s) => s.startsWith('markup.bold')),
+      JSON.stringify(scopesOf(lines, 'helpful')),
+    );
     assert.ok(scopesOf(lines, 'if').includes('keyword.control.template.whetstone'));
     // Line 10 is the user message `{{question}}` (the first "question" token is the inputs key).
     assert.ok(scopesOf(lines, 'question', 10).includes('variable.other.template.whetstone'), JSON.stringify(lines[10]));

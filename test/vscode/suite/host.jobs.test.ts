@@ -14,7 +14,10 @@ import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
 function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
   const source = fs.readFileSync(fixtureUri('host/sentiment.prompt.yml').fsPath, 'utf8');
   const uri = writeWorkspaceFile(`host-jobs/${name}.prompt.yml`, source.replace(/^name: .*$/m, `name: ${name}`));
-  writeWorkspaceFile(`host-jobs/${name}.whetstone.yaml`, `split:\n  validation: 0.5\n  seed: 7\nbudget:\n  calls: 400\n${extraSidecar}`);
+  writeWorkspaceFile(
+    `host-jobs/${name}.whetstone.yaml`,
+    `split:\n  validation: 0.5\n  seed: 7\nbudget:\n  calls: 400\n${extraSidecar}`,
+  );
   return uri;
 }
 
@@ -26,22 +29,39 @@ suite('host: jobs and keys', () => {
 
   test('Optimize by command runs APO to the end and leaves its run log on disk', async () => {
     const uri = reviewsCopy('optimize-apo');
-    const started = await vscode.commands.executeCommand<{ runId: string; runFile: string }>('whetstone.optimize', uri, {
-      method: 'apo', preset: 'quick', params: { rounds: 1 },
-    });
+    const started = await vscode.commands.executeCommand<{ runId: string; runFile: string }>(
+      'whetstone.optimize',
+      uri,
+      {
+        method: 'apo',
+        preset: 'quick',
+        params: { rounds: 1 },
+      },
+    );
     assert.ok(started?.runId, 'the command did not start a job (see the Whetstone log)');
     const job = await api.context.jobs.whenFinished(started.runId);
     assert.strictEqual(job.status, 'done', job.error);
     assert.ok(job.result && job.result.best.score >= job.result.baseline.score);
-    const lines = fs.readFileSync(started.runFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; event?: { type: string } });
+    const lines = fs
+      .readFileSync(started.runFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; event?: { type: string } });
     assert.strictEqual(lines[0].kind, 'header');
     assert.strictEqual(lines[lines.length - 1].event?.type, 'done');
-    assert.ok(started.runFile.startsWith(`${vscode.workspace.workspaceFolders![0].uri.fsPath}/.whetstone/runs/`), started.runFile);
+    assert.ok(
+      started.runFile.startsWith(`${vscode.workspace.workspaceFolders![0].uri.fsPath}/.whetstone/runs/`),
+      started.runFile,
+    );
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
     const titles = lenses.map((l) => l.command?.title ?? '');
     assert.ok(titles.includes('⟲ Runs (1)'), titles.join(' · '));
     const improved = job.result.best.id !== 0 && job.result.best.prompt !== job.originalRegion;
-    assert.strictEqual(titles.some((t) => t.startsWith('✓ Accept best (')), improved, titles.join(' · '));
+    assert.strictEqual(
+      titles.some((t) => t.startsWith('✓ Accept best (')),
+      improved,
+      titles.join(' · '),
+    );
   });
 
   test('jobs on different files run at the same time; a second job on the same file is refused; cancel stops a stuck job', async () => {
@@ -50,14 +70,25 @@ suite('host: jobs and keys', () => {
     stuck.faults.when(() => true, { kind: 'hang' });
     try {
       const slow = reviewsCopy('parallel-stuck');
-      fs.writeFileSync(slow.fsPath, fs.readFileSync(slow.fsPath, 'utf8').replace(/^model: .*$/m, `model: ${stuck.url}#sim-model`));
+      fs.writeFileSync(
+        slow.fsPath,
+        fs.readFileSync(slow.fsPath, 'utf8').replace(/^model: .*$/m, `model: ${stuck.url}#sim-model`),
+      );
       const options = { method: 'apo', preset: 'quick', params: { rounds: 1 } };
       const first = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', slow, options);
       assert.ok(first?.runId);
       assert.strictEqual(api.context.jobs.get(first.runId)?.status, 'running');
-      assert.strictEqual(await vscode.commands.executeCommand('whetstone.optimize', slow, options), undefined, 'a second job on the same file started');
+      assert.strictEqual(
+        await vscode.commands.executeCommand('whetstone.optimize', slow, options),
+        undefined,
+        'a second job on the same file started',
+      );
 
-      const other = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', reviewsCopy('parallel-other'), options);
+      const other = await vscode.commands.executeCommand<{ runId: string }>(
+        'whetstone.optimize',
+        reviewsCopy('parallel-other'),
+        options,
+      );
       assert.ok(other?.runId);
       assert.strictEqual((await api.context.jobs.whenFinished(other.runId)).status, 'done');
       assert.strictEqual(api.context.jobs.get(first.runId)?.status, 'running', 'the stuck job should still be running');
@@ -75,12 +106,21 @@ suite('host: jobs and keys', () => {
     flaky.faults.push({ kind: 'status', status: 429, retryAfterMs: 10, message: 'slow down' });
     try {
       const uri = reviewsCopy('retry-429');
-      fs.writeFileSync(uri.fsPath, fs.readFileSync(uri.fsPath, 'utf8').replace(/^model: .*$/m, `model: ${flaky.url}#sim-model`));
-      const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, { method: 'apo', preset: 'quick', params: { rounds: 1 } });
+      fs.writeFileSync(
+        uri.fsPath,
+        fs.readFileSync(uri.fsPath, 'utf8').replace(/^model: .*$/m, `model: ${flaky.url}#sim-model`),
+      );
+      const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, {
+        method: 'apo',
+        preset: 'quick',
+        params: { rounds: 1 },
+      });
       assert.ok(started?.runId);
       const job = await api.context.jobs.whenFinished(started.runId);
       assert.strictEqual(job.status, 'done', job.error);
-      const notices = job.events.filter((e) => e.type === 'log' && /429/.test(e.message) && /retry 1\/\d+ in/.test(e.message));
+      const notices = job.events.filter(
+        (e) => e.type === 'log' && /429/.test(e.message) && /retry 1\/\d+ in/.test(e.message),
+      );
       assert.strictEqual(notices.length, 1, JSON.stringify(job.events.filter((e) => e.type === 'log')));
       assert.strictEqual(job.retrying, undefined, 'the retry notice should clear once calls succeed');
     } finally {
@@ -90,21 +130,35 @@ suite('host: jobs and keys', () => {
 
   test('an interrupted run (no final line) is listed and resumes to the end', async () => {
     const uri = reviewsCopy('optimize-resume');
-    const first = await vscode.commands.executeCommand<{ runId: string; runFile: string }>('whetstone.optimize', uri, { method: 'apo', preset: 'quick', params: { rounds: 1 } });
+    const first = await vscode.commands.executeCommand<{ runId: string; runFile: string }>('whetstone.optimize', uri, {
+      method: 'apo',
+      preset: 'quick',
+      params: { rounds: 1 },
+    });
     assert.ok(first?.runId);
     await api.context.jobs.whenFinished(first.runId);
     // Fake a crash: the same log without its terminal event (and without the live process's heartbeats, which a
     // crashed process would have stopped writing), under a new run id.
     const runId = `${first.runId}-crashed`;
-    const lines = fs.readFileSync(first.runFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const kept = lines.filter((l) => ['header', 'event', 'call', 'resumed'].includes(String(l.kind)))
-      .filter((l) => !(l.kind === 'event' && ['done', 'failed', 'cancelled'].includes((l.event as { type: string }).type)));
+    const lines = fs
+      .readFileSync(first.runFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const kept = lines
+      .filter((l) => ['header', 'event', 'call', 'resumed'].includes(String(l.kind)))
+      .filter(
+        (l) => !(l.kind === 'event' && ['done', 'failed', 'cancelled'].includes((l.event as { type: string }).type)),
+      );
     (kept[0] as { runId: string }).runId = runId;
     const crashedFile = first.runFile.replace(/[^/]+\.jsonl$/, `${runId}.jsonl`);
     fs.writeFileSync(crashedFile, kept.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
     const interrupted = await api.context.jobs.interruptedRuns();
-    assert.ok(interrupted.some((r) => r.runId === runId), JSON.stringify(interrupted.map((r) => r.runId)));
+    assert.ok(
+      interrupted.some((r) => r.runId === runId),
+      JSON.stringify(interrupted.map((r) => r.runId)),
+    );
     const resumed = await vscode.commands.executeCommand<{ runId: string }>('whetstone.resumeJob', runId);
     assert.strictEqual(resumed?.runId, runId);
     const job = await api.context.jobs.whenFinished(runId);
@@ -143,18 +197,33 @@ suite('host: jobs and keys', () => {
 
     test('the key goes to its own origin; a server a prompt file points at gets no Authorization header', async () => {
       await vscode.commands.executeCommand('whetstone.setApiKey', keyed.url, KEY);
-      const toKeyed = writeWorkspaceFile('host-keys/keyed.prompt.yml', `model: ${keyed.url}#sim-model\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: one\n    expected: one\n`);
-      const toOther = writeWorkspaceFile('host-keys/other.prompt.yml', `model: ${other.url}#sim-model\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: two\n    expected: two\n`);
+      const toKeyed = writeWorkspaceFile(
+        'host-keys/keyed.prompt.yml',
+        `model: ${keyed.url}#sim-model\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: one\n    expected: one\n`,
+      );
+      const toOther = writeWorkspaceFile(
+        'host-keys/other.prompt.yml',
+        `model: ${other.url}#sim-model\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: two\n    expected: two\n`,
+      );
       const a = await vscode.commands.executeCommand<EvalRunResult>('whetstone.runTests', toKeyed);
       const b = await vscode.commands.executeCommand<EvalRunResult>('whetstone.runTests', toOther);
       assert.ok(a && b, 'a test run did not happen');
-      assert.ok(keyed.stats.authHeaders.length > 0 && keyed.stats.authHeaders.every((h) => h === `Bearer ${KEY}`), JSON.stringify(keyed.stats.authHeaders));
+      assert.ok(
+        keyed.stats.authHeaders.length > 0 && keyed.stats.authHeaders.every((h) => h === `Bearer ${KEY}`),
+        JSON.stringify(keyed.stats.authHeaders),
+      );
       assert.ok(other.stats.authHeaders.length > 0, 'the second server got no request');
-      assert.ok(other.stats.authHeaders.every((h) => h === undefined), `another origin got an Authorization header: ${JSON.stringify(other.stats.authHeaders)}`);
+      assert.ok(
+        other.stats.authHeaders.every((h) => h === undefined),
+        `another origin got an Authorization header: ${JSON.stringify(other.stats.authHeaders)}`,
+      );
     });
 
     test('a remote endpoint without a key does not start and makes no request', async () => {
-      const uri = writeWorkspaceFile('host-keys/remote.prompt.yml', 'model: https://models.example.invalid/v1#m\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: one\n');
+      const uri = writeWorkspaceFile(
+        'host-keys/remote.prompt.yml',
+        'model: https://models.example.invalid/v1#m\nmessages:\n  - role: user\n    content: "Say {{x}}"\ntestData:\n  - x: one\n',
+      );
       const result = await vscode.commands.executeCommand('whetstone.runTests', uri);
       assert.strictEqual(result, undefined);
       const started = await vscode.commands.executeCommand('whetstone.optimize', uri, { method: 'apo' });

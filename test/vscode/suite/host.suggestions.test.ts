@@ -7,24 +7,53 @@ import type { CandidateRecord, JobEvent, JobResult } from '../../../src/core/job
 import { activateWhetstone, writeWorkspaceFile } from './hostHelpers';
 import type { WhetstoneApi } from '../../../src/host/extension';
 
-const candidate = (id: number, prompt: string, score: number | undefined, status: CandidateRecord['status'] = 'scored'): JobEvent =>
-  ({ type: 'candidate', candidate: { id, parent: 0, round: 1, prompt, origin: { kind: 'edit' }, status, score, tokens: 0, costUsd: null } });
+const candidate = (
+  id: number,
+  prompt: string,
+  score: number | undefined,
+  status: CandidateRecord['status'] = 'scored',
+): JobEvent => ({
+  type: 'candidate',
+  candidate: { id, parent: 0, round: 1, prompt, origin: { kind: 'edit' }, status, score, tokens: 0, costUsd: null },
+});
 
 function finishedJob(uri: vscode.Uri): JobInfo {
   const used = { calls: 10, cachedCalls: 0, tokens: 100, costUsd: null, seconds: 1 };
-  const result: JobResult = { runId: 'fake-run', method: 'apo', baseline: { score: 0.5 }, best: { id: 3, score: 0.9, prompt: 'Be brief and exact.' }, rounds: [], used, stopReason: 'done' };
+  const result: JobResult = {
+    runId: 'fake-run',
+    method: 'apo',
+    baseline: { score: 0.5 },
+    best: { id: 3, score: 0.9, prompt: 'Be brief and exact.' },
+    rounds: [],
+    used,
+    stopReason: 'done',
+  };
   return {
-    runId: 'fake-run', uri, fileName: 's.prompt.yml', method: 'apo', status: 'done', runFile: '', startedAt: new Date(0), originalRegion: 'Be brief.', result,
+    runId: 'fake-run',
+    uri,
+    fileName: 's.prompt.yml',
+    method: 'apo',
+    status: 'done',
+    runFile: '',
+    startedAt: new Date(0),
+    originalRegion: 'Be brief.',
+    result,
     events: [
-      candidate(0, 'Be brief.', 0.5), candidate(3, 'Be brief and exact.', 0.85), candidate(5, 'Be exact.', 0.7),
-      candidate(6, 'Be vague.', 0.4), candidate(7, 'Drop {{q}}.', undefined, 'rejected'), candidate(3, 'Be brief and exact.', 0.9, 'best'),
+      candidate(0, 'Be brief.', 0.5),
+      candidate(3, 'Be brief and exact.', 0.85),
+      candidate(5, 'Be exact.', 0.7),
+      candidate(6, 'Be vague.', 0.4),
+      candidate(7, 'Drop {{q}}.', undefined, 'rejected'),
+      candidate(3, 'Be brief and exact.', 0.9, 'best'),
       candidate(8, 'Be exact.', 0.75),
     ],
   };
 }
 
 const titles = async (uri: vscode.Uri) =>
-  (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)).map((l) => l.command?.title ?? '');
+  (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)).map(
+    (l) => l.command?.title ?? '',
+  );
 
 suite('host: suggestions', () => {
   let api: WhetstoneApi;
@@ -34,7 +63,13 @@ suite('host: suggestions', () => {
 
   test('ranking: above the baseline, best first, one per prompt, rejected ones left out', () => {
     const ranked = rankCandidates(finishedJob(vscode.Uri.file('/w/s.prompt.yml')));
-    assert.deepStrictEqual(ranked.map((c) => [c.id, c.score]), [[3, 0.9], [8, 0.75]]);
+    assert.deepStrictEqual(
+      ranked.map((c) => [c.id, c.score]),
+      [
+        [3, 0.9],
+        [8, 0.75],
+      ],
+    );
   });
 
   test('CodeLens offers Accept / Diff / Next / Dismiss; Next cycles; Accept writes the candidate as one undoable edit', async () => {
@@ -44,7 +79,8 @@ suite('host: suggestions', () => {
     await vscode.window.showTextDocument(doc);
     api.context.suggestions.offerFrom(finishedJob(uri));
     let shown = await titles(uri);
-    for (const t of ['✓ Accept best (+0.40)', '⇄ Diff', '▸ Next candidate (1/2)', '✗ Dismiss']) assert.ok(shown.includes(t), shown.join(' · '));
+    for (const t of ['✓ Accept best (+0.40)', '⇄ Diff', '▸ Next candidate (1/2)', '✗ Dismiss'])
+      assert.ok(shown.includes(t), shown.join(' · '));
 
     await vscode.commands.executeCommand('whetstone.nextSuggestion', uri);
     shown = await titles(uri);
@@ -61,7 +97,10 @@ suite('host: suggestions', () => {
       api.context.resultsPanel.accept = panelAccept;
     }
     assert.strictEqual(doc.getText(), text.replace('content: Be brief.', 'content: Be brief and exact.'));
-    assert.ok(!(await titles(uri)).some((t) => t.startsWith('✓ Accept')), 'the suggestion should be gone once accepted');
+    assert.ok(
+      !(await titles(uri)).some((t) => t.startsWith('✓ Accept')),
+      'the suggestion should be gone once accepted',
+    );
     await vscode.commands.executeCommand('undo');
     assert.strictEqual(doc.getText(), text);
     await vscode.commands.executeCommand('workbench.action.files.revert');

@@ -7,9 +7,10 @@ import { activateWhetstone, writeWorkspaceFile } from './hostHelpers';
 import type { WhetstoneApi } from '../../../src/host/extension';
 
 /** Against an echo server, so which rows pass is known: the reply contains the word, not "something else". */
-const prompt = (url: string) => `model: ${url}#sim-model\nmessages:\n  - role: user\n    content: "Repeat: {{word}}"\n`
-  + 'testData:\n  - word: alpha\n    expected: alpha\n  - word: beta\n    expected: something else\n'
-  + 'evaluators:\n  - name: contains the expected word\n    string:\n      contains: "{{expected}}"\n';
+const prompt = (url: string) =>
+  `model: ${url}#sim-model\nmessages:\n  - role: user\n    content: "Repeat: {{word}}"\n` +
+  'testData:\n  - word: alpha\n    expected: alpha\n  - word: beta\n    expected: something else\n' +
+  'evaluators:\n  - name: contains the expected word\n    string:\n      contains: "{{expected}}"\n';
 
 suite('host: Test Explorer', () => {
   let api: WhetstoneApi;
@@ -24,14 +25,20 @@ suite('host: Test Explorer', () => {
     await echo.close();
   });
 
-  test('a prompt file is an item with one child per test row, at the row\'s line', async () => {
+  test("a prompt file is an item with one child per test row, at the row's line", async () => {
     const uri = writeWorkspaceFile('host-tests/words.prompt.yml', PROMPT);
     const file = await api.context.testExplorer!.refresh(uri);
     assert.ok(file);
     const rows: vscode.TestItem[] = [];
     file.children.forEach((c) => rows.push(c));
-    assert.deepStrictEqual(rows.map((r) => r.label), ['1: alpha', '2: beta']);
-    assert.deepStrictEqual(rows.map((r) => r.range?.start.line), [5, 7]);
+    assert.deepStrictEqual(
+      rows.map((r) => r.label),
+      ['1: alpha', '2: beta'],
+    );
+    assert.deepStrictEqual(
+      rows.map((r) => r.range?.start.line),
+      [5, 7],
+    );
   });
 
   test('running a file reports every row: the echo contains "alpha" but not "something else"', async () => {
@@ -40,8 +47,13 @@ suite('host: Test Explorer', () => {
     const outcomes = await api.context.testExplorer!.run([file]);
     const results = [...outcomes.values()];
     assert.strictEqual(results.length, 2);
-    assert.ok(results.every((r) => !(r instanceof Error)), String(results.find((r) => r instanceof Error)));
-    const [first, second] = [outcomes.get(`${uri.toString()}#row:0`), outcomes.get(`${uri.toString()}#row:1`)] as { pass: boolean }[];
+    assert.ok(
+      results.every((r) => !(r instanceof Error)),
+      String(results.find((r) => r instanceof Error)),
+    );
+    const [first, second] = [outcomes.get(`${uri.toString()}#row:0`), outcomes.get(`${uri.toString()}#row:1`)] as {
+      pass: boolean;
+    }[];
     assert.strictEqual(first.pass, true);
     assert.strictEqual(second.pass, false);
   });

@@ -8,7 +8,9 @@ import { EXTENSION_ID } from './hostHelpers';
 
 suite('host: trust and secrets (unit level)', () => {
   test('the manifest declares limited support for untrusted workspaces', () => {
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { capabilities: { untrustedWorkspaces: { supported: unknown; description: string } } };
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      capabilities: { untrustedWorkspaces: { supported: unknown; description: string } };
+    };
     assert.strictEqual(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.match(pkg.capabilities.untrustedWorkspaces.description, /language features only/);
   });
@@ -28,7 +30,9 @@ suite('host: trust and secrets (unit level)', () => {
   });
 
   test('the log never shows a key', () => {
-    const line = redact('calling with sk-abcdefghijklmnop and Bearer xyz123456789 and my-secret-key', ['my-secret-key']);
+    const line = redact('calling with sk-abcdefghijklmnop and Bearer xyz123456789 and my-secret-key', [
+      'my-secret-key',
+    ]);
     assert.ok(!/abcdefghijklmnop|xyz123456789|my-secret-key/.test(line), line);
   });
 });

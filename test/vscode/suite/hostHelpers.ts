@@ -39,7 +39,11 @@ export function writeWorkspaceFile(relative: string, text: string): vscode.Uri {
 }
 
 /** Polls until `predicate` holds (diagnostics are debounced and computed asynchronously); event-driven via onDidChangeDiagnostics. */
-export function waitForDiagnostics(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean, timeoutMs = 20000): Promise<vscode.Diagnostic[]> {
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  predicate: (d: vscode.Diagnostic[]) => boolean,
+  timeoutMs = 20000,
+): Promise<vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const current = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'whetstone');
@@ -56,7 +60,9 @@ export function waitForDiagnostics(uri: vscode.Uri, predicate: (d: vscode.Diagno
     });
     const timer = setTimeout(() => {
       sub.dispose();
-      const got = vscode.languages.getDiagnostics(uri).map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character} ${d.message}`);
+      const got = vscode.languages
+        .getDiagnostics(uri)
+        .map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character} ${d.message}`);
       reject(new Error(`diagnostics for ${uri.fsPath} did not match in time; got: ${JSON.stringify(got)}`));
     }, timeoutMs);
     check();
@@ -68,5 +74,7 @@ export function codeOf(d: vscode.Diagnostic): string {
 }
 
 export function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : String(c)))).join('\n');
+  return hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : String(c))))
+    .join('\n');
 }

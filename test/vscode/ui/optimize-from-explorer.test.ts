@@ -6,7 +6,13 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  openWorkbench, pickContextMenu, quickPick, rightClickExplorerItem, screenshot, waitForNotification, type Workbench,
+  openWorkbench,
+  pickContextMenu,
+  quickPick,
+  rightClickExplorerItem,
+  screenshot,
+  waitForNotification,
+  type Workbench,
 } from '../lib/fixture';
 
 interface RunLogLine {
@@ -19,7 +25,9 @@ interface RunLogLine {
 function runLogs(workspaceDir: string): string[] {
   const root = path.join(workspaceDir, '.whetstone', 'runs');
   if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.jsonl')).map((f) => path.join(root, f));
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => path.join(root, f));
 }
 
 /** The example sidecar with two APO rounds: the default six take long on a busy 2-core machine. */
@@ -30,7 +38,9 @@ params:
 
 describe('Optimize Prompt… from the Explorer', () => {
   let wb: Workbench;
-  before(async () => { wb = await openWorkbench({ files: { 'reviews.whetstone.yaml': quickSidecar } }); });
+  before(async () => {
+    wb = await openWorkbench({ files: { 'reviews.whetstone.yaml': quickSidecar } });
+  });
   after(async () => wb?.close());
 
   it('runs APO on reviews.prompt.yml to the end and writes its run log under .whetstone/runs/', async () => {
@@ -42,23 +52,49 @@ describe('Optimize Prompt… from the Explorer', () => {
     // The picker lists APO at once and fills in its availability and estimate when checked: pick it when ready.
     await quickPick(page, 'APO', { rowText: /✓/ });
 
-    const finished = await waitForNotification(page, /Optimization (finished|of reviews\.prompt\.yml failed|of .* cancelled)/, 180_000);
+    const finished = await waitForNotification(
+      page,
+      /Optimization (finished|of reviews\.prompt\.yml failed|of .* cancelled)/,
+      180_000,
+    );
     await screenshot(page, 'optimize-from-explorer-finished');
-    assert.match(finished, /^Optimization finished: best \d\.\d\d \([+−-]?\d/, `the job did not finish cleanly: ${finished}`);
+    assert.match(
+      finished,
+      /^Optimization finished: best \d\.\d\d \([+−-]?\d/,
+      `the job did not finish cleanly: ${finished}`,
+    );
 
     const logs = runLogs(wb.workspaceDir);
     assert.strictEqual(logs.length, 1, `one run log expected, found: ${logs.join(', ') || 'none'}`);
     assert.strictEqual(path.basename(path.dirname(logs[0])) !== 'runs', true, 'the log sits in a per-prompt folder');
-    const lines = fs.readFileSync(logs[0], 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunLogLine);
+    const lines = fs
+      .readFileSync(logs[0], 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunLogLine);
     assert.strictEqual(lines[0].kind, 'header');
     assert.strictEqual(lines[0].method, 'apo');
     assert.match(String(lines[0].promptFile), /reviews\.prompt\.yml$/);
-    const terminal = lines.filter((l) => l.kind === 'event' && ['done', 'failed', 'cancelled'].includes(l.event?.type ?? ''));
-    assert.deepStrictEqual(terminal.map((l) => l.event?.type), ['done']);
-    assert.ok(lines.some((l) => l.kind === 'call'), 'the log records the LLM calls (for resume)');
+    const terminal = lines.filter(
+      (l) => l.kind === 'event' && ['done', 'failed', 'cancelled'].includes(l.event?.type ?? ''),
+    );
+    assert.deepStrictEqual(
+      terminal.map((l) => l.event?.type),
+      ['done'],
+    );
+    assert.ok(
+      lines.some((l) => l.kind === 'call'),
+      'the log records the LLM calls (for resume)',
+    );
 
     // The job really went over HTTP to the simulator set in the user settings.
-    assert.ok((wb.sim.stats.byPath['/v1/chat/completions'] ?? 0) > 0, `no chat calls reached the simulator: ${JSON.stringify(wb.sim.stats.byPath)}`);
-    assert.ok((wb.sim.taskStats.structured.prompt_candidates ?? 0) > 0, `APO never asked for candidates: ${JSON.stringify(wb.sim.taskStats)}`);
+    assert.ok(
+      (wb.sim.stats.byPath['/v1/chat/completions'] ?? 0) > 0,
+      `no chat calls reached the simulator: ${JSON.stringify(wb.sim.stats.byPath)}`,
+    );
+    assert.ok(
+      (wb.sim.taskStats.structured.prompt_candidates ?? 0) > 0,
+      `APO never asked for candidates: ${JSON.stringify(wb.sim.taskStats)}`,
+    );
   });
 });

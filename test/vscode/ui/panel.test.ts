@@ -11,8 +11,17 @@ import { chooseRegion, parsePromptFile, replaceOptimizableRegion } from '../../.
 import { parseRunText } from '../../../src/core/runs';
 import { createSimulatedTask } from '../../../src/sim/task';
 import {
-  explorerItem, openWorkbench, pickContextMenu, quickPick, rightClickExplorerItem, runCommand, screenshot, setTheme,
-  webviewFrame, type Page, type Workbench,
+  explorerItem,
+  openWorkbench,
+  pickContextMenu,
+  quickPick,
+  rightClickExplorerItem,
+  runCommand,
+  screenshot,
+  setTheme,
+  webviewFrame,
+  type Page,
+  type Workbench,
 } from '../lib/fixture';
 
 const XSS_SCRIPT = '<script>window.__xss = 1</script>';
@@ -21,34 +30,74 @@ const XSS_IMG = '<img src=x onerror="window.__xss = 2; alert(2)">';
 /** The editor group showing `name` gets focus, then the keys go to its text. */
 async function focusEditorOf(page: Page, name: string): Promise<void> {
   await explorerItem(page, name).click();
-  const editor = page.locator('.editor-instance .monaco-editor').filter({ has: page.locator('.view-lines') }).first();
+  const editor = page
+    .locator('.editor-instance .monaco-editor')
+    .filter({ has: page.locator('.view-lines') })
+    .first();
   await editor.waitFor({ timeout: 20_000 });
   await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().click();
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
 }
 
-function hostileRunLog(promptFile: string, original: string, runId = '20261127-100000-apo-beef', promptName = 'xss-probe'): string {
+function hostileRunLog(
+  promptFile: string,
+  original: string,
+  runId = '20261127-100000-apo-beef',
+  promptName = 'xss-probe',
+): string {
   const candidate = (id: number, prompt: string, extra: Record<string, unknown> = {}) => ({
-    id, parent: id === 0 ? null : 0, round: id === 0 ? 0 : 1, prompt, origin: { kind: id === 0 ? 'baseline' : 'edit', why: id ? `because ${XSS_IMG}` : undefined },
-    status: 'scored', tokens: 12, costUsd: 0, ...extra,
+    id,
+    parent: id === 0 ? null : 0,
+    round: id === 0 ? 0 : 1,
+    prompt,
+    origin: { kind: id === 0 ? 'baseline' : 'edit', why: id ? `because ${XSS_IMG}` : undefined },
+    status: 'scored',
+    tokens: 12,
+    costUsd: 0,
+    ...extra,
   });
   const events = [
     { type: 'started', runId, method: 'apo', at: '2026-11-27T10:00:00.000Z' },
     { type: 'candidate', candidate: candidate(0, original, { score: 0.5 }) },
     { type: 'round', round: 1, of: 1 },
-    { type: 'candidate', candidate: candidate(1, `${original}\n${XSS_SCRIPT}\n${XSS_IMG}`, { score: 0.75, status: 'best' }) },
-    { type: 'candidate', candidate: candidate(2, XSS_SCRIPT, { status: 'rejected', rejectedReason: `broke variable ${XSS_IMG}` }) },
     {
-      type: 'done', result: {
-        runId, method: 'apo', baseline: { score: 0.5 }, best: { id: 1, score: 0.75, prompt: `${original}\n${XSS_SCRIPT}\n${XSS_IMG}` },
-        rounds: [{ round: 1, best: 0.75, candidates: 2, calls: 4 }], used: { calls: 4, cachedCalls: 0, tokens: 100, costUsd: 0, seconds: 1 }, stopReason: 'done',
+      type: 'candidate',
+      candidate: candidate(1, `${original}\n${XSS_SCRIPT}\n${XSS_IMG}`, { score: 0.75, status: 'best' }),
+    },
+    {
+      type: 'candidate',
+      candidate: candidate(2, XSS_SCRIPT, { status: 'rejected', rejectedReason: `broke variable ${XSS_IMG}` }),
+    },
+    {
+      type: 'done',
+      result: {
+        runId,
+        method: 'apo',
+        baseline: { score: 0.5 },
+        best: { id: 1, score: 0.75, prompt: `${original}\n${XSS_SCRIPT}\n${XSS_IMG}` },
+        rounds: [{ round: 1, best: 0.75, candidates: 2, calls: 4 }],
+        used: { calls: 4, cachedCalls: 0, tokens: 100, costUsd: 0, seconds: 1 },
+        stopReason: 'done',
       },
     },
   ];
   const header = {
-    kind: 'header', version: 1, runId, method: 'apo', seed: 0, preset: 'default', params: {}, promptFile, promptName,
-    originalRegion: original, started: '2026-11-27T10:00:00.000Z', budget: { calls: 10 }, split: { train: [0], validation: [] }, rows: 1,
-    evaluators: [], roles: {},
+    kind: 'header',
+    version: 1,
+    runId,
+    method: 'apo',
+    seed: 0,
+    preset: 'default',
+    params: {},
+    promptFile,
+    promptName,
+    originalRegion: original,
+    started: '2026-11-27T10:00:00.000Z',
+    budget: { calls: 10 },
+    split: { train: [0], validation: [] },
+    rows: 1,
+    evaluators: [],
+    roles: {},
   };
   return [header, ...events.map((event) => ({ kind: 'event', event }))].map((l) => JSON.stringify(l)).join('\n') + '\n';
 }
@@ -62,9 +111,15 @@ describe('results panel (real workbench)', function () {
     // The simulator's scripted review task: the original prompt misses rules, so APO finds better candidates.
     const task = createSimulatedTask();
     wb = await openWorkbench({
-      files: { 'reviews.prompt.yml': task.promptText, 'reviews.whetstone.yaml': task.sidecarText.replace(/rounds: \d+/, 'rounds: 2') },
+      files: {
+        'reviews.prompt.yml': task.promptText,
+        'reviews.whetstone.yaml': task.sidecarText.replace(/rounds: \d+/, 'rounds: 2'),
+      },
     });
-    wb.page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
+    wb.page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
   });
   after(async () => wb?.close());
 
@@ -76,29 +131,49 @@ describe('results panel (real workbench)', function () {
     await rightClickExplorerItem(page, 'reviews.prompt.yml');
     await pickContextMenu(page, 'Optimize Prompt…');
     // The method list is re-rendered once availability and estimates are known; pick after that, or the click is lost.
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /est\./ }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: /est\./ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await quickPick(page, 'APO');
     // If the estimate exceeds the budget the host asks once; the job then stops at the budget with the best so far.
     const startAnyway = page.locator('.monaco-dialog-box').getByRole('button', { name: 'Start Anyway' });
-    if (await startAnyway.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await startAnyway.click();
+    if (
+      await startAnyway.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      await startAnyway.click();
 
     const frame = webviewFrame(page);
     const status = frame.locator('[data-testid=run-status]');
     await status.waitFor({ timeout: 60_000 });
-    await frame.locator('[data-testid=run-status]', { hasText: /^(done|stopped at the budget)$/ }).waitFor({ timeout: 150_000 });
+    await frame
+      .locator('[data-testid=run-status]', { hasText: /^(done|stopped at the budget)$/ })
+      .waitFor({ timeout: 150_000 });
     await setTheme(page, 'Default Dark Modern');
-    const firstRenderMs = await frame.locator('#app[data-first-render-ms]').getAttribute('data-first-render-ms', { timeout: 10_000 });
+    const firstRenderMs = await frame
+      .locator('#app[data-first-render-ms]')
+      .getAttribute('data-first-render-ms', { timeout: 10_000 });
     const breakdown = await frame.locator('#app').getAttribute('data-render-breakdown');
     console.log(`      results panel first render: ${firstRenderMs} ms from panel creation to 'rendered' ${breakdown}`);
 
     await screenshot(page, 'panel-dark');
     const rows = frame.locator('tr[data-candidate]');
-    assert.ok((await rows.count()) >= 2, `the baseline and at least one candidate are listed; the panel shows: ${await frame.locator('#app').innerText()}`);
+    assert.ok(
+      (await rows.count()) >= 2,
+      `the baseline and at least one candidate are listed; the panel shows: ${await frame.locator('#app').innerText()}`,
+    );
     await frame.locator('[data-testid=diff]').waitFor();
 
     // The run's best candidate is what Accept writes by default (the details pane follows the best).
     const runsDir = path.join(workspaceDir, '.whetstone', 'runs');
-    const runFile = fs.readdirSync(runsDir, { recursive: true }).map(String).filter((f) => f.endsWith('.jsonl')).map((f) => path.join(runsDir, f))[0];
+    const runFile = fs
+      .readdirSync(runsDir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => path.join(runsDir, f))[0];
     const record = parseRunText(runFile, fs.readFileSync(runFile, 'utf8'), false);
     assert.ok(record?.result, 'the run finished with a result');
     const best = record.result.best;
@@ -120,10 +195,22 @@ describe('results panel (real workbench)', function () {
     const written = fs.readFileSync(file, 'utf8');
     assert.equal(written, expected, 'the file holds the candidate in the region and nothing else changed');
     assert.ok(written.includes('{{review}}'), 'variables unchanged');
-    assert.equal(written.slice(0, written.indexOf('messages:')), original.slice(0, original.indexOf('messages:')), 'header keys unchanged');
-    assert.equal(written.slice(written.indexOf('testData:')), original.slice(original.indexOf('testData:')), 'test data and evaluators unchanged');
+    assert.equal(
+      written.slice(0, written.indexOf('messages:')),
+      original.slice(0, original.indexOf('messages:')),
+      'header keys unchanged',
+    );
+    assert.equal(
+      written.slice(written.indexOf('testData:')),
+      original.slice(original.indexOf('testData:')),
+      'test data and evaluators unchanged',
+    );
     const log = fs.readFileSync(runFile, 'utf8');
-    assert.match(log, new RegExp(`"kind":"accepted","runId":"[^"]+","candidateId":${best.id}`), 'the acceptance is in the run log');
+    assert.match(
+      log,
+      new RegExp(`"kind":"accepted","runId":"[^"]+","candidateId":${best.id}`),
+      'the acceptance is in the run log',
+    );
 
     await focusEditorOf(page, 'reviews.prompt.yml');
     await page.keyboard.press('Control+Z');
@@ -135,7 +222,11 @@ describe('results panel (real workbench)', function () {
     // Back to the panel: its webview was hidden behind the editor, so it reloads and restores its UI state.
     await page.locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' }).first().click();
     await frame.locator('[data-testid=run-status]').waitFor({ timeout: 30_000 });
-    assert.match(await frame.locator('tr[data-candidate="' + best.id + '"]').innerText(), /accepted/, 'history shows the acceptance after a reload');
+    assert.match(
+      await frame.locator('tr[data-candidate="' + best.id + '"]').innerText(),
+      /accepted/,
+      'history shows the acceptance after a reload',
+    );
     await setTheme(page, 'Default Light Modern');
     await page.waitForTimeout(500);
     await screenshot(page, 'panel-light');
@@ -146,7 +237,11 @@ describe('results panel (real workbench)', function () {
     await runCommand(page, 'Preferences: Color Theme');
     await page.locator('.quick-input-widget input').fill('Dark High Contrast');
     await quickPick(page, /^\s*Dark High Contrast$/);
-    await page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('hc-black') === true, null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelector('.monaco-workbench')?.classList.contains('hc-black') === true,
+      null,
+      { timeout: 10_000 },
+    );
     await page.waitForTimeout(500);
     await screenshot(page, 'panel-high-contrast');
     await setTheme(page, 'Default Dark Modern');
@@ -154,7 +249,9 @@ describe('results panel (real workbench)', function () {
 
   it('renders hostile candidate text from a run log as characters and runs nothing', async () => {
     const { page, workspaceDir } = wb;
-    const source = fs.readFileSync(path.join(workspaceDir, 'reviews.prompt.yml'), 'utf8').replace(/^name: .*$/m, 'name: xss probe');
+    const source = fs
+      .readFileSync(path.join(workspaceDir, 'reviews.prompt.yml'), 'utf8')
+      .replace(/^name: .*$/m, 'name: xss probe');
     const promptFile = path.join(workspaceDir, 'xss.prompt.yml');
     fs.writeFileSync(promptFile, source);
     const doc = parsePromptFile(promptFile, source);
@@ -169,7 +266,9 @@ describe('results panel (real workbench)', function () {
 
     const frame = webviewFrame(page);
     await frame.locator('.title', { hasText: 'xss.prompt.yml' }).waitFor({ timeout: 30_000 });
-    const firstRenderMs = await frame.locator('#app[data-first-render-ms]').getAttribute('data-first-render-ms', { timeout: 10_000 });
+    const firstRenderMs = await frame
+      .locator('#app[data-first-render-ms]')
+      .getAttribute('data-first-render-ms', { timeout: 10_000 });
     const breakdown = await frame.locator('#app').getAttribute('data-render-breakdown');
     console.log(`      results panel first render (Show Results, idle): ${firstRenderMs} ms ${breakdown}`);
     await frame.locator('tr[data-candidate="1"]').click();
@@ -177,8 +276,15 @@ describe('results panel (real workbench)', function () {
     const diffText = await frame.locator('[data-testid=diff]').innerText();
     assert.ok(diffText.includes(XSS_SCRIPT), 'the script tag shows as text');
     assert.ok(diffText.includes(XSS_IMG), 'the img tag shows as text');
-    assert.match(await frame.locator('tr[data-candidate="2"]').innerText(), /rejected: broke variable <img src=x onerror=/);
-    assert.equal(await frame.locator('#app img, #app script, #app iframe').count(), 0, 'no element was made from the payload');
+    assert.match(
+      await frame.locator('tr[data-candidate="2"]').innerText(),
+      /rejected: broke variable <img src=x onerror=/,
+    );
+    assert.equal(
+      await frame.locator('#app img, #app script, #app iframe').count(),
+      0,
+      'no element was made from the payload',
+    );
     const xss = await frame.locator('body').evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
     assert.equal(xss, undefined, 'no payload ran');
     assert.deepEqual(dialogs, [], 'no dialog opened');
@@ -186,18 +292,29 @@ describe('results panel (real workbench)', function () {
 
     // Copy goes through the host (the webview has no clipboard access of its own); Open diff opens VS Code's diff editor.
     await frame.locator('vscode-button[data-action=copy]').click();
-    await frame.locator('[data-testid=notice]', { hasText: /Copied candidate #1|copy failed/ }).waitFor({ timeout: 15_000 });
+    await frame
+      .locator('[data-testid=notice]', { hasText: /Copied candidate #1|copy failed/ })
+      .waitFor({ timeout: 15_000 });
     console.log(`      copy: ${await frame.locator('[data-testid=notice]').innerText()}`);
     await frame.locator('vscode-button[data-action=openDiff]').click();
-    await page.locator('.tabs-container .tab', { hasText: 'xss.prompt.yml ↔ candidate #1' }).waitFor({ timeout: 20_000 });
-    const modified = page.locator('.editor-group-container.active .monaco-diff-editor .editor.modified .view-lines[role=presentation]');
+    await page
+      .locator('.tabs-container .tab', { hasText: 'xss.prompt.yml ↔ candidate #1' })
+      .waitFor({ timeout: 20_000 });
+    const modified = page.locator(
+      '.editor-group-container.active .monaco-diff-editor .editor.modified .view-lines[role=presentation]',
+    );
     await modified.waitFor({ timeout: 20_000 });
-    assert.ok((await modified.innerText()).replace(/\u00a0/g, ' ').includes('window.__xss = 1'), 'the diff editor shows the candidate applied to the file');
+    assert.ok(
+      (await modified.innerText()).replace(/\u00a0/g, ' ').includes('window.__xss = 1'),
+      'the diff editor shows the candidate applied to the file',
+    );
   });
 
   it('Accept on a file changed since the run started shows the three versions and writes only when the user chooses', async () => {
     const { page, workspaceDir } = wb;
-    const source = fs.readFileSync(path.join(workspaceDir, 'xss.prompt.yml'), 'utf8').replace(/^name: .*$/m, 'name: conflict probe');
+    const source = fs
+      .readFileSync(path.join(workspaceDir, 'xss.prompt.yml'), 'utf8')
+      .replace(/^name: .*$/m, 'name: conflict probe');
     const promptFile = path.join(workspaceDir, 'conflict.prompt.yml');
     const doc = parsePromptFile(promptFile, source);
     const region = chooseRegion(doc).region;
@@ -206,8 +323,14 @@ describe('results panel (real workbench)', function () {
     const runId = '20261127-110000-apo-c0de';
     const runDir = path.join(workspaceDir, '.whetstone', 'runs', 'conflict-probe');
     fs.mkdirSync(runDir, { recursive: true });
-    fs.writeFileSync(path.join(runDir, `${runId}.jsonl`), hostileRunLog(promptFile, region.text, runId, 'conflict-probe'));
-    const edited = replaceOptimizableRegion({ ...doc, optimizable: region }, 'Edited by hand: answer positive, negative or neutral.\n');
+    fs.writeFileSync(
+      path.join(runDir, `${runId}.jsonl`),
+      hostileRunLog(promptFile, region.text, runId, 'conflict-probe'),
+    );
+    const edited = replaceOptimizableRegion(
+      { ...doc, optimizable: region },
+      'Edited by hand: answer positive, negative or neutral.\n',
+    );
     fs.writeFileSync(promptFile, edited);
 
     await explorerItem(page, 'conflict.prompt.yml').waitFor({ timeout: 20_000 });
@@ -218,7 +341,10 @@ describe('results panel (real workbench)', function () {
     await frame.locator('tr[data-candidate="1"]').click();
     await frame.locator('vscode-button[data-action=accept]').click();
     await frame.locator('[data-testid=conflict]').waitFor({ timeout: 20_000 });
-    assert.equal((await frame.locator('[data-testid=conflict-current]').innerText()).trim(), 'Edited by hand: answer positive, negative or neutral.');
+    assert.equal(
+      (await frame.locator('[data-testid=conflict-current]').innerText()).trim(),
+      'Edited by hand: answer positive, negative or neutral.',
+    );
     assert.equal((await frame.locator('[data-testid=conflict-original]').innerText()).trim(), region.text.trim());
     assert.ok((await frame.locator('[data-testid=conflict-candidate]').innerText()).includes(XSS_SCRIPT));
     assert.equal(fs.readFileSync(promptFile, 'utf8'), edited, 'nothing written before the user chooses');
@@ -233,9 +359,16 @@ describe('results panel (real workbench)', function () {
     await frame.locator('[data-testid=notice]', { hasText: /Accepted #1/ }).waitFor({ timeout: 20_000 });
     const candidatePrompt = `${region.text}\n${XSS_SCRIPT}\n${XSS_IMG}`;
     const deadline = Date.now() + 10_000;
-    const expected = replaceOptimizableRegion({ ...parsePromptFile(promptFile, edited), optimizable: chooseRegion(parsePromptFile(promptFile, edited)).region }, candidatePrompt);
+    const expected = replaceOptimizableRegion(
+      { ...parsePromptFile(promptFile, edited), optimizable: chooseRegion(parsePromptFile(promptFile, edited)).region },
+      candidatePrompt,
+    );
     while (Date.now() < deadline && fs.readFileSync(promptFile, 'utf8') !== expected) await page.waitForTimeout(200);
-    assert.equal(fs.readFileSync(promptFile, 'utf8'), expected, 'the candidate replaced the region only after the user chose it');
+    assert.equal(
+      fs.readFileSync(promptFile, 'utf8'),
+      expected,
+      'the candidate replaced the region only after the user chose it',
+    );
   });
 
   it('survives a window reload: the serializer revives the panel and it refetches its data', async () => {
@@ -243,10 +376,20 @@ describe('results panel (real workbench)', function () {
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // Restored panels come back as tabs; a hidden one is revived when it is shown.
-    await page.locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' }).first().click({ timeout: 60_000 });
+    await page
+      .locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' })
+      .first()
+      .click({ timeout: 60_000 });
     const frame = webviewFrame(page);
     await frame.locator('tr[data-candidate]').first().waitFor({ timeout: 60_000 });
-    assert.match((await frame.locator('.title').innerText()).replace(/\s+/g, ' '), /reviews\.prompt\.yml · APO · (done|stopped at the budget)/);
-    assert.match(await frame.locator('.history').innerText(), /accepted #\d+/, 'the acceptance recorded in the run log is shown');
+    assert.match(
+      (await frame.locator('.title').innerText()).replace(/\s+/g, ' '),
+      /reviews\.prompt\.yml · APO · (done|stopped at the budget)/,
+    );
+    assert.match(
+      await frame.locator('.history').innerText(),
+      /accepted #\d+/,
+      'the acceptance recorded in the run log is shown',
+    );
   });
 });

@@ -6,8 +6,17 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkValue, wireSchemas } from '../schemas';
 import {
-  LlmError, type CallListener, type CallMeta, type ChatRequest, type ChatResult, type LlmClient, type ModelRef,
-  type SchemaName, type ScoreRequest, type ScoreResult, type StructuredResult,
+  LlmError,
+  type CallListener,
+  type CallMeta,
+  type ChatRequest,
+  type ChatResult,
+  type LlmClient,
+  type ModelRef,
+  type SchemaName,
+  type ScoreRequest,
+  type ScoreResult,
+  type StructuredResult,
 } from '../types';
 import { loadOptions, samplingOptions, scoringMethod } from './params';
 import type { ChatReply, ModelInfo, ScoreReply } from './protocol';
@@ -41,7 +50,12 @@ export function createLocalBackend(options: LocalBackendOptions = {}): LocalBack
     const endpoint = `local:${model.model}`;
     if (disposed) throw new LlmError(`${endpoint}: the local backend was disposed`, 'aborted', undefined, endpoint);
     if (model.baseUrl !== 'local:') {
-      throw new LlmError(`the local backend runs only local: models, got base URL ${model.baseUrl}`, 'unsupported', undefined, model.baseUrl);
+      throw new LlmError(
+        `the local backend runs only local: models, got base URL ${model.baseUrl}`,
+        'unsupported',
+        undefined,
+        model.baseUrl,
+      );
     }
     const file = path.resolve(model.model);
     await checkModelFile(file);
@@ -55,13 +69,22 @@ export function createLocalBackend(options: LocalBackendOptions = {}): LocalBack
     return proc;
   }
 
-  const emit: CallListener = (info) => { for (const listener of listeners) listener(info); };
-  const meta = (promptTokens: number, completionTokens: number): CallMeta => ({ usage: { promptTokens, completionTokens }, costUsd: 0, cached: false });
+  const emit: CallListener = (info) => {
+    for (const listener of listeners) listener(info);
+  };
+  const meta = (promptTokens: number, completionTokens: number): CallMeta => ({
+    usage: { promptTokens, completionTokens },
+    costUsd: 0,
+    cached: false,
+  });
 
   async function runChat(req: ChatRequest, jsonSchema?: Record<string, unknown>): Promise<ChatReply> {
     const proc = await workerFor(req.model);
     const sampling = samplingOptions(req.model, req.seed);
-    return (await proc.request({ type: 'chat', messages: req.messages, sampling, jsonSchema }, req.signal)) as ChatReply;
+    return (await proc.request(
+      { type: 'chat', messages: req.messages, sampling, jsonSchema },
+      req.signal,
+    )) as ChatReply;
   }
 
   return {
@@ -81,11 +104,26 @@ export function createLocalBackend(options: LocalBackendOptions = {}): LocalBack
         value = JSON.parse(reply.text);
       } catch {
         const why = reply.stopReason === 'maxTokens' ? ' (cut off by max_tokens)' : '';
-        throw new LlmError(`${endpoint}: ${req.schema} reply is not complete JSON${why}: ${reply.text.slice(0, 120)}`, 'invalid-output', undefined, endpoint);
+        throw new LlmError(
+          `${endpoint}: ${req.schema} reply is not complete JSON${why}: ${reply.text.slice(0, 120)}`,
+          'invalid-output',
+          undefined,
+          endpoint,
+        );
       }
       const problem = checkValue(req.schema, value);
-      if (problem) throw new LlmError(`${endpoint}: ${req.schema} reply does not fit the schema: ${problem}`, 'invalid-output', undefined, endpoint);
-      const result: StructuredResult<T> = { value: value as T, mode: 'json_schema', ...meta(reply.promptTokens, reply.completionTokens) };
+      if (problem)
+        throw new LlmError(
+          `${endpoint}: ${req.schema} reply does not fit the schema: ${problem}`,
+          'invalid-output',
+          undefined,
+          endpoint,
+        );
+      const result: StructuredResult<T> = {
+        value: value as T,
+        mode: 'json_schema',
+        ...meta(reply.promptTokens, reply.completionTokens),
+      };
       emit({ kind: 'structured', model: req.model, meta: result, schema: req.schema });
       return result;
     },
@@ -93,11 +131,23 @@ export function createLocalBackend(options: LocalBackendOptions = {}): LocalBack
     async score(req: ScoreRequest): Promise<ScoreResult> {
       const proc = await workerFor(req.model);
       const reply = (await proc.request(
-        { type: 'score', messages: req.messages, prompt: req.prompt, target: req.target, method: scoringMethod(req.model) },
+        {
+          type: 'score',
+          messages: req.messages,
+          prompt: req.prompt,
+          target: req.target,
+          method: scoringMethod(req.model),
+        },
         req.signal,
       )) as ScoreReply;
-      log(`scored ${reply.tokens.length} target tokens with ${req.model.model}: passes ${reply.passes.join('/')} (greedy/top-K/full)`);
-      const result: ScoreResult = { tokens: reply.tokens, logprobs: reply.logprobs, ...meta(reply.promptTokens + reply.tokens.length, 0) };
+      log(
+        `scored ${reply.tokens.length} target tokens with ${req.model.model}: passes ${reply.passes.join('/')} (greedy/top-K/full)`,
+      );
+      const result: ScoreResult = {
+        tokens: reply.tokens,
+        logprobs: reply.logprobs,
+        ...meta(reply.promptTokens + reply.tokens.length, 0),
+      };
       emit({ kind: 'score', model: req.model, meta: result });
       return result;
     },
@@ -133,12 +183,22 @@ async function checkModelFile(file: string): Promise<void> {
     const magic = Buffer.alloc(4);
     const { bytesRead } = await handle.read(magic, 0, 4, 0);
     if (bytesRead < 4 || magic.toString('latin1') !== 'GGUF') {
-      throw new LlmError(`local model ${file}: not a GGUF file (it starts with ${JSON.stringify(magic.subarray(0, bytesRead).toString('latin1'))}, expected "GGUF")`, 'unsupported', undefined, endpoint);
+      throw new LlmError(
+        `local model ${file}: not a GGUF file (it starts with ${JSON.stringify(magic.subarray(0, bytesRead).toString('latin1'))}, expected "GGUF")`,
+        'unsupported',
+        undefined,
+        endpoint,
+      );
     }
   } catch (error) {
     if (error instanceof LlmError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a .gguf file' : `cannot read it (${code ?? String(error)})`;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, not a .gguf file'
+          : `cannot read it (${code ?? String(error)})`;
     throw new LlmError(`local model ${file}: ${why}`, 'unreachable', undefined, endpoint);
   } finally {
     await handle?.close();

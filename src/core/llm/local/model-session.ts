@@ -4,7 +4,16 @@
  * ran before (same seed → same text, same target → bit-identical log-probs).
  */
 import { availableParallelism } from 'node:os';
-import type { ChatHistoryItem, ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
+import type {
+  ChatHistoryItem,
+  ChatWrapper,
+  Llama,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaGrammar,
+  LlamaModel,
+  Token,
+} from 'node-llama-cpp';
 import type { ChatMessage } from '../types';
 import type { ChatReply, LoadOptions, ModelInfo, SamplingOptions, ScoreReply, ScoringMethod } from './protocol';
 import { teacherForcedLogprobs } from './scoring';
@@ -17,7 +26,10 @@ const DEFAULT_MAX_REPLY = 1024;
 
 /** A failure the parent should see with a specific LlmError kind. */
 export class RequestError extends Error {
-  constructor(message: string, readonly kind: 'unsupported' | 'invalid-output' | 'aborted') {
+  constructor(
+    message: string,
+    readonly kind: 'unsupported' | 'invalid-output' | 'aborted',
+  ) {
     super(message);
   }
 }
@@ -36,10 +48,16 @@ export class ModelSession {
   ) {}
 
   /** `onLog` receives llama.cpp's warnings and errors (the reason behind "Failed to load model" is only logged). */
-  static async load(modelPath: string, options: LoadOptions, onLog: (level: string, message: string) => void): Promise<ModelSession> {
+  static async load(
+    modelPath: string,
+    options: LoadOptions,
+    onLog: (level: string, message: string) => void,
+  ): Promise<ModelSession> {
     const started = performance.now();
     const lib = await import('node-llama-cpp').catch((error: Error) => {
-      throw new Error(`node-llama-cpp is not installed or does not load (${error.message.split('\n')[0]}); it is an optional dependency: npm i -E node-llama-cpp@3.21.1`);
+      throw new Error(
+        `node-llama-cpp is not installed or does not load (${error.message.split('\n')[0]}); it is an optional dependency: npm i -E node-llama-cpp@3.21.1`,
+      );
     });
     const llama = await lib.getLlama({
       gpu: options.gpu ?? false,
@@ -54,7 +72,9 @@ export class ModelSession {
       sequences: 1,
       threads: options.threads ?? defaultThreads(),
       ...(options.flashAttention !== undefined ? { flashAttention: options.flashAttention } : {}),
-      ...(options.kvCacheType ? { experimentalKvCacheKeyType: options.kvCacheType, experimentalKvCacheValueType: options.kvCacheType } : {}),
+      ...(options.kvCacheType
+        ? { experimentalKvCacheKeyType: options.kvCacheType, experimentalKvCacheValueType: options.kvCacheType }
+        : {}),
     });
     const chatWrapper = lib.resolveChatWrapper(model);
     const info: ModelInfo = {
@@ -68,10 +88,19 @@ export class ModelSession {
     return new ModelSession(lib, llama, model, context, context.getSequence(), chatWrapper, info);
   }
 
-  async chat(messages: ChatMessage[], sampling: SamplingOptions, jsonSchema: Record<string, unknown> | undefined, signal: AbortSignal): Promise<ChatReply> {
+  async chat(
+    messages: ChatMessage[],
+    sampling: SamplingOptions,
+    jsonSchema: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+  ): Promise<ChatReply> {
     await this.sequence.clearHistory();
     const grammar = jsonSchema ? await this.grammarFor(jsonSchema) : undefined;
-    const chat = new this.lib.LlamaChat({ contextSequence: this.sequence, chatWrapper: this.chatWrapper, autoDisposeSequence: false });
+    const chat = new this.lib.LlamaChat({
+      contextSequence: this.sequence,
+      chatWrapper: this.chatWrapper,
+      autoDisposeSequence: false,
+    });
     const meter = this.sequence.tokenMeter;
     const inputBefore = meter.usedInputTokens;
     const outputBefore = meter.usedOutputTokens;
@@ -100,18 +129,31 @@ export class ModelSession {
     }
   }
 
-  async score(messages: ChatMessage[] | undefined, prompt: string | undefined, target: string, method: ScoringMethod, signal: AbortSignal): Promise<ScoreReply> {
-    const { promptTokens, targetTokens } = messages ? this.tokenizeChat(messages, target) : this.tokenizeText(prompt ?? '', target);
+  async score(
+    messages: ChatMessage[] | undefined,
+    prompt: string | undefined,
+    target: string,
+    method: ScoringMethod,
+    signal: AbortSignal,
+  ): Promise<ScoreReply> {
+    const { promptTokens, targetTokens } = messages
+      ? this.tokenizeChat(messages, target)
+      : this.tokenizeText(prompt ?? '', target);
     const total = promptTokens.length + targetTokens.length;
     if (total > this.context.contextSize) {
-      throw new RequestError(`prompt + target are ${total} tokens, more than the context size ${this.context.contextSize} (raise params.context_size)`, 'unsupported');
+      throw new RequestError(
+        `prompt + target are ${total} tokens, more than the context size ${this.context.contextSize} (raise params.context_size)`,
+        'unsupported',
+      );
     }
     await this.sequence.clearHistory();
     const biasFor = (token: Token, logit: number) => new this.lib.TokenBias(this.model.tokenizer).set(token, { logit });
     const result = await teacherForcedLogprobs(this.sequence, promptTokens, targetTokens, method, biasFor, signal);
     return {
       // The preceding tokens give the detokenizer its context (a leading "▁" is a space only after other text).
-      tokens: targetTokens.map((token, j) => this.model.detokenize([token], false, [...promptTokens, ...targetTokens.slice(0, j)].slice(-16))),
+      tokens: targetTokens.map((token, j) =>
+        this.model.detokenize([token], false, [...promptTokens, ...targetTokens.slice(0, j)].slice(-16)),
+      ),
       logprobs: result.logprobs,
       promptTokens: promptTokens.length,
       passes: result.passes,
@@ -131,10 +173,13 @@ export class ModelSession {
    */
   private tokenizeChat(messages: ChatMessage[], target: string): { promptTokens: Token[]; targetTokens: Token[] } {
     const history = toHistory(messages);
-    const render = (reply: string) => this.chatWrapper
-      .generateContextState({ chatHistory: [...history, { type: 'model', response: reply ? [reply] : [] }] })
-      .contextText.tokenize(this.model.tokenizer);
-    return splitAtCommonPrefix(render(''), render(target), () => this.model.tokenize(target, false, 'trimLeadingSpace'));
+    const render = (reply: string) =>
+      this.chatWrapper
+        .generateContextState({ chatHistory: [...history, { type: 'model', response: reply ? [reply] : [] }] })
+        .contextText.tokenize(this.model.tokenizer);
+    return splitAtCommonPrefix(render(''), render(target), () =>
+      this.model.tokenize(target, false, 'trimLeadingSpace'),
+    );
   }
 
   /** Plain text: BOS (when the model wants one) + prompt, then the target as its continuation. */
@@ -142,8 +187,11 @@ export class ModelSession {
     const bos = this.model.tokens.bos != null && this.model.tokens.shouldPrependBosToken ? [this.model.tokens.bos] : [];
     const withBos = (tokens: Token[]) => [...bos, ...tokens];
     if (!prompt) return { promptTokens: bos, targetTokens: this.model.tokenize(target) };
-    return splitAtCommonPrefix(withBos(this.model.tokenize(prompt)), withBos(this.model.tokenize(prompt + target)),
-      () => this.model.tokenize(target, false, 'trimLeadingSpace'));
+    return splitAtCommonPrefix(
+      withBos(this.model.tokenize(prompt)),
+      withBos(this.model.tokenize(prompt + target)),
+      () => this.model.tokenize(target, false, 'trimLeadingSpace'),
+    );
   }
 
   private grammarFor(schema: Record<string, unknown>): Promise<LlamaGrammar> {
@@ -168,7 +216,11 @@ function defaultThreads(): number {
 }
 
 /** When the prompt's tokens are a prefix of the joint tokenization, the rest is the target; else tokenize it alone. */
-function splitAtCommonPrefix(promptTokens: Token[], jointTokens: Token[], alone: () => Token[]): { promptTokens: Token[]; targetTokens: Token[] } {
+function splitAtCommonPrefix(
+  promptTokens: Token[],
+  jointTokens: Token[],
+  alone: () => Token[],
+): { promptTokens: Token[]; targetTokens: Token[] } {
   const isPrefix = promptTokens.length <= jointTokens.length && promptTokens.every((t, i) => jointTokens[i] === t);
   return { promptTokens, targetTokens: isPrefix ? jointTokens.slice(promptTokens.length) : alone() };
 }

@@ -7,12 +7,22 @@ import type { LoadOptions, SamplingOptions, ScoringMethod } from './protocol';
 
 const endpointOf = (model: ModelRef) => `local:${model.model}`;
 
-function numberParam(model: ModelRef, names: string[], check: (n: number) => boolean, expected: string): number | undefined {
+function numberParam(
+  model: ModelRef,
+  names: string[],
+  check: (n: number) => boolean,
+  expected: string,
+): number | undefined {
   for (const name of names) {
     const value = model.params?.[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !check(value)) {
-      throw new LlmError(`${endpointOf(model)}: params.${name} must be ${expected}, got ${JSON.stringify(value)}`, 'unsupported', undefined, endpointOf(model));
+      throw new LlmError(
+        `${endpointOf(model)}: params.${name} must be ${expected}, got ${JSON.stringify(value)}`,
+        'unsupported',
+        undefined,
+        endpointOf(model),
+      );
     }
     return value;
   }
@@ -29,7 +39,12 @@ export function samplingOptions(model: ModelRef, seed: number | undefined): Samp
     topP: numberParam(model, ['top_p', 'topP'], unit, 'a number in [0, 1]'),
     topK: numberParam(model, ['top_k', 'topK'], positiveInt, 'a positive integer'),
     minP: numberParam(model, ['min_p', 'minP'], unit, 'a number in [0, 1]'),
-    maxTokens: numberParam(model, ['max_tokens', 'max_completion_tokens', 'maxTokens'], positiveInt, 'a positive integer'),
+    maxTokens: numberParam(
+      model,
+      ['max_tokens', 'max_completion_tokens', 'maxTokens'],
+      positiveInt,
+      'a positive integer',
+    ),
     seed: seed ?? numberParam(model, ['seed'], Number.isInteger, 'an integer'),
   };
 }
@@ -42,7 +57,8 @@ export function loadOptions(model: ModelRef): LoadOptions {
   };
   if (p.gpu === 'auto') options.gpu = 'auto';
   if (typeof p.flash_attention === 'boolean') options.flashAttention = p.flash_attention;
-  if (p.kv_cache_type === 'F32' || p.kv_cache_type === 'F16' || p.kv_cache_type === 'Q8_0') options.kvCacheType = p.kv_cache_type;
+  if (p.kv_cache_type === 'F32' || p.kv_cache_type === 'F16' || p.kv_cache_type === 'Q8_0')
+    options.kvCacheType = p.kv_cache_type;
   return options;
 }
 

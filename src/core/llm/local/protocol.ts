@@ -56,7 +56,13 @@ export interface ScoreReply {
 
 export type WorkerRequest =
   | { type: 'load'; modelPath: string; options: LoadOptions }
-  | { type: 'chat'; id: number; messages: ChatMessage[]; sampling: SamplingOptions; jsonSchema?: Record<string, unknown> }
+  | {
+      type: 'chat';
+      id: number;
+      messages: ChatMessage[];
+      sampling: SamplingOptions;
+      jsonSchema?: Record<string, unknown>;
+    }
   | { type: 'score'; id: number; messages?: ChatMessage[]; prompt?: string; target: string; method?: ScoringMethod }
   | { type: 'abort'; id: number };
 

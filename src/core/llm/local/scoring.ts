@@ -42,7 +42,8 @@ export async function teacherForcedLogprobs(
   signal?: AbortSignal,
 ): Promise<TeacherForcedResult> {
   if (targetTokens.length === 0) return { logprobs: [], passes: [0, 0, 0] };
-  if (promptTokens.length === 0) throw new Error('scoring needs at least one context token before the target (a BOS token or a prompt)');
+  if (promptTokens.length === 0)
+    throw new Error('scoring needs at least one context token before the target (a BOS token or a prompt)');
   const all = [...promptTokens, ...targetTokens];
   const first = promptTokens.length - 1; // the position whose next-token distribution predicts target[0]
   const positions = targetTokens.map((_, j) => first + j);
@@ -50,12 +51,19 @@ export async function teacherForcedLogprobs(
 
   if (method === 'probabilities') {
     const maps = await evaluate(sequence, all, new Map(positions.map((pos) => [pos, { probabilities: true }])));
-    return { logprobs: positions.map((pos) => logOf(maps.get(pos)?.probabilities, targetAt(pos), pos)), passes: [0, 0, positions.length] };
+    return {
+      logprobs: positions.map((pos) => logOf(maps.get(pos)?.probabilities, targetAt(pos), pos)),
+      passes: [0, 0, positions.length],
+    };
   }
 
   const logprobs = new Map<number, number>();
   // Pass 1: greedy token and its exact probability.
-  const greedy = await evaluate(sequence, all, new Map(positions.map((pos) => [pos, { token: true, confidence: true }])));
+  const greedy = await evaluate(
+    sequence,
+    all,
+    new Map(positions.map((pos) => [pos, { token: true, confidence: true }])),
+  );
   const top = new Map<number, { token: Token; logp: number }>();
   for (const pos of positions) {
     const next = greedy.get(pos);
@@ -71,10 +79,22 @@ export async function teacherForcedLogprobs(
   if (pass2.length > 0) {
     signal?.throwIfAborted();
     await sequence.clearHistory();
-    const requests = new Map(pass2.map((pos) => [pos, {
-      probabilities: true,
-      options: { temperature: 1, topK: TOP_K, topP: 1, minP: 0, seed: 0, tokenBias: biasFor(targetAt(pos), TARGET_BOOST) },
-    }]));
+    const requests = new Map(
+      pass2.map((pos) => [
+        pos,
+        {
+          probabilities: true,
+          options: {
+            temperature: 1,
+            topK: TOP_K,
+            topP: 1,
+            minP: 0,
+            seed: 0,
+            tokenBias: biasFor(targetAt(pos), TARGET_BOOST),
+          },
+        },
+      ]),
+    );
     const lists = await evaluate(sequence, all, requests);
     for (const pos of pass2) {
       const list = lists.get(pos)?.probabilities;
@@ -103,7 +123,11 @@ type GenerateNext = NonNullable<Extract<ControlledEvaluateInputItem, unknown[]>[
 type NextOutput = { token?: Token | null; confidence?: number; probabilities?: Map<Token, number> };
 
 /** Evaluates all[0 … end-1] (the last token predicts nothing), asking for `requests` at their positions. */
-async function evaluate(sequence: LlamaContextSequence, all: readonly Token[], requests: Map<number, GenerateNext>): Promise<Map<number, NextOutput>> {
+async function evaluate(
+  sequence: LlamaContextSequence,
+  all: readonly Token[],
+  requests: Map<number, GenerateNext>,
+): Promise<Map<number, NextOutput>> {
   const input = all.slice(0, -1).map((token, pos): ControlledEvaluateInputItem => {
     const generateNext = requests.get(pos);
     return generateNext ? [token, { generateNext }] : token;

@@ -9,7 +9,8 @@ import type { ChatReply, LoadOptions, ModelInfo, ScoreReply, WorkerReply, Worker
 
 export type LocalLogger = (message: string) => void;
 
-type RequestBody = Omit<Extract<WorkerRequest, { type: 'chat' }>, 'id'> | Omit<Extract<WorkerRequest, { type: 'score' }>, 'id'>;
+type RequestBody =
+  Omit<Extract<WorkerRequest, { type: 'chat' }>, 'id'> | Omit<Extract<WorkerRequest, { type: 'score' }>, 'id'>;
 
 interface Pending {
   kind: 'chat' | 'score';
@@ -43,7 +44,9 @@ export class WorkerProcess {
     private readonly idleMs = 0,
   ) {}
 
-  private get endpoint() { return `local:${this.modelPath}`; }
+  private get endpoint() {
+    return `local:${this.modelPath}`;
+  }
 
   /** The loaded model's description (starts the worker if needed). */
   info(): Promise<ModelInfo> {
@@ -65,14 +68,29 @@ export class WorkerProcess {
       };
       const onAbortCleanup = () => signal?.removeEventListener('abort', onAbort);
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, { kind: body.type, resolve, reject, cleanup: () => { onAbortCleanup(); this.updateRef(); } });
+      this.pending.set(id, {
+        kind: body.type,
+        resolve,
+        reject,
+        cleanup: () => {
+          onAbortCleanup();
+          this.updateRef();
+        },
+      });
       this.updateRef();
       // The worker may have died since start(): the exit handler rejects pending calls, this covers a closed channel.
       const lost = (error: Error | null) => {
         if (!error || !this.pending.delete(id)) return;
         onAbortCleanup();
         this.updateRef();
-        reject(new LlmError(`local model ${this.modelPath}: the llama.cpp process is gone (${error.message}); retry to restart it`, 'unreachable', undefined, this.endpoint));
+        reject(
+          new LlmError(
+            `local model ${this.modelPath}: the llama.cpp process is gone (${error.message}); retry to restart it`,
+            'unreachable',
+            undefined,
+            this.endpoint,
+          ),
+        );
       };
       try {
         running.child.send({ ...body, id } as WorkerRequest, lost);
@@ -86,11 +104,16 @@ export class WorkerProcess {
     clearTimeout(this.idleTimer);
     const running = this.running;
     this.running = undefined;
-    this.failAll(new LlmError(`local model ${this.modelPath}: the backend was disposed`, 'aborted', undefined, this.endpoint));
+    this.failAll(
+      new LlmError(`local model ${this.modelPath}: the backend was disposed`, 'aborted', undefined, this.endpoint),
+    );
     if (!running || running.child.exitCode !== null || running.child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => running.child.kill('SIGKILL'), 2000);
-      running.child.once('exit', () => { clearTimeout(timer); resolve(); });
+      running.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       running.child.kill('SIGTERM');
     });
   }
@@ -110,7 +133,10 @@ export class WorkerProcess {
     });
     let markLoaded: (info: ModelInfo) => void = () => undefined;
     let markFailed: (error: LlmError) => void = () => undefined;
-    const loaded = new Promise<ModelInfo>((resolve, reject) => { markLoaded = resolve; markFailed = reject; });
+    const loaded = new Promise<ModelInfo>((resolve, reject) => {
+      markLoaded = resolve;
+      markFailed = reject;
+    });
     loaded.catch(() => undefined); // observed through requests; never an unhandled rejection
     const running: Running = { child, loaded, phase: 'loading', stderrTail: [] };
     this.running = running;
@@ -132,10 +158,17 @@ export class WorkerProcess {
       if (reply.type === 'loaded') {
         running.phase = 'ready';
         this.updateRef();
-        this.log(`loaded ${this.modelPath} in ${reply.info.loadMs} ms (context ${reply.info.contextSize}, chat format ${reply.info.chatWrapper})`);
+        this.log(
+          `loaded ${this.modelPath} in ${reply.info.loadMs} ms (context ${reply.info.contextSize}, chat format ${reply.info.chatWrapper})`,
+        );
         markLoaded(reply.info);
       } else if (reply.type === 'load-failed') {
-        const error = new LlmError(`local model ${this.modelPath}: llama.cpp could not load it: ${reply.message}`, 'unreachable', undefined, this.endpoint);
+        const error = new LlmError(
+          `local model ${this.modelPath}: llama.cpp could not load it: ${reply.message}`,
+          'unreachable',
+          undefined,
+          this.endpoint,
+        );
         running.phase = 'gone';
         markFailed(error);
         this.failAll(error);
@@ -146,11 +179,19 @@ export class WorkerProcess {
         this.pending.delete(reply.id);
         pending.cleanup();
         if (reply.type === 'result') pending.resolve(reply.result);
-        else pending.reject(new LlmError(`local model ${this.modelPath}: ${reply.message}`, reply.kind, undefined, this.endpoint));
+        else
+          pending.reject(
+            new LlmError(`local model ${this.modelPath}: ${reply.message}`, reply.kind, undefined, this.endpoint),
+          );
       }
     });
     child.on('error', (error) => {
-      const failure = new LlmError(`local model ${this.modelPath}: could not start the llama.cpp worker (${this.worker.path}): ${error.message}`, 'unreachable', undefined, this.endpoint);
+      const failure = new LlmError(
+        `local model ${this.modelPath}: could not start the llama.cpp worker (${this.worker.path}): ${error.message}`,
+        'unreachable',
+        undefined,
+        this.endpoint,
+      );
       running.phase = 'gone';
       markFailed(failure);
       this.failAll(failure);
@@ -163,12 +204,20 @@ export class WorkerProcess {
       const doing = wasPhase === 'loading' ? 'while loading' : this.activity();
       const how = signal ? `aborted ${doing} (signal ${signal})` : `exited ${doing} (code ${code})`;
       const said = lastMeaningfulLine(running.stderrTail);
-      const error = new LlmError(`local model ${this.modelPath}: the llama.cpp process ${how}${said ? ` — ${said}` : ''}`, 'unreachable', undefined, this.endpoint);
+      const error = new LlmError(
+        `local model ${this.modelPath}: the llama.cpp process ${how}${said ? ` — ${said}` : ''}`,
+        'unreachable',
+        undefined,
+        this.endpoint,
+      );
       this.log(error.message);
       markFailed(error);
       this.failAll(error);
     });
-    child.send({ type: 'load', modelPath: this.modelPath, options: this.options } satisfies WorkerRequest, () => undefined);
+    child.send(
+      { type: 'load', modelPath: this.modelPath, options: this.options } satisfies WorkerRequest,
+      () => undefined,
+    );
     return running;
   }
 

@@ -24,7 +24,13 @@ function onLog(level: string, message: string) {
 
 function loadFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const reason = [...recentLog].reverse().find((line) => /error loading model|key not found|corrupt|invalid|failed to/i.test(line) && !/failed to load model$/i.test(line));
+  const reason = [...recentLog]
+    .reverse()
+    .find(
+      (line) =>
+        /error loading model|key not found|corrupt|invalid|failed to/i.test(line) &&
+        !/failed to load model$/i.test(line),
+    );
   return reason ? `${message}: ${reason.replace(/^llama_model_load: (error loading model: )?/, '')}` : message;
 }
 
@@ -48,12 +54,23 @@ function handle(request: WorkerRequest) {
       if (!session) throw new Error('no model loaded');
       const model = await session;
       controller.signal.throwIfAborted();
-      const result = request.type === 'chat'
-        ? await model.chat(request.messages, request.sampling, request.jsonSchema, controller.signal)
-        : await model.score(request.messages, request.prompt, request.target, request.method ?? 'auto', controller.signal);
+      const result =
+        request.type === 'chat'
+          ? await model.chat(request.messages, request.sampling, request.jsonSchema, controller.signal)
+          : await model.score(
+              request.messages,
+              request.prompt,
+              request.target,
+              request.method ?? 'auto',
+              controller.signal,
+            );
       send({ type: 'result', id: request.id, result });
     } catch (error) {
-      const kind = controller.signal.aborted ? 'aborted' : error instanceof RequestError ? error.kind : 'invalid-output';
+      const kind = controller.signal.aborted
+        ? 'aborted'
+        : error instanceof RequestError
+          ? error.kind
+          : 'invalid-output';
       send({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error), kind });
     } finally {
       controllers.delete(request.id);

@@ -9,8 +9,8 @@ export function fenced(text: string): string {
 }
 
 export const KEEP_INVARIANTS =
-  'Keep every template variable (such as {{name}}) exactly as written and keep the instructions about the output format, '
-  + 'unless they are the problem. Do not copy the examples into the prompt.';
+  'Keep every template variable (such as {{name}}) exactly as written and keep the instructions about the output format, ' +
+  'unless they are the problem. Do not copy the examples into the prompt.';
 
 export function messages(system: string, user: string): ChatMessage[] {
   return [
@@ -28,13 +28,17 @@ export interface ShownError {
 
 /** Numbered failing examples: input, expected, actual output, evaluator feedback (generalized ProTeGi errors). */
 export function formatErrors(errors: readonly ShownError[]): string {
-  return errors.map((e, i) => [
-    `### Example ${i + 1}`,
-    `Input:\n${e.input}`,
-    ...(e.expected !== undefined ? [`Expected output:\n${e.expected}`] : []),
-    `Actual output:\n${e.actual}`,
-    ...(e.feedback ? [`Evaluator feedback: ${e.feedback}`] : []),
-  ].join('\n')).join('\n\n');
+  return errors
+    .map((e, i) =>
+      [
+        `### Example ${i + 1}`,
+        `Input:\n${e.input}`,
+        ...(e.expected !== undefined ? [`Expected output:\n${e.expected}`] : []),
+        `Actual output:\n${e.actual}`,
+        ...(e.feedback ? [`Evaluator feedback: ${e.feedback}`] : []),
+      ].join('\n'),
+    )
+    .join('\n\n');
 }
 
 export function taskLine(task: string | undefined): string {

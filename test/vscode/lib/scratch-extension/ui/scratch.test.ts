@@ -2,13 +2,22 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  openWorkbench, pickContextMenu, quickPick, rightClickExplorerItem, screenshot, setTheme, waitForNotification, webviewFrame,
+  openWorkbench,
+  pickContextMenu,
+  quickPick,
+  rightClickExplorerItem,
+  screenshot,
+  setTheme,
+  waitForNotification,
+  webviewFrame,
   type Workbench,
 } from '../../fixture';
 
 describe('scratch extension driven through the workbench', () => {
   let wb: Workbench;
-  before(async () => { wb = await openWorkbench(); });
+  before(async () => {
+    wb = await openWorkbench();
+  });
   after(async () => wb?.close());
 
   it('explorer context menu → quick pick → notification, webview and file on disk', async () => {
