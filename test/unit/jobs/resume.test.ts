@@ -63,7 +63,7 @@ describe('kill and resume: the same final prompt with the same total calls as an
         const job = startJob(spec());
         const result = await job.result;
         reference = { result, file: job.file, structural: structuralTypes(job.file) };
-        assert.equal(result.stopReason, 'done');
+        assert.equal(result.stopReason, 'rounds-done');
       });
 
       it('is deterministic under any concurrency: same events, candidates and result with 1 or 12 calls in flight', async () => {
@@ -99,7 +99,7 @@ describe('kill and resume: the same final prompt with the same total calls as an
 
           const before = sim.server.stats.requests;
           const resumed = await startJob(spec({ resumeRunId: first.runId })).result;
-          assert.equal(resumed.stopReason, 'done');
+          assert.equal(resumed.stopReason, 'rounds-done');
           assert.equal(resumed.best.prompt, reference.result.best.prompt);
           assert.equal(resumed.used.calls, total);
           assert.equal(

@@ -17,7 +17,7 @@ describe('PMPO on the simulated review task (real HTTP echo log-probs, real clie
     const p = resolveParams('pmpo', 'quick', undefined);
     const run = await runObserved(spec, sim.server);
     const { result } = run;
-    assert.equal(result.stopReason, 'done');
+    assert.equal(result.stopReason, 'rounds-done');
     assert.ok(result.best.score > result.baseline.score, `−loss ${result.best.score} vs ${result.baseline.score}`);
     assert.ok(result.best.validationScore! > result.baseline.validationScore!);
     assert.equal(run.requests, result.used.calls, 'the probe and every score/generation call are counted');
@@ -79,7 +79,7 @@ describe('PMPO on the simulated review task (real HTTP echo log-probs, real clie
       sim.spec('pmpo', { preset: 'quick', rows, params: { rounds: 1, variantsPerExample: 1, rewriter: 'compact' } }),
       sim.server,
     );
-    assert.equal(run.result.stopReason, 'done');
+    assert.equal(run.result.stopReason, 'rounds-done');
     assert.ok(run.result.best.score > run.result.baseline.score);
     const candidates = candidatesOf(run.events);
     assert.ok(candidates.every((c) => c.status === 'rejected' || c.examples?.every((e) => typeof e.loss === 'number')));
