@@ -194,7 +194,7 @@ export class CallLedger {
     if (this.opts.signal.aborted) throw new Cancelled();
     if (this.stopping) throw this.stopping;
     if (this.searchStop) throw this.searchStop;
-    const held = this.limitReached(this.held);
+    const held = this.held ? this.limitReached(this.held) : undefined;
     if (held) {
       this.searchStop = new BudgetStop(held);
       throw this.searchStop;

@@ -121,15 +121,15 @@ export const apo: Optimizer<ApoParams> = {
     const baseline = ctx.baseline();
     const heldOut = heldOutRows(ctx, ctx.validation, p.heldOutSample);
     const reserve = scoreRows.length * (sampled ? 2 : 1) + 2 * heldOut.length;
+    // Round 0 (the baseline) comes first: without it nothing can be verified, so it is not part of the search.
+    ctx.startRound(0, p.rounds);
+    const base = await scoreOnRows(ctx, baseline.prompt, scoreRows, target, baseline);
+    Object.assign(baseline, { score: base.score, examples: base.examples, status: 'beam' as const });
+    ctx.update(baseline);
+    ctx.setBest(0);
+    ctx.emit({ type: 'beam', round: 0, ids: [0] });
+    ctx.endRound(0);
     await ctx.search(reserve, async () => {
-      ctx.startRound(0, p.rounds);
-      const base = await scoreOnRows(ctx, baseline.prompt, scoreRows, target, baseline);
-      Object.assign(baseline, { score: base.score, examples: base.examples, status: 'beam' as const });
-      ctx.update(baseline);
-      ctx.setBest(0);
-      ctx.emit({ type: 'beam', round: 0, ids: [0] });
-      ctx.endRound(0);
-
       let beam: CandidateRecord[] = [baseline];
       for (let round = 1; round <= p.rounds && !ctx.stopped; round++) {
         beam = await apoRound(ctx, round, beam, optimizer, target, task);

@@ -184,16 +184,15 @@ export const pmpo: Optimizer<PmpoParams> = {
 
     const baseline = ctx.baseline();
     const heldOut = heldOutRows(ctx, validation, p.heldOutSample);
+    ctx.startRound(0, p.rounds);
+    let incumbentBatch = await batch(baseline.prompt, rows, baseline);
+    setScored(baseline, incumbentBatch);
+    baseline.status = 'beam';
+    ctx.update(baseline);
+    ctx.setBest(0);
+    ctx.emit({ type: 'beam', round: 0, ids: [0] });
+    ctx.endRound(0);
     await ctx.search(2 * (mode === 'preference' ? 2 : 1) * heldOut.length, async () => {
-      ctx.startRound(0, p.rounds);
-      let incumbentBatch = await batch(baseline.prompt, rows, baseline);
-      setScored(baseline, incumbentBatch);
-      baseline.status = 'beam';
-      ctx.update(baseline);
-      ctx.setBest(0);
-      ctx.emit({ type: 'beam', round: 0, ids: [0] });
-      ctx.endRound(0);
-
       let incumbent = baseline;
       let mask: MaskRow[] | undefined;
       for (let round = 1; round <= p.rounds && !ctx.stopped; round++) {

@@ -99,15 +99,14 @@ export const spo: Optimizer<SpoParams> = {
     const sampled = samples(executor);
     const reserve = 2 * heldOut.length + (hasLabels(ctx.spec, ctx.validation) ? 0 : p.judgments);
     let incumbent = baseline;
+    ctx.startRound(0, rounds);
+    const base = await scoreOnRows(ctx, baseline.prompt, questions, executor, baseline);
+    Object.assign(baseline, { score: labeled ? base.score : 0.5, examples: base.examples, status: 'beam' as const });
+    ctx.update(baseline);
+    ctx.setBest(0);
+    ctx.emit({ type: 'beam', round: 0, ids: [0] });
+    ctx.endRound(0);
     await ctx.search(reserve, async () => {
-      ctx.startRound(0, rounds);
-      const base = await scoreOnRows(ctx, baseline.prompt, questions, executor, baseline);
-      Object.assign(baseline, { score: labeled ? base.score : 0.5, examples: base.examples, status: 'beam' as const });
-      ctx.update(baseline);
-      ctx.setBest(0);
-      ctx.emit({ type: 'beam', round: 0, ids: [0] });
-      ctx.endRound(0);
-
       let incumbentAnswers = base.examples;
       let repeats = 0;
       for (let round = 1; round <= rounds && !ctx.stopped; round++) {
