@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { nodeFileSystem } from '../../core/node-file-system';
 import { startJob, estimateJob, JobInputError, type JobSpec } from '../../core/jobs';
 import { replaceOptimizableRegion, RegionEditError } from '../../core/documents';
-import type { Budget, JobEvent, Method } from '../../core/jobs/types';
+import { METHODS, type Budget, type JobEvent, type Method } from '../../core/jobs/types';
 import { CliError, EXIT, usageError } from '../errors';
 import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
@@ -29,8 +29,6 @@ export interface OptimizeFlags {
   apply?: boolean;
   cache?: boolean;
 }
-
-const METHODS: Method[] = ['apo', 'spo', 'pmpo'];
 
 export async function optimizeCommand(file: string, flags: OptimizeFlags): Promise<number> {
   const method = flags.method as Method;
