@@ -225,6 +225,7 @@ export const pmpo: Optimizer<PmpoParams> = {
                 (p.rewriter === 'compact' ? compactRewritePrompt : rewritePrompt)(task, incumbent.prompt, mask!, {
                   input: describeInput(ctx.rows[h.r].vars),
                   expected: ctx.rows[h.r].expected ?? ctx.rows[h.r].chosen ?? '',
+                  critique: ctx.rows[h.r].feedback,
                 }),
                 'prompt_candidates',
                 incumbent,
