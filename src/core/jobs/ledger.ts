@@ -122,10 +122,11 @@ export class CallLedger {
     model: ModelRef,
     messages: ChatMessage[],
     target: string,
+    plainText = false,
   ): Promise<Called<{ tokens: string[]; logprobs: number[] }>> {
     return this.call(key, (signal) =>
       this.opts.llm
-        .score({ model, messages, target, signal })
+        .score({ model, messages, target, plainText, signal })
         .then((r) => ({ value: { tokens: r.tokens, logprobs: r.logprobs }, meta: r })),
     );
   }

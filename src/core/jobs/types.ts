@@ -249,6 +249,11 @@ export interface PmpoParams {
   objective: 'auto' | 'ce' | 'preference';
   /** The paper's rewriter for large optimizer models ('full') or its compact fill-in form for small ones. */
   rewriter: 'full' | 'compact';
+  /**
+   * On an OpenAI-compatible server without chat-template scoring, accept scoring in a plain `Role: content` text
+   * (an approximation of the context the model generates in). Off: PMPO refuses such a server.
+   */
+  plainTextScoring: boolean;
   /** Held-out rows scored at the end: a seeded sample of this many. */
   heldOutSample: number;
 }

@@ -12,7 +12,7 @@ import { createRng, type Rng } from '../random';
 import { resolveParams } from './defaults';
 import { selectArms } from './bandits';
 import { callSeed, promptTexts, structuredCall, uniqueTexts } from './calls';
-import { describeInput, runExample, scoreOnRows, withTemperature } from './execute';
+import { describeInput, reasonsOf, runExample, scoreOnRows, withTemperature } from './execute';
 import { finishWithValidation, heldOutRows, heldOutSize, HELD_OUT_SAMPLE, samples, VERIFY_SAMPLE } from './finish';
 import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
 import type { ShownError } from './prompts/common';
@@ -270,16 +270,10 @@ async function expandTexts(
   const errors = results.examples.filter((e) => !e.pass);
   if (errors.length === 0) return out;
   out.expanded = true;
-  const shown = (e: (typeof errors)[number]): ShownError => ({
-    input: describeInput(e.input),
-    expected: e.expected,
-    actual: e.output ?? '',
-    feedback:
-      e.evaluations
-        ?.filter((v) => !v.pass && v.feedback)
-        .map((v) => v.feedback)
-        .join('; ') || undefined,
-  });
+  const shown = (e: (typeof errors)[number]): ShownError => {
+    const { reasons, critique } = reasonsOf(ctx, e);
+    return { input: describeInput(e.input), expected: e.expected, actual: e.output ?? '', feedback: reasons, critique };
+  };
 
   // The parent's own paraphrases depend on nothing else: issue them now, beside the critiques, so no concurrency
   // slot idles while a round's chain (critique → edit → paraphrase) runs.

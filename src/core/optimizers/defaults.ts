@@ -62,6 +62,7 @@ export const PMPO_DEFAULTS: PmpoParams = {
   rewriteTopP: 0.95,
   objective: 'auto',
   rewriter: 'full',
+  plainTextScoring: false,
   // Ours, like the training cap: held-out rows scored on a seeded sample.
   heldOutSample: 100,
 };

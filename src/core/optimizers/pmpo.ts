@@ -10,6 +10,8 @@ import type { CandidateRecord, Estimate, ExampleResult, JobSpec, PmpoParams } fr
 import { JobInputError } from '../jobs/types';
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
+import { LlmError } from '../llm/types';
+import { NO_CHAT_TEMPLATE } from '../llm/score';
 import { resolveParams } from './defaults';
 import { locateSegment, promptTexts, structuredCall, uniqueTexts } from './calls';
 import { describeInput, withTemperature } from './execute';
@@ -145,8 +147,15 @@ export const pmpo: Optimizer<PmpoParams> = {
 
     const logprobSum = async (prompt: string, row: number, target: string, charge?: CandidateRecord) => {
       const messages = renderMessages(ctx.doc, prompt, ctx.rows[row].vars);
-      const key = `score:${hashOf([scorer.baseUrl, scorer.model, messages, target])}`;
-      const r = await ctx.ledger.score(key, scorer, messages, target);
+      const key = `score:${hashOf([scorer.baseUrl, scorer.model, messages, target, ...(p.plainTextScoring ? ['plain'] : [])])}`;
+      const r = await ctx.ledger.score(key, scorer, messages, target, p.plainTextScoring).catch((error: unknown) => {
+        if (error instanceof LlmError && error.kind === 'unsupported' && error.message.includes(NO_CHAT_TEMPLATE))
+          throw new JobInputError(
+            `PMPO scores the expected output inside the model's chat template, and ${error.message}`,
+            'no-scorer',
+          );
+        throw error;
+      });
       if (charge && !r.replayed) ctx.charge(charge, r.meta);
       const lp = r.value.logprobs;
       return { sum: lp.reduce((a, b) => a + b, 0) };
@@ -216,6 +225,7 @@ export const pmpo: Optimizer<PmpoParams> = {
                 (p.rewriter === 'compact' ? compactRewritePrompt : rewritePrompt)(task, incumbent.prompt, mask!, {
                   input: describeInput(ctx.rows[h.r].vars),
                   expected: ctx.rows[h.r].expected ?? ctx.rows[h.r].chosen ?? '',
+                  critique: ctx.rows[h.r].feedback,
                 }),
                 'prompt_candidates',
                 incumbent,

@@ -12,7 +12,7 @@ import type { JobContext } from '../jobs/context';
 import type { ModelRef } from '../llm/types';
 import { resolveParams } from './defaults';
 import { promptTexts, structuredCall } from './calls';
-import { describeInput, scoreOnRows, withTemperature } from './execute';
+import { describeInput, reasonsOf, scoreOnRows, withTemperature } from './execute';
 import { finishWithValidation, heldOutRows, heldOutSize, HELD_OUT_SAMPLE, samples } from './finish';
 import { spoJudgePrompt, spoOptimizePrompt, type QA } from './prompts/spo';
 import type { Optimizer, SplitInfo } from './types';
@@ -86,7 +86,11 @@ export const spo: Optimizer<SpoParams> = {
     const labeled = hasLabels(ctx.spec, ctx.train);
     const questions = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.questions, ctx.train.length));
     const qaOf = (rows: number[], answers: ExampleResult[]): QA[] =>
-      rows.map((r, i) => ({ question: describeInput(ctx.rows[r].vars), answer: answers[i].output ?? '' }));
+      rows.map((r, i) => ({
+        question: describeInput(ctx.rows[r].vars),
+        answer: answers[i].output ?? '',
+        ...reasonsOf(ctx, answers[i]),
+      }));
     const referencesOf = (rows: number[]): QA[] =>
       rows
         .filter((r) => ctx.rows[r].expected !== undefined)
