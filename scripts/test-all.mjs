@@ -1,16 +1,20 @@
-// `npm test`: type-check every layer, lint the layer rule, build, run the unit suites (mocha), then the suites that
-// need a real VS Code + Chromium. Prints one closing line `N passed, N failed` summing every mocha run.
+// `npm test`: check (and on Debian/Ubuntu install) the system packages, type-check every layer, lint, check the
+// format, build, run the unit suites (mocha), package the linux-x64 VSIX, then the suites that need a real VS Code +
+// Chromium (they install that VSIX too). Prints one closing line `N passed, N failed` summing every mocha run.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
+const vscode = existsSync('test/vscode/run.mjs') && !process.env.WHETSTONE_SKIP_VSCODE;
 const phases = [
+  ...(vscode ? [{ name: 'system', cmd: 'bash', args: ['scripts/setup-system.sh'] }] : []),
   { name: 'typecheck', cmd: 'npm', args: ['run', '-s', 'typecheck'] },
   { name: 'lint', cmd: 'npm', args: ['run', '-s', 'lint'] },
   { name: 'format', cmd: 'npm', args: ['run', '-s', 'format:check'] },
   { name: 'build', cmd: 'npm', args: ['run', '-s', 'build'] },
   { name: 'unit', cmd: 'npx', args: ['mocha'], counts: true },
 ];
-if (existsSync('test/vscode/run.mjs') && !process.env.WHETSTONE_SKIP_VSCODE) {
+if (vscode) {
+  phases.push({ name: 'package', cmd: 'node', args: ['scripts/package.mjs', '--target', 'linux-x64'] });
   phases.push({ name: 'vscode', cmd: 'node', args: ['test/vscode/run.mjs'], counts: true });
 }
 
