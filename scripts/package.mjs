@@ -28,7 +28,6 @@ const args = process.argv.slice(2);
 const targets = args.includes('--target') ? [args[args.indexOf('--target') + 1]] : ALL_TARGETS;
 for (const t of targets) if (!NATIVE[t]) throw new Error(`unknown target ${t}; known: ${ALL_TARGETS.join(', ')}`);
 
-execFileSync('node', ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'inherit' });
 mkdirSync(join(root, 'dist-vsix'), { recursive: true });
 for (const target of targets) await packageTarget(target);
 
