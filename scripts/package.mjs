@@ -35,7 +35,12 @@ async function packageTarget(target) {
   const stage = join(root, '.package', target);
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
-  for (const f of ['README.md', 'LICENSE', '.vscodeignore', 'dist', 'media'])
+  // Production bundles (minified, no source maps) straight into the stage: dist/ stays the developer's build.
+  execFileSync('node', ['scripts/build.mjs', '--production', '--outdir', join(stage, 'dist')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  for (const f of ['README.md', 'LICENSE', '.vscodeignore', 'media'])
     cpSync(join(root, f), join(stage, f), { recursive: true });
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   delete manifest.devDependencies;

@@ -21,6 +21,8 @@ if (vscode) {
 let passed = 0;
 let failed = 0;
 let broken = [];
+const times = [];
+const allStarted = Date.now();
 for (const phase of phases) {
   const started = Date.now();
   process.stderr.write(`\n── ${phase.name} ──\n`);
@@ -40,8 +42,11 @@ for (const phase of phases) {
     failed += 1;
     broken.push(phase.name);
   }
-  process.stderr.write(`── ${phase.name}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s ──\n`);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  times.push(`${phase.name} ${secs} s`);
+  process.stderr.write(`── ${phase.name}: exit ${code} in ${secs} s ──\n`);
 }
+process.stderr.write(`\nphase times: ${times.join(', ')}; total ${((Date.now() - allStarted) / 1000).toFixed(1)} s\n`);
 if (broken.length) console.log(`phases that failed outright: ${broken.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
