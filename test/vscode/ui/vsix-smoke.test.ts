@@ -17,6 +17,7 @@ import {
   pickContextMenu,
   quickPick,
   rightClickExplorerItem,
+  screenshot,
   webviewFrame,
   type Workbench,
 } from '../lib/fixture';
@@ -88,6 +89,9 @@ describe('VSIX smoke test (installed linux-x64 package, no unpackaged extension)
     );
 
     await frame.locator(`tr[data-candidate="${best.id}"]`).click();
+    await frame.locator('[data-testid=diff]').waitFor();
+    // The marketplace screenshot (media/screenshot-panel.png) is taken from this run: the extension as installed.
+    await screenshot(page, 'vsix-installed-results');
     await frame.locator('vscode-button[data-action=accept]').click();
     await frame.locator('[data-testid=notice]', { hasText: /Accepted #/ }).waitFor({ timeout: 20_000 });
     const doc = parsePromptFile(file, original);
