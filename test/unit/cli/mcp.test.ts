@@ -114,6 +114,36 @@ describe('whetstone mcp (stdio MCP server, SDK client)', function () {
     assert.equal(after.structuredContent.stopReason, 'cancelled', 'the log ends with the cancelled result');
   });
 
+  it('optimize with wait: true reports progress and cancelling the call cancels the run', async () => {
+    server.faults.when(() => true, { kind: 'delay', ms: 40 });
+    const controller = new AbortController();
+    const progress: string[] = [];
+    const call1 = call(
+      'optimize',
+      { file, method: 'apo', seed: 3, wait: true },
+      {
+        signal: controller.signal,
+        onprogress: (p) => {
+          progress.push(p.message ?? '');
+          controller.abort();
+        },
+      },
+    );
+    await assert.rejects(call1, /abort/i);
+    assert.match(progress[0], /^round 1\/\d+/);
+    // The server interrupted its child: its run log ends with the cancelled result.
+    for (let i = 0; i < 300; i++) {
+      const runs = fs
+        .readdirSync(`${dir}/.whetstone/runs`, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.jsonl'));
+      const text = runs.length ? fs.readFileSync(`${dir}/.whetstone/runs/${runs[0]}`, 'utf8') : '';
+      if (/"stopReason":"cancelled"/.test(text)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail('the run never ended cancelled');
+  });
+
   it('refuses what it must: a file outside the workspace, a malformed run id, bad input with the CLI reason', async () => {
     const outside = await call('eval', { file: '../../etc/passwd' });
     assert.ok(outside.isError);
