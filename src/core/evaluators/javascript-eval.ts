@@ -8,7 +8,7 @@
  */
 import type { EvaluationResult, EvaluatorSpec } from './types';
 import { DEFAULT_JUDGE_THRESHOLD } from './llm-judge';
-import { DEFAULT_SANDBOX_MEMORY_BYTES, runInSandbox, type SandboxOutcome } from './js-sandbox';
+import { SANDBOX_MEMORY_BYTES, runInSandbox, type SandboxOutcome } from './js-sandbox';
 
 type JavascriptSpec = Extract<EvaluatorSpec, { type: 'javascript' }>;
 
@@ -39,11 +39,7 @@ export async function runJavascript(
   if (!trusted)
     return { name, score: 0, pass: false, skipped: true, untrusted: true, feedback: `not run: ${UNTRUSTED_FEEDBACK}` };
   const timeoutMs = javascriptTimeoutMs(spec);
-  const outcome = await runInSandbox(
-    spec.code,
-    { output, vars, expected: expected ?? null },
-    { timeoutMs, memoryBytes: DEFAULT_SANDBOX_MEMORY_BYTES },
-  );
+  const outcome = await runInSandbox(spec.code, { output, vars, expected: expected ?? null }, { timeoutMs });
   if (!outcome.ok) return { name, score: 0, pass: false, feedback: failureFeedback(outcome, timeoutMs) };
   return interpret(spec, name, outcome.value);
 }
@@ -53,7 +49,7 @@ function failureFeedback(outcome: Exclude<SandboxOutcome, { ok: true }>, timeout
     case 'timeout':
       return `the evaluator's code timed out after ${timeoutMs} ms`;
     case 'memory':
-      return `the evaluator's code ran out of memory (limit ${DEFAULT_SANDBOX_MEMORY_BYTES / 1024 / 1024} MB)`;
+      return `the evaluator's code ran out of memory (limit ${SANDBOX_MEMORY_BYTES / 1024 / 1024} MB)`;
     case 'compile':
       return `the evaluator's code does not compile: ${outcome.message}`;
     case 'unsettled':

@@ -8,15 +8,28 @@
  * (promises settled, getters, proxies and toJSON run there), and the host reads only that string. Before reading
  * anything the host arms an always-interrupt handler, so no guest code can run outside the limit.
  */
-import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type CustomizeVariantOptions,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
 import releaseSyncVariant from '@jitl/quickjs-wasmfile-release-sync';
 
 export interface SandboxLimits {
   timeoutMs: number;
-  memoryBytes: number;
 }
 
-export const DEFAULT_SANDBOX_MEMORY_BYTES = 32 * 1024 * 1024;
+/**
+ * The guest heap's limit. QuickJS's own malloc limit cannot be relied on in this build (without malloc_usable_size it
+ * counts allocations, not bytes: 1.5 GB of arrays passed a 32 MB limit), so the limit is the WebAssembly memory itself:
+ * it is created with a fixed maximum, a guest allocation past it fails inside QuickJS as "out of memory", and the
+ * host's memory never grows further.
+ */
+export const SANDBOX_MEMORY_BYTES = 64 * 1024 * 1024;
+/** Emscripten's own start-up size for this build (static data, C stack), below the guest heap. */
+const WASM_BASE_BYTES = 16 * 1024 * 1024;
+const WASM_PAGE = 64 * 1024;
 /** The guest's stack. QuickJS's frames take more of the host's native stack than QuickJS counts; above ~100 KB a deep
  * recursion overflows the host stack before QuickJS's own check fires, so this stays well below that. */
 const GUEST_STACK_BYTES = 48 * 1024;
@@ -26,10 +39,23 @@ export type SandboxOutcome =
   | { ok: true; value: unknown }
   | { ok: false; reason: 'timeout' | 'memory' | 'error' | 'compile' | 'unsettled'; message: string };
 
+type WasmMemory = NonNullable<CustomizeVariantOptions['wasmMemory']>;
+// core's type-check has no DOM lib; Node has WebAssembly as a global all the same.
+const wasm = (
+  globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory } }
+).WebAssembly;
+
 let modulePromise: Promise<QuickJSWASMModule> | undefined;
 
 function quickjs(): Promise<QuickJSWASMModule> {
-  modulePromise ??= newQuickJSWASMModuleFromVariant(releaseSyncVariant);
+  modulePromise ??= newQuickJSWASMModuleFromVariant(
+    newVariant(releaseSyncVariant, {
+      wasmMemory: new wasm.Memory({
+        initial: WASM_BASE_BYTES / WASM_PAGE,
+        maximum: (WASM_BASE_BYTES + SANDBOX_MEMORY_BYTES) / WASM_PAGE,
+      }),
+    }),
+  );
   return modulePromise;
 }
 
@@ -106,7 +132,7 @@ function isOutcome(x: Handle | SandboxOutcome): x is SandboxOutcome {
 function runOnce(module: QuickJSWASMModule, code: string, input: string, limits: SandboxLimits): SandboxOutcome {
   const deadline = Date.now() + limits.timeoutMs;
   const runtime = module.newRuntime();
-  runtime.setMemoryLimit(limits.memoryBytes);
+  runtime.setMemoryLimit(SANDBOX_MEMORY_BYTES);
   runtime.setMaxStackSize(GUEST_STACK_BYTES);
   runtime.setInterruptHandler(() => Date.now() >= deadline);
   const context = runtime.newContext();
