@@ -136,18 +136,20 @@ function runOnce(module: QuickJSWASMModule, code: string, input: string, limits:
   runtime.setMaxStackSize(GUEST_STACK_BYTES);
   runtime.setInterruptHandler(() => Date.now() >= deadline);
   const context = runtime.newContext();
+  const box = runGuest(context, runtime, code, input, deadline);
+  // From here on any guest code (a getter reached while reading) is interrupted at once.
+  runtime.setInterruptHandler(() => true);
+  const outcome = isOutcome(box) ? box : readBox(context, box);
+  if (!isOutcome(box)) box.dispose();
   try {
-    const box = runGuest(context, runtime, code, input, deadline);
-    // From here on any guest code (a getter reached while reading) is interrupted at once.
-    runtime.setInterruptHandler(() => true);
-    if (isOutcome(box)) return box;
-    const out = readBox(context, box);
-    box.dispose();
-    return out;
-  } finally {
     context.dispose();
     runtime.dispose();
+  } catch {
+    // QuickJS can leak an object when interrupted at an unlucky point, and then aborts in JS_FreeRuntime. The
+    // verdict stands; the module is dropped (its memory with it) so the next evaluation starts on a fresh one.
+    modulePromise = undefined;
   }
+  return outcome;
 }
 
 function compileUser(context: Context, code: string, deadline: number): Handle | SandboxOutcome {

@@ -139,7 +139,9 @@ describe('javascript evaluator isolate: attacks', function () {
       /timed out|never settled/,
     );
     assertHeld(
-      await run('globalThis.__whetstoneOut = "{\\"value\\":{\\"kind\\":\\"boolean\\",\\"value\\":true}}"; return false'),
+      await run(
+        'globalThis.__whetstoneOut = "{\\"value\\":{\\"kind\\":\\"boolean\\",\\"value\\":true}}"; return false',
+      ),
       /code returned false/,
     );
   });
