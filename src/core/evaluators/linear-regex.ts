@@ -21,6 +21,10 @@ const FLAG_BITS: Record<string, number> = {
   g: 0,
 };
 
+const NAMED_BACKREFERENCE = /(?:^|[^\\])(?:\\\\)*\\k</;
+const RE2_LIMITS =
+  '; model output is matched with RE2, which has no lookahead or backreferences (so matching cannot hang on a hostile output)';
+
 const cache = new Map<string, LinearRegex | string>();
 const CACHE_LIMIT = 500;
 
@@ -42,15 +46,14 @@ function compile(pattern: string, flags: string): LinearRegex | string {
     if (!(flag in FLAG_BITS)) return `flag "${flag}" is not supported (use i, m, s or u)`;
     bits |= FLAG_BITS[flag];
   }
+  // translateRegExp would read `\k<name>` as the literal text "k<name>": refuse it rather than change its meaning.
+  if (NAMED_BACKREFERENCE.test(pattern)) return `backreference \\k<…>${RE2_LIMITS}`;
   try {
     const re = RE2JS.compile(RE2JS.translateRegExp(pattern), bits);
     const shown = [...new Set(flags)].filter((f) => f !== 'g').join('');
     return { test: (text) => re.test(text), flags: shown };
   } catch (err) {
     const reason = err instanceof Error ? err.message.replace(/^error parsing regexp: /, '') : String(err);
-    return (
-      `${reason}; model output is matched with RE2, which has no lookahead or backreferences ` +
-      `(so matching cannot hang on a hostile output)`
-    );
+    return `${reason}${RE2_LIMITS}`;
   }
 }
