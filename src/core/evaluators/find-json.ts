@@ -45,7 +45,8 @@ export function findJsonInText(text: string): FoundJson {
   const first = text.search(/[{[]/);
   if (first < 0) return undefined;
   const close = closeTable(text)[OUT];
-  let budget = 4 * text.length + 1_000_000;
+  // Each candidate costs its length: enough for every span at up to 8 levels of nesting, linear in the text.
+  let budget = 8 * text.length + 10_000;
   for (let start = first; start < text.length; start++) {
     if (!isOpen(text.charCodeAt(start))) continue;
     const end = close[start + 1];
