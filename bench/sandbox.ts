@@ -4,6 +4,7 @@
 import * as vm from 'node:vm';
 import { evaluate, findJsonInText } from '../src/core/evaluators';
 import type { EvaluatorSpec } from '../src/core/evaluators/types';
+import { compileLinearRegex } from '../src/core/evaluators/linear-regex';
 
 const N = Number(process.argv[process.argv.indexOf('--cases') + 1]) || 2000;
 const row = { vars: { word: 'hi' }, expected: 'E' };
@@ -37,6 +38,11 @@ async function main() {
   const v8Start = process.hrtime.bigint();
   for (let i = 0; i < N * 5; i++) new RegExp('\\b(positive|negative|neutral)\\b').test(output);
   const v8RegexUs = Number(process.hrtime.bigint() - v8Start) / 1000 / (N * 5);
+  const re2 = compileLinearRegex('\\b(positive|negative|neutral)\\b');
+  if (typeof re2 === 'string') throw new Error(re2);
+  const re2Start = process.hrtime.bigint();
+  for (let i = 0; i < N * 5; i++) re2.test(output);
+  const re2BareUs = Number(process.hrtime.bigint() - re2Start) / 1000 / (N * 5);
   const braces = '{'.repeat(60_000);
   const jsonStart = process.hrtime.bigint();
   findJsonInText(braces);
@@ -46,7 +52,21 @@ async function main() {
   const redos41Ms = Number(process.hrtime.bigint() - redosStart) / 1e6;
   const r = (x: number) => Math.round(x * 10) / 10;
   process.stdout.write(
-    `${JSON.stringify({ cases: N, moduleLoadMs: r(moduleLoadMs), quickjsUs: r(quickjsUs), nodeVmUs: r(nodeVmUs), re2Us: r(re2Us), v8RegexUs: r(v8RegexUs), containsJson60kMs: r(containsJson60kMs), redos41Ms: r(redos41Ms) }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        cases: N,
+        moduleLoadMs: r(moduleLoadMs),
+        quickjsUs: r(quickjsUs),
+        nodeVmUs: r(nodeVmUs),
+        re2Us: r(re2Us),
+        re2BareUs: r(re2BareUs),
+        v8RegexUs: r(v8RegexUs),
+        containsJson60kMs: r(containsJson60kMs),
+        redos41Ms: r(redos41Ms),
+      },
+      null,
+      2,
+    )}\n`,
   );
 }
 void main();
