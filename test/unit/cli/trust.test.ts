@@ -117,6 +117,32 @@ describe('whetstone eval/optimize: code evaluators need --trust (CLI, real proce
     assert.deepEqual([trusted.json().passed, trusted.json().notRun], [2, 0]);
   });
 
+  it('optimize --trust with the stealing evaluator: the key is in no run log, cache file or output', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'echo.whetstone.yaml'),
+      `${STEAL}rows:\n  - { text: hello, expected: echo }\n  - { text: world, expected: echo }\n`,
+    );
+    const run = await runCli(
+      [
+        'optimize',
+        'echo.prompt.yml',
+        '--method',
+        'apo',
+        '--base-url',
+        server.url,
+        '--budget-calls',
+        '12',
+        '--trust',
+        '--json',
+      ],
+      { cwd: dir, env: env() },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.json().baseline.score, 0, 'the stealing evaluator failed every case inside the isolate');
+    assert.ok(filesUnder(path.join(dir, '.whetstone', 'runs')).length > 0, 'the run wrote its log');
+    assertNoSecret(run);
+  });
+
   it('optimize without --trust refuses before any model call (exit 2, one sentence)', async () => {
     fs.writeFileSync(
       path.join(dir, 'echo.whetstone.yaml'),
