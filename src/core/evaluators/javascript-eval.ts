@@ -37,7 +37,8 @@ export async function runJavascript(
   trusted: boolean,
 ): Promise<EvaluationResult> {
   if (!trusted)
-    return { name, score: 0, pass: false, skipped: true, untrusted: true, feedback: `not run: ${UNTRUSTED_FEEDBACK}` };
+    // Counted as a failure, never left out: a refused check must not let a case pass anywhere.
+    return { name, score: 0, pass: false, untrusted: true, feedback: `not run: ${UNTRUSTED_FEEDBACK}` };
   const timeoutMs = javascriptTimeoutMs(spec);
   const outcome = await runInSandbox(spec.code, { output, vars, expected: expected ?? null }, { timeoutMs });
   if (!outcome.ok) return { name, score: 0, pass: false, feedback: failureFeedback(outcome, timeoutMs) };

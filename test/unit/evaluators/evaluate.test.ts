@@ -113,7 +113,7 @@ describe('evaluate: custom JavaScript', () => {
     const r = await one(js('true'), 'x', row(), { trusted: false });
     assert.deepEqual(
       [r.pass, r.skipped, r.untrusted, r.feedback],
-      [false, true, true, 'not run: custom code evaluators need a trusted workspace'],
+      [false, undefined, true, 'not run: custom code evaluators need a trusted workspace'],
     );
   });
 
