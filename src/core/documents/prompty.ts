@@ -7,7 +7,9 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
 import { diagnosticAt } from '../diagnostics';
 import { promptyRoleOf } from '../template/invariants';
-import { extractVariables, jinjaInputNames } from '../template/variables';
+import { analyzeJinja } from '../template/jinja';
+import { analyzeMustache } from '../template/mustache';
+import { extractVariables } from '../template/variables';
 import { decodeEol, lines, trimSpan, usesCrlf } from './frontMatter';
 import { readHeader } from './header';
 import { settingsFromNode } from './settings';
@@ -84,6 +86,9 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
         break;
       case 'sample': // applied below, once inputs are known
         break;
+      case 'template':
+        readTemplateFormat(doc, plain);
+        break;
       case 'metadata': {
         const block = getEntry(value, 'whetstone');
         if (block) {
@@ -115,6 +120,21 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
       if (d && d.sample === undefined) d.sample = v;
     }
   }
+}
+
+/**
+ * v1 `template: jinja2|mustache`, v2 `template: {format: mustache}` or `{format: {kind: mustache}}` (Prompty's
+ * pipeline reads `template.format.kind`; runtime/typescript/packages/core/src/core/pipeline.ts). `nunjucks` and
+ * `jinja2` are one renderer there.
+ */
+function readTemplateFormat(doc: PromptDocument, template: unknown): void {
+  let format: unknown = template;
+  if (format && typeof format === 'object') format = (format as Record<string, unknown>).format;
+  if (format && typeof format === 'object') format = (format as Record<string, unknown>).kind;
+  if (typeof format !== 'string') return;
+  const kind = format.toLowerCase();
+  if (kind === 'mustache') doc.templateSyntax = 'mustache';
+  else if (kind === 'jinja2' || kind === 'nunjucks' || kind === 'jinja') doc.templateSyntax = 'jinja2';
 }
 
 function readModel(doc: PromptDocument, model: unknown): void {
@@ -218,7 +238,7 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
     const role = promptyRoleOf(l.line);
     if (role) roleLines.push({ role, start: l.start, next: l.next });
   }
-  doc.variables = extractVariables(text.slice(bodyStart), 'mustache').map((v) => ({
+  doc.variables = extractVariables(text.slice(bodyStart), doc.templateSyntax ?? 'jinja2').map((v) => ({
     ...v,
     span: { start: v.span.start + bodyStart, end: v.span.end + bodyStart },
   }));
@@ -246,12 +266,32 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
   });
 }
 
-/** With declared inputs: template names that are not declared, and declared inputs the template never uses. */
+/**
+ * The template must parse (Prompty fails the run otherwise). With declared inputs: template names that are not
+ * declared, and declared inputs the template never uses — unless it extends, includes or imports another template,
+ * which may use them.
+ */
 function checkDeclarations(doc: PromptDocument): void {
+  const bodyStart = doc.frontMatter?.span.end ?? 0;
+  const body = doc.text.slice(bodyStart);
+  const analysis = doc.templateSyntax === 'mustache' ? analyzeMustache(body) : analyzeJinja(body);
+  if (analysis.error) {
+    const at = bodyStart + analysis.error.offset;
+    doc.diagnostics.push(
+      diagnosticAt(
+        doc.file,
+        doc.text,
+        { start: at, end: Math.min(doc.text.length, at + 1) },
+        'error',
+        'template-syntax',
+        `${doc.templateSyntax === 'mustache' ? 'Mustache' : 'Jinja'} template: ${analysis.error.message}`,
+      ),
+    );
+    return;
+  }
   if (doc.declaredVariables.length === 0) return;
   const declared = new Set(doc.declaredVariables.map((d) => d.name));
-  const bodyStart = doc.frontMatter?.span.end ?? 0;
-  const used = jinjaInputNames(doc.text.slice(bodyStart));
+  const used = new Set(analysis.uses.map((u) => u.name));
   const reported = new Set<string>();
   for (const v of doc.variables) {
     if (declared.has(v.name) || reported.has(v.name) || !used.has(v.name)) continue;
@@ -267,6 +307,7 @@ function checkDeclarations(doc: PromptDocument): void {
       ),
     );
   }
+  if (analysis.usesOtherTemplates) return;
   for (const d of doc.declaredVariables) {
     if (used.has(d.name)) continue;
     const span = d.span ?? { start: 0, end: 0 };

@@ -33,8 +33,9 @@ function reparse(doc: PromptDocument, text: string): PromptDocument {
   return parsePromptMd(doc.file, text);
 }
 
+/** Structural errors only: whether a new text keeps the template valid is the candidate invariants' concern. */
 function errorCount(doc: PromptDocument): number {
-  return doc.diagnostics.filter((d) => d.severity === 'error').length;
+  return doc.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'template-syntax').length;
 }
 
 /**

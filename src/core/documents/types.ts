@@ -80,6 +80,11 @@ export interface PromptDocument {
   responseFormat?: string;
   jsonSchema?: unknown;
   messages: PromptMessage[];
+  /**
+   * A prompty's template language from its front matter (`template: mustache`, v2 `template: {format: mustache}`);
+   * absent: the format's default (Jinja2 for prompty).
+   */
+  templateSyntax?: 'jinja2' | 'mustache';
   /** Body for single-body formats (.prompt.md; prompty without role lines). */
   body?: { text: string; span: Span };
   /** Front matter / header span (prompty, prompt.md), if any. */
