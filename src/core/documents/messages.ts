@@ -76,9 +76,7 @@ function promptyBody(doc: PromptDocument, regionText: string): string {
   const span =
     region?.kind === 'message' ? doc.messages[region.messageIndex ?? 0]?.contentSpan : region ? region.span : undefined;
   if (!span || span.start < bodyStart) return decodeEol(text.slice(bodyStart), crlf);
-  return (
-    decodeEol(text.slice(bodyStart, span.start), crlf) + regionText + decodeEol(text.slice(span.end), crlf)
-  );
+  return decodeEol(text.slice(bodyStart, span.start), crlf) + regionText + decodeEol(text.slice(span.end), crlf);
 }
 
 const roleMarker = (role: string) => `\u0001whetstone-role-${role}\u0001`;
@@ -121,7 +119,8 @@ function renderPrompty(doc: PromptDocument, regionText: string, vars: Record<str
   const flush = () => {
     const content = trimLineBreaks(buffer.join('\n'));
     // Text before the first role line is a system message when it holds anything.
-    if (role !== undefined ? buffer.length > 0 : content.trim() !== '') pushContent(out, role ?? 'system', content, threads);
+    if (role !== undefined ? buffer.length > 0 : content.trim() !== '')
+      pushContent(out, role ?? 'system', content, threads);
     buffer = [];
   };
   for (const line of r.text.split('\n')) {

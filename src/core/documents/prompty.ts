@@ -55,18 +55,34 @@ export function parsePrompty(file: string, text: string): PromptDocument {
     severity: 'error',
     message: 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body',
   });
-  if (slice) readFrontMatter(doc, slice);
+  const boundInputs = slice ? readFrontMatter(doc, slice) : new Set<string>();
   readBody(doc, bodyStart);
-  checkDeclarations(doc);
+  checkDeclarations(doc, boundInputs);
   return doc;
 }
 
-function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
+/** Inputs a v2 tool binds to its parameters (`tools[].bindings.<param>.input`): used, though not by the template. */
+function toolBindingInputs(tools: unknown): Set<string> {
+  const out = new Set<string>();
+  for (const tool of Array.isArray(tools) ? tools : []) {
+    const bindings = tool && typeof tool === 'object' ? (tool as Record<string, unknown>).bindings : undefined;
+    if (!bindings || typeof bindings !== 'object') continue;
+    for (const b of Object.values(bindings as Record<string, unknown>)) {
+      const input = b && typeof b === 'object' ? (b as Record<string, unknown>).input : b;
+      if (typeof input === 'string') out.add(input);
+    }
+  }
+  return out;
+}
+
+/** Reads the front matter into `doc`; returns the inputs tools bind. */
+function readFrontMatter(doc: PromptDocument, slice: YamlSlice): Set<string> {
+  let boundInputs = new Set<string>();
   const root = slice.doc.contents;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return boundInputs;
   if (!isMap(root)) {
     doc.diagnostics.push(diag(slice, root, 'error', 'invalid-front-matter', 'front matter must be a YAML mapping'));
-    return;
+    return boundInputs;
   }
   for (const { key, keyNode, value } of mapEntries(root)) {
     const plain = toPlain(slice, value);
@@ -89,6 +105,9 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
       case 'template':
         readTemplateFormat(doc, plain);
         break;
+      case 'tools':
+        boundInputs = toolBindingInputs(plain);
+        break;
       case 'metadata': {
         const block = getEntry(value, 'whetstone');
         if (block) {
@@ -101,12 +120,13 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
       default:
         if (!PROMPTY_KEYS.includes(key)) {
           doc.diagnostics.push(
+            // Prompty's runtime ignores it (so no warning), its editor extension flags it.
             diag(
               slice,
               keyNode,
-              'warning',
+              'info',
               'unknown-field',
-              `unknown top-level field "${key}": the Prompty editor rejects it; put custom data under metadata`,
+              `unknown top-level field "${key}": Prompty ignores it and its editor flags it; put custom data under metadata`,
             ),
           );
         }
@@ -120,6 +140,7 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
       if (d && d.sample === undefined) d.sample = v;
     }
   }
+  return boundInputs;
 }
 
 /**
@@ -271,7 +292,7 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
  * declared, and declared inputs the template never uses — unless it extends, includes or imports another template,
  * which may use them.
  */
-function checkDeclarations(doc: PromptDocument): void {
+function checkDeclarations(doc: PromptDocument, boundInputs: Set<string>): void {
   const bodyStart = doc.frontMatter?.span.end ?? 0;
   const body = doc.text.slice(bodyStart);
   const analysis = doc.templateSyntax === 'mustache' ? analyzeMustache(body) : analyzeJinja(body);
@@ -301,7 +322,7 @@ function checkDeclarations(doc: PromptDocument): void {
         doc.file,
         doc.text,
         v.span,
-        'warning',
+        'info', // Prompty renders any input it is given, declared or not
         'undeclared-variable',
         `variable {{${v.name}}} is not declared in inputs`,
       ),
@@ -309,14 +330,14 @@ function checkDeclarations(doc: PromptDocument): void {
   }
   if (analysis.usesOtherTemplates) return;
   for (const d of doc.declaredVariables) {
-    if (used.has(d.name)) continue;
+    if (used.has(d.name) || boundInputs.has(d.name)) continue;
     const span = d.span ?? { start: 0, end: 0 };
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
         doc.text,
         span,
-        'warning',
+        'info', // Prompty accepts it; the editor shows it faded, as unused code
         'unused-variable',
         `input "${d.name}" is declared but not used in the prompt`,
       ),

@@ -35,15 +35,18 @@ function missingOf(names: Iterable<string>, vars: Record<string, unknown>): stri
 
 function renderVscodeInput(text: string, vars: Record<string, unknown>): RenderResult {
   const missing: string[] = [];
-  const out = text.replace(/\$\{(input:)?([^}:\s]+)(?::([^}]*))?\}/g, (raw, input: string | undefined, name: string) => {
-    if (!input && !VSCODE_BUILTIN_VARIABLES.has(name)) return raw;
-    if (Object.prototype.hasOwnProperty.call(vars, name)) {
-      const v = vars[name];
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    }
-    if (input && !missing.includes(name)) missing.push(name);
-    return raw;
-  });
+  const out = text.replace(
+    /\$\{(input:)?([^}:\s]+)(?::([^}]*))?\}/g,
+    (raw, input: string | undefined, name: string) => {
+      if (!input && !VSCODE_BUILTIN_VARIABLES.has(name)) return raw;
+      if (Object.prototype.hasOwnProperty.call(vars, name)) {
+        const v = vars[name];
+        return typeof v === 'string' ? v : JSON.stringify(v);
+      }
+      if (input && !missing.includes(name)) missing.push(name);
+      return raw;
+    },
+  );
   return { text: out, missing, unsupported: [], errors: [] };
 }
 
