@@ -96,21 +96,27 @@ function threadInputs(doc: PromptDocument, body: string, vars: Record<string, un
   return threads;
 }
 
-function renderPrompty(doc: PromptDocument, regionText: string, vars: Record<string, unknown>): RenderedMessages {
-  const out: RenderedMessages = { messages: [], missing: [], unsupported: [], errors: [] };
-  const body = promptyBody(doc, regionText);
-  const threads = threadInputs(doc, body, vars);
-  const renderVars: Record<string, unknown> = { ...vars };
-  for (const name of threads.keys()) renderVars[name] = threadMarker(name);
-  // Strict mode: only the role lines written in the template split messages.
-  const marked = body
+/** Strict mode: only the role lines written in a template (this one or one it extends/includes) split messages. */
+function markRoleLines(template: string): string {
+  return template
     .split('\n')
     .map((line) => {
       const role = promptyRoleOf(line);
       return role ? roleMarker(role) : line;
     })
     .join('\n');
-  const r = renderTemplate(marked, renderVars, syntaxFor('prompty', doc.templateSyntax), { file: doc.file });
+}
+
+function renderPrompty(doc: PromptDocument, regionText: string, vars: Record<string, unknown>): RenderedMessages {
+  const out: RenderedMessages = { messages: [], missing: [], unsupported: [], errors: [] };
+  const body = promptyBody(doc, regionText);
+  const threads = threadInputs(doc, body, vars);
+  const renderVars: Record<string, unknown> = { ...vars };
+  for (const name of threads.keys()) renderVars[name] = threadMarker(name);
+  const r = renderTemplate(markRoleLines(body), renderVars, syntaxFor('prompty', doc.templateSyntax), {
+    file: doc.file,
+    prepareIncluded: markRoleLines,
+  });
   addOnce(out.missing, r.missing);
   addOnce(out.errors, r.errors);
 

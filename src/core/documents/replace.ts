@@ -47,9 +47,13 @@ export function replaceMessageContent(doc: PromptDocument, index: number, newTex
   const message = doc.messages[index];
   if (!message) throw new RegionEditError(`${doc.file}: no message ${index} (the prompt has ${doc.messages.length})`);
   const check = (next: PromptDocument) => next.messages.length === doc.messages.length && next.messages[index]?.content;
-  if (doc.format === 'prompt.yml')
+  // The text it already reads as: nothing is rewritten (a folded block, blank lines with spaces stay byte for byte).
+  if (doc.format === 'prompt.yml') {
+    if (message.content === newText) return doc.text;
     return replaceYamlScalar(doc, message.contentSpan, newText, (next) => check(next) === newText);
+  }
   const wanted = trimText(newText);
+  if (message.content === wanted) return doc.text;
   return replaceTrimmedText(doc, message.contentSpan, wanted, (next) => check(next) === wanted);
 }
 
@@ -59,6 +63,7 @@ export function replaceOptimizableRegion(doc: PromptDocument, newText: string): 
   if (!region) throw new RegionEditError(`${doc.file}: the prompt has no optimizable region`);
   if (region.kind === 'message') return replaceMessageContent(doc, region.messageIndex ?? 0, newText);
   const wanted = trimText(newText);
+  if (doc.body?.text === wanted) return doc.text;
   return replaceTrimmedText(doc, region.span, wanted, (next) => next.body?.text === wanted);
 }
 

@@ -267,9 +267,21 @@ function withSafeRuntime<T>(run: () => T): T {
   }
 }
 
-/** Loads `{% extends "x" %}`/`{% include %}` names relative to the including prompt's folder, fresh every render. */
+/** Applied to every template the loader reads during one (synchronous) render: the caller's role-line marking. */
+let prepareLoaded: ((src: string) => string) | undefined;
+
+/**
+ * Loads `{% extends "x" %}`/`{% include %}` names relative to the prompt's folder (`./x`, `../x` relative to the
+ * template that names them, as nunjucks resolves), fresh every render.
+ */
 class RelativeLoader {
   constructor(private readonly baseDir: string) {}
+  isRelative(name: string): boolean {
+    return name.startsWith('./') || name.startsWith('../');
+  }
+  resolve(parentName: string, name: string): string {
+    return path.resolve(this.baseDir, path.dirname(parentName), name);
+  }
   getSource(name: string): { src: string; path: string; noCache: boolean } | null {
     const full = path.resolve(this.baseDir, name);
     let text: string;
@@ -279,7 +291,8 @@ class RelativeLoader {
       return null;
     }
     if (full.toLowerCase().endsWith('.prompty')) text = text.slice(splitFrontMatter(text).bodyStart);
-    return { src: text.replace(/\r\n/g, '\n'), path: full, noCache: true };
+    const src = text.replace(/\r\n/g, '\n');
+    return { src: prepareLoaded ? prepareLoaded(src) : src, path: full, noCache: true };
   }
 }
 
@@ -334,13 +347,24 @@ export interface JinjaRenderResult {
   error?: string;
 }
 
-/** Renders `template` with `vars`; `file` (the prompt's path) anchors `{% extends %}`/`{% include %}` names. */
-export function renderJinja(template: string, vars: Record<string, unknown>, file?: string): JinjaRenderResult {
+/**
+ * Renders `template` with `vars`; `file` (the prompt's path) anchors `{% extends %}`/`{% include %}` names, and
+ * `prepare` is applied to each template they load (as the caller applied it to `template`).
+ */
+export function renderJinja(
+  template: string,
+  vars: Record<string, unknown>,
+  file?: string,
+  prepare?: (src: string) => string,
+): JinjaRenderResult {
   const env = environmentFor(file ? path.dirname(path.resolve(file)) : process.cwd());
+  prepareLoaded = prepare;
   try {
     const text = withSafeRuntime(() => env.renderString(template, { ...vars }));
     return { text };
   } catch (e) {
     return { text: template, error: templateErrorText((e as Error).message) };
+  } finally {
+    prepareLoaded = undefined;
   }
 }

@@ -25,6 +25,8 @@ export interface RenderResult {
 export interface RenderOptions {
   /** The prompt file, which `{% extends %}`/`{% include %}` names are relative to. */
   file?: string;
+  /** Applied to each template `{% extends %}`/`{% include %}` loads (prompty marks their role lines with it). */
+  prepareIncluded?: (src: string) => string;
 }
 
 function missingOf(names: Iterable<string>, vars: Record<string, unknown>): string[] {
@@ -79,7 +81,7 @@ export function renderTemplate(
     case 'jinja2': {
       if (!text.includes('{')) return { text, missing: [], unsupported: [], errors: [] };
       const analysis = analyzeJinja(text);
-      const r = renderJinja(text, vars, options.file);
+      const r = renderJinja(text, vars, options.file, options.prepareIncluded);
       return {
         text: r.text,
         missing: missingOf(
