@@ -119,6 +119,9 @@ class Walker {
         this.walk(node.body, inner);
         return;
       }
+      case 'Block': // a block's name is a name, not a read
+        this.walk(node.body, bound);
+        return;
       case 'Extends':
       case 'Include':
         this.usesOtherTemplates = true;

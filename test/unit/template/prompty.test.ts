@@ -87,6 +87,7 @@ describe('prompty variable use from the engine parse', () => {
       doc.diagnostics.filter((d) => d.code === 'unused-variable'),
       [],
     );
+    assert.deepEqual(doc.variables, [], 'a block name is not a variable');
   });
 
   it('a template that does not parse is an error at its position', () => {
