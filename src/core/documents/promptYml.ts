@@ -2,6 +2,7 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from '../diagnostics';
 import { diagnosticAt } from '../diagnostics';
+import { closestName } from '../edit-distance';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, PromptMessage, VariableRef } from './types';
@@ -91,7 +92,9 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
           diag(
             slice,
             keyNode,
-            'info', // gh-models ignores unknown keys (yaml.Unmarshal into its File struct)
+            // gh-models ignores unknown keys (yaml.Unmarshal into its File struct): custom data is a note, a near miss
+            // of a known key a warning (what was written is not used).
+            closestName(key, PROMPT_YML_KEYS) ? 'warning' : 'info',
             'unknown-field',
             `unknown top-level field "${key}", which gh models ignores (prompt files use ${PROMPT_YML_KEYS.join(', ')})`,
           ),

@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
 import { diagnosticAt } from '../diagnostics';
+import { closestName } from '../edit-distance';
 import { promptyRoleOf } from '../template/invariants';
 import { analyzeJinja } from '../template/jinja';
 import { analyzeMustache } from '../template/mustache';
@@ -59,6 +60,23 @@ export function parsePrompty(file: string, text: string): PromptDocument {
   readBody(doc, bodyStart);
   checkDeclarations(doc, boundInputs);
   return doc;
+}
+
+/**
+ * Prompty's runtime ignores a key it does not know: custom data is a note; a near miss of a known key (`modle`) is a
+ * warning, since what the author wrote is then not used.
+ */
+function unknownField(slice: YamlSlice, keyNode: unknown, key: string): Diagnostic {
+  const near = closestName(key, PROMPTY_KEYS);
+  return near
+    ? diag(slice, keyNode, 'warning', 'unknown-field', `unknown top-level field "${key}" (did you mean "${near}"?)`)
+    : diag(
+        slice,
+        keyNode,
+        'info',
+        'unknown-field',
+        `unknown top-level field "${key}": Prompty ignores it and its editor flags it; put custom data under metadata`,
+      );
 }
 
 /** Inputs a v2 tool binds to its parameters (`tools[].bindings.<param>.input`): used, though not by the template. */
@@ -119,16 +137,7 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): Set<string> {
       }
       default:
         if (!PROMPTY_KEYS.includes(key)) {
-          doc.diagnostics.push(
-            // Prompty's runtime ignores it (so no warning), its editor extension flags it.
-            diag(
-              slice,
-              keyNode,
-              'info',
-              'unknown-field',
-              `unknown top-level field "${key}": Prompty ignores it and its editor flags it; put custom data under metadata`,
-            ),
-          );
+          doc.diagnostics.push(unknownField(slice, keyNode, key));
         }
     }
   }

@@ -102,3 +102,16 @@ testData:
     assert.match(doc.diagnostics.find((d) => d.code === 'missing-column')!.message, /sends it as written/);
   });
 });
+
+describe('unknown top-level keys (gh-models ignores them: yaml.Unmarshal into pkg/prompt/prompt.go File)', () => {
+  it('custom data is a note; a near miss of a known key is a warning', () => {
+    const doc = parsePromptFile('k.prompt.yml', 'owner: me\nmodle: gpt\nmessages:\n  - role: user\n    content: hi\n');
+    assert.deepEqual(
+      doc.diagnostics.map((d) => [d.line, d.severity, d.code]),
+      [
+        [1, 'info', 'unknown-field'],
+        [2, 'warning', 'unknown-field'],
+      ],
+    );
+  });
+});

@@ -90,6 +90,17 @@ describe('prompty variable use from the engine parse', () => {
     assert.deepEqual(doc.variables, [], 'a block name is not a variable');
   });
 
+  it('unknown front-matter keys: custom data is a note, a near miss of a known key (`inptus`) a warning', () => {
+    const doc = parsePromptFile('k.prompty', prompty('source: x\ninptus:\n  a: 1\n', 'hi\n'));
+    assert.deepEqual(
+      doc.diagnostics.map((d) => [d.line, d.severity, d.code]),
+      [
+        [2, 'info', 'unknown-field'],
+        [3, 'warning', 'unknown-field'],
+      ],
+    );
+  });
+
   it('a template that does not parse is an error at its position', () => {
     const doc = parsePromptFile('e.prompty', prompty('name: e\n', 'system:\n{% if x %}\nno end\n'));
     const d = doc.diagnostics.find((x) => x.code === 'template-syntax');
