@@ -110,8 +110,12 @@ function markRoleLines(template: string): string {
 function renderPrompty(doc: PromptDocument, regionText: string, vars: Record<string, unknown>): RenderedMessages {
   const out: RenderedMessages = { messages: [], missing: [], unsupported: [], errors: [] };
   const body = promptyBody(doc, regionText);
-  const threads = threadInputs(doc, body, vars);
-  const renderVars: Record<string, unknown> = { ...vars };
+  // Prompty fills a declared input's default when it is not given (core/pipeline.ts validateInputs).
+  const given: Record<string, unknown> = {};
+  for (const d of doc.declaredVariables) if (d.default !== undefined) given[d.name] = d.default;
+  Object.assign(given, vars);
+  const threads = threadInputs(doc, body, given);
+  const renderVars: Record<string, unknown> = { ...given };
   for (const name of threads.keys()) renderVars[name] = threadMarker(name);
   const r = renderTemplate(markRoleLines(body), renderVars, syntaxFor('prompty', doc.templateSyntax), {
     file: doc.file,

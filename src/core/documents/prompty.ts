@@ -147,6 +147,7 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): Set<string> {
     for (const [name, v] of Object.entries(sample)) {
       const d = doc.declaredVariables.find((x) => x.name === name);
       if (d && d.sample === undefined) d.sample = v;
+      if (d && d.default === undefined && !isReference(v)) d.default = v;
     }
   }
   return boundInputs;
@@ -225,6 +226,11 @@ function readOutputs(doc: PromptDocument, outputs: unknown): void {
   };
 }
 
+/** `${file:x}`, `${env:X}`: Prompty resolves these when it loads the file; here they are not values. */
+function isReference(v: unknown): boolean {
+  return typeof v === 'string' && /^\$\{\w+:/.test(v.trim());
+}
+
 /** `inputs` as a v2 list of {name, kind…}, or a map of name → {type|kind, sample|default|example…} or a bare default. */
 function readInputs(slice: YamlSlice, node: unknown, diagnostics: Diagnostic[]): DeclaredVariable[] {
   const out: DeclaredVariable[] = [];
@@ -237,8 +243,10 @@ function readInputs(slice: YamlSlice, node: unknown, diagnostics: Diagnostic[]):
       if (typeof p.description === 'string') d.description = p.description;
       const sample = p.example ?? p.default ?? p.sample;
       if (sample !== undefined) d.sample = sample;
+      if (p.default !== undefined && !isReference(p.default)) d.default = p.default;
     } else if (props !== null && props !== undefined) {
       d.sample = props; // shorthand: the value is the default
+      if (!isReference(props)) d.default = props;
     }
     return d;
   };

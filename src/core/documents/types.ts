@@ -33,6 +33,11 @@ export interface DeclaredVariable {
   type?: string;
   description?: string;
   sample?: unknown;
+  /**
+   * The value Prompty renders when a row does not give one: v2 `default`, a v1 shorthand value, a v1 `sample:` value
+   * (Prompty v1 merges `sample` into the inputs). A `${file:…}`/`${env:…}` reference is not resolved, so not a default.
+   */
+  default?: unknown;
 }
 
 /** What an optimizer may rewrite: one message's content or the body. */

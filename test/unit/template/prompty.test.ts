@@ -161,6 +161,20 @@ describe('prompty messages: render the body, then split on its role lines', () =
     assert.deepEqual(r.messages, [{ role: 'system', content: 'Help.' }, ...chat, { role: 'user', content: 'Now?' }]);
   });
 
+  it("a declared input's default is rendered when the row does not give it (core/pipeline.ts validateInputs)", () => {
+    const doc = parsePromptFile(
+      'd.prompty',
+      prompty(
+        'inputs:\n  - name: unit\n    kind: string\n    default: celsius\n  - name: file\n    default: ${file:x.json}\n',
+        'user:\n{{unit}}|{{file}}\n',
+      ),
+    );
+    assert.deepEqual(renderMessagesWithReport(doc, doc.optimizable!.text, {}).messages, [
+      { role: 'user', content: 'celsius|' },
+    ]);
+    assert.equal(renderMessagesWithReport(doc, doc.optimizable!.text, { unit: 'K' }).messages[0].content, 'K|');
+  });
+
   it('CRLF bodies render with LF contents', () => {
     const doc = parsePromptFile('crlf.prompty', '---\r\nname: c\r\n---\r\nsystem:\r\nA {{x}}\r\nB\r\n');
     const r = renderMessagesWithReport(doc, doc.optimizable!.text, { x: 1 });
