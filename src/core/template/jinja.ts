@@ -171,11 +171,34 @@ function templateErrorText(message: string | undefined): string {
 
 // ---- rendering ----
 
+/**
+ * Jinja2 iterates a mapping's keys (`{% for k in d %}`); nunjucks' one-name loop reads `length` and indices. This
+ * view of a plain object gives both: `length`/indices are its keys, and `for k, v in d` still sees its entries.
+ */
+function mappingView(source: Record<string, unknown>): unknown {
+  const keys = Object.keys(source);
+  return new Proxy(source, {
+    get(target, prop) {
+      if (typeof prop === 'string' && Object.prototype.hasOwnProperty.call(target, prop)) return target[prop];
+      if (prop === 'length') return keys.length;
+      if (typeof prop === 'string' && /^\d+$/.test(prop)) return keys[Number(prop)];
+      return undefined;
+    },
+  });
+}
+
+function isPlainMapping(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 type RuntimeHooks = {
   memberLookup: (obj: unknown, key: unknown) => unknown;
   callWrap: (fn: unknown, name: string, context: unknown, args: unknown[]) => unknown;
   suppressValue: (value: unknown, autoescape: boolean) => unknown;
   makeMacro: (...a: unknown[]) => unknown;
+  fromIterator: (v: unknown) => unknown;
 };
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -249,8 +272,13 @@ function printValue(value: unknown): unknown {
 function withSafeRuntime<T>(run: () => T): T {
   const runtime = nunjucks.runtime as unknown as RuntimeHooks;
   const saved = { ...runtime };
-  const { callWrap, makeMacro } = saved;
+  const { callWrap, makeMacro, fromIterator } = saved;
   runtime.memberLookup = safeMemberLookup;
+  // A mapping with a `length` or numeric key would be read wrongly through the view: nunjucks' own reading then.
+  runtime.fromIterator = (v) =>
+    isPlainMapping(v) && !Object.keys(v).some((k) => k === 'length' || /^\d+$/.test(k))
+      ? mappingView(v)
+      : fromIterator(v);
   runtime.suppressValue = printValue;
   runtime.makeMacro = (...a: unknown[]) => {
     const macro = makeMacro(...a) as object;
