@@ -338,6 +338,7 @@ function environmentFor(baseDir: string): nunjucks.Environment {
     throwOnUndefined: false,
   });
   env.addFilter('tojson', jinjaToJson);
+  env.addFilter('string', (v: unknown) => (v === undefined ? '' : pythonStr(v)));
   const globals = (env as unknown as { globals: Record<string, unknown> }).globals;
   for (const g of Object.values(globals)) if (typeof g === 'function') GLOBAL_FUNCTIONS.add(g);
   if (environments.size > 32) environments.clear();
