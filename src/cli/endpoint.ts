@@ -9,6 +9,8 @@ import { createLlmClient, createDiskCache, deferredClient } from '../core/llm';
 import { usageError } from './errors';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** The LLM client's default per-origin limit. */
+const DEFAULT_CONCURRENCY = 4;
 
 export interface EndpointFlags {
   baseUrl?: string;
@@ -20,6 +22,8 @@ export interface Endpoint {
   baseUrl: string;
   simulated: boolean;
   llm: LlmClient;
+  /** Requests in flight per endpoint origin (the --concurrency flag, or the client's default). */
+  concurrency: number;
   /** A model flag → reference; `local:/x.gguf` → the embedded backend. */
   model(name: string): ModelRef;
   close(): Promise<void>;
@@ -88,6 +92,7 @@ export async function openEndpoint(
     baseUrl,
     simulated,
     llm,
+    concurrency: concurrency ?? DEFAULT_CONCURRENCY,
     model(name: string): ModelRef {
       if (usesLocal(name)) return { baseUrl: 'local:', model: path.resolve(name.slice('local:'.length)) };
       return { baseUrl: baseUrl!, model: name };

@@ -1,6 +1,7 @@
 /** `whetstone eval <prompt-file>`: run the prompt over its cases and evaluators; exit 1 when a case fails. */
 import * as path from 'node:path';
-import { runEval } from '../../core/evaluation/run-eval';
+import { runEval, type EvalCaseResult } from '../../core/evaluation/run-eval';
+import { createCaseWriter } from '../case-writer';
 import { CliError, EXIT } from '../errors';
 import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
@@ -30,6 +31,10 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
   try {
     const target = endpoint.model(resolveTargetModel(flags.model, loaded.doc.model));
     const meter = meterUsage(endpoint.llm);
+    // Cases are written as they finish (in row order, through a small reorder window), not held until the end.
+    const out = createCaseWriter(flags.json ? jsonCaseLine : textCaseLine, process.stdout);
+    if (flags.json)
+      process.stdout.write(`{"prompt":${JSON.stringify(file)},"model":${JSON.stringify(target.model)},"results":[`);
     const result = await runEval({
       doc: loaded.doc,
       rows: loaded.rows,
@@ -37,15 +42,19 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       llm: endpoint.llm,
       target,
       trusted: true, // the CLI user chose to run this file's code evaluators
-      onCase: (_case, done, total) => progress.update(done, total, 'cases'),
+      concurrency: endpoint.concurrency,
+      keepResults: false,
+      onCase: (c, done, total) => {
+        progress.update(done, total, 'cases');
+        return out.add(c);
+      },
     }).catch((error) => {
       throw endpointFailure(error, endpoint.baseUrl);
     });
+    await out.drained();
     progress.finish();
     meter.stop();
-    const report = {
-      prompt: file,
-      model: target.model,
+    const totals = {
       cases: result.cases,
       passed: result.passed,
       failed: result.failed,
@@ -53,36 +62,41 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       calls: meter.totals.calls,
       tokens: meter.totals.tokens,
       costUsd: meter.totals.costUsd,
-      results: result.results.map((r) => ({
-        index: r.index,
-        vars: r.vars,
-        expected: r.expected,
-        output: r.output,
-        pass: r.pass,
-        score: r.score,
-        evaluations: r.evaluations,
-      })),
     };
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(`\n],${JSON.stringify(totals).slice(1)}\n`);
     } else {
-      for (const r of result.results) {
-        const why = r.evaluations
-          .filter((e) => !e.pass)
-          .map((e) => e.feedback ?? e.name)
-          .join('; ');
-        process.stdout.write(`${r.pass ? '✓' : '✗'} #${r.index + 1} ${oneLine(r.output)}${why ? `  — ${why}` : ''}\n`);
-      }
-      const cost = report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`;
+      const cost = totals.costUsd === null ? 'cost unknown' : `$${totals.costUsd.toFixed(4)}`;
       process.stdout.write(
         `${result.passed}/${result.cases} passed · score ${result.score.toFixed(3)} · ` +
-          `${report.calls} calls · ${report.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}\n`,
+          `${totals.calls} calls · ${totals.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}\n`,
       );
     }
     return result.failed ? EXIT.failures : EXIT.ok;
   } finally {
     await endpoint.close();
   }
+}
+
+function jsonCaseLine(r: EvalCaseResult, first: boolean): string {
+  const entry = {
+    index: r.index,
+    vars: r.vars,
+    expected: r.expected,
+    output: r.output,
+    pass: r.pass,
+    score: r.score,
+    evaluations: r.evaluations,
+  };
+  return `${first ? '' : ','}\n${JSON.stringify(entry)}`;
+}
+
+function textCaseLine(r: EvalCaseResult): string {
+  const why = r.evaluations
+    .filter((e) => !e.pass)
+    .map((e) => e.feedback ?? e.name)
+    .join('; ');
+  return `${r.pass ? '✓' : '✗'} #${r.index + 1} ${oneLine(r.output)}${why ? `  — ${why}` : ''}\n`;
 }
 
 const oneLine = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text).replace(/\s+/g, ' ');

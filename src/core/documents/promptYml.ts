@@ -1,7 +1,7 @@
 /** GitHub Models `*.prompt.yml`: messages, model settings, `testData` rows and raw `evaluators`, with source spans. */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from '../diagnostics';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, type LineIndex } from '../diagnostics';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, PromptMessage, VariableRef } from './types';
@@ -110,7 +110,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
       ),
     );
   }
-  checkRowsCoverVariables(doc, rowSpans);
+  checkRowsCoverVariables(doc, rowSpans, slice.lines);
   return doc;
 
   function readMessages(node: unknown): void {
@@ -190,7 +190,7 @@ function parseJsonOrKeep(s: string): unknown {
 }
 
 /** A row without a value for a message variable would send `{{name}}` literally: warn at that row. */
-function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
+function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[], lines: LineIndex): void {
   const names = [...new Set(doc.variables.map((v) => v.name))];
   doc.testData.forEach((row, i) => {
     const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(row.vars, n));
@@ -203,7 +203,7 @@ function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         span,
         'warning',
         'missing-column',

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, LineIndex } from '../diagnostics';
 import { promptyRoleOf } from '../template/invariants';
 import { extractVariables, jinjaInputNames } from '../template/variables';
 import { decodeEol, lines, trimSpan, usesCrlf } from './frontMatter';
@@ -55,7 +55,7 @@ export function parsePrompty(file: string, text: string): PromptDocument {
   });
   if (slice) readFrontMatter(doc, slice);
   readBody(doc, bodyStart);
-  checkDeclarations(doc);
+  checkDeclarations(doc, slice?.lines ?? new LineIndex(doc.text));
   return doc;
 }
 
@@ -247,7 +247,7 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
 }
 
 /** With declared inputs: template names that are not declared, and declared inputs the template never uses. */
-function checkDeclarations(doc: PromptDocument): void {
+function checkDeclarations(doc: PromptDocument, lines: LineIndex): void {
   if (doc.declaredVariables.length === 0) return;
   const declared = new Set(doc.declaredVariables.map((d) => d.name));
   const bodyStart = doc.frontMatter?.span.end ?? 0;
@@ -259,7 +259,7 @@ function checkDeclarations(doc: PromptDocument): void {
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         v.span,
         'warning',
         'undeclared-variable',
@@ -273,7 +273,7 @@ function checkDeclarations(doc: PromptDocument): void {
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         span,
         'warning',
         'unused-variable',
