@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { LlmClient, ModelRef } from '../core/llm/types';
-import { createLlmClient, createDiskCache, deferredClient } from '../core/llm';
+import { createLlmClient, createDiskCache, deferredClient, DEFAULT_CACHE_MAX_BYTES } from '../core/llm';
 import { usageError } from './errors';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -15,6 +15,7 @@ const DEFAULT_CONCURRENCY = 4;
 export interface EndpointFlags {
   baseUrl?: string;
   cache?: boolean;
+  cacheMaxMb?: string;
   concurrency?: string;
 }
 
@@ -65,6 +66,15 @@ export async function openEndpoint(
     throw usageError(`--concurrency: expected a positive integer, got ${flags.concurrency}`);
   }
 
+  const cacheMaxMb = Number(flags.cacheMaxMb ?? env.WHETSTONE_CACHE_MAX_MB ?? DEFAULT_CACHE_MAX_BYTES / 2 ** 20);
+  if (!(Number.isFinite(cacheMaxMb) && cacheMaxMb > 0)) {
+    const source = flags.cacheMaxMb !== undefined ? '--cache-max-mb' : 'WHETSTONE_CACHE_MAX_MB';
+    throw usageError(
+      `${source}: expected a positive number of megabytes, got ${flags.cacheMaxMb ?? env.WHETSTONE_CACHE_MAX_MB}`,
+    );
+  }
+  const cacheMaxBytes = Math.round(cacheMaxMb * 2 ** 20);
+
   let localBackend: Promise<LlmClient> | undefined;
   const local = deferredClient(
     () =>
@@ -80,7 +90,8 @@ export async function openEndpoint(
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
     apiKeyFor: (url: string) => (safeOrigin(url) === origin ? key : undefined),
-    cache: flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache')),
+    cache:
+      flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache'), { maxBytes: cacheMaxBytes }),
     concurrency,
     local,
     // Operational knobs for slow endpoints (and fast tests); not part of the stable flag contract.
