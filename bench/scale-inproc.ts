@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadPrompt } from '../src/core/project/load-prompt';
 import type { FileSystemPort } from '../src/core/ports';
-import { createDiskCache } from '../src/core/llm/cache';
+import { createDiskCache } from '../src/core/llm';
 import { largePromptFile } from './vscode-suite/largePrompt';
 
 const arg = (name: string, fallback: string) => {
