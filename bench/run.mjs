@@ -61,6 +61,10 @@ if (want('sandbox')) {
   console.error('· sandbox (code-evaluator isolate, linear-time matching)');
   results.sandbox = runJson([tsx, 'bench/sandbox.ts']);
 }
+if (want('scale')) {
+  console.error('· scale (eval rows, calls/s, analysis, cache size, APO calls)');
+  results.scale = runJson(['bench/scale.mjs']);
+}
 if (want('extension') && existsSync(path.join(repo, 'bench', 'extension.mjs'))) {
   console.error('· extension (code-server + Chromium)');
   results.extension = runJson(['bench/extension.mjs', '--runs', String(repeats)]);
@@ -96,6 +100,51 @@ function bundleSizes() {
     'dist/webview/main.js': size('dist/webview/main.js'),
     'dist/llama-worker.mjs': size('dist/llama-worker.mjs'),
   };
+}
+
+/** The issue-12 scale rows: each with the ratio that shows whether cost per unit stays flat. */
+function scaleRows(s, row) {
+  const ratio = (x) => (x == null ? '—' : `${x.toFixed(2)}×`);
+  if (s.eval) {
+    const cells = s.eval.map((e) =>
+      e.finished
+        ? `${e.rows / 1000}k rows ${e.msPerRow.toFixed(2)} ms/row, ${e.peakRssMb.toFixed(0)} MB`
+        : `${e.rows / 1000}k rows unfinished after ${(e.wallMs / 1000).toFixed(0)} s (${e.requests} requests), ${e.peakRssMb.toFixed(0)} MB`,
+    );
+    row(
+      'Eval wall per row and peak RSS (CLI, c=16, zero-latency server)',
+      `${cells.join('; ')}; per-row ratio 10k/1k ${ratio(s.evalRatios['10k/1k'])}, 100k/10k ${ratio(s.evalRatios['100k/10k'])}`,
+      'ratio ≤ 1.2',
+      s.evalRatios['100k/10k'] != null && s.evalRatios['100k/10k'] <= 1.2,
+    );
+  }
+  if (s.throughput)
+    row(
+      'LLM client calls/s (zero-latency server in its own process)',
+      s.throughput
+        .map((t) => `c=${t.concurrency} ${t.callsPerSecond.toFixed(0)}/s (${t.cpuMsPer1000.toFixed(0)} ms CPU per 1k)`)
+        .join(', '),
+      '—',
+    );
+  if (s.analysis)
+    row(
+      'Analysis as a fresh string (loadPrompt)',
+      `${s.analysis.small.lines} lines ${s.analysis.small.ms.toFixed(0)} ms, ${s.analysis.large.lines} lines ${s.analysis.large.ms.toFixed(0)} ms; per-line ratio ${ratio(s.analysis.ratio)}`,
+      'ratio ≤ 1.5',
+      s.analysis.ratio <= 1.5,
+    );
+  if (s.cache)
+    row(
+      'Response cache on disk per 1k entries',
+      `${s.cache.small.perThousandKb.toFixed(0)} KB at 1k, ${s.cache.large.perThousandKb.toFixed(0)} KB at 10k (payload ${(s.cache.large.payloadBytes / 10 / 1024).toFixed(0)} KB per 1k); ratio ${ratio(s.cache.ratio)}`,
+      '—',
+    );
+  if (s.apo)
+    row(
+      'APO quick calls by dataset size',
+      `${s.apo.map((a) => `${a.rows / 1000}k rows ${a.calls} calls`).join(', ')}; ratio ${ratio(s.apoCallsRatio)}`,
+      '—',
+    );
 }
 
 function report(r) {
@@ -195,6 +244,7 @@ function report(r) {
         (x.hostGrowthSecondJobMb ?? x.hostGrowthMb) <= 2,
       );
   }
+  if (r.scale) scaleRows(r.scale, row);
   row(
     'Bundles',
     Object.entries(r.bundles)
@@ -220,6 +270,7 @@ function report(r) {
     '- Concurrency bound: max(work·L/c, span), where work = HTTP calls, L = server latency, c = concurrency, and span = the wall time of the same job with no concurrency limit (each call then waits only for the calls it depends on).',
     '- Peer: `whetstone eval` and `promptfoo eval` run as CLIs, same prompt (system + user), same cases, same equals evaluator, no cache, against a fresh server each.',
     '- Memory: peak RSS (getrusage) of `whetstone optimize --method apo` with default parameters.',
+    '- Scale (bench/scale.mjs): `whetstone eval` as a CLI at concurrency 16 on 1k/10k/100k JSONL rows (peak RSS = VmHWM); calls/s through the LLM client with c workers (bench/throughput.ts); `loadPrompt` of a 2k/20k-line .prompt.yml handed over as a fresh string each time; the disk cache after 1k/10k entries (allocated blocks); APO quick on 1k/10k rows. A linearity ratio of 1.0 means cost per unit is flat.',
     ...(r.extension?.method ?? []).map((m) => `- Extension — ${m}`),
     '',
   );

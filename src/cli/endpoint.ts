@@ -5,14 +5,17 @@
  */
 import * as path from 'node:path';
 import type { LlmClient, ModelRef } from '../core/llm/types';
-import { createLlmClient, createDiskCache, deferredClient } from '../core/llm';
+import { createLlmClient, createDiskCache, deferredClient, DEFAULT_CACHE_MAX_BYTES } from '../core/llm';
 import { usageError } from './errors';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** The LLM client's default per-origin limit. */
+const DEFAULT_CONCURRENCY = 4;
 
 export interface EndpointFlags {
   baseUrl?: string;
   cache?: boolean;
+  cacheMaxMb?: string;
   concurrency?: string;
 }
 
@@ -21,6 +24,8 @@ export interface Endpoint {
   baseUrl: string;
   simulated: boolean;
   llm: LlmClient;
+  /** Requests in flight per endpoint origin (the --concurrency flag, or the client's default). */
+  concurrency: number;
   /** A model flag → reference; `local:/x.gguf` → the embedded backend. */
   model(name: string): ModelRef;
   close(): Promise<void>;
@@ -55,6 +60,15 @@ export async function openEndpoint(
     throw usageError(`--concurrency: expected a positive integer, got ${flags.concurrency}`);
   }
 
+  const cacheMaxMb = Number(flags.cacheMaxMb ?? env.WHETSTONE_CACHE_MAX_MB ?? DEFAULT_CACHE_MAX_BYTES / 2 ** 20);
+  if (!(Number.isFinite(cacheMaxMb) && cacheMaxMb > 0)) {
+    const source = flags.cacheMaxMb !== undefined ? '--cache-max-mb' : 'WHETSTONE_CACHE_MAX_MB';
+    throw usageError(
+      `${source}: expected a positive number of megabytes, got ${flags.cacheMaxMb ?? env.WHETSTONE_CACHE_MAX_MB}`,
+    );
+  }
+  const cacheMaxBytes = Math.round(cacheMaxMb * 2 ** 20);
+
   let localBackend: Promise<LlmClient> | undefined;
   const local = deferredClient(
     () =>
@@ -70,7 +84,8 @@ export async function openEndpoint(
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
     apiKeyFor: (url: string) => (origin !== undefined && safeOrigin(url) === origin ? key : undefined),
-    cache: flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache')),
+    cache:
+      flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache'), { maxBytes: cacheMaxBytes }),
     concurrency,
     local,
     // Operational knobs for slow endpoints (and fast tests); not part of the stable flag contract.
@@ -82,6 +97,7 @@ export async function openEndpoint(
     baseUrl: baseUrl ?? 'local:',
     simulated,
     llm,
+    concurrency: concurrency ?? DEFAULT_CONCURRENCY,
     model(name: string): ModelRef {
       if (usesLocal(name)) return { baseUrl: 'local:', model: path.resolve(name.slice('local:'.length)) };
       if (baseUrl === undefined) {

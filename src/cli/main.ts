@@ -22,6 +22,10 @@ const endpointOptions = (cmd: Command) =>
     )
     .option('--concurrency <n>', 'parallel requests per endpoint (default 4)')
     .option('--no-cache', 'bypass the response cache in .whetstone/cache')
+    .option(
+      '--cache-max-mb <n>',
+      'size cap of the response cache, LRU-evicted (default $WHETSTONE_CACHE_MAX_MB or 256)',
+    )
     .option('--json', 'print one JSON object on stdout')
     .option('--trust', "run the prompt file's code (javascript) evaluators, in the QuickJS sandbox");
 

@@ -9,6 +9,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
   const tty = Boolean(stream.isTTY);
   let lastPlain = '';
   let open = false;
+  let lastDraw = 0;
   const clear = () => {
     if (open) stream.write('\r\x1b[2K');
     open = false;
@@ -17,6 +18,10 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     update(done, total, label) {
       if (quiet) return;
       if (tty) {
+        // Redraw at most every 50 ms: a 100,000-row eval must not write 100,000 bars.
+        const now = Date.now();
+        if (done !== total && now - lastDraw < 50) return;
+        lastDraw = now;
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : 0;
         stream.write(`\r\x1b[2K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${label}`);

@@ -13,6 +13,8 @@ export interface HostSettings {
   budget: { calls: number; usd: number };
   localModelPath: string;
   cacheEnabled: boolean;
+  /** Size cap of the response cache in MiB (LRU eviction). */
+  cacheMaxSizeMb: number;
   diagnosticsDelayMs: number;
   codeLensEnabled: boolean;
 }
@@ -39,6 +41,7 @@ export class Settings implements vscode.Disposable {
       budget: { calls: c.get<number>('budget.calls') ?? 2000, usd: c.get<number>('budget.usd') ?? 5 },
       localModelPath: text('localModelPath', ''),
       cacheEnabled: c.get<boolean>('cache.enabled') ?? true,
+      cacheMaxSizeMb: Math.max(1, c.get<number>('cache.maxSizeMB') ?? 256),
       diagnosticsDelayMs: c.get<number>('diagnostics.delay') ?? 300,
       codeLensEnabled: c.get<boolean>('codeLens.enabled') ?? true,
     };

@@ -1,13 +1,14 @@
 /** `whetstone eval <prompt-file>`: run the prompt over its cases and evaluators; exit 1 when a case fails. */
 import * as path from 'node:path';
-import { runEval } from '../../core/evaluation/run-eval';
+import { runEval, type EvalCaseResult } from '../../core/evaluation/run-eval';
+import { evaluatorName } from '../../core/evaluators';
+import { createCaseWriter } from '../case-writer';
 import { CliError, EXIT } from '../errors';
 import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
+import { codeEvaluators, codeEvaluatorsTrusted, refusalSentence } from '../trust';
 import { meterUsage } from '../usage-meter';
 import { loadForCommand, resolveTargetModel, endpointFailure } from './shared';
-import { evaluatorName } from '../../core/evaluators';
-import { codeEvaluators, codeEvaluatorsTrusted, refusalSentence } from '../trust';
 
 export interface EvalFlags {
   dataset?: string;
@@ -37,6 +38,12 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
   try {
     const target = endpoint.model(resolveTargetModel(flags.model, loaded.doc.model));
     const meter = meterUsage(endpoint.llm);
+    // Cases are written as they finish (in row order, through a small reorder window), not held until the end.
+    const out = createCaseWriter(flags.json ? jsonCaseLine : textCaseLine, process.stdout);
+    if (flags.json)
+      process.stdout.write(`{"prompt":${JSON.stringify(file)},"model":${JSON.stringify(target.model)},"results":[`);
+    let passed = 0;
+    let notRunCount = 0;
     const result = await runEval({
       doc: loaded.doc,
       rows: loaded.rows,
@@ -44,19 +51,21 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       llm: endpoint.llm,
       target,
       trusted,
-      onCase: (_case, done, total) => progress.update(done, total, 'cases'),
+      concurrency: endpoint.concurrency,
+      keepResults: false,
+      onCase: (c, done, total) => {
+        if (notRun(c)) notRunCount++;
+        else if (c.pass) passed++;
+        progress.update(done, total, 'cases');
+        return out.add(c);
+      },
     }).catch((error) => {
       throw endpointFailure(error, endpoint.baseUrl);
     });
+    await out.drained();
     progress.finish();
     meter.stop();
-    // A case whose code evaluator was refused has no verdict: it counts as not run, neither passed nor failed.
-    const notRun = (r: (typeof result.results)[number]) => r.evaluations.some((e) => e.untrusted);
-    const notRunCount = result.results.filter(notRun).length;
-    const passed = result.results.filter((r) => r.pass && !notRun(r)).length;
-    const report = {
-      prompt: file,
-      model: target.model,
+    const totals = {
       cases: result.cases,
       passed,
       failed: result.cases - passed - notRunCount,
@@ -65,40 +74,48 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       calls: meter.totals.calls,
       tokens: meter.totals.tokens,
       costUsd: meter.totals.costUsd,
-      results: result.results.map((r) => ({
-        index: r.index,
-        vars: r.vars,
-        expected: r.expected,
-        output: r.output,
-        status: notRun(r) ? 'not run' : r.pass ? 'pass' : 'fail',
-        pass: r.pass && !notRun(r),
-        score: r.score,
-        evaluations: r.evaluations,
-      })),
     };
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(`\n],${JSON.stringify(totals).slice(1)}\n`);
     } else {
-      for (const r of result.results) {
-        const why = r.evaluations
-          .filter((e) => !e.pass)
-          .map((e) => e.feedback ?? e.name)
-          .join('; ');
-        const mark = notRun(r) ? '–' : r.pass ? '✓' : '✗';
-        process.stdout.write(`${mark} #${r.index + 1} ${oneLine(r.output)}${why ? `  — ${why}` : ''}\n`);
-      }
-      const cost = report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`;
+      const cost = totals.costUsd === null ? 'cost unknown' : `$${totals.costUsd.toFixed(4)}`;
       process.stdout.write(
         `${passed}/${result.cases} passed${notRunCount ? ` · ${notRunCount} not run (code evaluators need --trust)` : ''} · score ${result.score.toFixed(3)} · ` +
-          `${report.calls} calls · ${report.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}\n`,
+          `${totals.calls} calls · ${totals.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}\n`,
       );
     }
     // Refused code evaluators leave the verdict incomplete: that is bad usage (2), never a pass.
     if (notRunCount) return EXIT.usage;
-    return report.failed ? EXIT.failures : EXIT.ok;
+    return totals.failed ? EXIT.failures : EXIT.ok;
   } finally {
     await endpoint.close();
   }
+}
+
+/** A case whose code evaluator was refused has no verdict: it counts as not run, neither passed nor failed. */
+const notRun = (r: EvalCaseResult) => r.evaluations.some((e) => e.untrusted);
+
+function jsonCaseLine(r: EvalCaseResult, first: boolean): string {
+  const entry = {
+    index: r.index,
+    vars: r.vars,
+    expected: r.expected,
+    output: r.output,
+    status: notRun(r) ? 'not run' : r.pass ? 'pass' : 'fail',
+    pass: r.pass && !notRun(r),
+    score: r.score,
+    evaluations: r.evaluations,
+  };
+  return `${first ? '' : ','}\n${JSON.stringify(entry)}`;
+}
+
+function textCaseLine(r: EvalCaseResult): string {
+  const why = r.evaluations
+    .filter((e) => !e.pass)
+    .map((e) => e.feedback ?? e.name)
+    .join('; ');
+  const mark = notRun(r) ? '–' : r.pass ? '✓' : '✗';
+  return `${mark} #${r.index + 1} ${oneLine(r.output)}${why ? `  — ${why}` : ''}\n`;
 }
 
 const oneLine = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text).replace(/\s+/g, ' ');

@@ -1,7 +1,7 @@
 /** GitHub Models `*.prompt.yml`: messages, model settings, `testData` rows and raw `evaluators`, with source spans. */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from '../diagnostics';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, type LineIndex } from '../diagnostics';
 import { closestName } from '../edit-distance';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
@@ -113,7 +113,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
       ),
     );
   }
-  checkRowsCoverVariables(doc, rowSpans);
+  checkRowsCoverVariables(doc, rowSpans, slice.lines);
   return doc;
 
   function readMessages(node: unknown): void {
@@ -200,7 +200,7 @@ function parseJsonOrKeep(s: string): unknown {
 }
 
 /** A row without a value for a message variable would send `{{name}}` literally: warn at that row. */
-function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
+function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[], lines: LineIndex): void {
   const names = [...new Set(doc.variables.map((v) => v.name))];
   doc.testData.forEach((row, i) => {
     const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(row.vars, n));
@@ -213,7 +213,7 @@ function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         span,
         'warning',
         'missing-column',

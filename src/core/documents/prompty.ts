@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, LineIndex } from '../diagnostics';
 import { closestName } from '../edit-distance';
 import { promptyRoleOf } from '../template/invariants';
 import { analyzeJinja } from '../template/jinja';
@@ -58,7 +58,7 @@ export function parsePrompty(file: string, text: string): PromptDocument {
   });
   const boundInputs = slice ? readFrontMatter(doc, slice) : new Set<string>();
   readBody(doc, bodyStart);
-  checkDeclarations(doc, boundInputs);
+  checkDeclarations(doc, boundInputs, slice?.lines ?? new LineIndex(doc.text));
   return doc;
 }
 
@@ -309,7 +309,7 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
  * declared, and declared inputs the template never uses — unless it extends, includes or imports another template,
  * which may use them.
  */
-function checkDeclarations(doc: PromptDocument, boundInputs: Set<string>): void {
+function checkDeclarations(doc: PromptDocument, boundInputs: Set<string>, lines: LineIndex): void {
   const bodyStart = doc.frontMatter?.span.end ?? 0;
   const body = doc.text.slice(bodyStart);
   const analysis = doc.templateSyntax === 'mustache' ? analyzeMustache(body) : analyzeJinja(body);
@@ -318,7 +318,7 @@ function checkDeclarations(doc: PromptDocument, boundInputs: Set<string>): void 
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         { start: at, end: Math.min(doc.text.length, at + 1) },
         'error',
         'template-syntax',
@@ -337,7 +337,7 @@ function checkDeclarations(doc: PromptDocument, boundInputs: Set<string>): void 
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         v.span,
         'info', // Prompty renders any input it is given, declared or not
         'undeclared-variable',
@@ -352,7 +352,7 @@ function checkDeclarations(doc: PromptDocument, boundInputs: Set<string>): void 
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         span,
         'info', // Prompty accepts it; the editor shows it faded, as unused code
         'unused-variable',

@@ -4,7 +4,7 @@
  */
 import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, LineIndex } from '../diagnostics';
 
 export interface YamlSlice {
   doc: Document.Parsed;
@@ -13,10 +13,18 @@ export interface YamlSlice {
   file: string;
   /** The whole file's text (diagnostic positions are computed in it). */
   text: string;
+  /** Its line index, built once per parse; every position in this file goes through it. */
+  lines: LineIndex;
   diagnostics: Diagnostic[];
 }
 
-export function parseYamlSlice(file: string, text: string, start = 0, end = text.length): YamlSlice {
+export function parseYamlSlice(
+  file: string,
+  text: string,
+  start = 0,
+  end = text.length,
+  lines = new LineIndex(text),
+): YamlSlice {
   const src = text.slice(start, end);
   const deepAt = tooDeepAt(src, MAX_DEPTH);
   const doc = parseDocument(deepAt === -1 ? src : '', {
@@ -25,12 +33,12 @@ export function parseYamlSlice(file: string, text: string, start = 0, end = text
     uniqueKeys: true,
     logLevel: 'error',
   });
-  const slice: YamlSlice = { doc, offset: start, file, text, diagnostics: [] };
+  const slice: YamlSlice = { doc, offset: start, file, text, lines, diagnostics: [] };
   if (deepAt !== -1) {
     slice.diagnostics.push(
       diagnosticAt(
         file,
-        text,
+        lines,
         { start: start + deepAt, end: start + deepAt + 1 },
         'error',
         'yaml-too-deep',
@@ -42,11 +50,11 @@ export function parseYamlSlice(file: string, text: string, start = 0, end = text
   for (const e of doc.errors.slice(0, MAX_REPORTED)) {
     const at = e.code === 'MISSING_CHAR' ? (openingQuote(src, e.pos[0], e.message) ?? e.pos[0]) : e.pos[0];
     const span = { start: start + at, end: start + Math.max(at, e.pos[1]) };
-    slice.diagnostics.push(diagnosticAt(file, text, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
+    slice.diagnostics.push(diagnosticAt(file, lines, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
   }
   for (const w of doc.warnings.slice(0, MAX_REPORTED)) {
     const span = { start: start + w.pos[0], end: start + Math.max(w.pos[0], w.pos[1]) };
-    slice.diagnostics.push(diagnosticAt(file, text, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
+    slice.diagnostics.push(diagnosticAt(file, lines, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
   }
   return slice;
 }
@@ -146,7 +154,7 @@ export function diag(
   message: string,
 ): Diagnostic {
   const span = nodeSpan(slice, node) ?? { start: slice.offset, end: slice.offset };
-  return diagnosticAt(slice.file, slice.text, span, severity, code, message);
+  return diagnosticAt(slice.file, slice.lines, span, severity, code, message);
 }
 
 export { isMap, isSeq, isScalar };

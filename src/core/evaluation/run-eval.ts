@@ -1,8 +1,8 @@
 /**
  * Runs a prompt over dataset rows: render → target model → evaluators. The engine behind `whetstone eval` and the
- * extension's "Run Prompt Tests". Rows run concurrently; the LLM client enforces the per-endpoint limit.
+ * extension's "Run Prompt Tests". Rows run through a bounded pool of workers; the LLM client enforces the
+ * per-endpoint limit.
  */
-import { setMaxListeners } from 'node:events';
 import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
@@ -26,6 +26,7 @@ export interface EvalRunResult {
   failed: number;
   /** Mean score over cases in [0, 1]. */
   score: number;
+  /** Every case in row order (empty when run with keepResults: false). */
   results: EvalCaseResult[];
 }
 
@@ -40,8 +41,15 @@ export interface EvalRunOptions {
   judge?: ModelRef;
   trusted: boolean;
   signal?: AbortSignal;
-  onCase?: (result: EvalCaseResult, done: number, total: number) => void;
+  /** Called as each row finishes (in completion order); a returned promise holds that worker (back-pressure). */
+  onCase?: (result: EvalCaseResult, done: number, total: number) => void | Promise<void>;
+  /** Rows in flight at once (default 16); the LLM client's per-origin limit applies on top. */
+  concurrency?: number;
+  /** Keep every case in `results` (default true); false keeps memory flat for huge runs that stream via onCase. */
+  keepResults?: boolean;
 }
+
+const DEFAULT_WORKERS = 16;
 
 export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const { doc, rows, llm, target } = options;
@@ -51,48 +59,62 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
   const signal = controller.signal;
-  // Every row's request listens on this one signal; that many listeners is expected, not a leak.
-  setMaxListeners(0, signal);
+  const keep = options.keepResults ?? true;
+  const results: EvalCaseResult[] = [];
   let done = 0;
-  const results = await Promise.all(
-    rows.map(async (row, index): Promise<EvalCaseResult> => {
-      const messages = renderMessages(doc, regionText, row.vars);
-      const reply = await llm.chat({ model: target, messages, signal });
-      const evaluations = await evaluate(options.evaluators, reply.text, row, {
-        trusted: options.trusted,
-        llm,
-        judge: options.judge ?? target,
-        signal,
-        input: messages
-          .filter((m) => m.role === 'user')
-          .map((m) => m.content)
-          .join('\n\n'),
-      });
-      const { score, pass } = aggregate(evaluations);
-      const result: EvalCaseResult = {
-        index,
-        vars: row.vars,
-        expected: row.expected,
-        output: reply.text,
-        pass,
-        score,
-        evaluations,
-      };
-      options.onCase?.(result, ++done, rows.length);
-      return result;
-    }),
-  )
-    .catch((error: unknown) => {
+  let passed = 0;
+  let scoreSum = 0;
+
+  async function runRow(index: number): Promise<void> {
+    const row = rows[index];
+    const messages = renderMessages(doc, regionText, row.vars);
+    const reply = await llm.chat({ model: target, messages, signal });
+    const evaluations = await evaluate(options.evaluators, reply.text, row, {
+      trusted: options.trusted,
+      llm,
+      judge: options.judge ?? target,
+      signal,
+      input: messages
+        .filter((m) => m.role === 'user')
+        .map((m) => m.content)
+        .join('\n\n'),
+    });
+    const { score, pass } = aggregate(evaluations);
+    const result: EvalCaseResult = {
+      index,
+      vars: row.vars,
+      expected: row.expected,
+      output: reply.text,
+      pass,
+      score,
+      evaluations,
+    };
+    if (pass) passed++;
+    scoreSum += score;
+    if (keep) results[index] = result;
+    await options.onCase?.(result, ++done, rows.length);
+  }
+
+  // A fixed pool of workers takes rows in order: memory and abort listeners stay O(concurrency), not O(rows).
+  const workers = Math.max(1, Math.min(rows.length, options.concurrency ?? DEFAULT_WORKERS));
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length && !signal.aborted) await runRow(next++);
+  };
+  try {
+    await Promise.all(Array.from({ length: workers }, worker)).catch((error: unknown) => {
       controller.abort(error);
       throw error;
-    })
-    .finally(() => options.signal?.removeEventListener('abort', stop));
-  const passed = results.filter((r) => r.pass).length;
+    });
+    if (signal.aborted) throw signal.reason;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+  }
   return {
-    cases: results.length,
+    cases: done,
     passed,
-    failed: results.length - passed,
-    score: results.length ? results.reduce((sum, r) => sum + r.score, 0) / results.length : 0,
+    failed: done - passed,
+    score: done ? scoreSum / done : 0,
     results,
   };
 }

@@ -8,7 +8,6 @@
  * An endpoint without a key gets no Authorization header (the openai package needs some key; its placeholder is stripped).
  */
 import OpenAI from 'openai';
-import pLimit from 'p-limit';
 import { createRng } from '../random';
 import {
   LlmError,
@@ -32,6 +31,7 @@ import { costOf, defaultPrices, type PriceTable } from './prices';
 import { abortableSleep, parseRetryAfter, retryDelay, type RetryTiming } from './retry';
 import { wireSchemas } from './schemas';
 import { flattenChat, targetLogprobs } from './score';
+import { createSlots, type Slots } from './slots';
 import {
   parseStructured,
   rejectsResponseFormat,
@@ -127,7 +127,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const invalidOutputRetries = opts.invalidOutputRetries ?? 2;
 
   const instances = new Map<string, OpenAI>();
-  const limiters = new Map<string, pLimit.Limit>();
+  const limiters = new Map<string, Slots>();
   const listeners = new Set<CallListener>();
   /** endpoint label + model → needs tagged text instead of response_format. */
   const needsTagged = new Set<string>();
@@ -164,13 +164,13 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     return { label, origin, key, openai };
   }
 
-  function limiterFor(origin: string): pLimit.Limit {
-    let limit = limiters.get(origin);
-    if (!limit) {
-      limit = pLimit(concurrency);
-      limiters.set(origin, limit);
+  function limiterFor(origin: string): Slots {
+    let slots = limiters.get(origin);
+    if (!slots) {
+      slots = createSlots(concurrency, () => new LlmError(`${endpointLabel(origin)}: aborted`, 'aborted'));
+      limiters.set(origin, slots);
     }
-    return limit;
+    return slots;
   }
 
   const abortedError = (ep: { label: string }) => new LlmError(`${ep.label}: aborted`, 'aborted', undefined, ep.label);
@@ -209,24 +209,6 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     }
   }
 
-  /** A call waiting for a concurrency slot is given up at once when aborted (the queued attempt then does nothing). */
-  function untilAborted<T>(
-    work: Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>,
-    signal: AbortSignal | undefined,
-    ep: Endpoint,
-  ) {
-    if (!signal) return work;
-    return new Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>((resolve) => {
-      const onAbort = () => resolve({ ok: false, failure: { error: abortedError(ep), retryable: false } });
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      void work.then((outcome) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      });
-    });
-  }
-
   /** Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. */
   async function send<T>(
     ep: Endpoint,
@@ -235,11 +217,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   ): Promise<T> {
     const limit = limiterFor(ep.origin);
     for (let n = 0; ; n++) {
-      const outcome = await untilAborted(
-        limit(() => attempt(ep, signal, run)),
-        signal,
-        ep,
-      );
+      // A call waiting for a slot is given up at once when aborted.
+      const release = await limit.acquire(signal).catch(() => {
+        throw abortedError(ep);
+      });
+      const outcome = await attempt(ep, signal, run).finally(release);
       if (outcome.ok) return outcome.value;
       const { error, retryable, headers } = outcome.failure;
       // A refused connection rarely heals within seconds: one retry, then report it.

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { nodeFileSystem } from '../node-file-system';
 import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
+import { readRunHeadAndTail } from './summary';
 import type { RunAcceptedLine, RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
 
 /** A live run writes a heartbeat line this often; one silent for STALE_MS is taken as crashed (interrupted). */
@@ -173,6 +174,11 @@ export async function readRun(
   return parseRunText(file, await fs.readText(file), undefined, now);
 }
 
+const headTailParsing = {
+  parse: (file: string, text: string, now: number) => parseRunText(file, text, undefined, now),
+  staleMs: STALE_MS,
+};
+
 /** Every run under `runsDir` (newest first). Unreadable files are skipped. */
 export async function listRuns(runsDir: string, fs: FileSystemPort = nodeFileSystem): Promise<RunSummary[]> {
   const out: RunSummary[] = [];
@@ -180,7 +186,11 @@ export async function listRuns(runsDir: string, fs: FileSystemPort = nodeFileSys
     const dir = path.join(runsDir, promptName);
     for (const name of await fs.list(dir)) {
       if (!name.endsWith('.jsonl')) continue;
-      const record = await readRun(path.join(dir, name), fs).catch(() => undefined);
+      // Only the first line and the tail of each log (summary.ts): start-up cost does not grow with log size.
+      const file = path.join(dir, name);
+      const record = await (
+        fs === nodeFileSystem ? readRunHeadAndTail(file, headTailParsing) : readRun(file, fs)
+      ).catch(() => undefined);
       if (!record) continue;
       const { header, result } = record;
       out.push({

@@ -50,7 +50,11 @@ export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClie
   const apiKeyFor = await opts.keys.resolverFor(opts.baseUrls);
   return createLlmClient({
     apiKeyFor,
-    cache: opts.settings.cacheEnabled ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache')) : null,
+    cache: opts.settings.cacheEnabled
+      ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache'), {
+          maxBytes: opts.settings.cacheMaxSizeMb * 2 ** 20,
+        })
+      : null,
     concurrency: opts.settings.concurrency,
     local: lazyLocalBackend(opts.extensionPath, opts.log),
     vscodeLm: createLmChatClient(),

@@ -130,6 +130,11 @@ describe('whetstone eval (CLI contract)', function () {
     });
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /--concurrency/);
+    const cap = await runCli(['eval', 'sentiment.prompt.yml', '--cache-max-mb', '0', '--base-url', server.url], {
+      cwd: dir,
+    });
+    assert.equal(cap.code, 2);
+    assert.match(cap.stderr, /--cache-max-mb: expected a positive number/);
   });
 
   it('exits 3 naming the endpoint when it is unreachable', async () => {

@@ -36,6 +36,7 @@ const settings: HostSettings = {
   budget: { calls: 100, usd: 1 },
   localModelPath: '/models/m.gguf',
   cacheEnabled: true,
+  cacheMaxSizeMb: 256,
   diagnosticsDelayMs: 300,
   codeLensEnabled: true,
 };
