@@ -26,6 +26,7 @@ import type { Optimizer, SplitInfo } from '../optimizers/types';
 import { fitPlan } from '../optimizers/plan';
 import { JobContext, type ResolvedRoles } from './context';
 import { EventStream } from './events';
+import { providerWarnings } from './provider-warnings';
 import { withJudgeEvaluators, withUsage } from './estimate-usage';
 import { BudgetStop, CallLedger, Cancelled } from './ledger';
 import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method, StopReason } from './types';
@@ -266,6 +267,7 @@ async function runJob(
       level: line.startsWith('warning: ') ? 'warn' : 'info',
       message: `plan: ${line.replace(/^warning: /, '')}`,
     });
+  for (const message of providerWarnings(spec.roles)) emit({ type: 'log', level: 'warn', message });
   if (spec.budget.usd !== undefined && estimate.costUsd === null) {
     emit({
       type: 'log',
