@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { progressLine, finishedMessage } from '../../../src/host/jobs/jobProgress';
 import type { JobInfo } from '../../../src/host/jobs/jobManager';
 import { modelRefFor, modelSpecFor, wireParams } from '../../../src/host/jobs/models';
-import { closestName, editDistance } from '../../../src/host/language/editDistance';
+import { closestName, editDistance } from '../../../src/core/edit-distance';
 import { addColumnEdits, declareInputEdit, yamlBlockLines } from '../../../src/host/language/quickFixes';
 import { messageCostText } from '../../../src/host/language/hover';
 import { applySuggestionText, minimalEdit } from '../../../src/host/commands/suggestionCommands';
