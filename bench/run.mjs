@@ -57,6 +57,10 @@ if (want('local')) {
   console.error('· local model');
   results.local = runJson(['bench/local.mjs', '--runs', quick ? '3' : '5']);
 }
+if (want('methods')) {
+  console.error('· methods (APO/SPO/PMPO vs a greedy floor on three simulated tasks)');
+  results.methods = runJson([tsx, 'bench/methods.ts', '--seeds', quick ? '2' : '5']);
+}
 if (want('sandbox')) {
   console.error('· sandbox (code-evaluator isolate, linear-time matching)');
   results.sandbox = runJson([tsx, 'bench/sandbox.ts']);
@@ -73,6 +77,37 @@ if (want('extension') && existsSync(path.join(repo, 'bench', 'extension.mjs'))) 
 writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(path.join(repo, 'BENCHMARKS.md'), report(results));
 console.error('wrote BENCHMARKS.md and bench/results.json');
+
+function methodsReport(m) {
+  if (!m) return [];
+  const f = (x) => (Number.isFinite(x) ? x.toFixed(2) : '—');
+  const out = [
+    '## Methods at a budget (held-out score vs calls spent)',
+    '',
+    `Each method on three simulated tasks (src/sim/bench-tasks.ts: missing rule, format drift, noisy labels), ${m.seeds} seeds, budgets ${m.budgets.join(' / ')} calls, zero-latency sim server; ${m.wallMs} ms wall, ${m.cpuMs} ms CPU for the whole table.`,
+    'Cell: median held-out score (min–max over seeds) · median calls spent. APO/SPO: share of held-out rows passing (true labels); PMPO: −loss (summed log-prob of the expected answers), its own scale. Baseline = the original prompt on the same held-out sample.',
+    '',
+  ];
+  for (const task of m.tasks) {
+    out.push(
+      `### ${task}`,
+      '',
+      `| method | baseline | ${m.budgets.map((b) => `${b} calls`).join(' | ')} |`,
+      `|---|---|${m.budgets.map(() => '---').join('|')}|`,
+    );
+    for (const meth of m.methods) {
+      const cells = m.budgets.map((b) =>
+        m.table.find((c) => c.task === task && c.method === meth.name && c.budget === b),
+      );
+      const base = cells.find(Boolean)?.baselineMedian;
+      out.push(
+        `| ${meth.label} | ${f(base)} | ${cells.map((c) => (c ? `${f(c.heldOutMedian)} (${f(c.heldOutMin)}–${f(c.heldOutMax)}) · ${c.callsMedian}` : '—')).join(' | ')} |`,
+      );
+    }
+    out.push('');
+  }
+  return out;
+}
 
 function versions() {
   const pkg = (p) => {
@@ -264,6 +299,7 @@ function report(r) {
   }
   lines.push(
     '',
+    ...methodsReport(r.methods),
     '## Method',
     '',
     '- Engine overhead: process CPU time of an in-process APO job divided by its HTTP calls, minus the CPU the bare `openai` client (with p-limit) spends on the same number of calls.',

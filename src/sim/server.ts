@@ -9,6 +9,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultQueue, type Fault } from './faults';
+import { renderSimChatTemplate, SimVocabulary } from './chat-template';
 
 export interface SimMessage {
   role: string;
@@ -43,6 +44,11 @@ export interface SimHandler {
   rejectResponseFormat?: boolean;
   /** Reject `/v1/completions` with `max_tokens: 0` with 400 (like vLLM, which wants at least 1). */
   rejectMaxTokensZero?: boolean;
+  /**
+   * Serve vLLM's chat-template scoring: `POST /tokenize` (messages → the template's token ids, or a prompt's ids) and
+   * `/v1/completions` with a token-id prompt. Without it `/tokenize` is 404, like servers that have none.
+   */
+  chatTemplate?: boolean;
   /** Model ids listed by GET /v1/models (default: ['sim-model']). */
   models?: string[];
 }
@@ -81,6 +87,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
   const faults = new FaultQueue();
   const bodies: unknown[] = [];
   let responseCounter = 0;
+  const vocabulary = new SimVocabulary();
 
   const server = http.createServer((req, res) => {
     stats.requests++;
@@ -159,7 +166,44 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     const b = body as Record<string, unknown>;
     if (path === '/v1/chat/completions') return chatCompletions(b, fault, res);
     if (path === '/v1/completions') return completions(b, fault, res);
+    if (path === '/tokenize' && handler.chatTemplate) return tokenize(b, res);
     return sendError(res, 404, `no route ${method} ${path}`);
+  }
+
+  /** vLLM's /tokenize: `messages` are rendered with the chat template (generation prompt by default), or `prompt`. */
+  function tokenize(b: Record<string, unknown>, res: http.ServerResponse) {
+    let text: string;
+    if (Array.isArray(b.messages))
+      text = renderSimChatTemplate(b.messages as SimMessage[], b.add_generation_prompt !== false);
+    else if (typeof b.prompt === 'string') text = b.prompt;
+    else return sendError(res, 400, "'messages' or a string 'prompt' is required");
+    const tokens = vocabulary.encode(text);
+    return sendJson(res, 200, {
+      count: tokens.length,
+      max_model_len: 32768,
+      tokens,
+      ...(b.return_token_strs === true && { token_strs: vocabulary.decode(tokens) }),
+    });
+  }
+
+  /** Log-probs of given token texts: the handler scores their joined text; each token takes the log-prob of the
+   * handler's token that starts where it starts (−1 at a boundary the handler splits differently). */
+  function scoreTokens(model: string, tokens: string[]): SimScore | null {
+    const scored = handler.score?.({ model, prompt: tokens.join('') }) ?? null;
+    if (!scored) return null;
+    const byOffset = new Map<number, number>();
+    let at = 0;
+    scored.tokens.forEach((t, i) => {
+      byOffset.set(at, scored.logprobs[i]);
+      at += t.length;
+    });
+    at = 0;
+    const logprobs = tokens.map((t) => {
+      const lp = byOffset.get(at) ?? -1;
+      at += t.length;
+      return lp;
+    });
+    return { tokens, logprobs };
   }
 
   async function chatCompletions(b: Record<string, unknown>, fault: Fault | undefined, res: http.ServerResponse) {
@@ -253,10 +297,12 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
   }
 
   async function completions(b: Record<string, unknown>, fault: Fault | undefined, res: http.ServerResponse) {
-    if (typeof b.model !== 'string' || typeof b.prompt !== 'string')
+    const idPrompt =
+      Array.isArray(b.prompt) && handler.chatTemplate ? vocabulary.decode(b.prompt as number[]) : undefined;
+    if (typeof b.model !== 'string' || (typeof b.prompt !== 'string' && !idPrompt))
       return sendError(res, 400, "'model' and a string 'prompt' are required");
     const model = b.model;
-    const prompt = b.prompt;
+    const prompt = idPrompt ? idPrompt.join('') : (b.prompt as string);
     const maxTokens = typeof b.max_tokens === 'number' ? b.max_tokens : 16;
     const wantsLogprobs = typeof b.logprobs === 'number';
     const id = `cmpl-sim-${++responseCounter}`;
@@ -266,7 +312,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     if (b.echo === true || wantsLogprobs) {
       if (maxTokens === 0 && handler.rejectMaxTokensZero)
         return sendError(res, 400, 'max_tokens must be at least 1, got 0.', {}, 'max_tokens');
-      const scored = handler.score?.({ model, prompt }) ?? null;
+      const scored = idPrompt ? scoreTokens(model, idPrompt) : (handler.score?.({ model, prompt }) ?? null);
       if (!scored) return sendError(res, 400, 'logprobs not supported');
       const tokens = [...scored.tokens];
       const tokenLogprobs: (number | null)[] = [...scored.logprobs];

@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SimChatRequest, SimHandler, SimScore, SimScoreRequest } from './server';
+import { ASSISTANT_HEADER } from './chat-template';
 import { findReview, lexiconLabel, REVIEWS, type Label, type Review } from './task-data';
 import {
   PARAPHRASE_SWAPS,
@@ -49,6 +50,8 @@ export function createSimulatedTask(opts: { seed?: number } = {}): SimulatedTask
     );
 
   const handler: SimHandler = {
+    // Like vLLM: chat prompts are scored in the model's own chat template.
+    chatTemplate: true,
     chat(req: SimChatRequest) {
       const schema = schemaOf(req);
       if (!schema) {
@@ -260,8 +263,11 @@ function verdict(text: string, hash: Hash): { analysis: string; choice: 'A' | 'B
  */
 function scoreText(text: string): SimScore {
   const tokens = text.match(/\s+|\S+/g) ?? [];
-  const at = text.lastIndexOf('Assistant: ');
-  const answerStart = at >= 0 ? at + 'Assistant: '.length : text.length;
+  // The answer follows the last assistant header: the chat template's, or the plain `Assistant: ` text.
+  const templated = text.lastIndexOf(ASSISTANT_HEADER);
+  const plain = text.lastIndexOf('Assistant: ');
+  const answerStart =
+    templated > plain ? templated + ASSISTANT_HEADER.length : plain >= 0 ? plain + 'Assistant: '.length : text.length;
   const context = text.slice(0, answerStart);
   const target = text.slice(answerStart).trim().toLowerCase();
   const review = findReview(context);

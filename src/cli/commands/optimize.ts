@@ -158,6 +158,10 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       tokens: result.used.tokens,
       costUsd: result.used.costUsd,
       stopReason: result.stopReason,
+      stopMessage: result.stopMessage,
+      ...(result.unverified && { unverified: result.unverified }),
+      ...(result.heldOut && { heldOut: result.heldOut }),
+      ...(estimate.plan && { plan: estimate.plan }),
       simulated: endpoint.simulated,
     };
     if (flags.json) {
@@ -167,6 +171,11 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       const held = (v?: number) => (v === undefined ? '' : ` (held-out ${v.toFixed(3)})`);
       process.stdout.write(
         `run ${result.runId} · ${method.toUpperCase()} · ${result.stopReason}${endpoint.simulated ? ' · SIMULATED' : ''}\n` +
+          `stopped: ${result.stopMessage ?? result.stopReason}\n` +
+          (result.unverified
+            ? `candidate #${result.unverified.id} (${result.unverified.score.toFixed(3)}) was not verified; nothing applied from it\n`
+            : '') +
+          (result.heldOut ? `held-out: a seeded sample of ${result.heldOut.rows} of ${result.heldOut.of} rows\n` : '') +
           `baseline ${result.baseline.score.toFixed(3)}${held(result.baseline.validationScore)} → ` +
           `best ${result.best.score.toFixed(3)}${held(result.best.validationScore)} (${delta >= 0 ? '+' : ''}${delta.toFixed(3)})\n` +
           `${report.calls} calls · ${report.tokens} tokens · ${report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`}\n` +

@@ -10,7 +10,7 @@
  */
 import type { DatasetRow } from './types';
 
-export const LABEL_KEYS = ['expected', 'chosen', 'rejected', 'id'] as const;
+export const LABEL_KEYS = ['expected', 'chosen', 'rejected', 'id', 'feedback'] as const;
 const NON_DATA_KEYS = new Set(['assert', 'description', 'options', 'metadata', 'vars']);
 
 export type RowShapeResult = { row: DatasetRow; problem?: undefined } | { row?: undefined; problem: string };
@@ -66,6 +66,8 @@ export function rowFromRecord(record: unknown, line: number | undefined, opts: R
   if (rejected !== undefined) row.rejected = rejected;
   const id = labelText(record.id);
   if (id !== undefined) row.id = id;
+  const feedback = labelText(record.feedback);
+  if (feedback !== undefined) row.feedback = feedback;
   if (line !== undefined) row.line = line;
   return { row };
 }

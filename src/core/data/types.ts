@@ -8,6 +8,8 @@ export interface DatasetRow {
   chosen?: string;
   rejected?: string;
   id?: string;
+  /** A human's critique of an output for this input (shown to the optimizer beside the example). */
+  feedback?: string;
   /** Source line (1-based) where the row came from, for diagnostics. */
   line?: number;
 }

@@ -8,8 +8,8 @@ import type { PromptDocument } from '../documents/types';
 import type { ModelRef } from '../llm/types';
 import type { Rng } from '../random';
 import { checkCandidateInvariants } from '../template';
-import type { CallLedger } from './ledger';
-import type { CandidateRecord, JobEvent, JobSpec, Method, RoundSummary } from './types';
+import { BudgetStop, type CallLedger } from './ledger';
+import type { CandidateRecord, JobEvent, JobSpec, Method, RoundSummary, StopReason } from './types';
 
 export interface ResolvedRoles {
   target: ModelRef;
@@ -32,6 +32,13 @@ export class JobContext<P = Record<string, unknown>> {
   /** The current best candidate's id (0 = the baseline). */
   bestId = 0;
   private roundStartCalls = 0;
+  /** Why the search ended early ('converged', 'no-errors', 'budget'); undefined = every round ran. */
+  stopReason: StopReason | undefined;
+  stopMessage: string | undefined;
+  /** Set by the method's finish once the best candidate is verified (re-scored and held-out scored). */
+  verified = false;
+  /** Held-out rows the finish scored, of how many. */
+  heldOut: { rows: number; of: number } | undefined;
 
   readonly spec: JobSpec;
   readonly method: Method;
@@ -76,6 +83,46 @@ export class JobContext<P = Record<string, unknown>> {
     this.signal = init.signal;
     this.emitEvent = init.emit;
     this.protectedTexts = init.protectedTexts;
+  }
+
+  /** Ends the search early for `reason`; the method's loop checks `stopped` before its next round. */
+  stop(reason: StopReason, message: string): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.stopMessage = message;
+    this.log('info', message);
+  }
+
+  get stopped(): boolean {
+    return this.stopReason !== undefined;
+  }
+
+  /**
+   * Runs the search phase with `reserve` calls held back for verification. When the search reaches the budget minus
+   * that reserve, the search ends ('budget') and the reserve is released for the finish, which then verifies the
+   * best so far. Other budget stops, cancellation and failures propagate.
+   */
+  async search(reserve: number, body: () => Promise<void>): Promise<void> {
+    // LLM-judge evaluators add one judge call per target call (as in the estimate).
+    const judges = this.spec.evaluators.filter((e) => e.type === 'llmJudge').length;
+    this.ledger.holdBack(reserve * (1 + judges));
+    try {
+      await body();
+    } catch (error) {
+      const soft = this.ledger.searchBudgetStop;
+      if (!(error instanceof BudgetStop) || !soft || error !== soft) throw error;
+      // Let branches of the interrupted round settle (their next calls fail on the same stop) before releasing.
+      do {
+        await this.ledger.idle();
+        await new Promise((resolve) => setImmediate(resolve));
+      } while (this.ledger.busy);
+      this.stop(
+        'budget',
+        `the search reached the budget (${soft.limit}) with ${reserve} calls held back; verifying the best so far`,
+      );
+    } finally {
+      this.ledger.release();
+    }
   }
 
   emit(event: JobEvent): void {

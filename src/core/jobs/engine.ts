@@ -23,13 +23,14 @@ import { apo } from '../optimizers/apo';
 import { spo } from '../optimizers/spo';
 import { pmpo } from '../optimizers/pmpo';
 import type { Optimizer, SplitInfo } from '../optimizers/types';
+import { fitPlan } from '../optimizers/plan';
 import { JobContext, type ResolvedRoles } from './context';
 import { EventStream } from './events';
 import { providerWarnings } from './provider-warnings';
 import { withJudgeEvaluators, withUsage } from './estimate-usage';
 import { BudgetStop, CallLedger, Cancelled } from './ledger';
-import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method } from './types';
-import { JobInputError } from './types';
+import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method, StopReason } from './types';
+import { describeStopReason, JobInputError } from './types';
 
 const OPTIMIZERS: Record<Method, Optimizer<unknown>> = {
   apo: apo as Optimizer<unknown>,
@@ -42,6 +43,8 @@ interface Prepared {
   params: unknown;
   split: SplitInfo;
   original: string;
+  /** The plan fitted to the budget. */
+  estimate: Estimate;
 }
 
 /** Held-out split: the spec's fraction (default 0.3, see data/split) shuffled with its seed (default: the job seed). */
@@ -66,11 +69,35 @@ function prepare(spec: JobSpec): Prepared {
       'no-rows',
     );
   }
-  const params = optimizer.resolve(spec);
   const split = splitOf(spec);
-  const problem = optimizer.check(spec, params, split);
+  const resolved = optimizer.resolve(spec);
+  const problem = optimizer.check(spec, resolved, split);
   if (problem) throw problem;
-  return { optimizer, params, split, original };
+  const { params, estimate } = fitToBudget(spec, optimizer, resolved, split, original);
+  return { optimizer, params, split, original, estimate };
+}
+
+/** The method's plan fitted to the budget; parameters the user set are kept as set. */
+function fitToBudget(
+  spec: JobSpec,
+  optimizer: Optimizer<unknown>,
+  params: unknown,
+  split: SplitInfo,
+  original: string,
+): { params: unknown; estimate: Estimate } {
+  const pinned = new Set(Object.entries(spec.params ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [k])));
+  const full = (e: Estimate) => withUsage(withJudgeEvaluators(e, spec), spec, original, split.train);
+  const planner = {
+    estimate: (s: JobSpec, p: unknown, sp: SplitInfo) => full(optimizer.estimate(s, p, sp)),
+    planSteps: optimizer.planSteps,
+  };
+  return fitPlan(planner, spec, params, split, {
+    pinned,
+    perCall: (e) => ({
+      tokens: e.tokens !== undefined && e.calls ? e.tokens / e.calls : undefined,
+      usd: e.costUsd != null && e.calls ? e.costUsd / e.calls : undefined,
+    }),
+  });
 }
 
 /** The problem that stops this job from starting, or undefined (for UIs that show why a method is unavailable). */
@@ -86,8 +113,7 @@ export function checkJobInput(spec: JobSpec): JobInputError | undefined {
 
 /** The call estimate from the method's formula (algorithms.md §2.8, §3.6, §4.7). Throws JobInputError on bad input. */
 export function estimateJob(spec: JobSpec): Estimate {
-  const { optimizer, params, split, original } = prepare(spec);
-  return withUsage(withJudgeEvaluators(optimizer.estimate(spec, params, split), spec), spec, original, split.train);
+  return prepare(spec).estimate;
 }
 
 function resolveRoles(spec: JobSpec): ResolvedRoles {
@@ -229,14 +255,18 @@ async function runJob(
     emit({ type: 'budget', used: ledger.snapshot(), limit: spec.budget });
   };
 
-  const estimate = withUsage(
-    withJudgeEvaluators(optimizer.estimate(spec, params, split), spec),
-    spec,
-    original,
-    split.train,
-  );
+  // A resumed run keeps its own (already fitted) parameters.
+  const estimate = spec.resumeRunId
+    ? withUsage(withJudgeEvaluators(optimizer.estimate(spec, params, split), spec), spec, original, split.train)
+    : prepared.estimate;
   emit({ type: 'estimate', estimate });
   emit({ type: 'started', runId, method: spec.method, at: new Date().toISOString() });
+  for (const line of estimate.plan?.lines ?? [])
+    emit({
+      type: 'log',
+      level: line.startsWith('warning: ') ? 'warn' : 'info',
+      message: `plan: ${line.replace(/^warning: /, '')}`,
+    });
   for (const message of providerWarnings(spec.roles)) emit({ type: 'log', level: 'warn', message });
   if (spec.budget.usd !== undefined && estimate.costUsd === null) {
     emit({
@@ -272,21 +302,22 @@ async function runJob(
     protectedTexts: spec.protected ?? spec.doc.settings.protected ?? [],
   });
 
-  let stopReason: JobResult['stopReason'] = 'done';
+  let stopReason: StopReason = 'rounds-done';
+  let stopMessage: string | undefined;
   let failure: unknown;
   try {
     await optimizer.run(ctx);
+    stopReason = ctx.stopReason ?? 'rounds-done';
+    stopMessage = ctx.stopMessage;
   } catch (error) {
     if (error instanceof BudgetStop || ledger.budgetStop) {
       stopReason = 'budget';
-      emit({
-        type: 'log',
-        level: 'info',
-        message: `stopped at the budget (${ledger.budgetStop?.limit ?? 'limit'}); keeping the best so far`,
-      });
+      stopMessage = `stopped at the budget (${ledger.budgetStop?.limit ?? 'limit'}) before the winner was verified`;
+      emit({ type: 'log', level: 'info', message: stopMessage });
     } else if (error instanceof Cancelled || signal.aborted) stopReason = 'cancelled';
     else {
       stopReason = 'failed';
+      stopMessage = `endpoint failed: ${(error as Error)?.message ?? String(error)}`;
       failure = error;
       controller.abort(); // siblings of the failed call would only retry in vain
     }
@@ -294,7 +325,18 @@ async function runJob(
   await ledger.idle();
   if (ctx.candidates.length === 0) ctx.baseline();
   const baseline = ctx.candidates[0];
-  const best = ctx.candidates[ctx.bestId] ?? baseline;
+  let best = ctx.candidates[ctx.bestId] ?? baseline;
+  // Nothing unverified is applied: a run that stopped before its finish keeps the baseline as its result.
+  let unverified: JobResult['unverified'];
+  if (best !== baseline && !ctx.verified) {
+    unverified = { id: best.id, score: best.score ?? 0 };
+    emit({
+      type: 'log',
+      level: 'info',
+      message: `candidate #${best.id} was not verified against the baseline (${describeStopReason(stopReason)}); the result keeps the baseline`,
+    });
+    best = baseline;
+  }
   const result: JobResult = {
     runId,
     method: spec.method,
@@ -311,6 +353,9 @@ async function runJob(
     rounds: ctx.rounds,
     used: ledger.snapshot(),
     stopReason,
+    stopMessage: stopMessage ?? describeStopReason(stopReason),
+    ...(unverified && { unverified }),
+    ...(ctx.heldOut && { heldOut: ctx.heldOut }),
   };
   emitBudget();
   if (stopReason === 'cancelled') emit({ type: 'cancelled', result });

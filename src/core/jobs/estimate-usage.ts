@@ -55,6 +55,7 @@ export function withJudgeEvaluators(estimate: Estimate, spec: JobSpec): Estimate
   return {
     ...estimate,
     calls: estimate.calls + extra,
+    ...(estimate.reserve !== undefined && { reserve: estimate.reserve * (1 + judges) }),
     byRole: { ...estimate.byRole, judge: (estimate.byRole?.judge ?? 0) + extra },
     formula: `${estimate.formula}; + ${judges} LLM-judge call${judges > 1 ? 's' : ''} per target call`,
   };

@@ -59,6 +59,9 @@ export class CallLedger {
   replayedCalls = 0;
   private inFlight = 0;
   private stopping: BudgetStop | undefined;
+  /** Calls held back for the end of the run (verification); the search stops this many calls early. */
+  private held = 0;
+  private searchStop: BudgetStop | undefined;
   private readonly memo = new Map<string, Promise<Called<unknown>>>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly limit: ReturnType<typeof pLimit>;
@@ -74,6 +77,22 @@ export class CallLedger {
 
   get budgetStop(): BudgetStop | undefined {
     return this.stopping;
+  }
+
+  /** The search phase's stop (the budget minus the held-back calls), if it came. */
+  get searchBudgetStop(): BudgetStop | undefined {
+    return this.searchStop;
+  }
+
+  /** Hold `calls` back for verification: until release(), calls stop that many short of each limit. */
+  holdBack(calls: number): void {
+    this.held = Math.max(0, calls);
+  }
+
+  /** The verification phase: the held-back calls become available. */
+  release(): void {
+    this.held = 0;
+    this.searchStop = undefined;
   }
 
   elapsedSeconds(): number {
@@ -103,10 +122,11 @@ export class CallLedger {
     model: ModelRef,
     messages: ChatMessage[],
     target: string,
+    plainText = false,
   ): Promise<Called<{ tokens: string[]; logprobs: number[] }>> {
     return this.call(key, (signal) =>
       this.opts.llm
-        .score({ model, messages, target, signal })
+        .score({ model, messages, target, plainText, signal })
         .then((r) => ({ value: { tokens: r.tokens, logprobs: r.logprobs }, meta: r })),
     );
   }
@@ -140,6 +160,7 @@ export class CallLedger {
       try {
         if (this.opts.signal.aborted) throw new Cancelled();
         if (this.stopping) throw this.stopping;
+        if (this.searchStop) throw this.searchStop;
         let result: { value: T; meta: CallMeta };
         try {
           result = await issue(this.opts.signal);
@@ -161,6 +182,10 @@ export class CallLedger {
     return task;
   }
 
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Resolves when no call is in flight (so nothing is appended after the run's last line). */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
@@ -169,22 +194,37 @@ export class CallLedger {
   private reserve(): void {
     if (this.opts.signal.aborted) throw new Cancelled();
     if (this.stopping) throw this.stopping;
-    const { budget } = this.opts;
-    const u = this.used;
-    // Tokens and cost are known only after a call: project the in-flight calls at the running mean per call.
-    const done = Math.max(1, u.calls + u.cachedCalls);
-    const projectedTokens = u.tokens + (u.tokens / done) * this.inFlight;
-    const projectedUsd = u.costUsd === null ? null : u.costUsd + (u.costUsd / done) * this.inFlight;
-    let stop: keyof Budget | undefined;
-    if (budget.calls !== undefined && u.calls + this.inFlight >= budget.calls) stop = 'calls';
-    else if (budget.tokens !== undefined && projectedTokens >= budget.tokens) stop = 'tokens';
-    else if (budget.usd !== undefined && projectedUsd !== null && projectedUsd >= budget.usd) stop = 'usd';
-    else if (budget.seconds !== undefined && this.elapsedSeconds() >= budget.seconds) stop = 'seconds';
+    if (this.searchStop) throw this.searchStop;
+    const held = this.held ? this.limitReached(this.held) : undefined;
+    if (held) {
+      this.searchStop = new BudgetStop(held);
+      throw this.searchStop;
+    }
+    const stop = this.held ? undefined : this.limitReached(0);
     if (stop) {
       this.stopping = new BudgetStop(stop);
       throw this.stopping;
     }
     this.inFlight++;
+  }
+
+  /** The limit the next call would reach with `reserve` calls kept back (valued at the running mean per call). */
+  private limitReached(reserve: number): keyof Budget | undefined {
+    const { budget } = this.opts;
+    const u = this.used;
+    // Tokens, cost and time are known only after a call: project the in-flight and reserved calls at the running
+    // mean per call.
+    const done = Math.max(1, u.calls + u.cachedCalls);
+    const ahead = this.inFlight + reserve;
+    const projectedTokens = u.tokens + (u.tokens / done) * ahead;
+    const projectedUsd = u.costUsd === null ? null : u.costUsd + (u.costUsd / done) * ahead;
+    const elapsed = this.elapsedSeconds();
+    const projectedSeconds = elapsed + (reserve ? (elapsed / done) * reserve : 0);
+    if (budget.calls !== undefined && u.calls + ahead >= budget.calls) return 'calls';
+    if (budget.tokens !== undefined && projectedTokens >= budget.tokens) return 'tokens';
+    if (budget.usd !== undefined && projectedUsd !== null && projectedUsd >= budget.usd) return 'usd';
+    if (budget.seconds !== undefined && projectedSeconds >= budget.seconds) return 'seconds';
+    return undefined;
   }
 
   private count(meta: CallMeta): void {

@@ -32,6 +32,56 @@ export interface Estimate {
   formula: string;
   /** Calls per role (target, optimizer, judge, scorer), from the same formula. */
   byRole?: Partial<Record<'target' | 'optimizer' | 'judge' | 'scorer', number>>;
+  /** Calls per phase of the plan (baseline, rounds, verification, held-out), in plain names. */
+  phases?: { name: string; calls: number }[];
+  /** Candidate prompts the plan proposes and scores. */
+  proposals?: number;
+  /** Calls (of `calls`) held back until the end to verify the winner and score it on held-out rows. */
+  reserve?: number;
+  /** The plan fitted to the budget, in plain words (set by the engine). */
+  plan?: PlanSummary;
+}
+
+/** A method's plan after fitting it to the budget (src/core/optimizers/plan.ts). */
+export interface PlanSummary {
+  /** Plain-word lines: budget, what was changed from the defaults, calls per phase, candidates, warning. */
+  lines: string[];
+  proposals: number;
+  reserve: number;
+  /** True when some default was lowered to fit the budget. */
+  fitted: boolean;
+  /** e.g. "rounds 6→3". */
+  changes: string[];
+  affordableCalls?: number;
+  /** Set when the budget affords fewer than 3 candidates or no plan fits (with the budget that would do). */
+  warning?: string;
+}
+
+/**
+ * Why a run ended. 'rounds-done': every planned round ran; 'converged': a round proposed nothing new;
+ * 'no-errors': the best prompt made no errors left to learn from; 'budget': the budget (minus the verification
+ * reserve) ran out; 'cancelled'; 'failed': an endpoint (or the job) failed. 'done' is what older run logs say.
+ */
+export type StopReason = 'rounds-done' | 'converged' | 'no-errors' | 'budget' | 'cancelled' | 'failed' | 'done';
+
+/** One-line plain words for a stop reason. */
+export function describeStopReason(reason: StopReason): string {
+  switch (reason) {
+    case 'rounds-done':
+      return 'all planned rounds ran';
+    case 'converged':
+      return 'converged: a round proposed nothing new';
+    case 'no-errors':
+      return 'no errors left to learn from';
+    case 'budget':
+      return 'stopped at the budget';
+    case 'cancelled':
+      return 'cancelled';
+    case 'failed':
+      return 'endpoint failed';
+    default:
+      return 'done';
+  }
 }
 
 export interface ExampleResult {
@@ -42,7 +92,7 @@ export interface ExampleResult {
   score: number;
   pass: boolean;
   evaluations?: EvaluationResult[];
-  /** PMPO: mean token cross-entropy for this example. */
+  /** PMPO: this example's cross-entropy, −Σ log p over the target tokens (the paper's L_CE). */
   loss?: number;
 }
 
@@ -96,8 +146,17 @@ export interface JobResult {
   best: { id: number; score: number; validationScore?: number; prompt: string };
   rounds: RoundSummary[];
   used: BudgetUsed;
-  /** 'done', or why it stopped early with the best so far. */
-  stopReason: 'done' | 'budget' | 'cancelled' | 'failed';
+  /** Why the run ended (see StopReason). */
+  stopReason: StopReason;
+  /** The stop reason in plain words, with detail (e.g. which limit). */
+  stopMessage?: string;
+  /**
+   * The candidate the search preferred but could not verify (the run stopped before its re-score against the
+   * baseline and its held-out score); `best` is then the baseline, so nothing unverified is applied.
+   */
+  unverified?: { id: number; score: number };
+  /** Held-out rows scored (a seeded sample of `of` held-out rows). */
+  heldOut?: { rows: number; of: number };
 }
 
 export interface Roles {
@@ -137,6 +196,8 @@ export interface ApoParams {
   rejectOnErrors: boolean;
   optimizerTemperature: number;
   targetTemperature: number;
+  /** Held-out rows scored at the end: a seeded sample of this many (calls must not grow with the data). */
+  heldOutSample: number;
 }
 
 /** SPO parameters (algorithms.md §3.5). `rounds` counts round 1 (the baseline). */
@@ -151,6 +212,8 @@ export interface SpoParams {
   optimizerTemperature: number;
   judgeTemperature: number;
   targetTemperature: number;
+  /** Held-out rows scored at the end: a seeded sample of this many. */
+  heldOutSample: number;
 }
 
 /** PMPO parameters (algorithms.md §4.6). `rounds` = iterations T_max. */
@@ -167,6 +230,13 @@ export interface PmpoParams {
   objective: 'auto' | 'ce' | 'preference';
   /** The paper's rewriter for large optimizer models ('full') or its compact fill-in form for small ones. */
   rewriter: 'full' | 'compact';
+  /**
+   * On an OpenAI-compatible server without chat-template scoring, accept scoring in a plain `Role: content` text
+   * (an approximation of the context the model generates in). Off: PMPO refuses such a server.
+   */
+  plainTextScoring: boolean;
+  /** Held-out rows scored at the end: a seeded sample of this many. */
+  heldOutSample: number;
 }
 
 /** Every method's parameters in one bag (the CLI's --rounds maps to `rounds` for all three). */

@@ -30,7 +30,7 @@ import { classifyFailure, type ClassifiedFailure } from './errors';
 import { costOf, defaultPrices, type PriceTable } from './prices';
 import { abortableSleep, parseRetryAfter, retryDelay, type RetryTiming } from './retry';
 import { wireSchemas } from './schemas';
-import { flattenChat, targetLogprobs } from './score';
+import { flattenChat, NO_CHAT_TEMPLATE, serverRoot, targetLogprobs, templatedScore } from './score';
 import { createSlots, type Slots } from './slots';
 import {
   parseStructured,
@@ -133,6 +133,8 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const needsTagged = new Set<string>();
   /** endpoint label + model → rejects max_tokens: 0 on scoring. */
   const needsOneToken = new Set<string>();
+  /** Endpoints (label + model) without `/tokenize` for messages: chat prompts cannot be scored in their template. */
+  const noChatTemplate = new Set<string>();
   const scoreProbes = new Map<string, Promise<boolean>>();
 
   async function endpointFor(baseUrl: string): Promise<Endpoint> {
@@ -464,6 +466,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       context,
       target: req.target,
       messages: req.messages ?? null,
+      ...(req.messages && req.prompt === undefined && { chat: req.plainText ? 'template-or-plain' : 'template' }),
     };
     return cached(
       'score',
@@ -478,6 +481,17 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         }
         const ep = await endpointFor(req.model.baseUrl);
         const memo = `${ep.label}\u0000${req.model.model}`;
+        if (req.messages && req.prompt === undefined) {
+          const templated = await scoreInTemplate(ep, memo, req);
+          if (templated) return templated;
+          if (!req.plainText)
+            throw new LlmError(
+              `${ep.label}: model ${req.model.model} ${NO_CHAT_TEMPLATE}`,
+              'unsupported',
+              undefined,
+              ep.label,
+            );
+        }
         const full = context + req.target;
         const request = (maxTokens: 0 | 1) =>
           send(ep, req.signal, (openai, signal) =>
@@ -530,6 +544,60 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       },
       (e, meta) => ({ tokens: e.tokens ?? [], logprobs: e.logprobs ?? [], ...meta }),
     );
+  }
+
+  /** Scores in the server's own chat template; undefined when the server has no `/tokenize` with messages. */
+  async function scoreInTemplate(ep: Endpoint, memo: string, req: ScoreRequest) {
+    if (noChatTemplate.has(memo)) return undefined;
+    const root = serverRoot(req.model.baseUrl);
+    let first = true;
+    const picked = await templatedScore(
+      {
+        tokenize: async (body) => {
+          try {
+            return await send(ep, req.signal, (openai, signal) =>
+              openai.post<{ tokens?: unknown }>(`${root}/tokenize`, { body, signal }),
+            );
+          } catch (err) {
+            if (
+              first &&
+              err instanceof LlmError &&
+              err.status !== undefined &&
+              [400, 404, 405, 422, 501].includes(err.status)
+            ) {
+              noChatTemplate.add(memo);
+              return { tokens: undefined };
+            }
+            throw err;
+          } finally {
+            first = false;
+          }
+        },
+        complete: (prompt) =>
+          send(ep, req.signal, (openai, signal) =>
+            openai.completions.create(
+              { model: req.model.model, prompt, echo: true, logprobs: 1, max_tokens: 1 },
+              { signal },
+            ),
+          ) as never,
+      },
+      req.model.model,
+      req.messages!,
+      req.target,
+    );
+    if (noChatTemplate.has(memo)) return undefined;
+    if (!picked.ok)
+      throw new LlmError(
+        `${ep.label}: model ${req.model.model} cannot score: ${picked.reason}`,
+        'unsupported',
+        undefined,
+        ep.label,
+      );
+    const usage = usageOf(picked.usage as OpenAI.Completions.Completion['usage']);
+    return {
+      entry: { kind: 'score' as const, tokens: picked.tokens, logprobs: picked.logprobs, usage: usage ?? ZERO },
+      costUsd: costFor(req.model, usage),
+    };
   }
 
   async function canScore(model: ModelRef, signal?: AbortSignal): Promise<boolean> {

@@ -68,3 +68,52 @@ export function targetLogprobs(
     return { ok: false, reason: 'no target tokens in the echoed log-probs' };
   return { ok: true, tokens: outTokens, logprobs: outLogprobs };
 }
+
+/**
+ * Scoring inside the model's own chat template (vLLM-style servers, algorithms.md §4.8 steps 1–3): `/tokenize` with
+ * `messages` + `add_generation_prompt` renders the server's template into token ids; the target is tokenized alone;
+ * `/v1/completions` scores the id list `context + target` with echo + logprobs, and the target's log-probs are the
+ * last |target| prompt entries. Token ids on both sides, so nothing merges across the boundary.
+ */
+export interface TemplatedScoreIo {
+  /** POST to the server root (`/tokenize` lives beside `/v1`, as in vLLM). */
+  tokenize(body: Record<string, unknown>): Promise<{ tokens?: unknown }>;
+  /** `/v1/completions` with the id list as prompt, echo, logprobs 1, max_tokens 1. */
+  complete(prompt: number[]): Promise<{ choices?: { logprobs?: EchoLogprobs | null }[]; usage?: unknown }>;
+}
+
+const ids = (value: unknown): number[] | undefined =>
+  Array.isArray(value) && value.every((t) => Number.isInteger(t)) ? (value as number[]) : undefined;
+
+export async function templatedScore(
+  io: TemplatedScoreIo,
+  model: string,
+  messages: ChatMessage[],
+  target: string,
+): Promise<{ ok: true; tokens: string[]; logprobs: number[]; usage?: unknown } | { ok: false; reason: string }> {
+  const context = ids((await io.tokenize({ model, messages, add_generation_prompt: true })).tokens);
+  if (!context) return { ok: false, reason: '/tokenize returned no token ids for the messages' };
+  const targetIds = ids((await io.tokenize({ model, prompt: target, add_special_tokens: false })).tokens);
+  if (!targetIds) return { ok: false, reason: '/tokenize returned no token ids for the target' };
+  const res = await io.complete([...context, ...targetIds]);
+  const lp = res.choices?.[0]?.logprobs;
+  if (!lp || !Array.isArray(lp.tokens) || !Array.isArray(lp.token_logprobs))
+    return { ok: false, reason: 'no logprobs in the response' };
+  if (lp.token_logprobs.length < context.length + targetIds.length)
+    return { ok: false, reason: 'echo not honoured (fewer log-probs than prompt tokens)' };
+  const tokens = lp.tokens.slice(context.length, context.length + targetIds.length);
+  const logprobs = lp.token_logprobs.slice(context.length, context.length + targetIds.length);
+  if (!logprobs.every((v): v is number => typeof v === 'number' && Number.isFinite(v)))
+    return { ok: false, reason: 'a target token has no log-prob' };
+  return { ok: true, tokens, logprobs, usage: res.usage };
+}
+
+/** The server root of an OpenAI-compatible base URL (`http://h:8000/v1` → `http://h:8000`). */
+export function serverRoot(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+export const NO_CHAT_TEMPLATE =
+  'offers no chat-template scoring (vLLM/SGLang `/tokenize` with `messages`); scoring a chat prompt there would use a ' +
+  'plain "Role: content" text the model never sees. Use vLLM or SGLang, a local: GGUF model, or opt in to the ' +
+  'approximation with `plainTextScoring: true` under `params:` in the sidecar';

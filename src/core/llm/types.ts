@@ -56,6 +56,11 @@ export interface ScoreRequest {
   prompt?: string;
   /** The given text whose token log-probs are wanted. */
   target: string;
+  /**
+   * With `messages` on a server without chat-template scoring: accept the plain `Role: content` text approximation
+   * (otherwise the call fails as 'unsupported').
+   */
+  plainText?: boolean;
   signal?: AbortSignal;
 }
 

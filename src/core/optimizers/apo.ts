@@ -12,8 +12,8 @@ import { createRng, type Rng } from '../random';
 import { resolveParams } from './defaults';
 import { selectArms } from './bandits';
 import { callSeed, promptTexts, structuredCall, uniqueTexts } from './calls';
-import { describeInput, runExample, scoreOnRows, withTemperature } from './execute';
-import { finishWithValidation } from './finish';
+import { describeInput, reasonsOf, runExample, scoreOnRows, withTemperature } from './execute';
+import { finishWithValidation, heldOutRows, heldOutSize, HELD_OUT_SAMPLE, samples, VERIFY_SAMPLE } from './finish';
 import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
 import type { ShownError } from './prompts/common';
 import type { Optimizer, SplitInfo } from './types';
@@ -21,6 +21,12 @@ import type { Optimizer, SplitInfo } from './types';
 export function apoOptimizerCallsPerParent(p: ApoParams): number {
   const g = p.reasonsPerGradient;
   return p.gradients + p.gradients * g + p.paraphrases * (p.gradients * g * p.editsPerGradient + 1);
+}
+
+/** Successors one parent proposes before the cap E: edits plus paraphrases of each edit and of the parent. */
+export function apoSuccessorsPerParent(p: ApoParams): number {
+  const edits = p.gradients * p.reasonsPerGradient * p.editsPerGradient;
+  return edits + p.paraphrases * (edits + 1);
 }
 
 export const apo: Optimizer<ApoParams> = {
@@ -37,38 +43,72 @@ export const apo: Optimizer<ApoParams> = {
     return undefined;
   },
 
-  estimate(_spec: JobSpec, p: ApoParams, split: SplitInfo): Estimate {
+  estimate(spec: JobSpec, p: ApoParams, split: SplitInfo): Estimate {
     const n = split.train.length;
     const scored = Math.min(n, p.scoreSample);
     const minibatch = Math.min(p.minibatchSize, n);
     const selectionBudget = p.samplesPerEval * p.evalRounds * p.evalPromptsPerRound;
-    let target = scored; // round 0: the baseline on every train row (or a sample of scoreSample rows)
+    const perParent = Math.min(p.maxSuccessors, apoSuccessorsPerParent(p));
+    let rounds = 0;
     let optimizer = 0;
+    let proposals = 0;
     for (let r = 1; r <= p.rounds; r++) {
       const beam = r === 1 ? 1 : p.beamSize;
       const arms = beam * p.maxSuccessors + beam;
       optimizer += beam * apoOptimizerCallsPerParent(p);
-      target += beam * minibatch + Math.min(selectionBudget, arms * n);
-      if (p.rejectOnErrors) target += beam * 2 * p.maxSuccessors * Math.min(16, minibatch);
+      rounds += beam * minibatch + Math.min(selectionBudget, arms * n);
+      if (p.rejectOnErrors) rounds += beam * 2 * p.maxSuccessors * Math.min(16, minibatch);
+      proposals += beam * perParent;
     }
-    target += scored + 2 * split.validation.length;
+    // Verification: the winner re-scored on the baseline's rows (and the baseline again on fresh samples when the
+    // target samples), then both on the held-out sample.
+    const sampled = ((spec.roles.target.params?.temperature as number | undefined) ?? p.targetTemperature) > 0;
+    const verify = scored * (sampled ? 2 : 1);
+    const heldOut = 2 * heldOutSize(split.validation.length, p.heldOutSample);
+    const target = scored + rounds + verify + heldOut;
     return {
       calls: target + optimizer,
       byRole: { target, optimizer },
+      phases: [
+        { name: 'baseline', calls: scored },
+        { name: `${p.rounds} rounds`, calls: rounds + optimizer },
+        { name: 'verification', calls: verify },
+        { name: 'held-out', calls: heldOut },
+      ],
+      proposals,
+      reserve: verify + heldOut,
       formula:
-        `S + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + S + 2·|val|` +
+        `S + R×[b·(m + m·g + p_mc·(m·g·s+1)) optimizer + b·M expansion + B selection] + ${sampled ? '2·' : ''}S + 2·H` +
         ` with S=min(|train|, ${p.scoreSample})=${scored}, R=${p.rounds}, b=${p.beamSize} (1 in round 1), m=${p.gradients}, g=${p.reasonsPerGradient},` +
-        ` s=${p.editsPerGradient}, p_mc=${p.paraphrases}, M=${minibatch}, B=${selectionBudget}, |val|=${split.validation.length}` +
+        ` s=${p.editsPerGradient}, p_mc=${p.paraphrases}, M=${minibatch}, B=${selectionBudget}, H=min(|val|, ${p.heldOutSample})=${heldOut / 2}` +
         (p.rejectOnErrors ? ` + b·2E·min(16, errors) successor filtering (E=${p.maxSuccessors})` : '') +
         ' (an upper bound: repeated evaluations are free)',
     };
   },
+
+  // Selection budget first (the paper varies it), then minibatch and sample sizes, then the beam, then rounds.
+  planSteps: [
+    { evalRounds: 4 },
+    { samplesPerEval: 16 },
+    { minibatchSize: 32, scoreSample: 100, heldOutSample: 100 },
+    { beamSize: 3, evalPromptsPerRound: 6 },
+    { beamSize: 2, maxSuccessors: 6, gradients: 3 },
+    { samplesPerEval: 8, minibatchSize: 16, scoreSample: 50, heldOutSample: 50 },
+    { rounds: 4 },
+    { gradients: 2, paraphrases: 1, maxSuccessors: 4, evalPromptsPerRound: 4 },
+    { rounds: 3, scoreSample: 30, heldOutSample: 30 },
+    { beamSize: 1, samplesPerEval: 6, evalRounds: 3 },
+    { rounds: 2, minibatchSize: 12 },
+    { paraphrases: 0, scoreSample: 20, heldOutSample: 20, evalRounds: 2 },
+    { rounds: 1 },
+  ],
 
   async run(ctx: JobContext<ApoParams>) {
     const p = ctx.params;
     const target = withTemperature(ctx.roles.target, p.targetTemperature);
     const optimizer = withTemperature(ctx.roles.optimizer, p.optimizerTemperature);
     const task = ctx.doc.description ?? ctx.doc.name;
+    const sampled = samples(target);
 
     // Baseline and final winner are compared on the same rows: all train rows, or a seeded sample of large sets.
     const scoreRows =
@@ -79,6 +119,9 @@ export const apo: Optimizer<ApoParams> = {
             .slice(0, p.scoreSample)
             .sort((a, b) => a - b);
     const baseline = ctx.baseline();
+    const heldOut = heldOutRows(ctx, ctx.validation, p.heldOutSample);
+    const reserve = scoreRows.length * (sampled ? 2 : 1) + 2 * heldOut.length;
+    // Round 0 (the baseline) comes first: without it nothing can be verified, so it is not part of the search.
     ctx.startRound(0, p.rounds);
     const base = await scoreOnRows(ctx, baseline.prompt, scoreRows, target, baseline);
     Object.assign(baseline, { score: base.score, examples: base.examples, status: 'beam' as const });
@@ -86,74 +129,111 @@ export const apo: Optimizer<ApoParams> = {
     ctx.setBest(0);
     ctx.emit({ type: 'beam', round: 0, ids: [0] });
     ctx.endRound(0);
-
-    let beam: CandidateRecord[] = [baseline];
-    for (let round = 1; round <= p.rounds; round++) {
-      ctx.startRound(round, p.rounds);
-      const minibatch = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.minibatchSize, ctx.train.length));
-      const successors: CandidateRecord[] = [];
-      const expansions = await Promise.all(
-        beam.map((parent) => expandTexts(ctx, parent, round, minibatch, optimizer, target, task)),
-      );
-      for (const x of expansions) successors.push(...registerExpansion(ctx, x, round));
-
-      const arms: CandidateRecord[] = [];
-      for (const c of [...successors, ...beam]) if (!arms.includes(c)) arms.push(c);
-      const examplesOf = new Map<number, Map<number, ExampleResult>>();
-      const selection = await selectArms({
-        kind: p.selection,
-        arms: arms.length,
-        rows: ctx.train,
-        keep: p.beamSize,
-        samplesPerEval: p.samplesPerEval,
-        evalRounds: p.evalRounds,
-        evalPromptsPerRound: p.evalPromptsPerRound,
-        c: p.ucbC,
-        rng: ctx.rng,
-        pull: async (arm, rows) => {
-          const candidate = arms[arm];
-          const results = await Promise.all(rows.map((r) => runExample(ctx, candidate.prompt, r, target, candidate)));
-          const seen = examplesOf.get(arm) ?? new Map();
-          for (const e of results) seen.set(e.rowIndex, e);
-          examplesOf.set(arm, seen);
-          return results.map((e) => e.score);
-        },
-      });
-      arms.forEach((c, i) => {
-        c.status = 'scored';
-        if (c.id === 0) return; // the baseline keeps its score and examples on all scored rows
-        c.score = selection.means[i];
-        const seen = examplesOf.get(i);
-        if (seen) c.examples = [...seen.values()].sort((a, b) => a.rowIndex - b.rowIndex);
-      });
-      beam = selection.ranking.slice(0, p.beamSize).map((i) => arms[i]);
-      for (const c of arms) {
-        if (beam.includes(c)) c.status = 'beam';
-        else if (c.id !== 0) c.status = 'dropped';
-        ctx.update(c);
+    await ctx.search(reserve, async () => {
+      let beam: CandidateRecord[] = [baseline];
+      for (let round = 1; round <= p.rounds && !ctx.stopped; round++) {
+        beam = await apoRound(ctx, round, beam, optimizer, target, task);
       }
-      ctx.emit({ type: 'beam', round, ids: beam.map((c) => c.id) });
-      ctx.setBest(beam[0].id);
-      ctx.endRound(round);
-    }
+    });
 
-    // The bandit's estimate is noisy: re-score the winner on the baseline's rows before comparing the two.
-    const winner = beam[0];
+    // The bandit's estimate is noisy: re-score the winner on the baseline's rows before comparing the two. At
+    // temperature > 0 both are re-run on fresh samples (the winner's own samples are the ones that made it look good).
+    const winner = ctx.candidates[ctx.bestId];
     if (winner.id !== 0) {
-      const full = await scoreOnRows(ctx, winner.prompt, scoreRows, target, winner);
+      const sample = sampled ? VERIFY_SAMPLE : 0;
+      const [full, base] = await Promise.all([
+        scoreOnRows(ctx, winner.prompt, scoreRows, target, winner, sample),
+        sampled ? scoreOnRows(ctx, baseline.prompt, scoreRows, target, baseline, sample) : undefined,
+      ]);
+      const baselineScore = base?.score ?? baseline.score ?? 0;
       Object.assign(winner, { score: full.score, examples: full.examples });
       ctx.update(winner);
-      if (full.score <= baseline.score!) {
+      if (full.score <= baselineScore) {
         ctx.log(
           'info',
-          `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on ${scoreRows.length} train rows, not above the baseline's ${baseline.score!.toFixed(3)}; keeping the baseline`,
+          `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on ${scoreRows.length} train rows${sampled ? ' (fresh samples)' : ''}, not above the baseline's ${baselineScore.toFixed(3)}; keeping the baseline`,
         );
         ctx.setBest(0);
       } else ctx.setBest(winner.id);
     }
-    await finishWithValidation(ctx, async (c) => (await scoreOnRows(ctx, c.prompt, ctx.validation, target, c)).score);
+    await finishWithValidation(
+      ctx,
+      ctx.validation,
+      p.heldOutSample,
+      async (c, rows) => (await scoreOnRows(ctx, c.prompt, rows, target, c, sampled ? HELD_OUT_SAMPLE : 0)).score,
+    );
   },
 };
+
+/** One round: expand each beam member, select the new beam with the bandit; stops the search when nothing is new. */
+async function apoRound(
+  ctx: JobContext<ApoParams>,
+  round: number,
+  beam: CandidateRecord[],
+  optimizer: ModelRef,
+  target: ModelRef,
+  task: string | undefined,
+): Promise<CandidateRecord[]> {
+  const p = ctx.params;
+  ctx.startRound(round, p.rounds);
+  const minibatch = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.minibatchSize, ctx.train.length));
+  const successors: CandidateRecord[] = [];
+  const expansions = await Promise.all(
+    beam.map((parent) => expandTexts(ctx, parent, round, minibatch, optimizer, target, task)),
+  );
+  for (const x of expansions) successors.push(...registerExpansion(ctx, x, round));
+  if (successors.length === 0) {
+    ctx.emit({ type: 'beam', round, ids: beam.map((c) => c.id) });
+    ctx.endRound(round);
+    if (!expansions.some((x) => x.expanded))
+      ctx.stop(
+        'no-errors',
+        `round ${round}: no beam member makes an error on the minibatch; nothing left to learn from`,
+      );
+    else ctx.stop('converged', `round ${round}: the optimizer proposed nothing new; stopping`);
+    return beam;
+  }
+
+  const arms: CandidateRecord[] = [];
+  for (const c of [...successors, ...beam]) if (!arms.includes(c)) arms.push(c);
+  const examplesOf = new Map<number, Map<number, ExampleResult>>();
+  const selection = await selectArms({
+    kind: p.selection,
+    arms: arms.length,
+    rows: ctx.train,
+    keep: p.beamSize,
+    samplesPerEval: p.samplesPerEval,
+    evalRounds: p.evalRounds,
+    evalPromptsPerRound: p.evalPromptsPerRound,
+    c: p.ucbC,
+    rng: ctx.rng,
+    pull: async (arm, rows) => {
+      const candidate = arms[arm];
+      const results = await Promise.all(rows.map((r) => runExample(ctx, candidate.prompt, r, target, candidate)));
+      const seen = examplesOf.get(arm) ?? new Map();
+      for (const e of results) seen.set(e.rowIndex, e);
+      examplesOf.set(arm, seen);
+      return results.map((e) => e.score);
+    },
+  });
+  arms.forEach((c, i) => {
+    c.status = 'scored';
+    if (c.id === 0) return; // the baseline keeps its score and examples on all scored rows
+    c.score = selection.means[i];
+    const seen = examplesOf.get(i);
+    if (seen) c.examples = [...seen.values()].sort((a, b) => a.rowIndex - b.rowIndex);
+  });
+  const next = selection.ranking.slice(0, p.beamSize).map((i) => arms[i]);
+  for (const c of arms) {
+    if (next.includes(c)) c.status = 'beam';
+    else if (c.id !== 0) c.status = 'dropped';
+    ctx.update(c);
+  }
+  ctx.emit({ type: 'beam', round, ids: next.map((c) => c.id) });
+  ctx.setBest(next[0].id);
+  ctx.endRound(round);
+  return next;
+}
 
 /** What one parent's expansion produced, before any candidate is registered. */
 interface Expansion {
@@ -190,16 +270,10 @@ async function expandTexts(
   const errors = results.examples.filter((e) => !e.pass);
   if (errors.length === 0) return out;
   out.expanded = true;
-  const shown = (e: (typeof errors)[number]): ShownError => ({
-    input: describeInput(e.input),
-    expected: e.expected,
-    actual: e.output ?? '',
-    feedback:
-      e.evaluations
-        ?.filter((v) => !v.pass && v.feedback)
-        .map((v) => v.feedback)
-        .join('; ') || undefined,
-  });
+  const shown = (e: (typeof errors)[number]): ShownError => {
+    const { reasons, critique } = reasonsOf(ctx, e);
+    return { input: describeInput(e.input), expected: e.expected, actual: e.output ?? '', feedback: reasons, critique };
+  };
 
   // The parent's own paraphrases depend on nothing else: issue them now, beside the critiques, so no concurrency
   // slot idles while a round's chain (critique → edit → paraphrase) runs.

@@ -26,6 +26,8 @@ export const APO_DEFAULTS: ApoParams = {
   rejectOnErrors: false,
   optimizerTemperature: 0.7,
   targetTemperature: 0,
+  // Ours: the reference scores a fixed n_test=400 test rows; a seeded sample keeps calls flat in the data's size.
+  heldOutSample: 200,
 };
 
 export const SPO_DEFAULTS: SpoParams = {
@@ -37,6 +39,7 @@ export const SPO_DEFAULTS: SpoParams = {
   optimizerTemperature: 0.7,
   judgeTemperature: 0.3,
   targetTemperature: 0,
+  heldOutSample: 100,
 };
 
 export const PMPO_DEFAULTS: PmpoParams = {
@@ -51,6 +54,9 @@ export const PMPO_DEFAULTS: PmpoParams = {
   rewriteTopP: 0.95,
   objective: 'auto',
   rewriter: 'full',
+  plainTextScoring: false,
+  // Ours, like the training cap: held-out rows scored on a seeded sample.
+  heldOutSample: 100,
 };
 
 /** Small-budget preset: same algorithms, fewer rounds and samples. */

@@ -121,7 +121,17 @@ export function ledgerClient(ctx: JobContext<unknown>, prefix: string): LlmClien
   };
 }
 
-const LABEL_KEYS = new Set(['expected', 'chosen', 'rejected', 'id']);
+const LABEL_KEYS = new Set(['expected', 'chosen', 'rejected', 'id', 'feedback']);
+
+/** Why an example fell short: the failed evaluators' reasons, then the row's human critique (`feedback`). */
+export function reasonsOf(ctx: JobContext<unknown>, e: ExampleResult): { reasons?: string; critique?: string } {
+  const reasons =
+    e.evaluations
+      ?.filter((v) => !v.pass && v.feedback)
+      .map((v) => v.feedback)
+      .join('; ') || undefined;
+  return { reasons: e.pass ? undefined : reasons, critique: ctx.rows[e.rowIndex]?.feedback };
+}
 
 /** "review: …" lines of a row's variables, for meta-prompts. */
 export function describeInput(vars: Record<string, unknown>): string {

@@ -1,6 +1,6 @@
 /**
  * PMPO (algorithms.md §4): score prompts by the target model's cross-entropy on the expected outputs (teacher-forced
- * log-probs from the scorer; per example the mean −log p per target token), find helpful/harmful segments by removing
+ * log-probs from the scorer; per example the summed −log p over the target tokens, as in the paper), find helpful/harmful segments by removing
  * each and measuring ΔL, rewrite for the hardest examples, keep the lowest-loss candidate only on strict improvement.
  * Preference mode (rows with chosen/rejected): L = −log σ(β·(log p(chosen) − log p(rejected))), summed log-probs.
  * Masking removes the segment (the segmenter prompt describes removal); a candidate's score is −loss.
@@ -10,10 +10,12 @@ import type { CandidateRecord, Estimate, ExampleResult, JobSpec, PmpoParams } fr
 import { JobInputError } from '../jobs/types';
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
+import { LlmError } from '../llm/types';
+import { NO_CHAT_TEMPLATE } from '../llm/score';
 import { resolveParams } from './defaults';
 import { locateSegment, promptTexts, structuredCall, uniqueTexts } from './calls';
 import { describeInput, withTemperature } from './execute';
-import { finishWithValidation } from './finish';
+import { finishWithValidation, heldOutRows, heldOutSize } from './finish';
 import { compactRewritePrompt, rewritePrompt, segmentPrompt, type MaskRow } from './prompts/pmpo';
 import type { Optimizer, SplitInfo } from './types';
 
@@ -59,19 +61,42 @@ export const pmpo: Optimizer<PmpoParams> = {
     const mode = modeOf(spec, p, split.train);
     const c = mode === 'preference' ? 2 : 1;
     const n = Math.min(p.maxTrain, usableRows(spec, mode, split.train).length);
-    const val = usableRows(spec, mode, split.validation).length;
+    const val = heldOutSize(usableRows(spec, mode, split.validation).length, p.heldOutSample);
     const k = Math.min(p.hardExamples, n);
     const optimizer = p.rounds * (1 + k * p.variantsPerExample);
-    const scorer = 1 + c * n + p.rounds * (c * n * k * p.variantsPerExample + c * n * p.maxSegments) + 2 * c * val;
+    const rounds = p.rounds * (c * n * k * p.variantsPerExample + c * n * p.maxSegments);
+    const heldOut = 2 * c * val;
+    const scorer = 1 + c * n + rounds + heldOut;
     return {
       calls: optimizer + scorer,
       byRole: { optimizer, scorer },
+      phases: [
+        { name: 'probe + baseline', calls: 1 + c * n },
+        { name: `${p.rounds} rounds`, calls: rounds + optimizer },
+        { name: 'held-out', calls: heldOut },
+      ],
+      proposals: p.rounds * k * p.variantsPerExample,
+      reserve: heldOut,
       formula:
-        `1 probe + c·N + T×[1 segmentation + k·n rewrites + c·N·k·n candidate scores + c·N·m_seg mask scores] + 2·c·|val|` +
-        ` with c=${c}, N=${n}, T=${p.rounds}, k=${k}, n=${p.variantsPerExample}, m_seg≤${p.maxSegments}, |val|=${val}` +
+        `1 probe + c·N + T×[1 segmentation + k·n rewrites + c·N·k·n candidate scores + c·N·m_seg mask scores] + 2·c·H` +
+        ` with c=${c}, N=${n}, T=${p.rounds}, k=${k}, n=${p.variantsPerExample}, m_seg≤${p.maxSegments}, H=min(|val|, ${p.heldOutSample})=${val}` +
         ' (an upper bound: segmentation only after a change, repeated scores are free)',
     };
   },
+
+  // Training rows and segments first (scoring dominates), then variants, rounds and hard examples.
+  planSteps: [
+    { maxTrain: 30, heldOutSample: 50 },
+    { rounds: 10 },
+    { maxSegments: 3 },
+    { variantsPerExample: 2 },
+    { rounds: 5 },
+    { hardExamples: 2, maxTrain: 20, heldOutSample: 30 },
+    { rounds: 3 },
+    { maxSegments: 2, maxTrain: 10, heldOutSample: 20 },
+    { rounds: 2 },
+    { rounds: 1 },
+  ],
 
   async run(ctx: JobContext<PmpoParams>) {
     const p = ctx.params;
@@ -122,17 +147,26 @@ export const pmpo: Optimizer<PmpoParams> = {
 
     const logprobSum = async (prompt: string, row: number, target: string, charge?: CandidateRecord) => {
       const messages = renderMessages(ctx.doc, prompt, ctx.rows[row].vars);
-      const key = `score:${hashOf([scorer.baseUrl, scorer.model, messages, target])}`;
-      const r = await ctx.ledger.score(key, scorer, messages, target);
+      const key = `score:${hashOf([scorer.baseUrl, scorer.model, messages, target, ...(p.plainTextScoring ? ['plain'] : [])])}`;
+      const r = await ctx.ledger.score(key, scorer, messages, target, p.plainTextScoring).catch((error: unknown) => {
+        if (error instanceof LlmError && error.kind === 'unsupported' && error.message.includes(NO_CHAT_TEMPLATE))
+          throw new JobInputError(
+            `PMPO scores the expected output inside the model's chat template, and ${error.message}`,
+            'no-scorer',
+          );
+        throw error;
+      });
       if (charge && !r.replayed) ctx.charge(charge, r.meta);
       const lp = r.value.logprobs;
-      return { sum: lp.reduce((a, b) => a + b, 0), count: Math.max(1, lp.length) };
+      return { sum: lp.reduce((a, b) => a + b, 0) };
     };
     const exampleLoss = async (prompt: string, row: number, charge?: CandidateRecord): Promise<number> => {
       const r = ctx.rows[row];
       if (mode === 'ce') {
+        // The paper's L_CE sums −log p over the target tokens (not a per-token mean): every prompt is scored on the
+        // same targets, so the sum ranks them as the paper does.
         const s = await logprobSum(prompt, row, r.expected!, charge);
-        return -s.sum / s.count;
+        return -s.sum;
       }
       const [good, bad] = await Promise.all([
         logprobSum(prompt, row, r.chosen!, charge),
@@ -158,6 +192,7 @@ export const pmpo: Optimizer<PmpoParams> = {
     };
 
     const baseline = ctx.baseline();
+    const heldOut = heldOutRows(ctx, validation, p.heldOutSample);
     ctx.startRound(0, p.rounds);
     let incumbentBatch = await batch(baseline.prompt, rows, baseline);
     setScored(baseline, incumbentBatch);
@@ -166,75 +201,78 @@ export const pmpo: Optimizer<PmpoParams> = {
     ctx.setBest(0);
     ctx.emit({ type: 'beam', round: 0, ids: [0] });
     ctx.endRound(0);
+    await ctx.search(2 * (mode === 'preference' ? 2 : 1) * heldOut.length, async () => {
+      let incumbent = baseline;
+      let mask: MaskRow[] | undefined;
+      for (let round = 1; round <= p.rounds && !ctx.stopped; round++) {
+        ctx.startRound(round, p.rounds);
+        if (!mask)
+          mask = await maskAnalysis(ctx, segmenter, incumbent, incumbentBatch.loss, round, (prompt) =>
+            batch(prompt, rows).then((b) => b.loss),
+          );
 
-    let incumbent = baseline;
-    let mask: MaskRow[] | undefined;
-    for (let round = 1; round <= p.rounds; round++) {
-      ctx.startRound(round, p.rounds);
-      if (!mask)
-        mask = await maskAnalysis(ctx, segmenter, incumbent, incumbentBatch.loss, round, (prompt) =>
-          batch(prompt, rows).then((b) => b.loss),
-        );
-
-      const hard = rows
-        .map((r, i) => ({ r, loss: incumbentBatch.losses[i] }))
-        .sort((a, b) => b.loss - a.loss || a.r - b.r)
-        .slice(0, Math.min(p.hardExamples, rows.length));
-      const rewrites = await Promise.all(
-        hard.flatMap((h) =>
-          Array.from({ length: p.variantsPerExample }, (_, v) =>
-            structuredCall<{ prompts: string[] }>(
-              ctx,
-              `r${round}/rewrite${h.r}.${v}`,
-              optimizer,
-              (p.rewriter === 'compact' ? compactRewritePrompt : rewritePrompt)(task, incumbent.prompt, mask!, {
-                input: describeInput(ctx.rows[h.r].vars),
-                expected: ctx.rows[h.r].expected ?? ctx.rows[h.r].chosen ?? '',
-              }),
-              'prompt_candidates',
-              incumbent,
-            ).then((value) => ({ h, value })),
+        const hard = rows
+          .map((r, i) => ({ r, loss: incumbentBatch.losses[i] }))
+          .sort((a, b) => b.loss - a.loss || a.r - b.r)
+          .slice(0, Math.min(p.hardExamples, rows.length));
+        const rewrites = await Promise.all(
+          hard.flatMap((h) =>
+            Array.from({ length: p.variantsPerExample }, (_, v) =>
+              structuredCall<{ prompts: string[] }>(
+                ctx,
+                `r${round}/rewrite${h.r}.${v}`,
+                optimizer,
+                (p.rewriter === 'compact' ? compactRewritePrompt : rewritePrompt)(task, incumbent.prompt, mask!, {
+                  input: describeInput(ctx.rows[h.r].vars),
+                  expected: ctx.rows[h.r].expected ?? ctx.rows[h.r].chosen ?? '',
+                  critique: ctx.rows[h.r].feedback,
+                }),
+                'prompt_candidates',
+                incumbent,
+              ).then((value) => ({ h, value })),
+            ),
           ),
-        ),
-      );
-      const fresh: CandidateRecord[] = [];
-      for (const { h, value } of rewrites) {
-        const text = promptTexts(value?.prompts)[0];
-        if (!text) continue;
-        const { candidate, isNew } = ctx.propose({
-          parent: incumbent.id,
-          round,
-          prompt: text,
-          origin: {
-            kind: 'rewrite',
-            why: `rewrite of #${incumbent.id} for a hard example (row ${h.r + 1}, loss ${h.loss.toFixed(3)})`,
-          },
+        );
+        const fresh: CandidateRecord[] = [];
+        for (const { h, value } of rewrites) {
+          const text = promptTexts(value?.prompts)[0];
+          if (!text) continue;
+          const { candidate, isNew } = ctx.propose({
+            parent: incumbent.id,
+            round,
+            prompt: text,
+            origin: {
+              kind: 'rewrite',
+              why: `rewrite of #${incumbent.id} for a hard example (row ${h.r + 1}, loss ${h.loss.toFixed(3)})`,
+            },
+          });
+          if (isNew && candidate.status !== 'rejected') fresh.push(candidate);
+        }
+        const scored = await Promise.all(fresh.map((c) => batch(c.prompt, rows, c)));
+        let winner: { c: CandidateRecord; b: (typeof scored)[number] } | undefined;
+        fresh.forEach((c, i) => {
+          setScored(c, scored[i]);
+          if (!winner || scored[i].loss < winner.b.loss) winner = { c, b: scored[i] };
         });
-        if (isNew && candidate.status !== 'rejected') fresh.push(candidate);
+        const improved = winner !== undefined && winner.b.loss < incumbentBatch.loss;
+        for (const c of fresh) {
+          c.status = improved && c === winner!.c ? 'beam' : 'dropped';
+          ctx.update(c);
+        }
+        if (improved) {
+          incumbent.status = 'scored';
+          ctx.update(incumbent);
+          incumbent = winner!.c;
+          incumbentBatch = winner!.b;
+          mask = undefined;
+          ctx.setBest(incumbent.id);
+        }
+        ctx.emit({ type: 'beam', round, ids: [incumbent.id] });
+        ctx.endRound(round);
+        if (fresh.length === 0) ctx.stop('converged', `round ${round}: the rewrites proposed nothing new; stopping`);
       }
-      const scored = await Promise.all(fresh.map((c) => batch(c.prompt, rows, c)));
-      let winner: { c: CandidateRecord; b: (typeof scored)[number] } | undefined;
-      fresh.forEach((c, i) => {
-        setScored(c, scored[i]);
-        if (!winner || scored[i].loss < winner.b.loss) winner = { c, b: scored[i] };
-      });
-      const improved = winner !== undefined && winner.b.loss < incumbentBatch.loss;
-      for (const c of fresh) {
-        c.status = improved && c === winner!.c ? 'beam' : 'dropped';
-        ctx.update(c);
-      }
-      if (improved) {
-        incumbent.status = 'scored';
-        ctx.update(incumbent);
-        incumbent = winner!.c;
-        incumbentBatch = winner!.b;
-        mask = undefined;
-        ctx.setBest(incumbent.id);
-      }
-      ctx.emit({ type: 'beam', round, ids: [incumbent.id] });
-      ctx.endRound(round);
-    }
-    await finishWithValidation(ctx, async (c) => -(await batch(c.prompt, validation, c)).loss);
+    });
+    await finishWithValidation(ctx, validation, p.heldOutSample, async (c, on) => -(await batch(c.prompt, on, c)).loss);
   },
 };
 

@@ -12,8 +12,8 @@ import type { JobContext } from '../jobs/context';
 import type { ModelRef } from '../llm/types';
 import { resolveParams } from './defaults';
 import { promptTexts, structuredCall } from './calls';
-import { describeInput, scoreOnRows, withTemperature } from './execute';
-import { finishWithValidation } from './finish';
+import { describeInput, reasonsOf, scoreOnRows, withTemperature } from './execute';
+import { finishWithValidation, heldOutRows, heldOutSize, HELD_OUT_SAMPLE, samples } from './finish';
 import { spoJudgePrompt, spoOptimizePrompt, type QA } from './prompts/spo';
 import type { Optimizer, SplitInfo } from './types';
 
@@ -42,17 +42,40 @@ export const spo: Optimizer<SpoParams> = {
 
   estimate(spec: JobSpec, p: SpoParams, split: SplitInfo): Estimate {
     const k = Math.min(p.questions, split.train.length);
-    const val = split.validation.length;
+    const val = heldOutSize(split.validation.length, p.heldOutSample);
     const pairwiseValidation = val > 0 && !hasLabels(spec, split.validation);
     const resample = ((spec.roles.target.params?.temperature as number | undefined) ?? p.targetTemperature) > 0;
+    const rounds = (p.rounds - 1) * (1 + k * (resample ? 2 : 1) + p.judgments);
+    const heldOut = 2 * val + (pairwiseValidation ? p.judgments : 0);
     const target = k + (p.rounds - 1) * k * (resample ? 2 : 1) + 2 * val;
     const judge = (p.rounds - 1) * p.judgments + (pairwiseValidation ? p.judgments : 0);
     return {
       calls: target + (p.rounds - 1) + judge,
       byRole: { target, optimizer: p.rounds - 1, judge },
-      formula: `k + (R−1)·(1 + ${resample ? '2k' : 'k'} + J) + 2·|val|${pairwiseValidation ? ' + J' : ''} with k=${k}, R=${p.rounds}, J=${p.judgments}, |val|=${val}`,
+      phases: [
+        { name: 'baseline', calls: k },
+        { name: `${p.rounds - 1} rounds`, calls: rounds },
+        { name: 'held-out', calls: heldOut },
+      ],
+      proposals: p.rounds - 1,
+      reserve: heldOut,
+      formula: `k + (R−1)·(1 + ${resample ? '2k' : 'k'} + J) + 2·H${pairwiseValidation ? ' + J' : ''} with k=${k}, R=${p.rounds}, J=${p.judgments}, H=min(|val|, ${p.heldOutSample})=${val}`,
     };
   },
+
+  // Held-out sample first (it can cost more than the whole search), then rounds, then judgments and questions.
+  planSteps: [
+    { heldOutSample: 50 },
+    { rounds: 8 },
+    { heldOutSample: 30 },
+    { rounds: 6 },
+    { rounds: 5, heldOutSample: 20 },
+    { rounds: 4 },
+    { judgments: 3 },
+    { questions: 2, heldOutSample: 10 },
+    { rounds: 3 },
+    { rounds: 2 },
+  ],
 
   async run(ctx: JobContext<SpoParams>) {
     const p = ctx.params;
@@ -63,7 +86,11 @@ export const spo: Optimizer<SpoParams> = {
     const labeled = hasLabels(ctx.spec, ctx.train);
     const questions = ctx.rng.shuffle(ctx.train).slice(0, Math.min(p.questions, ctx.train.length));
     const qaOf = (rows: number[], answers: ExampleResult[]): QA[] =>
-      rows.map((r, i) => ({ question: describeInput(ctx.rows[r].vars), answer: answers[i].output ?? '' }));
+      rows.map((r, i) => ({
+        question: describeInput(ctx.rows[r].vars),
+        answer: answers[i].output ?? '',
+        ...reasonsOf(ctx, answers[i]),
+      }));
     const referencesOf = (rows: number[]): QA[] =>
       rows
         .filter((r) => ctx.rows[r].expected !== undefined)
@@ -72,6 +99,10 @@ export const spo: Optimizer<SpoParams> = {
     const rounds = p.rounds - 1;
 
     const baseline = ctx.baseline();
+    const heldOut = heldOutRows(ctx, ctx.validation, p.heldOutSample);
+    const sampled = samples(executor);
+    const reserve = 2 * heldOut.length + (hasLabels(ctx.spec, ctx.validation) ? 0 : p.judgments);
+    let incumbent = baseline;
     ctx.startRound(0, rounds);
     const base = await scoreOnRows(ctx, baseline.prompt, questions, executor, baseline);
     Object.assign(baseline, { score: labeled ? base.score : 0.5, examples: base.examples, status: 'beam' as const });
@@ -79,81 +110,87 @@ export const spo: Optimizer<SpoParams> = {
     ctx.setBest(0);
     ctx.emit({ type: 'beam', round: 0, ids: [0] });
     ctx.endRound(0);
-
-    let incumbent = baseline;
-    let incumbentAnswers = base.examples;
-    for (let round = 1; round <= rounds; round++) {
-      ctx.startRound(round, rounds);
-      const proposal = await structuredCall<{ prompts: string[] }>(
-        ctx,
-        `r${round}/optimize`,
-        optimizer,
-        spoOptimizePrompt(requirements, incumbent.prompt, qaOf(questions, incumbentAnswers), references, p.wordLimit),
-        'prompt_candidates',
-        incumbent,
-      );
-      const text = promptTexts(proposal?.prompts)[0];
-      const proposed = text
-        ? ctx.propose({
-            parent: incumbent.id,
-            round,
-            prompt: text,
-            origin: { kind: 'spo', why: `revision of #${incumbent.id}` },
-          })
-        : undefined;
-      if (!proposed || !proposed.isNew || proposed.candidate.status === 'rejected') {
-        if (proposed && !proposed.isNew)
-          ctx.log(
-            'info',
-            `round ${round}: the optimizer returned prompt #${proposed.candidate.id} again; no new candidate`,
-          );
+    await ctx.search(reserve, async () => {
+      let incumbentAnswers = base.examples;
+      let repeats = 0;
+      for (let round = 1; round <= rounds && !ctx.stopped; round++) {
+        ctx.startRound(round, rounds);
+        const proposal = await structuredCall<{ prompts: string[] }>(
+          ctx,
+          `r${round}/optimize`,
+          optimizer,
+          spoOptimizePrompt(requirements, incumbent.prompt, qaOf(questions, incumbentAnswers), references, p.wordLimit),
+          'prompt_candidates',
+          incumbent,
+        );
+        const text = promptTexts(proposal?.prompts)[0];
+        const proposed = text
+          ? ctx.propose({
+              parent: incumbent.id,
+              round,
+              prompt: text,
+              origin: { kind: 'spo', why: `revision of #${incumbent.id}` },
+            })
+          : undefined;
+        if (!proposed || !proposed.isNew || proposed.candidate.status === 'rejected') {
+          if (proposed && !proposed.isNew)
+            ctx.log(
+              'info',
+              `round ${round}: the optimizer returned prompt #${proposed.candidate.id} again; no new candidate`,
+            );
+          ctx.emit({ type: 'beam', round, ids: [incumbent.id] });
+          ctx.endRound(round);
+          if (++repeats >= 2) ctx.stop('converged', `round ${round}: two rounds without a new prompt; stopping`);
+          continue;
+        }
+        repeats = 0;
+        const candidate = proposed.candidate;
+        // At temperature > 0 the stored answers are one sample: re-run the incumbent beside the candidate (§3.10).
+        const resample = ((executor.params?.temperature as number | undefined) ?? 0) > 0;
+        const [run, again] = await Promise.all([
+          scoreOnRows(ctx, candidate.prompt, questions, executor, candidate, resample ? round : 0),
+          resample ? scoreOnRows(ctx, incumbent.prompt, questions, executor, incumbent, round) : undefined,
+        ]);
+        if (again) incumbentAnswers = again.examples;
+        const { wins, analysis } = await judgeRound(
+          ctx,
+          judge,
+          requirements,
+          round,
+          qaOf(questions, run.examples),
+          qaOf(questions, incumbentAnswers),
+          references,
+          candidate,
+        );
+        const accepted = wins > p.judgments - wins;
+        candidate.score = labeled ? run.score : wins / p.judgments;
+        candidate.examples = run.examples;
+        candidate.origin = {
+          kind: 'spo',
+          why: `revision of #${incumbent.id}; judged better in ${wins}/${p.judgments}${analysis ? `: ${analysis}` : ''}`,
+        };
+        candidate.status = accepted ? 'beam' : 'dropped';
+        ctx.update(candidate);
+        if (accepted) {
+          incumbent.status = 'scored';
+          ctx.update(incumbent);
+          incumbent = candidate;
+          incumbentAnswers = run.examples;
+          ctx.setBest(candidate.id);
+        }
         ctx.emit({ type: 'beam', round, ids: [incumbent.id] });
         ctx.endRound(round);
-        continue;
       }
-      const candidate = proposed.candidate;
-      // At temperature > 0 the stored answers are one sample: re-run the incumbent beside the candidate (§3.10).
-      const resample = ((executor.params?.temperature as number | undefined) ?? 0) > 0;
-      const [run, again] = await Promise.all([
-        scoreOnRows(ctx, candidate.prompt, questions, executor, candidate, resample ? round : 0),
-        resample ? scoreOnRows(ctx, incumbent.prompt, questions, executor, incumbent, round) : undefined,
-      ]);
-      if (again) incumbentAnswers = again.examples;
-      const { wins, analysis } = await judgeRound(
-        ctx,
-        judge,
-        requirements,
-        round,
-        qaOf(questions, run.examples),
-        qaOf(questions, incumbentAnswers),
-        references,
-        candidate,
-      );
-      const accepted = wins > p.judgments - wins;
-      candidate.score = labeled ? run.score : wins / p.judgments;
-      candidate.examples = run.examples;
-      candidate.origin = {
-        kind: 'spo',
-        why: `revision of #${incumbent.id}; judged better in ${wins}/${p.judgments}${analysis ? `: ${analysis}` : ''}`,
-      };
-      candidate.status = accepted ? 'beam' : 'dropped';
-      ctx.update(candidate);
-      if (accepted) {
-        incumbent.status = 'scored';
-        ctx.update(incumbent);
-        incumbent = candidate;
-        incumbentAnswers = run.examples;
-        ctx.setBest(candidate.id);
-      }
-      ctx.emit({ type: 'beam', round, ids: [incumbent.id] });
-      ctx.endRound(round);
-    }
+    });
 
+    const heldOutSample = sampled ? HELD_OUT_SAMPLE : 0;
     const validationLabeled = hasLabels(ctx.spec, ctx.validation);
     if (validationLabeled || ctx.validation.length === 0) {
       await finishWithValidation(
         ctx,
-        async (c) => (await scoreOnRows(ctx, c.prompt, ctx.validation, executor, c)).score,
+        ctx.validation,
+        p.heldOutSample,
+        async (c, rows) => (await scoreOnRows(ctx, c.prompt, rows, executor, c, heldOutSample)).score,
       );
       return;
     }
@@ -161,20 +198,21 @@ export const spo: Optimizer<SpoParams> = {
       // Nothing was accepted and nothing can be measured without labels: no held-out calls.
       baseline.status = 'best';
       ctx.update(baseline);
+      ctx.verified = true;
       return;
     }
     // No labels on held-out rows: a pairwise comparison of winner and baseline there (share of judgments won).
     const [mine, theirs] = await Promise.all(
-      [incumbent, baseline].map((x) => scoreOnRows(ctx, x.prompt, ctx.validation, executor, x)),
+      [incumbent, baseline].map((x) => scoreOnRows(ctx, x.prompt, heldOut, executor, x, heldOutSample)),
     );
     const { wins } = await judgeRound(
       ctx,
       judge,
       requirements,
       'validation',
-      qaOf(ctx.validation, mine.examples),
-      qaOf(ctx.validation, theirs.examples),
-      referencesOf(ctx.validation),
+      qaOf(heldOut, mine.examples),
+      qaOf(heldOut, theirs.examples),
+      referencesOf(heldOut),
       incumbent,
     );
     incumbent.validationScore = wins / p.judgments;
@@ -182,6 +220,8 @@ export const spo: Optimizer<SpoParams> = {
     ctx.update(baseline);
     incumbent.status = 'best';
     ctx.update(incumbent);
+    ctx.heldOut = { rows: heldOut.length, of: ctx.validation.length };
+    ctx.verified = true;
   },
 };
 

@@ -5,6 +5,7 @@ import { listRuns, readRun } from '../../../src/core/runs';
 import { LlmError } from '../../../src/core/llm/types';
 import { newClient, simSetup, type SimSetup } from './sim-setup';
 import { runObserved } from './helpers';
+import { QUICK } from '../../../src/core/optimizers/defaults';
 
 describe('job engine', function () {
   let sim: SimSetup;
@@ -38,14 +39,18 @@ describe('job engine', function () {
 
   for (const cap of [1, 17, 60, 133]) {
     it(`never makes more than ${cap} calls under a ${cap}-call budget, and keeps the best so far`, async () => {
+      // The quick parameters set explicitly: a user's own parameters are not fitted to the budget, so the run
+      // outgrows it and must stop there.
       const run = await runObserved(
-        sim.spec('apo', { preset: 'quick', budget: { calls: cap }, concurrency: 6 }),
+        sim.spec('apo', { preset: 'quick', params: { ...QUICK.apo }, budget: { calls: cap }, concurrency: 6 }),
         sim.server,
       );
       assert.ok(run.requests <= cap, `${run.requests} server requests`);
       assert.ok(run.result.used.calls <= cap);
       assert.equal(run.result.stopReason, 'budget');
-      assert.ok(run.events.some((e) => e.type === 'log' && /stopped at the budget \(calls\)/.test(e.message)));
+      assert.ok(
+        run.events.some((e) => e.type === 'log' && /(stopped at|reached) the budget \(calls\)/.test(e.message)),
+      );
       assert.equal(run.events[run.events.length - 1].type, 'done');
       const best = run.result.best;
       if (best.id !== 0) assert.ok(best.score >= run.result.rounds[0].best);
@@ -90,7 +95,7 @@ describe('job engine', function () {
     ];
     const spec = sim.spec('spo', { preset: 'quick', params: { rounds: 2 }, evaluators });
     const run = await runObserved(spec, sim.server);
-    assert.equal(run.result.stopReason, 'done');
+    assert.equal(run.result.stopReason, 'rounds-done');
     const judged = sim.server.bodies
       .slice(-run.requests)
       .filter((b: any) => b?.response_format?.json_schema?.name === 'judge_score').length;
@@ -157,17 +162,30 @@ describe('job engine', function () {
   });
 
   it('stops at a token budget and at a wall-time budget', async () => {
-    const byTokens = await runObserved(sim.spec('spo', { preset: 'quick', budget: { tokens: 600 } }), sim.server);
+    // Parameters set explicitly, so the plan is not fitted and the runs outgrow their budgets.
+    const byTokens = await runObserved(
+      sim.spec('spo', { preset: 'quick', params: { ...QUICK.spo }, budget: { tokens: 600 } }),
+      sim.server,
+    );
     assert.equal(byTokens.result.stopReason, 'budget');
     assert.ok(byTokens.events.some((e) => e.type === 'log' && /\(tokens\)/.test(e.message)));
     // With calls in flight, tokens are projected at the running mean, so the overshoot stays small.
     const wide = await runObserved(
-      sim.spec('apo', { preset: 'quick', budget: { tokens: 3000 }, concurrency: 8, llm: newClient(8) }),
+      sim.spec('apo', {
+        preset: 'quick',
+        params: { ...QUICK.apo },
+        budget: { tokens: 3000 },
+        concurrency: 8,
+        llm: newClient(8),
+      }),
       sim.server,
     );
     assert.equal(wide.result.stopReason, 'budget');
     assert.ok(wide.result.used.tokens <= 3000 * 1.1, `${wide.result.used.tokens} tokens`);
-    const bySeconds = await runObserved(sim.spec('spo', { preset: 'quick', budget: { seconds: 0 } }), sim.server);
+    const bySeconds = await runObserved(
+      sim.spec('spo', { preset: 'quick', params: { ...QUICK.spo }, budget: { seconds: 0 } }),
+      sim.server,
+    );
     assert.equal(bySeconds.result.stopReason, 'budget');
     assert.equal(bySeconds.requests, 0);
   });

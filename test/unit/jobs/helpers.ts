@@ -2,6 +2,7 @@
 import { startJob } from '../../../src/core/jobs';
 import type { CandidateRecord, JobEvent, JobResult, JobSpec } from '../../../src/core/jobs/types';
 import type { SimServer } from '../../../src/sim/server';
+import { renderSimChatTemplate } from '../../../src/sim/chat-template';
 
 export interface RoundRequests {
   /** Chat requests without response_format (the target model). */
@@ -10,6 +11,8 @@ export interface RoundRequests {
   structured: Record<string, number>;
   /** `/v1/completions` requests (scoring), with their prompts. */
   scorePrompts: string[];
+  /** `/tokenize` requests (two per chat-template score: the templated context and the target). */
+  tokenize: number;
   total: number;
 }
 
@@ -25,10 +28,17 @@ export interface Observed {
 }
 
 export function classify(bodies: unknown[]): RoundRequests {
-  const out: RoundRequests = { target: 0, structured: {}, scorePrompts: [], total: bodies.length };
+  const out: RoundRequests = { target: 0, structured: {}, scorePrompts: [], tokenize: 0, total: bodies.length };
   for (const body of bodies as (Record<string, any> | undefined)[]) {
     if (!body) continue;
-    if (typeof body.prompt === 'string') out.scorePrompts.push(body.prompt);
+    // /tokenize bodies (chat-template scoring renders the context there) are not calls of their own kind.
+    // Chat-template scoring: the context is rendered by /tokenize (its text is the scored prompt), then the target
+    // is tokenized alone and the ids are scored; the three requests are one score call.
+    if (body.add_generation_prompt !== undefined || body.add_special_tokens !== undefined) {
+      out.tokenize++;
+      if (Array.isArray(body.messages)) out.scorePrompts.push(renderSimChatTemplate(body.messages, true));
+    } else if (typeof body.prompt === 'string') out.scorePrompts.push(body.prompt);
+    else if (Array.isArray(body.prompt)) continue;
     else if (body.response_format?.json_schema?.name) {
       const name = body.response_format.json_schema.name as string;
       out.structured[name] = (out.structured[name] ?? 0) + 1;

@@ -57,7 +57,7 @@ describe('PMPO on the embedded backend (tiny GGUF as scorer)', function () {
     const first = await run();
     off();
     assert.ok(localScores > 10, `${localScores} score calls reached the local model`);
-    assert.equal(first.result.stopReason, 'done');
+    assert.equal(first.result.stopReason, 'rounds-done');
     const scored = first.events.filter(
       (e): e is Extract<JobEvent, { type: 'candidate' }> =>
         e.type === 'candidate' && e.candidate.status !== 'rejected' && Boolean(e.candidate.examples?.length),

@@ -19,7 +19,7 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
     quickRunFirstBody = sim.server.bodies.length;
     const run = (quickRun = await runObserved(spec, sim.server));
     const { result } = run;
-    assert.equal(result.stopReason, 'done');
+    assert.equal(result.stopReason, 'rounds-done');
     assert.ok(
       result.best.score > result.baseline.score,
       `best ${result.best.score} vs baseline ${result.baseline.score}`,
@@ -75,7 +75,7 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
     const tagged = await simSetup({ handler: (task) => ({ ...task.handler, rejectResponseFormat: true }) });
     try {
       const run = await runObserved(tagged.spec('apo', { preset: 'quick', params: { rounds: 1 } }), tagged.server);
-      assert.equal(run.result.stopReason, 'done');
+      assert.equal(run.result.stopReason, 'rounds-done');
       assert.ok(run.result.best.score > run.result.baseline.score);
       assert.ok(tagged.task.stats.structured.critiques > 0);
     } finally {
@@ -88,7 +88,7 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
       sim.spec('apo', { preset: 'quick', params: { rounds: 1, maxSuccessors: 2, rejectOnErrors: true } }),
       sim.server,
     );
-    assert.equal(run.result.stopReason, 'done');
+    assert.equal(run.result.stopReason, 'rounds-done');
     assert.ok(run.result.best.score > run.result.baseline.score);
     const round1 = candidatesOf(run.events).filter((c) => c.round === 1 && c.status !== 'rejected');
     const dropped = round1.filter((c) => c.status === 'dropped' && c.score === undefined);
@@ -102,7 +102,7 @@ describe('APO on the simulated review task (real HTTP, real client)', function (
         sim.spec('apo', { preset: 'quick', params: { selection, rounds: 1, evalRounds: 3, samplesPerEval: 6 } }),
         sim.server,
       );
-      assert.equal(run.result.stopReason, 'done');
+      assert.equal(run.result.stopReason, 'rounds-done');
       assert.ok(run.result.best.score > run.result.baseline.score);
     });
   }

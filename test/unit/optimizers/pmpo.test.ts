@@ -3,7 +3,7 @@ import { startJob } from '../../../src/core/jobs';
 import { JobInputError } from '../../../src/core/jobs/types';
 import { resolveParams } from '../../../src/core/optimizers/defaults';
 import { simSetup, type SimSetup } from '../jobs/sim-setup';
-import { candidatesOf, runObserved } from '../jobs/helpers';
+import { candidatesOf, classify, runObserved } from '../jobs/helpers';
 
 describe('PMPO on the simulated review task (real HTTP echo log-probs, real client)', function () {
   let sim: SimSetup;
@@ -17,14 +17,17 @@ describe('PMPO on the simulated review task (real HTTP echo log-probs, real clie
     const p = resolveParams('pmpo', 'quick', undefined);
     const run = await runObserved(spec, sim.server);
     const { result } = run;
-    assert.equal(result.stopReason, 'done');
+    assert.equal(result.stopReason, 'rounds-done');
     assert.ok(result.best.score > result.baseline.score, `−loss ${result.best.score} vs ${result.baseline.score}`);
     assert.ok(result.best.validationScore! > result.baseline.validationScore!);
-    assert.equal(run.requests, result.used.calls, 'the probe and every score/generation call are counted');
+    // A score in the chat template is three requests (/tokenize the context, /tokenize the target, completions).
+    const tokenize = classify(sim.server.bodies.slice(-run.requests)).tokenize;
+    assert.ok(tokenize > 0, 'the scores went through the chat template');
+    assert.equal(run.requests - tokenize, result.used.calls, 'the probe and every score/generation call are counted');
 
     const n = 18;
     assert.equal(run.rounds[0].scorePrompts.length, n, 'round 0: the baseline on N rows (the probe came before)');
-    const systemOf = (prompt: string) => prompt.slice(0, prompt.indexOf('\n\nUser:'));
+    const systemOf = (prompt: string) => prompt.slice(0, prompt.indexOf('<|im_start|>user'));
     const seen = new Set(run.rounds[0].scorePrompts.map(systemOf));
     let changed = true;
     for (let r = 1; r <= p.rounds; r++) {
@@ -79,7 +82,7 @@ describe('PMPO on the simulated review task (real HTTP echo log-probs, real clie
       sim.spec('pmpo', { preset: 'quick', rows, params: { rounds: 1, variantsPerExample: 1, rewriter: 'compact' } }),
       sim.server,
     );
-    assert.equal(run.result.stopReason, 'done');
+    assert.equal(run.result.stopReason, 'rounds-done');
     assert.ok(run.result.best.score > run.result.baseline.score);
     const candidates = candidatesOf(run.events);
     assert.ok(candidates.every((c) => c.status === 'rejected' || c.examples?.every((e) => typeof e.loss === 'number')));

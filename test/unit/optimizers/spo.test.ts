@@ -16,7 +16,7 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
     const p = resolveParams('spo', 'quick', undefined);
     const run = await runObserved(spec, sim.server);
     const { result } = run;
-    assert.equal(result.stopReason, 'done');
+    assert.equal(result.stopReason, 'rounds-done');
     assert.ok(result.best.id !== 0, 'a candidate was accepted');
     assert.ok(
       result.best.validationScore! > result.baseline.validationScore!,
@@ -72,7 +72,7 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
     assert.match(estimate.formula, /\+ J/);
     const run = await runObserved(spec, sim.server);
     const { result } = run;
-    assert.equal(result.stopReason, 'done');
+    assert.equal(result.stopReason, 'rounds-done');
     assert.equal(result.baseline.score, 0.5);
     if (result.best.id !== 0) {
       assert.ok(result.best.score > 0.5, 'an accepted prompt won a majority');

@@ -24,6 +24,8 @@ export interface ShownError {
   expected?: string;
   actual: string;
   feedback?: string;
+  /** A human's critique of an output for this input (the dataset's `feedback` column). */
+  critique?: string;
 }
 
 /** Numbered failing examples: input, expected, actual output, evaluator feedback (generalized ProTeGi errors). */
@@ -36,6 +38,7 @@ export function formatErrors(errors: readonly ShownError[]): string {
         ...(e.expected !== undefined ? [`Expected output:\n${e.expected}`] : []),
         `Actual output:\n${e.actual}`,
         ...(e.feedback ? [`Evaluator feedback: ${e.feedback}`] : []),
+        ...(e.critique ? [`A reviewer's critique: ${e.critique}`] : []),
       ].join('\n'),
     )
     .join('\n\n');

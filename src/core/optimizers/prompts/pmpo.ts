@@ -36,7 +36,7 @@ export function rewritePrompt(
   task: string | undefined,
   prompt: string,
   mask: readonly MaskRow[],
-  example: { input: string; expected: string },
+  example: { input: string; expected: string; critique?: string },
 ): ChatMessage[] {
   return messages(
     'You are an expert prompt engineer. You improve prompts so that a model assigns high probability to the desired answers.',
@@ -48,7 +48,8 @@ export function rewritePrompt(
       maskTable(mask),
       'An example the prompt handles badly (the model finds the expected answer unlikely). It is shown only so you understand ' +
         'the kind of input and answer; the task description defines the full scope, so do not copy the example or specialise to it.',
-      `Input:\n${example.input}\nExpected answer:\n${example.expected}`,
+      `Input:\n${example.input}\nExpected answer:\n${example.expected}` +
+        (example.critique ? `\nA reviewer's critique of outputs for it: ${example.critique}` : ''),
       'First diagnose why the prompt makes such answers unlikely. Then fix the root cause with any of: adding structure, adding ' +
         'rules or principles, removing unnecessary parts, rephrasing for clarity, simplifying, adding detail, merging similar ' +
         `rules. ${KEEP_INVARIANTS} Put the complete improved prompt as the only item of "prompts".`,
@@ -61,14 +62,15 @@ export function compactRewritePrompt(
   task: string | undefined,
   prompt: string,
   mask: readonly MaskRow[],
-  example: { input: string; expected: string },
+  example: { input: string; expected: string; critique?: string },
 ): ChatMessage[] {
   return messages(
     'You improve prompts.',
     [
       `Task: ${task ?? '(see the prompt)'}`,
       `Example input:\n${example.input}`,
-      `Expected answer:\n${example.expected}`,
+      `Expected answer:\n${example.expected}` +
+        (example.critique ? `\nA reviewer's critique of outputs for it: ${example.critique}` : ''),
       `Mask analysis (ΔL when a segment is removed; positive = it helps):\n${maskTable(mask)}`,
       `Current prompt:\n${fenced(prompt)}`,
       'Why is the model unlikely to give the expected answer for inputs like this? Fix the root cause in the prompt without ' +

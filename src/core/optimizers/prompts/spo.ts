@@ -5,11 +5,21 @@ import { fenced, KEEP_INVARIANTS, messages } from './common';
 export interface QA {
   question: string;
   answer: string;
+  /** Why the answer failed (the evaluators' reasons), where it did. */
+  reasons?: string;
+  /** A human's critique of an output for this question (the dataset's `feedback` column). */
+  critique?: string;
 }
 
 function qaList(items: readonly QA[], answerLabel: string): string {
   return items
-    .map((qa, i) => `### Question ${i + 1}\n${qa.question}\n### ${answerLabel} ${i + 1}\n${qa.answer}`)
+    .map((qa, i) =>
+      [
+        `### Question ${i + 1}\n${qa.question}\n### ${answerLabel} ${i + 1}\n${qa.answer}`,
+        ...(qa.reasons ? [`(failed a check: ${qa.reasons})`] : []),
+        ...(qa.critique ? [`(a reviewer's critique of answers to this question: ${qa.critique})`] : []),
+      ].join('\n'),
+    )
     .join('\n\n');
 }
 
