@@ -65,6 +65,12 @@ program
   .option('--dir <dir>', 'where to store it (default: ~/.cache/whetstone/models)')
   .action(async (url: string, flags) => finish(await downloadModelCommand(url, flags)));
 
+// `whetstone runs show X | head -1`: the reader went away; stop quietly instead of dying on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 function finish(code: number): void {
   process.exitCode = code;
 }

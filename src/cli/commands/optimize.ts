@@ -1,6 +1,8 @@
 /** `whetstone optimize <prompt-file> --method apo|spo|pmpo`: run one optimization job and print its result. */
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../core/node-file-system';
+import { isValidRunId } from '../../core/runs';
+import { badRunId } from './runs';
 import { startJob, estimateJob, JobInputError, type JobSpec } from '../../core/jobs';
 import { replaceOptimizableRegion, RegionEditError } from '../../core/documents';
 import type { Budget, JobEvent, Method } from '../../core/jobs/types';
@@ -36,6 +38,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
   const method = flags.method as Method;
   if (!METHODS.includes(method))
     throw usageError(`--method: expected one of ${METHODS.join(', ')}, got ${flags.method ?? 'nothing'}`);
+  if (flags.resume !== undefined && !isValidRunId(flags.resume)) throw usageError(badRunId('--resume', flags.resume));
   const progress = createProgress();
   const loaded = await loadForCommand(file, flags.dataset, progress);
   if (!loaded.doc.optimizable) {

@@ -17,6 +17,11 @@ import {
   runFilePath,
   RunWriter,
   isStructuralEvent,
+  acquireRunLock,
+  isValidRunId,
+  RunLockedError,
+  RunIdError,
+  type RunLock,
 } from '../runs';
 import type { RunHeader } from '../runs/types';
 import { apo } from '../optimizers/apo';
@@ -106,8 +111,18 @@ export function startJob(spec: JobSpec): JobHandle {
   setMaxListeners(0, controller.signal); // every in-flight call listens for cancellation
   const promptName = promptNameOf(spec.doc);
   const runId = spec.resumeRunId ?? newRunId(spec.method, new Date(), randomBytes(4).readUInt32BE(0));
-  const file = runFilePath(spec.runsDir, promptName, runId);
-  const result = runJob(spec, runId, promptName, file, stream, controller);
+  let file = '';
+  let result: Promise<JobResult>;
+  try {
+    if (spec.resumeRunId !== undefined && !isValidRunId(spec.resumeRunId))
+      throw new RunIdError(`not a run id: ${JSON.stringify(spec.resumeRunId)}`);
+    file = runFilePath(spec.runsDir, promptName, runId);
+    result = runJob(spec, runId, promptName, file, stream, controller);
+  } catch (error) {
+    const refused = new JobInputError(`cannot resume: ${(error as Error).message}`, 'bad-resume');
+    result = Promise.reject(refused);
+    queueMicrotask(() => stream.emit({ type: 'failed', error: refused.message }));
+  }
   result.catch(() => undefined); // the caller handles it; avoid an unhandled rejection when nobody awaits
   return {
     runId,
@@ -126,7 +141,6 @@ async function runJob(
   stream: EventStream,
   controller: AbortController,
 ): Promise<JobResult> {
-  const signal = controller.signal;
   let prepared: Prepared;
   try {
     prepared = prepare(spec);
@@ -134,10 +148,40 @@ async function runJob(
     stream.emit({ type: 'failed', error: (error as Error).message });
     throw error;
   }
+  const writer = new RunWriter(spec.fs, file);
+  // One writer per run: a second process resuming the same run stops here with the holder's pid.
+  let lock: RunLock;
+  try {
+    lock = acquireRunLock(file);
+  } catch (error) {
+    const message =
+      error instanceof RunLockedError ? error.message : `cannot lock the run log: ${(error as Error).message}`;
+    const refused = new JobInputError(`cannot ${spec.resumeRunId ? 'resume' : 'start'}: ${message}`, 'bad-resume');
+    stream.emit({ type: 'failed', error: refused.message });
+    throw refused;
+  }
+  try {
+    return await runLocked(spec, runId, promptName, file, stream, controller, prepared, writer, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  spec: JobSpec,
+  runId: string,
+  promptName: string,
+  file: string,
+  stream: EventStream,
+  controller: AbortController,
+  prepared: Prepared,
+  writer: RunWriter,
+  lock: RunLock,
+): Promise<JobResult> {
+  const signal = controller.signal;
   const { optimizer, original } = prepared;
   let split = prepared.split;
   let params = prepared.params as Record<string, unknown>;
-  const writer = new RunWriter(spec.fs, file);
 
   // Resume: the log's calls answer the re-executed algorithm; its structural events are not written again.
   let replay = new Map<string, import('../runs/types').RunCallLine>();
@@ -158,7 +202,9 @@ async function runJob(
                 ? `the prompt changed since run ${runId} started; start a new run`
                 : record.header.rows !== spec.rows.length
                   ? `the examples changed since run ${runId} started (${record.header.rows} rows then, ${spec.rows.length} now)`
-                  : undefined;
+                  : record.events.some((e) => e.type === 'done') // cancelled or failed runs resume; finished ones not
+                    ? `run ${runId} has already finished (see \`whetstone runs show ${runId}\`)`
+                    : undefined;
     if (mismatch || !record) {
       const error = new JobInputError(`cannot resume: ${mismatch}`, 'bad-resume');
       stream.emit({ type: 'failed', error: error.message });
@@ -206,7 +252,10 @@ async function runJob(
     writer.append(header);
   }
   markLive(file, true);
-  const beat = () => writer.append({ kind: 'heartbeat', at: new Date().toISOString(), pid: process.pid });
+  const beat = () => {
+    lock.refresh();
+    writer.append({ kind: 'heartbeat', at: new Date().toISOString(), pid: process.pid });
+  };
   beat();
   const heartbeat = setInterval(beat, HEARTBEAT_MS);
   heartbeat.unref?.();
