@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { LlmClient, ModelRef } from '../core/llm/types';
 import { createLlmClient, createDiskCache, deferredClient } from '../core/llm';
 import { usageError } from './errors';
+import { redactUrlSecrets } from '../core/redact-urls';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -51,10 +52,17 @@ export async function openEndpoint(
     baseUrl = OPENAI_DEFAULT_BASE_URL;
   }
   let origin: string;
+  let parsed: URL;
   try {
-    origin = new URL(baseUrl).origin;
+    parsed = new URL(baseUrl);
+    origin = parsed.origin;
   } catch {
-    throw usageError(`--base-url: not a URL: ${baseUrl}`);
+    throw usageError(`--base-url: not a URL: ${redactUrlSecrets(baseUrl)}`);
+  }
+  if (parsed.username || parsed.password) {
+    throw usageError(
+      `--base-url: ${redactUrlSecrets(baseUrl)} has credentials in it (user:password@); pass the key in OPENAI_API_KEY`,
+    );
   }
   const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {

@@ -1,6 +1,7 @@
 /** The `whetstone` command: the engine headless, for terminals and CI (DESIGN.md "CLI contract"). */
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors';
+import { redactUrlSecrets } from '../core/redact-urls';
 import { evalCommand } from './commands/eval';
 import { optimizeCommand } from './commands/optimize';
 import { runsCommand } from './commands/runs';
@@ -82,8 +83,9 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     return;
   }
   const code = error instanceof CliError ? error.exitCode : EXIT.endpoint;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactUrlSecrets(error instanceof Error ? error.message : String(error));
   process.stderr.write(`whetstone: ${message.split('\n')[0]}\n`);
-  if (!(error instanceof CliError) && process.env.WHETSTONE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+  if (!(error instanceof CliError) && process.env.WHETSTONE_DEBUG)
+    process.stderr.write(`${redactUrlSecrets(String((error as Error).stack))}\n`);
   process.exitCode = code;
 });

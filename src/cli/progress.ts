@@ -5,6 +5,8 @@ export interface Progress {
   finish(): void;
 }
 
+import { redactUrlSecrets } from '../core/redact-urls';
+
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
   const tty = Boolean(stream.isTTY);
   let lastPlain = '';
@@ -14,8 +16,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     open = false;
   };
   return {
-    update(done, total, label) {
+    update(done, total, rawLabel) {
       if (quiet) return;
+      const label = redactUrlSecrets(rawLabel);
       if (tty) {
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : 0;
@@ -32,7 +35,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     line(text) {
       if (quiet) return;
       clear();
-      stream.write(`${text}\n`);
+      stream.write(`${redactUrlSecrets(text)}\n`);
     },
     finish: clear,
   };

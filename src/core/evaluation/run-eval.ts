@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
-import type { LlmClient, ModelRef } from '../llm/types';
+import { LlmError, type LlmClient, type ModelRef } from '../llm/types';
 import { renderMessages } from '../documents';
 import { evaluate, aggregate } from '../evaluators';
 
@@ -46,7 +46,7 @@ export interface EvalRunOptions {
 export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const { doc, rows, llm, target } = options;
   const regionText = options.regionText ?? doc.optimizable?.text ?? '';
-  // One failed call fails the run (exit 3 in the CLI); abort the siblings so nothing is left in flight.
+  // A dead endpoint fails the run (exit 3 in the CLI); abort the siblings so nothing is left in flight.
   const controller = new AbortController();
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -57,7 +57,16 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const results = await Promise.all(
     rows.map(async (row, index): Promise<EvalCaseResult> => {
       const messages = renderMessages(doc, regionText, row.vars);
-      const reply = await llm.chat({ model: target, messages, signal });
+      const reply = await llm.chat({ model: target, messages, signal }).catch((error: unknown) => {
+        // An answer still malformed after the client's retries fails this case, not the run.
+        if (error instanceof LlmError && error.kind === 'invalid-output') return { failed: error.message };
+        throw error;
+      });
+      if ('failed' in reply) {
+        const result = unusableReplyCase(index, row, reply.failed);
+        options.onCase?.(result, ++done, rows.length);
+        return result;
+      }
       const evaluations = await evaluate(options.evaluators, reply.text, row, {
         trusted: options.trusted,
         llm,
@@ -95,4 +104,21 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
     score: results.length ? results.reduce((sum, r) => sum + r.score, 0) / results.length : 0,
     results,
   };
+}
+
+/** A case whose model reply was unusable: failed, with the reason where an evaluator's feedback would be. */
+export function unusableReplyCase(index: number, row: DatasetRow, reason: string): EvalCaseResult {
+  return {
+    index,
+    vars: row.vars,
+    expected: row.expected,
+    output: '',
+    pass: false,
+    score: 0,
+    evaluations: [unusableReplyEvaluation(reason)],
+  };
+}
+
+export function unusableReplyEvaluation(reason: string): EvaluationResult {
+  return { name: 'model reply', score: 0, pass: false, feedback: `no usable reply: ${reason}` };
 }

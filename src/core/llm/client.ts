@@ -51,6 +51,14 @@ function withoutPlaceholderKey(inner: typeof fetch): typeof fetch {
   };
 }
 
+function splitQuery(baseUrl: string): { base: string; query?: Record<string, string> } {
+  const url = new URL(baseUrl);
+  if (!url.search) return { base: baseUrl.replace(/\/+$/, '') };
+  const query = Object.fromEntries(url.searchParams);
+  url.search = '';
+  return { base: url.toString().replace(/\/+$/, ''), query };
+}
+
 export interface LlmClientOptions {
   /**
    * The key for an endpoint origin (`https://host:port`), or undefined for none. Asked per call; may be async
@@ -79,6 +87,8 @@ export interface LlmClientOptions {
   maxRetryAfterMs?: number;
   /** Times a structured reply that is not valid JSON for its schema is asked for again (default 2). */
   invalidOutputRetries?: number;
+  /** Times a malformed 200 (no choices, no content, no log-probs, not JSON) is asked for again (default 3). */
+  malformedRetries?: number;
   /** Jitter source (default: a fixed-seed generator, so runs are reproducible). */
   random?: () => number;
   /** Injected for tests: waiting between retries, and the clock for HTTP-date Retry-After. */
@@ -94,6 +104,26 @@ interface Endpoint {
 }
 
 /** Parameters that would change the response shape we parse; never passed through. */
+/** What makes a chat completion 200 unusable, or undefined. A refusal or an empty string is an answer; null is not. */
+function malformedChat(res: OpenAI.Chat.ChatCompletion): string | undefined {
+  if (typeof res !== 'object' || res === null) return 'the body is not a JSON object';
+  if (!Array.isArray(res.choices) || res.choices.length === 0) return 'it has no choices';
+  const message = res.choices[0]?.message as { content?: unknown; refusal?: unknown } | undefined;
+  if (typeof message !== 'object' || message === null) return 'its first choice has no message';
+  if (typeof message.content !== 'string' && typeof message.refusal !== 'string') return 'its message has no content';
+  return undefined;
+}
+
+/** What makes a scoring completion 200 unusable: no choice, or no per-token log-probs. */
+function malformedScore(res: OpenAI.Completions.Completion): string | undefined {
+  if (typeof res !== 'object' || res === null) return 'the body is not a JSON object';
+  if (!Array.isArray(res.choices) || res.choices.length === 0) return 'it has no choices';
+  const logprobs = res.choices[0]?.logprobs as { tokens?: unknown; token_logprobs?: unknown } | null | undefined;
+  if (!logprobs || !Array.isArray(logprobs.tokens) || !Array.isArray(logprobs.token_logprobs))
+    return 'it has no log-probs';
+  return undefined;
+}
+
 const RESERVED_PARAMS = new Set([
   'stream',
   'stream_options',
@@ -122,6 +152,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     now: opts.now ?? Date.now,
   };
   const invalidOutputRetries = opts.invalidOutputRetries ?? 2;
+  const malformedRetries = Math.max(0, opts.malformedRetries ?? 3);
 
   const instances = new Map<string, OpenAI>();
   const limiters = new Map<string, pLimit.Limit>();
@@ -138,12 +169,25 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     if (!origin || !/^https?:$/.test(new URL(baseUrl).protocol)) {
       throw new LlmError(`${label}: not an http(s) base URL`, 'unreachable', undefined, label);
     }
+    const parsed = new URL(baseUrl);
+    if (parsed.username || parsed.password) {
+      // fetch refuses such URLs anyway; say why, once, instead of retrying a request that cannot be built.
+      throw new LlmError(
+        `${label}: the base URL has credentials in it (user:password@); give the key as the API key instead`,
+        'unsupported',
+        undefined,
+        label,
+      );
+    }
     const key = (await opts.apiKeyFor(origin)) || undefined;
     const id = `${baseUrl}\u0000${key ?? ''}`;
     let openai = instances.get(id);
     if (!openai) {
+      // A query in the base URL (`?api-version=…`, `?api-key=…`) is sent with every request, not glued into the path.
+      const { base, query } = splitQuery(baseUrl);
       openai = new OpenAI({
-        baseURL: baseUrl.replace(/\/+$/, ''),
+        baseURL: base,
+        ...(query && { defaultQuery: query }),
         apiKey: key ?? NO_KEY,
         // Explicit nulls: the package would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID and send them anywhere.
         organization: null,
@@ -169,6 +213,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     }
     return limit;
   }
+
+  const malformedFailure = (ep: Endpoint, reason: string, retryable: boolean): ClassifiedFailure => ({
+    error: new LlmError(`${ep.label}: malformed response: ${reason}`, 'invalid-output', undefined, ep.label),
+    retryable,
+  });
 
   const abortedError = (ep: { label: string }) => new LlmError(`${ep.label}: aborted`, 'aborted', undefined, ep.label);
 
@@ -224,20 +273,33 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     });
   }
 
-  /** Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. */
+  /**
+   * Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. `malformed` names what
+   * is wrong with a 200 that cannot be used (no choices, no content, no log-probs): such an answer is retried like a
+   * transport error, at most `malformedRetries` times (a server that keeps answering garbage will not heal by waiting).
+   */
   async function send<T>(
     ep: Endpoint,
     signal: AbortSignal | undefined,
     run: (openai: OpenAI, signal: AbortSignal) => Promise<T>,
+    malformed: (value: T) => string | undefined = () => undefined,
   ): Promise<T> {
     const limit = limiterFor(ep.origin);
+    let malformedSeen = 0;
     for (let n = 0; ; n++) {
-      const outcome = await untilAborted(
+      let outcome = await untilAborted(
         limit(() => attempt(ep, signal, run)),
         signal,
         ep,
       );
-      if (outcome.ok) return outcome.value;
+      if (outcome.ok) {
+        const reason = malformed(outcome.value);
+        if (reason === undefined) return outcome.value;
+        outcome = { ok: false, failure: malformedFailure(ep, reason, ++malformedSeen <= malformedRetries) };
+      } else if (outcome.failure.error.kind === 'invalid-output') {
+        // A body that is not JSON (cut off mid-transfer, an HTML error page with status 200).
+        outcome.failure.retryable &&= ++malformedSeen <= malformedRetries;
+      }
       const { error, retryable, headers } = outcome.failure;
       // A refused connection rarely heals within seconds: one retry, then report it.
       const refused = error.kind === 'unreachable' && error.message.includes('ECONNREFUSED') && n >= 1;
@@ -340,11 +402,15 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       model: req.model.model,
       messages: req.messages,
     } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-    const res = await send(ep, req.signal, (openai, signal) => openai.chat.completions.create(body, { signal }));
-    const choice = res.choices?.[0];
-    if (!choice) throw new LlmError(`${ep.label}: response has no choices`, 'invalid-output', undefined, ep.label);
+    const res = await send(
+      ep,
+      req.signal,
+      (openai, signal) => openai.chat.completions.create(body, { signal }),
+      malformedChat,
+    );
+    const choice = res.choices[0];
     return {
-      text: choice.message?.content ?? '',
+      text: choice.message.content ?? '',
       usage: usageOf(res.usage),
       finishReason: choice.finish_reason as string | undefined,
     };
@@ -489,11 +555,15 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         const memo = `${ep.label}\u0000${req.model.model}`;
         const full = context + req.target;
         const request = (maxTokens: 0 | 1) =>
-          send(ep, req.signal, (openai, signal) =>
-            openai.completions.create(
-              { model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens },
-              { signal },
-            ),
+          send(
+            ep,
+            req.signal,
+            (openai, signal) =>
+              openai.completions.create(
+                { model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens },
+                { signal },
+              ),
+            malformedScore,
           );
         let res: OpenAI.Completions.Completion;
         try {

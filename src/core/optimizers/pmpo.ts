@@ -5,6 +5,7 @@
  * Preference mode (rows with chosen/rejected): L = −log σ(β·(log p(chosen) − log p(rejected))), summed log-probs.
  * Masking removes the segment (the segmenter prompt describes removal); a candidate's score is −loss.
  */
+import { LlmError } from '../llm/types';
 import { renderMessages } from '../documents';
 import type { CandidateRecord, Estimate, ExampleResult, JobSpec, PmpoParams } from '../jobs/types';
 import { JobInputError } from '../jobs/types';
@@ -37,6 +38,9 @@ function usableRows(spec: JobSpec, mode: Mode, rows: number[]): number[] {
 export const SCORER_HELP =
   'Backends that can: vLLM or SGLang (OpenAI-compatible /v1/completions with echo + logprobs), ' +
   'or the embedded local model (model "local:<path.gguf>"). Set the scorer with --scorer-model or `models.scorer` in the sidecar.';
+
+/** The loss of an example whose log-probs never came (probability e^-50: worse than any real answer, still finite). */
+const UNUSABLE_LOSS = 50;
 
 export const pmpo: Optimizer<PmpoParams> = {
   method: 'pmpo',
@@ -128,7 +132,14 @@ export const pmpo: Optimizer<PmpoParams> = {
       const lp = r.value.logprobs;
       return { sum: lp.reduce((a, b) => a + b, 0), count: Math.max(1, lp.length) };
     };
-    const exampleLoss = async (prompt: string, row: number, charge?: CandidateRecord): Promise<number> => {
+    const exampleLoss = (prompt: string, row: number, charge?: CandidateRecord): Promise<number> =>
+      exampleLossOf(prompt, row, charge).catch((error: unknown) => {
+        // Log-probs still malformed after the client's retries: this example counts as lost, the job goes on.
+        if (!(error instanceof LlmError && error.kind === 'invalid-output')) throw error;
+        ctx.log('warn', `example ${row + 1}: ${error.message}; counted as a failed example`);
+        return UNUSABLE_LOSS;
+      });
+    const exampleLossOf = async (prompt: string, row: number, charge?: CandidateRecord): Promise<number> => {
       const r = ctx.rows[row];
       if (mode === 'ce') {
         const s = await logprobSum(prompt, row, r.expected!, charge);

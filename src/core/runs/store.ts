@@ -5,6 +5,7 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../node-file-system';
+import { redactUrlSecrets } from '../redact-urls';
 import { assertRunId, RunIdError } from './run-id';
 import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
@@ -105,7 +106,9 @@ export class RunWriter {
   ) {}
 
   append(line: RunLine, opts: { newLineFirst?: boolean } = {}): void {
-    const text = `${opts.newLineFirst ? '\n' : ''}${JSON.stringify(line)}\n`;
+    // Headers, events and messages name endpoints: never with credentials. Calls are replayed verbatim on resume.
+    const json = line.kind === 'call' ? JSON.stringify(line) : redactUrlSecrets(JSON.stringify(line));
+    const text = `${opts.newLineFirst ? '\n' : ''}${json}\n`;
     this.tail = this.tail
       .then(() => this.fs.appendText(this.file, text))
       .catch((error) => {
