@@ -15,6 +15,7 @@ export interface EndpointFlags {
   baseUrl?: string;
   cache?: boolean;
   concurrency?: string;
+  retryMinutes?: string;
 }
 
 export interface Endpoint {
@@ -80,6 +81,12 @@ export async function openEndpoint(
   );
   const usesLocal = (name?: string) => Boolean(name?.startsWith('local:'));
 
+  const retryMinutes = flags.retryMinutes ?? env.WHETSTONE_RETRY_MINUTES;
+  const rateLimitWaitMs = retryMinutes === undefined ? undefined : Number(retryMinutes) * 60_000;
+  if (rateLimitWaitMs !== undefined && !(rateLimitWaitMs >= 0)) {
+    throw usageError(`--retry-minutes: expected a number of minutes, got ${retryMinutes}`);
+  }
+
   const key = env.OPENAI_API_KEY;
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
@@ -90,6 +97,8 @@ export async function openEndpoint(
     // Operational knobs for slow endpoints (and fast tests); not part of the stable flag contract.
     timeoutMs: numberFromEnv(env.WHETSTONE_TIMEOUT_MS),
     retryBaseMs: numberFromEnv(env.WHETSTONE_RETRY_BASE_MS),
+    rateLimitWaitMs,
+    logger: clientLines(log),
   });
 
   return {
@@ -117,4 +126,20 @@ function safeOrigin(url: string): string | undefined {
 function numberFromEnv(value: string | undefined): number | undefined {
   const n = value === undefined ? NaN : Number(value);
   return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * The client's retry lines on stderr. Rate-limit waits of concurrent calls are announced once per few seconds
+ * ("rate-limited: resuming in 40 s"), not once per call.
+ */
+function clientLines(log: (line: string) => void): (line: string) => void {
+  let lastWaitNotice = Number.NEGATIVE_INFINITY;
+  return (line) => {
+    const wait = /rate-limited: resuming in \d+ s$/.exec(line);
+    if (!wait) return log(line);
+    const now = Date.now();
+    if (now - lastWaitNotice < 5_000) return;
+    lastWaitNotice = now;
+    log(wait[0]);
+  };
 }

@@ -20,6 +20,7 @@ const endpointOptions = (cmd: Command) =>
       'OpenAI-compatible base URL (default: $OPENAI_BASE_URL; `sim` = bundled simulated endpoint)',
     )
     .option('--concurrency <n>', 'parallel requests per endpoint (default 4)')
+    .option('--retry-minutes <m>', 'how long one call waits out rate limits (429) before failing (default 10)')
     .option('--no-cache', 'bypass the response cache in .whetstone/cache')
     .option('--json', 'print one JSON object on stdout');
 

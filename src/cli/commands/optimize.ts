@@ -4,6 +4,7 @@ import { nodeFileSystem } from '../../core/node-file-system';
 import { isValidRunId } from '../../core/runs';
 import { badRunId } from './runs';
 import { startJob, estimateJob, JobInputError, type JobSpec } from '../../core/jobs';
+import { NoUsableAnswers } from '../../core/jobs/engine';
 import { replaceOptimizableRegion, RegionEditError } from '../../core/documents';
 import type { Budget, JobEvent, Method } from '../../core/jobs/types';
 import { CliError, EXIT, usageError } from '../errors';
@@ -112,6 +113,8 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     const result = await job.result
       .catch((error) => {
         if (error instanceof JobInputError) throw usageError(`${file}: ${error.message}`);
+        if (error instanceof NoUsableAnswers)
+          throw new CliError(`${method}: the job failed: ${error.message} (run ${job.runId})`, EXIT.endpoint);
         throw endpointFailure(error, endpoint.baseUrl);
       })
       .finally(() => process.off('SIGINT', onSignal));

@@ -78,6 +78,9 @@ export class JobContext<P = Record<string, unknown>> {
     this.protectedTexts = init.protectedTexts;
   }
 
+  /** Structured optimizer/judge answers: how many came back, how many were usable, why the last one was not. */
+  readonly answers = { total: 0, usable: 0, lastProblem: '' };
+
   emit(event: JobEvent): void {
     this.emitEvent(event);
   }

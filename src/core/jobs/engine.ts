@@ -339,6 +339,11 @@ async function runLocked(
     }
   }
   await ledger.idle();
+  if (stopReason === 'done' && ctx.answers.total > 0 && ctx.answers.usable === 0) {
+    // Nothing was optimized: say so plainly instead of "done, +0.00" with the reason among the warnings.
+    stopReason = 'failed';
+    failure = new NoUsableAnswers(ctx.answers.total, ctx.answers.lastProblem);
+  }
   if (ctx.candidates.length === 0) ctx.baseline();
   const baseline = ctx.candidates[0];
   const best = ctx.candidates[ctx.bestId] ?? baseline;
@@ -372,4 +377,19 @@ async function runLocked(
   }
   if (failure) throw failure;
   return result;
+}
+
+/** A job that ran, but none of whose optimizer answers could be used: failed, not done. */
+export class NoUsableAnswers extends Error {
+  constructor(
+    readonly calls: number,
+    readonly lastProblem: string,
+  ) {
+    super(
+      `none of the optimizer model's ${calls} answers was usable, so nothing was optimized` +
+        (lastProblem ? ` (last problem: ${lastProblem})` : '') +
+        '; try another optimizer model',
+    );
+    this.name = 'NoUsableAnswers';
+  }
 }

@@ -8,7 +8,7 @@
  * An endpoint without a key gets no Authorization header (the openai package needs some key; its placeholder is stripped).
  */
 import OpenAI from 'openai';
-import pLimit from 'p-limit';
+import { AdaptiveLimit } from './adaptive-limit';
 import { createRng } from '../random';
 import {
   LlmError,
@@ -38,6 +38,12 @@ import {
   withTaggedInstruction,
   type StructuredMode,
 } from './structured-output';
+
+/** How long one call waits out rate limits unless told otherwise. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 10 * 60_000;
+
+const formatDuration = (ms: number) =>
+  ms >= 90_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
 
 /** Sent as the key to endpoints that have none (see the file comment). */
 export const NO_KEY = 'sk-no-key';
@@ -69,8 +75,13 @@ export interface LlmClientOptions {
   cache?: ResponseCache | null;
   /** Requests in flight per endpoint origin (default 4). */
   concurrency?: number;
-  /** Retries after the first attempt, for 429/5xx/timeouts/connection errors (default 6). */
+  /** Retries after the first attempt, for 5xx/timeouts/connection errors (default 6). Rate limits: `rateLimitWaitMs`. */
   maxRetries?: number;
+  /**
+   * How long in all one call waits out 429s (default 10 minutes): a rate limit slows a job down, it does not end it.
+   * Each wait honours Retry-After; concurrency to the endpoint halves on each 429 and grows back on successes.
+   */
+  rateLimitWaitMs?: number;
   /** Per attempt, from sending the request to reading the whole body (default 60000). */
   timeoutMs?: number;
   /** Extra or overriding prices, merged over `defaultPrices`. */
@@ -83,7 +94,7 @@ export interface LlmClientOptions {
   /** First backoff step in ms (default 500); doubles per attempt up to `retryMaxMs` (default 30000). */
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** A Retry-After longer than this fails the call instead of waiting (default 120000). */
+  /** A Retry-After longer than this fails the call instead of waiting (default: `rateLimitWaitMs`). */
   maxRetryAfterMs?: number;
   /** Times a structured reply that is not valid JSON for its schema is asked for again (default 2). */
   invalidOutputRetries?: number;
@@ -147,15 +158,16 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const timing: RetryTiming = {
     baseMs: opts.retryBaseMs ?? 500,
     maxMs: opts.retryMaxMs ?? 30_000,
-    maxRetryAfterMs: opts.maxRetryAfterMs ?? 120_000,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? opts.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
     random: opts.random ?? createRng(0x5eed).next,
     now: opts.now ?? Date.now,
   };
   const invalidOutputRetries = opts.invalidOutputRetries ?? 2;
+  const rateLimitWaitMs = opts.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
   const malformedRetries = Math.max(0, opts.malformedRetries ?? 3);
 
   const instances = new Map<string, OpenAI>();
-  const limiters = new Map<string, pLimit.Limit>();
+  const limiters = new Map<string, AdaptiveLimit>();
   const listeners = new Set<CallListener>();
   /** endpoint label + model → needs tagged text instead of response_format. */
   const needsTagged = new Set<string>();
@@ -205,10 +217,10 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     return { label, origin, key, openai };
   }
 
-  function limiterFor(origin: string): pLimit.Limit {
+  function limiterFor(origin: string): AdaptiveLimit {
     let limit = limiters.get(origin);
     if (!limit) {
-      limit = pLimit(concurrency);
+      limit = new AdaptiveLimit(concurrency);
       limiters.set(origin, limit);
     }
     return limit;
@@ -286,14 +298,19 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   ): Promise<T> {
     const limit = limiterFor(ep.origin);
     let malformedSeen = 0;
+    let retries = 0; // of transient failures other than rate limits (bounded by count)
+    let rateLimitRetries = 0;
+    let waitedMs = 0;
+    let firstLimitedAt: number | undefined;
     for (let n = 0; ; n++) {
       let outcome = await untilAborted(
-        limit(() => attempt(ep, signal, run)),
+        limit.run(() => attempt(ep, signal, run)),
         signal,
         ep,
       );
       if (outcome.ok) {
         const reason = malformed(outcome.value);
+        limit.succeeded(); // the server took the request: the rate limit (if any) let it through
         if (reason === undefined) return outcome.value;
         outcome = { ok: false, failure: malformedFailure(ep, reason, ++malformedSeen <= malformedRetries) };
       } else if (outcome.failure.error.kind === 'invalid-output') {
@@ -301,9 +318,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         outcome.failure.retryable &&= ++malformedSeen <= malformedRetries;
       }
       const { error, retryable, headers } = outcome.failure;
+      const rateLimited = error.status === 429;
+      if (rateLimited) limit.rateLimited();
       // A refused connection rarely heals within seconds: one retry, then report it.
       const refused = error.kind === 'unreachable' && error.message.includes('ECONNREFUSED') && n >= 1;
-      if (!retryable || n >= maxRetries || refused) throw error;
+      if (!retryable || refused) throw error;
       const retryAfter = parseRetryAfter(headers, timing.now());
       if (retryAfter !== undefined && retryAfter > timing.maxRetryAfterMs) {
         throw new LlmError(
@@ -313,8 +332,29 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
           error.endpoint,
         );
       }
-      const wait = retryDelay(n, retryAfter, timing);
-      log(`${error.message}; retry ${n + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+      let wait: number;
+      if (rateLimited) {
+        // Rate limits are waited out for up to `rateLimitWaitMs` in all (by the clock, or by the waits themselves
+        // when the clock is injected and does not move), however many 429s that takes.
+        firstLimitedAt ??= timing.now();
+        wait = retryDelay(rateLimitRetries++, retryAfter, timing);
+        const spent = Math.max(timing.now() - firstLimitedAt, waitedMs);
+        if (spent + wait > rateLimitWaitMs) {
+          throw new LlmError(
+            `${error.message} (still rate-limited after waiting ${formatDuration(spent)}; the limit is ` +
+              `${formatDuration(rateLimitWaitMs)}, set by --retry-minutes or WHETSTONE_RETRY_MINUTES)`,
+            error.kind,
+            error.status,
+            error.endpoint,
+          );
+        }
+        waitedMs += wait;
+        log(`${error.message}; rate-limited: resuming in ${Math.max(1, Math.round(wait / 1000))} s`);
+      } else {
+        if (retries >= maxRetries) throw error;
+        wait = retryDelay(retries++, retryAfter, timing);
+        log(`${error.message}; retry ${retries}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+      }
       try {
         await sleep(wait, signal);
       } catch {
