@@ -185,6 +185,29 @@ describe('run store and CLI under attack', function () {
     for (const f of written) assert.ok(!fs.readFileSync(f, 'utf8').includes(secret), `secret in ${f}`);
   });
 
+  it('eval: a malformed 200 that stays malformed fails that case with the reason; the other cases still run', async () => {
+    const poisoned = 'garbage-only review';
+    fs.writeFileSync(
+      path.join(dir, 'cases.jsonl'),
+      ['good one', poisoned, 'another good one'].map((review) => JSON.stringify({ review })).join('\n') + '\n',
+    );
+    server.faults.when((ctx) => JSON.stringify(ctx.body).includes(poisoned), {
+      kind: 'garbage-200',
+      shape: 'no-choices',
+    });
+    const run = await runCli(
+      ['eval', file, '--dataset', 'cases.jsonl', '--base-url', server.url, '--model', 'sim-model', '--json'],
+      { cwd: dir, env: { WHETSTONE_RETRY_BASE_MS: '1' } },
+    );
+    assert.equal(run.code, 1, run.stderr);
+    const report = run.json();
+    assert.equal(report.cases, 3);
+    const bad = report.results.find((r: { vars: { review: string } }) => r.vars.review === poisoned);
+    assert.equal(bad.pass, false);
+    assert.match(bad.evaluations[0].feedback, /no usable reply: .*malformed response: it has no choices/);
+    assert.equal(report.results.filter((r: { output: string }) => r.output !== '').length, 2);
+  });
+
   it('bad input exits 2 naming the file: a directory, YAML nested 3,000 deep', async () => {
     fs.mkdirSync(path.join(dir, 'folder.prompt.yml'));
     const isDir = await runCli(['eval', 'folder.prompt.yml', '--base-url', server.url], { cwd: dir });

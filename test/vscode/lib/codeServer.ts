@@ -27,7 +27,12 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, string> = {}): Promise<CodeServer> {
+export async function startCodeServer(
+  dirs: RunDirs,
+  extraEnv: Record<string, string> = {},
+  /** Keep VS Code's workspace trust on (the Restricted Mode suite); every other session disables it. */
+  workspaceTrust = false,
+): Promise<CodeServer> {
   if (!fs.existsSync(codeServerBin))
     throw new Error(`code-server is not installed at ${codeServerBin} (run node test/vscode/run.mjs once)`);
   const port = await freePort();
@@ -47,7 +52,7 @@ export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, st
       authority,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir',
       dirs.userDataDir,

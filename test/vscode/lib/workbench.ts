@@ -31,6 +31,11 @@ export interface WorkbenchOptions {
   onAutomationExit?: (code: number) => void;
   /** Extension-host console output, forwarded by the workbench (`window.codeAutomationLog`). */
   onAutomationLog?: (line: string) => void;
+  /**
+   * Workspace trust on, the folder untrusted (Restricted Mode): no start-up prompt, so the workspace simply opens
+   * restricted, as it does for a user who has not trusted it.
+   */
+  restricted?: boolean;
   /** Wait for the Explorer to list the workspace (default true unless running tests). */
   waitForExplorer?: boolean;
 }
@@ -59,10 +64,18 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     seedWorkspace(dirs, options.files);
     const sim = await startSim();
     cleanups.push(() => sim.close());
-    writeUserSettings(dirs, { ...quietUserSettings, ...simSettings(sim.url), ...options.settings });
+    const trust = options.restricted
+      ? {
+          'security.workspace.trust.enabled': true,
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.banner': 'never',
+          'security.workspace.trust.untrustedFiles': 'open',
+        }
+      : {};
+    writeUserSettings(dirs, { ...quietUserSettings, ...trust, ...simSettings(sim.url), ...options.settings });
     // Server and browser start in parallel (about 3 s each); whichever started is stopped if the other failed.
     const [server, launched] = await Promise.allSettled([
-      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }),
+      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }, options.restricted),
       launchBrowser(dirs),
     ]);
     if (server.status === 'fulfilled') cleanups.push(() => server.value.stop());
