@@ -51,6 +51,7 @@ export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClie
     apiKeyFor,
     cache: opts.settings.cacheEnabled ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache')) : null,
     concurrency: opts.settings.concurrency,
+    rateLimitWaitMs: opts.settings.retryMinutes * 60_000,
     local: lazyLocalBackend(opts.extensionPath, opts.log),
     logger: (line) => {
       opts.log.info(line);
