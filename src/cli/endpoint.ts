@@ -19,6 +19,7 @@ export interface EndpointFlags {
 }
 
 export interface Endpoint {
+  /** The remote endpoint's base URL, or `local:` when no endpoint is configured (every model local). */
   baseUrl: string;
   simulated: boolean;
   llm: LlmClient;
@@ -43,26 +44,19 @@ export async function openEndpoint(
     simulated = true;
     log(`Using the bundled offline SIMULATED endpoint at ${sim.url}: results are simulated, not from a real model.`);
   }
-  if (!baseUrl) {
-    if (!env.OPENAI_API_KEY) {
-      throw usageError(
-        'no endpoint: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for api.openai.com); ' +
-          '`--base-url sim` runs the bundled offline simulated endpoint',
-      );
-    }
-    baseUrl = OPENAI_DEFAULT_BASE_URL;
-  }
-  let origin: string;
-  let parsed: URL;
+  // No endpoint at all is fine while every model is local (`--model local:/x.gguf`): the error waits for a remote one.
+  if (!baseUrl && env.OPENAI_API_KEY) baseUrl = OPENAI_DEFAULT_BASE_URL;
+  let origin: string | undefined;
+  let parsed: URL | undefined;
   try {
-    parsed = new URL(baseUrl);
-    origin = parsed.origin;
+    parsed = baseUrl === undefined ? undefined : new URL(baseUrl);
+    origin = parsed?.origin;
   } catch {
-    throw usageError(`--base-url: not a URL: ${redactUrlSecrets(baseUrl)}`);
+    throw usageError(`--base-url: not a URL: ${redactUrlSecrets(String(baseUrl))}`);
   }
-  if (parsed.username || parsed.password) {
+  if (parsed && (parsed.username || parsed.password)) {
     throw usageError(
-      `--base-url: ${redactUrlSecrets(baseUrl)} has credentials in it (user:password@); pass the key in OPENAI_API_KEY`,
+      `--base-url: ${redactUrlSecrets(String(baseUrl))} has credentials in it (user:password@); pass the key in OPENAI_API_KEY`,
     );
   }
   const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
@@ -90,7 +84,7 @@ export async function openEndpoint(
   const key = env.OPENAI_API_KEY;
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
-    apiKeyFor: (url: string) => (safeOrigin(url) === origin ? key : undefined),
+    apiKeyFor: (url: string) => (origin !== undefined && safeOrigin(url) === origin ? key : undefined),
     cache: flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache')),
     concurrency,
     local,
@@ -102,12 +96,18 @@ export async function openEndpoint(
   });
 
   return {
-    baseUrl,
+    baseUrl: baseUrl ?? 'local:',
     simulated,
     llm,
     model(name: string): ModelRef {
       if (usesLocal(name)) return { baseUrl: 'local:', model: path.resolve(name.slice('local:'.length)) };
-      return { baseUrl: baseUrl!, model: name };
+      if (baseUrl === undefined) {
+        throw usageError(
+          `no endpoint for model ${name}: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for ` +
+            'api.openai.com); `--base-url sim` runs the bundled offline simulated endpoint, `--model local:/x.gguf` a local model',
+        );
+      }
+      return { baseUrl, model: name };
     },
     async close() {
       for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -6,6 +6,7 @@ import { evalCommand } from './commands/eval';
 import { optimizeCommand } from './commands/optimize';
 import { runsCommand } from './commands/runs';
 import { downloadModelCommand } from './commands/download-model';
+import { mcpCommand } from './commands/mcp';
 
 const program = new Command('whetstone')
   .description('Evaluate and optimize prompt files (.prompt.yml, .prompty, .prompt.md)')
@@ -22,7 +23,8 @@ const endpointOptions = (cmd: Command) =>
     .option('--concurrency <n>', 'parallel requests per endpoint (default 4)')
     .option('--retry-minutes <m>', 'how long one call waits out rate limits (429) before failing (default 10)')
     .option('--no-cache', 'bypass the response cache in .whetstone/cache')
-    .option('--json', 'print one JSON object on stdout');
+    .option('--json', 'print one JSON object on stdout')
+    .option('--trust', "run the prompt file's code (javascript) evaluators, in the QuickJS sandbox");
 
 endpointOptions(
   program
@@ -66,6 +68,12 @@ program
   .requiredOption('--sha256 <hex>', 'expected SHA-256 of the file')
   .option('--dir <dir>', 'where to store it (default: ~/.cache/whetstone/models)')
   .action(async (url: string, flags) => finish(await downloadModelCommand(url, flags)));
+
+program
+  .command('mcp')
+  .description('serve eval, optimize, run_status, run_result and cancel_run as an MCP server on stdio')
+  .option('--trust', "run the prompt files' code evaluators (isolated; never without this flag)")
+  .action(async (flags) => finish(await mcpCommand(flags, program.version() ?? '0.0.0')));
 
 // `whetstone runs show X | head -1`: the reader went away; stop quietly instead of dying on EPIPE.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

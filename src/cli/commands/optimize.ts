@@ -11,6 +11,8 @@ import { CliError, EXIT, usageError } from '../errors';
 import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
 import { loadForCommand, resolveTargetModel, endpointFailure } from './shared';
+import { evaluatorName } from '../../core/evaluators';
+import { codeEvaluators, codeEvaluatorsTrusted, refusalSentence } from '../trust';
 
 export interface OptimizeFlags {
   method?: string;
@@ -31,6 +33,7 @@ export interface OptimizeFlags {
   json?: boolean;
   apply?: boolean;
   cache?: boolean;
+  trust?: boolean;
 }
 
 const METHODS: Method[] = ['apo', 'spo', 'pmpo'];
@@ -61,6 +64,11 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     throw usageError(`--preset: expected quick or default, got ${flags.preset}`);
   }
 
+  // A job optimizes against every evaluator; without its code evaluators the objective would be a different one.
+  const trusted = codeEvaluatorsTrusted(file, flags.trust);
+  const refused = trusted ? [] : codeEvaluators(loaded.evaluators);
+  if (refused.length)
+    throw usageError(refusalSentence(file, refused, (s) => evaluatorName(s, loaded.evaluators.indexOf(s))));
   const endpoint = await openEndpoint(flags, process.env, (l) => progress.line(l));
   try {
     const targetName = resolveTargetModel(
@@ -88,7 +96,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       split: settings.split,
       runsDir: path.resolve('.whetstone', 'runs'),
       fs: nodeFileSystem,
-      trusted: true,
+      trusted,
       requirements: settings.requirements,
       protected: settings.protected,
       resumeRunId: flags.resume,
@@ -107,6 +115,8 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     );
 
     const job = startJob(spec);
+    // A stable first line naming the run, so a supervisor (the MCP server, a CI wrapper) can follow or resume it.
+    progress.line(`run ${job.runId} started · log ${path.relative(process.cwd(), job.file)}`);
     const onSignal = () => job.cancel();
     process.once('SIGINT', onSignal);
     job.events.on((event: JobEvent) => reportEvent(event, progress));

@@ -10,6 +10,7 @@ import type { EvalContext } from './context';
 import { runJavascript } from './javascript-eval';
 import { checkJsonSchema } from './json-schema';
 import { runJudge } from './llm-judge';
+import { withTimeLimit } from './time-limit';
 import { matchNumeric } from './numeric-match';
 import { matchRegex } from './regex-match';
 import { matchString } from './string-match';
@@ -78,7 +79,7 @@ async function evaluateOne(
     case 'jsonSchema':
       return checkJsonSchema(spec, name, output);
     case 'llmJudge':
-      return runJudge(spec, name, output, vars, ctx);
+      return withTimeLimit(name, ctx, (limited) => runJudge(spec, name, output, vars, limited));
     case 'javascript':
       return runJavascript(spec, name, output, vars, row.expected, ctx.trusted);
     case 'unsupported':

@@ -59,7 +59,19 @@ describe('whetstone eval (CLI contract)', function () {
     const out = run.json();
     assert.deepEqual(
       Object.keys(out).sort(),
-      ['calls', 'cases', 'costUsd', 'failed', 'model', 'passed', 'prompt', 'results', 'score', 'tokens'].sort(),
+      [
+        'calls',
+        'cases',
+        'costUsd',
+        'failed',
+        'model',
+        'notRun',
+        'passed',
+        'prompt',
+        'results',
+        'score',
+        'tokens',
+      ].sort(),
     );
     assert.equal(out.model, 'M');
     assert.equal(out.cases, 3);

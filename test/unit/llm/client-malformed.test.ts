@@ -3,7 +3,7 @@
  * and skipped (helpers.ts), so the time limits are checked by counting, never by the wall clock.
  */
 import { strict as assert } from 'node:assert';
-import { LlmError } from '../../../src/core/llm';
+import type { LlmError } from '../../../src/core/llm';
 import { AdaptiveLimit } from '../../../src/core/llm/adaptive-limit';
 import type { Fault } from '../../../src/sim/faults';
 import { echoHandler } from '../../../src/sim/echo-handler';

@@ -21,6 +21,8 @@ import { installExitHandlers, killGroupsListedIn } from './processGroups';
 import { startMemorySampler } from './memory';
 import { EXT_HOST_PREFIX, formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
 import { bundleSuite, findTestFiles } from './suiteBundle';
+import { ensureVsix } from './vsix';
+import { TEST_LM_PROVIDER } from './companions';
 import { describeLogs, openWorkbenchSession } from './workbench';
 
 const started = Date.now();
@@ -72,6 +74,7 @@ async function runExtensionHostSuite(
     label,
     restricted,
     extensionTestsPath: bundle.entry,
+    companions: [TEST_LM_PROVIDER],
     onAutomationExit: (code) => {
       exitCode = code;
       reportExit();
@@ -277,7 +280,19 @@ export async function main(): Promise<number> {
     if (!only || only === 'suite') outcomes.push(...(await runExtensionHostSuite()));
     if (!only || only === 'restricted')
       outcomes.push(...(await runExtensionHostSuite(restrictedDir, 'restricted-suite', true)));
-    if (!only || only === 'ui') outcomes.push(...(await runUiTests()));
+    if (!only || only === 'ui') {
+      // A packaging failure is reported here with its output; the other UI tests still run.
+      if (selected(findTestFiles(uiDir)).some((f) => /vsix/.test(path.basename(f)))) {
+        try {
+          ensureVsix(note);
+        } catch (error) {
+          const failure = harnessFailure('VSIX', error instanceof Error ? error.message : String(error));
+          console.log(formatOutcome(failure));
+          outcomes.push(failure);
+        }
+      }
+      outcomes.push(...(await runUiTests()));
+    }
     if (typecheck) {
       const outcome = await typecheck;
       console.log(formatOutcome(outcome));

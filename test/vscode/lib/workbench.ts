@@ -2,10 +2,11 @@
  * One real workbench: throwaway dirs + simulator + code-server + Chromium showing the workspace with the extension
  * loaded unpackaged from the repo root. Used by the extension-host suite runner and by the UI fixture.
  */
+import { packageCompanion, type Companion } from './companions';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { installVsix, startCodeServer, type CodeServer } from './codeServer';
 import { extensionDevelopmentPath } from './paths';
 import {
   createRunDirs,
@@ -36,6 +37,13 @@ export interface WorkbenchOptions {
    * restricted, as it does for a user who has not trusted it.
    */
   restricted?: boolean;
+  /**
+   * A packaged extension to install into the run's extensions dir; the workbench then runs that installed copy and
+   * not the repo's unpackaged one.
+   */
+  vsix?: string;
+  /** Test-only extensions installed beside it (e.g. a language model provider), their proposed API enabled. */
+  companions?: Companion[];
   /** Wait for the Explorer to list the workspace (default true unless running tests). */
   waitForExplorer?: boolean;
 }
@@ -48,6 +56,8 @@ export interface WorkbenchSession {
   simUrl: string;
   sim: SimHandle;
   codeServer: CodeServer;
+  /** The installed extension's folder name in `dirs.extensionsDir` (with `vsix`), e.g. `whetstone.whetstone-0.1.0-linux-x64`. */
+  installedExtension?: string;
   /** Stops browser, server and simulator; deletes the run dirs unless `keep` (or WHETSTONE_E2E_KEEP=1). */
   close(options?: { keep?: boolean }): Promise<void>;
 }
@@ -73,9 +83,15 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
         }
       : {};
     writeUserSettings(dirs, { ...quietUserSettings, ...trust, ...simSettings(sim.url), ...options.settings });
+    const installedExtension = options.vsix ? installVsix(dirs, options.vsix) : undefined;
+    const companionArgs: string[] = [];
+    for (const companion of options.companions ?? []) {
+      installVsix(dirs, packageCompanion(companion, dirs.root));
+      companionArgs.push('--enable-proposed-api', companion.id);
+    }
     // Server and browser start in parallel (about 3 s each); whichever started is stopped if the other failed.
     const [server, launched] = await Promise.allSettled([
-      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }, options.restricted),
+      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }, companionArgs, options.restricted),
       launchBrowser(dirs),
     ]);
     if (server.status === 'fulfilled') cleanups.push(() => server.value.stop());
@@ -94,7 +110,7 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     }
     await page.goto(
       codeServer.workbenchUrl(dirs.workspaceDir, {
-        extensionDevelopmentPath,
+        extensionDevelopmentPath: options.vsix ? undefined : extensionDevelopmentPath,
         extensionTestsPath: options.extensionTestsPath,
       }),
     );
@@ -110,6 +126,7 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
       simUrl: sim.url,
       sim,
       codeServer,
+      installedExtension,
       close,
     };
   } catch (error) {
