@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { LlmClient, ModelRef } from '../core/llm/types';
 import { createLlmClient, createDiskCache, deferredClient, DEFAULT_CACHE_MAX_BYTES } from '../core/llm';
 import { usageError } from './errors';
+import { redactUrlSecrets } from '../core/redact-urls';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** The LLM client's default per-origin limit. */
@@ -17,6 +18,7 @@ export interface EndpointFlags {
   cache?: boolean;
   cacheMaxMb?: string;
   concurrency?: string;
+  retryMinutes?: string;
 }
 
 export interface Endpoint {
@@ -50,10 +52,17 @@ export async function openEndpoint(
   // No endpoint at all is fine while every model is local (`--model local:/x.gguf`): the error waits for a remote one.
   if (!baseUrl && env.OPENAI_API_KEY) baseUrl = OPENAI_DEFAULT_BASE_URL;
   let origin: string | undefined;
+  let parsed: URL | undefined;
   try {
-    origin = baseUrl === undefined ? undefined : new URL(baseUrl).origin;
+    parsed = baseUrl === undefined ? undefined : new URL(baseUrl);
+    origin = parsed?.origin;
   } catch {
-    throw usageError(`--base-url: not a URL: ${baseUrl}`);
+    throw usageError(`--base-url: not a URL: ${redactUrlSecrets(String(baseUrl))}`);
+  }
+  if (parsed && (parsed.username || parsed.password)) {
+    throw usageError(
+      `--base-url: ${redactUrlSecrets(String(baseUrl))} has credentials in it (user:password@); pass the key in OPENAI_API_KEY`,
+    );
   }
   const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
@@ -80,6 +89,12 @@ export async function openEndpoint(
   );
   const usesLocal = (name?: string) => Boolean(name?.startsWith('local:'));
 
+  const retryMinutes = flags.retryMinutes ?? env.WHETSTONE_RETRY_MINUTES;
+  const rateLimitWaitMs = retryMinutes === undefined ? undefined : Number(retryMinutes) * 60_000;
+  if (rateLimitWaitMs !== undefined && !(rateLimitWaitMs >= 0)) {
+    throw usageError(`--retry-minutes: expected a number of minutes, got ${retryMinutes}`);
+  }
+
   const key = env.OPENAI_API_KEY;
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
@@ -91,6 +106,8 @@ export async function openEndpoint(
     // Operational knobs for slow endpoints (and fast tests); not part of the stable flag contract.
     timeoutMs: numberFromEnv(env.WHETSTONE_TIMEOUT_MS),
     retryBaseMs: numberFromEnv(env.WHETSTONE_RETRY_BASE_MS),
+    rateLimitWaitMs,
+    logger: clientLines(log),
   });
 
   return {
@@ -125,4 +142,20 @@ function safeOrigin(url: string): string | undefined {
 function numberFromEnv(value: string | undefined): number | undefined {
   const n = value === undefined ? NaN : Number(value);
   return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * The client's retry lines on stderr. Rate-limit waits of concurrent calls are announced once per few seconds
+ * ("rate-limited: resuming in 40 s"), not once per call.
+ */
+function clientLines(log: (line: string) => void): (line: string) => void {
+  let lastWaitNotice = Number.NEGATIVE_INFINITY;
+  return (line) => {
+    const wait = /rate-limited: resuming in \d+ s$/.exec(line);
+    if (!wait) return log(line);
+    const now = Date.now();
+    if (now - lastWaitNotice < 5_000) return;
+    lastWaitNotice = now;
+    log(wait[0]);
+  };
 }

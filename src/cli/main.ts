@@ -1,6 +1,7 @@
 /** The `whetstone` command: the engine headless, for terminals and CI (DESIGN.md "CLI contract"). */
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors';
+import { redactUrlSecrets } from '../core/redact-urls';
 import { evalCommand } from './commands/eval';
 import { optimizeCommand } from './commands/optimize';
 import { runsCommand } from './commands/runs';
@@ -21,6 +22,7 @@ const endpointOptions = (cmd: Command) =>
       'OpenAI-compatible base URL (default: $OPENAI_BASE_URL; `sim` = bundled simulated endpoint)',
     )
     .option('--concurrency <n>', 'parallel requests per endpoint (default 4)')
+    .option('--retry-minutes <m>', 'how long one call waits out rate limits (429) before failing (default 10)')
     .option('--no-cache', 'bypass the response cache in .whetstone/cache')
     .option(
       '--cache-max-mb <n>',
@@ -84,6 +86,12 @@ program
   .option('--trust', "run the prompt files' code evaluators (isolated; never without this flag)")
   .action(async (flags) => finish(await mcpCommand(flags, program.version() ?? '0.0.0')));
 
+// `whetstone runs show X | head -1`: the reader went away; stop quietly instead of dying on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 function finish(code: number): void {
   process.exitCode = code;
 }
@@ -95,8 +103,9 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     return;
   }
   const code = error instanceof CliError ? error.exitCode : EXIT.endpoint;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactUrlSecrets(error instanceof Error ? error.message : String(error));
   process.stderr.write(`whetstone: ${message.split('\n')[0]}\n`);
-  if (!(error instanceof CliError) && process.env.WHETSTONE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+  if (!(error instanceof CliError) && process.env.WHETSTONE_DEBUG)
+    process.stderr.write(`${redactUrlSecrets(String((error as Error).stack))}\n`);
   process.exitCode = code;
 });

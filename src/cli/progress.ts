@@ -5,6 +5,8 @@ export interface Progress {
   finish(): void;
 }
 
+import { redactUrlSecrets } from '../core/redact-urls';
+
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
   const tty = Boolean(stream.isTTY);
   let lastPlain = '';
@@ -15,8 +17,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     open = false;
   };
   return {
-    update(done, total, label) {
+    update(done, total, rawLabel) {
       if (quiet) return;
+      const label = redactUrlSecrets(rawLabel);
       if (tty) {
         // Redraw at most every 50 ms: a 100,000-row eval must not write 100,000 bars.
         const now = Date.now();
@@ -37,7 +40,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     line(text) {
       if (quiet) return;
       clear();
-      stream.write(`${text}\n`);
+      stream.write(`${redactUrlSecrets(text)}\n`);
     },
     finish: clear,
   };

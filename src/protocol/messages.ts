@@ -7,6 +7,7 @@
  * webview state); live job events follow as `jobEvent`; the webview posts `rendered` once after its first paint.
  */
 import type { JobEvent } from '../core/jobs/types';
+import { isValidRunId } from '../core/runs/run-id';
 import type { PanelSnapshot, RunView } from './views';
 
 export type AcceptOutcome = 'applied' | 'conflict' | 'cancelled' | 'failed';
@@ -54,7 +55,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const isRunId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+// The run store's one id pattern: an id from the webview becomes part of a path on the host.
+const isRunId = isValidRunId;
 const isCandidateId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Validates a message from the webview (shape and field types), so the host can trust the union. */

@@ -1,7 +1,10 @@
 /** `whetstone optimize <prompt-file> --method apo|spo|pmpo`: run one optimization job and print its result. */
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../core/node-file-system';
+import { isValidRunId } from '../../core/runs';
+import { badRunId } from './runs';
 import { startJob, estimateJob, JobInputError, type JobSpec } from '../../core/jobs';
+import { NoUsableAnswers } from '../../core/jobs/engine';
 import { replaceOptimizableRegion, RegionEditError } from '../../core/documents';
 import type { Budget, JobEvent, Method } from '../../core/jobs/types';
 import { CliError, EXIT, usageError } from '../errors';
@@ -39,6 +42,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
   const method = flags.method as Method;
   if (!METHODS.includes(method))
     throw usageError(`--method: expected one of ${METHODS.join(', ')}, got ${flags.method ?? 'nothing'}`);
+  if (flags.resume !== undefined && !isValidRunId(flags.resume)) throw usageError(badRunId('--resume', flags.resume));
   const progress = createProgress();
   const loaded = await loadForCommand(file, flags.dataset, progress);
   if (!loaded.doc.optimizable) {
@@ -119,6 +123,8 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     const result = await job.result
       .catch((error) => {
         if (error instanceof JobInputError) throw usageError(`${file}: ${error.message}`);
+        if (error instanceof NoUsableAnswers)
+          throw new CliError(`${method}: the job failed: ${error.message} (run ${job.runId})`, EXIT.endpoint);
         throw endpointFailure(error, endpoint.baseUrl);
       })
       .finally(() => process.off('SIGINT', onSignal));

@@ -63,7 +63,8 @@ const MAX_DEPTH = 200;
 const MAX_REPORTED = 100;
 
 /**
- * Where the YAML first nests deeper than `limit` (flow brackets plus compact `- `/`? `/`: ` markers on a line), or -1.
+ * Where the YAML first nests deeper than `limit` (indentation levels, flow brackets and compact `- `/`? `/`: `
+ * markers on a line), or -1.
  * The YAML library recurses once per level and, around a thousand levels, takes the whole process down (V8 fails
  * compiling a regular expression without stack), so such text is refused before it is parsed. Over-counting (brackets
  * inside quotes) only matters for text no prompt file holds.
@@ -71,8 +72,19 @@ const MAX_REPORTED = 100;
 function tooDeepAt(src: string, limit: number): number {
   let flow = 0;
   let lineMarkers = 0;
+  // Block nesting: the indents of the enclosing lines (3,000 ever-deeper `a:` lines overflow the stack too).
+  const indents: number[] = [];
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
+    if (i === 0 || src[i - 1] === '\n') {
+      let indent = 0;
+      while (src[i + indent] === ' ') indent++;
+      const next = src[i + indent];
+      if (next !== undefined && next !== '\n' && next !== '\r' && next !== '#') {
+        while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
+        indents.push(indent);
+      }
+    }
     if (c === '\n') lineMarkers = 0;
     else if (c === '[' || c === '{') flow++;
     else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
@@ -82,7 +94,7 @@ function tooDeepAt(src: string, limit: number): number {
       /[ \t]/.test(src[i + 1] ?? '')
     )
       lineMarkers++;
-    if (flow + lineMarkers > limit) return i;
+    if (flow + lineMarkers + indents.length > limit) return i;
   }
   return -1;
 }

@@ -6,7 +6,7 @@
 import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
-import type { LlmClient, ModelRef } from '../llm/types';
+import { LlmError, type LlmClient, type ModelRef } from '../llm/types';
 import { renderMessages } from '../documents';
 import { evaluate, aggregate } from '../evaluators';
 
@@ -54,7 +54,7 @@ const DEFAULT_WORKERS = 16;
 export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const { doc, rows, llm, target } = options;
   const regionText = options.regionText ?? doc.optimizable?.text ?? '';
-  // One failed call fails the run (exit 3 in the CLI); abort the siblings so nothing is left in flight.
+  // A dead endpoint fails the run (exit 3 in the CLI); abort the siblings so nothing is left in flight.
   const controller = new AbortController();
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -65,10 +65,15 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   let passed = 0;
   let scoreSum = 0;
 
-  async function runRow(index: number): Promise<void> {
+  async function caseFor(index: number): Promise<EvalCaseResult> {
     const row = rows[index];
     const messages = renderMessages(doc, regionText, row.vars);
-    const reply = await llm.chat({ model: target, messages, signal });
+    const reply = await llm.chat({ model: target, messages, signal }).catch((error: unknown) => {
+      // An answer still malformed after the client's retries fails this case, not the run.
+      if (error instanceof LlmError && error.kind === 'invalid-output') return { failed: error.message };
+      throw error;
+    });
+    if ('failed' in reply) return unusableReplyCase(index, row, reply.failed);
     const evaluations = await evaluate(options.evaluators, reply.text, row, {
       trusted: options.trusted,
       llm,
@@ -80,17 +85,13 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
         .join('\n\n'),
     });
     const { score, pass } = aggregate(evaluations);
-    const result: EvalCaseResult = {
-      index,
-      vars: row.vars,
-      expected: row.expected,
-      output: reply.text,
-      pass,
-      score,
-      evaluations,
-    };
-    if (pass) passed++;
-    scoreSum += score;
+    return { index, vars: row.vars, expected: row.expected, output: reply.text, pass, score, evaluations };
+  }
+
+  async function runRow(index: number): Promise<void> {
+    const result = await caseFor(index);
+    if (result.pass) passed++;
+    scoreSum += result.score;
     if (keep) results[index] = result;
     await options.onCase?.(result, ++done, rows.length);
   }
@@ -117,4 +118,21 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
     score: done ? scoreSum / done : 0,
     results,
   };
+}
+
+/** A case whose model reply was unusable: failed, with the reason where an evaluator's feedback would be. */
+export function unusableReplyCase(index: number, row: DatasetRow, reason: string): EvalCaseResult {
+  return {
+    index,
+    vars: row.vars,
+    expected: row.expected,
+    output: '',
+    pass: false,
+    score: 0,
+    evaluations: [unusableReplyEvaluation(reason)],
+  };
+}
+
+export function unusableReplyEvaluation(reason: string): EvaluationResult {
+  return { name: 'model reply', score: 0, pass: false, feedback: `no usable reply: ${reason}` };
 }

@@ -85,6 +85,9 @@ export class JobContext<P = Record<string, unknown>> {
     this.protectedTexts = init.protectedTexts;
   }
 
+  /** Structured optimizer/judge answers: how many came back, how many were usable, why the last one was not. */
+  readonly answers = { total: 0, usable: 0, lastProblem: '' };
+
   /** Ends the search early for `reason`; the method's loop checks `stopped` before its next round. */
   stop(reason: StopReason, message: string): void {
     if (this.stopReason) return;

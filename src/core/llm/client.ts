@@ -8,6 +8,7 @@
  * An endpoint without a key gets no Authorization header (the openai package needs some key; its placeholder is stripped).
  */
 import OpenAI from 'openai';
+import { AdaptiveLimit } from './adaptive-limit';
 import { createRng } from '../random';
 import {
   LlmError,
@@ -31,7 +32,6 @@ import { costOf, defaultPrices, type PriceTable } from './prices';
 import { abortableSleep, parseRetryAfter, retryDelay, type RetryTiming } from './retry';
 import { wireSchemas } from './schemas';
 import { flattenChat, NO_CHAT_TEMPLATE, serverRoot, targetLogprobs, templatedScore } from './score';
-import { createSlots, type Slots } from './slots';
 import {
   parseStructured,
   rejectsResponseFormat,
@@ -39,6 +39,12 @@ import {
   withTaggedInstruction,
   type StructuredMode,
 } from './structured-output';
+
+/** How long one call waits out rate limits unless told otherwise. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 10 * 60_000;
+
+const formatDuration = (ms: number) =>
+  ms >= 90_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
 
 /** Sent as the key to endpoints that have none (see the file comment). */
 export const NO_KEY = 'sk-no-key';
@@ -52,6 +58,14 @@ function withoutPlaceholderKey(inner: typeof fetch): typeof fetch {
   };
 }
 
+function splitQuery(baseUrl: string): { base: string; query?: Record<string, string> } {
+  const url = new URL(baseUrl);
+  if (!url.search) return { base: baseUrl.replace(/\/+$/, '') };
+  const query = Object.fromEntries(url.searchParams);
+  url.search = '';
+  return { base: url.toString().replace(/\/+$/, ''), query };
+}
+
 export interface LlmClientOptions {
   /**
    * The key for an endpoint origin (`https://host:port`), or undefined for none. Asked per call; may be async
@@ -62,8 +76,13 @@ export interface LlmClientOptions {
   cache?: ResponseCache | null;
   /** Requests in flight per endpoint origin (default 4). */
   concurrency?: number;
-  /** Retries after the first attempt, for 429/5xx/timeouts/connection errors (default 6). */
+  /** Retries after the first attempt, for 5xx/timeouts/connection errors (default 6). Rate limits: `rateLimitWaitMs`. */
   maxRetries?: number;
+  /**
+   * How long in all one call waits out 429s (default 10 minutes): a rate limit slows a job down, it does not end it.
+   * Each wait honours Retry-After; concurrency to the endpoint halves on each 429 and grows back on successes.
+   */
+  rateLimitWaitMs?: number;
   /** Per attempt, from sending the request to reading the whole body (default 60000). */
   timeoutMs?: number;
   /** Extra or overriding prices, merged over `defaultPrices`. */
@@ -78,10 +97,12 @@ export interface LlmClientOptions {
   /** First backoff step in ms (default 500); doubles per attempt up to `retryMaxMs` (default 30000). */
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** A Retry-After longer than this fails the call instead of waiting (default 120000). */
+  /** A Retry-After longer than this fails the call instead of waiting (default: `rateLimitWaitMs`). */
   maxRetryAfterMs?: number;
   /** Times a structured reply that is not valid JSON for its schema is asked for again (default 2). */
   invalidOutputRetries?: number;
+  /** Times a malformed 200 (no choices, no content, no log-probs, not JSON) is asked for again (default 3). */
+  malformedRetries?: number;
   /** Jitter source (default: a fixed-seed generator, so runs are reproducible). */
   random?: () => number;
   /** Injected for tests: waiting between retries, and the clock for HTTP-date Retry-After. */
@@ -97,6 +118,26 @@ interface Endpoint {
 }
 
 /** Parameters that would change the response shape we parse; never passed through. */
+/** What makes a chat completion 200 unusable, or undefined. A refusal or an empty string is an answer; null is not. */
+function malformedChat(res: OpenAI.Chat.ChatCompletion): string | undefined {
+  if (typeof res !== 'object' || res === null) return 'the body is not a JSON object';
+  if (!Array.isArray(res.choices) || res.choices.length === 0) return 'it has no choices';
+  const message = res.choices[0]?.message as { content?: unknown; refusal?: unknown } | undefined;
+  if (typeof message !== 'object' || message === null) return 'its first choice has no message';
+  if (typeof message.content !== 'string' && typeof message.refusal !== 'string') return 'its message has no content';
+  return undefined;
+}
+
+/** What makes a scoring completion 200 unusable: no choice, or no per-token log-probs. */
+function malformedScore(res: OpenAI.Completions.Completion): string | undefined {
+  if (typeof res !== 'object' || res === null) return 'the body is not a JSON object';
+  if (!Array.isArray(res.choices) || res.choices.length === 0) return 'it has no choices';
+  const logprobs = res.choices[0]?.logprobs as { tokens?: unknown; token_logprobs?: unknown } | null | undefined;
+  if (!logprobs || !Array.isArray(logprobs.tokens) || !Array.isArray(logprobs.token_logprobs))
+    return 'it has no log-probs';
+  return undefined;
+}
+
 const RESERVED_PARAMS = new Set([
   'stream',
   'stream_options',
@@ -120,14 +161,16 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const timing: RetryTiming = {
     baseMs: opts.retryBaseMs ?? 500,
     maxMs: opts.retryMaxMs ?? 30_000,
-    maxRetryAfterMs: opts.maxRetryAfterMs ?? 120_000,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? opts.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
     random: opts.random ?? createRng(0x5eed).next,
     now: opts.now ?? Date.now,
   };
   const invalidOutputRetries = opts.invalidOutputRetries ?? 2;
+  const rateLimitWaitMs = opts.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+  const malformedRetries = Math.max(0, opts.malformedRetries ?? 3);
 
   const instances = new Map<string, OpenAI>();
-  const limiters = new Map<string, Slots>();
+  const limiters = new Map<string, AdaptiveLimit>();
   const listeners = new Set<CallListener>();
   /** endpoint label + model → needs tagged text instead of response_format. */
   const needsTagged = new Set<string>();
@@ -143,12 +186,25 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     if (!origin || !/^https?:$/.test(new URL(baseUrl).protocol)) {
       throw new LlmError(`${label}: not an http(s) base URL`, 'unreachable', undefined, label);
     }
+    const parsed = new URL(baseUrl);
+    if (parsed.username || parsed.password) {
+      // fetch refuses such URLs anyway; say why, once, instead of retrying a request that cannot be built.
+      throw new LlmError(
+        `${label}: the base URL has credentials in it (user:password@); give the key as the API key instead`,
+        'unsupported',
+        undefined,
+        label,
+      );
+    }
     const key = (await opts.apiKeyFor(origin)) || undefined;
     const id = `${baseUrl}\u0000${key ?? ''}`;
     let openai = instances.get(id);
     if (!openai) {
+      // A query in the base URL (`?api-version=…`, `?api-key=…`) is sent with every request, not glued into the path.
+      const { base, query } = splitQuery(baseUrl);
       openai = new OpenAI({
-        baseURL: baseUrl.replace(/\/+$/, ''),
+        baseURL: base,
+        ...(query && { defaultQuery: query }),
         apiKey: key ?? NO_KEY,
         // Explicit nulls: the package would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID and send them anywhere.
         organization: null,
@@ -166,14 +222,19 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     return { label, origin, key, openai };
   }
 
-  function limiterFor(origin: string): Slots {
-    let slots = limiters.get(origin);
-    if (!slots) {
-      slots = createSlots(concurrency, () => new LlmError(`${endpointLabel(origin)}: aborted`, 'aborted'));
-      limiters.set(origin, slots);
+  function limiterFor(origin: string): AdaptiveLimit {
+    let limit = limiters.get(origin);
+    if (!limit) {
+      limit = new AdaptiveLimit(concurrency, () => new LlmError(`${endpointLabel(origin)}: aborted`, 'aborted'));
+      limiters.set(origin, limit);
     }
-    return slots;
+    return limit;
   }
+
+  const malformedFailure = (ep: Endpoint, reason: string, retryable: boolean): ClassifiedFailure => ({
+    error: new LlmError(`${ep.label}: malformed response: ${reason}`, 'invalid-output', undefined, ep.label),
+    retryable,
+  });
 
   const abortedError = (ep: { label: string }) => new LlmError(`${ep.label}: aborted`, 'aborted', undefined, ep.label);
 
@@ -211,24 +272,44 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     }
   }
 
-  /** Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. */
+  /**
+   * Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. `malformed` names what
+   * is wrong with a 200 that cannot be used (no choices, no content, no log-probs): such an answer is retried like a
+   * transport error, at most `malformedRetries` times (a server that keeps answering garbage will not heal by waiting).
+   */
   async function send<T>(
     ep: Endpoint,
     signal: AbortSignal | undefined,
     run: (openai: OpenAI, signal: AbortSignal) => Promise<T>,
+    malformed: (value: T) => string | undefined = () => undefined,
   ): Promise<T> {
     const limit = limiterFor(ep.origin);
+    let malformedSeen = 0;
+    let retries = 0; // of transient failures other than rate limits (bounded by count)
+    let rateLimitRetries = 0;
+    let waitedMs = 0;
+    let firstLimitedAt: number | undefined;
     for (let n = 0; ; n++) {
       // A call waiting for a slot is given up at once when aborted.
       const release = await limit.acquire(signal).catch(() => {
         throw abortedError(ep);
       });
-      const outcome = await attempt(ep, signal, run).finally(release);
-      if (outcome.ok) return outcome.value;
+      let outcome = await attempt(ep, signal, run).finally(release);
+      if (outcome.ok) {
+        const reason = malformed(outcome.value);
+        limit.succeeded(); // the server took the request: the rate limit (if any) let it through
+        if (reason === undefined) return outcome.value;
+        outcome = { ok: false, failure: malformedFailure(ep, reason, ++malformedSeen <= malformedRetries) };
+      } else if (outcome.failure.error.kind === 'invalid-output') {
+        // A body that is not JSON (cut off mid-transfer, an HTML error page with status 200).
+        outcome.failure.retryable &&= ++malformedSeen <= malformedRetries;
+      }
       const { error, retryable, headers } = outcome.failure;
+      const rateLimited = error.status === 429;
+      if (rateLimited) limit.rateLimited();
       // A refused connection rarely heals within seconds: one retry, then report it.
       const refused = error.kind === 'unreachable' && error.message.includes('ECONNREFUSED') && n >= 1;
-      if (!retryable || n >= maxRetries || refused) throw error;
+      if (!retryable || refused) throw error;
       const retryAfter = parseRetryAfter(headers, timing.now());
       if (retryAfter !== undefined && retryAfter > timing.maxRetryAfterMs) {
         throw new LlmError(
@@ -238,8 +319,29 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
           error.endpoint,
         );
       }
-      const wait = retryDelay(n, retryAfter, timing);
-      log(`${error.message}; retry ${n + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+      let wait: number;
+      if (rateLimited) {
+        // Rate limits are waited out for up to `rateLimitWaitMs` in all (by the clock, or by the waits themselves
+        // when the clock is injected and does not move), however many 429s that takes.
+        firstLimitedAt ??= timing.now();
+        wait = retryDelay(rateLimitRetries++, retryAfter, timing);
+        const spent = Math.max(timing.now() - firstLimitedAt, waitedMs);
+        if (spent + wait > rateLimitWaitMs) {
+          throw new LlmError(
+            `${error.message} (still rate-limited after waiting ${formatDuration(spent)}; the limit is ` +
+              `${formatDuration(rateLimitWaitMs)}, set by --retry-minutes or WHETSTONE_RETRY_MINUTES)`,
+            error.kind,
+            error.status,
+            error.endpoint,
+          );
+        }
+        waitedMs += wait;
+        log(`${error.message}; rate-limited: resuming in ${Math.max(1, Math.round(wait / 1000))} s`);
+      } else {
+        if (retries >= maxRetries) throw error;
+        wait = retryDelay(retries++, retryAfter, timing);
+        log(`${error.message}; retry ${retries}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+      }
       try {
         await sleep(wait, signal);
       } catch {
@@ -333,11 +435,15 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       model: req.model.model,
       messages: req.messages,
     } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-    const res = await send(ep, req.signal, (openai, signal) => openai.chat.completions.create(body, { signal }));
-    const choice = res.choices?.[0];
-    if (!choice) throw new LlmError(`${ep.label}: response has no choices`, 'invalid-output', undefined, ep.label);
+    const res = await send(
+      ep,
+      req.signal,
+      (openai, signal) => openai.chat.completions.create(body, { signal }),
+      malformedChat,
+    );
+    const choice = res.choices[0];
     return {
-      text: choice.message?.content ?? '',
+      text: choice.message.content ?? '',
       usage: usageOf(res.usage),
       finishReason: choice.finish_reason as string | undefined,
     };
@@ -494,11 +600,15 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         }
         const full = context + req.target;
         const request = (maxTokens: 0 | 1) =>
-          send(ep, req.signal, (openai, signal) =>
-            openai.completions.create(
-              { model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens },
-              { signal },
-            ),
+          send(
+            ep,
+            req.signal,
+            (openai, signal) =>
+              openai.completions.create(
+                { model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens },
+                { signal },
+              ),
+            malformedScore,
           );
         let res: OpenAI.Completions.Completion;
         try {

@@ -1,4 +1,5 @@
 /** The LLM layer's contract: what every backend (remote OpenAI-compatible, embedded llama.cpp) offers the engine. */
+import { redactUrlSecrets } from '../redact-urls';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'developer';
@@ -78,7 +79,7 @@ export class LlmError extends Error {
     readonly status?: number,
     readonly endpoint?: string,
   ) {
-    super(message);
+    super(redactUrlSecrets(message)); // an error names its endpoint: never with credentials in it
     this.name = 'LlmError';
   }
 }

@@ -8,6 +8,8 @@ import { aggregate, evaluate } from '../evaluators';
 import type { CallListener, ChatRequest, LlmClient, ModelRef, ScoreRequest, SchemaName } from '../llm/types';
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
+import { LlmError } from '../llm/types';
+import { unusableReplyEvaluation } from '../evaluation/run-eval';
 import type { CandidateRecord, ExampleResult } from '../jobs/types';
 
 const memos = new WeakMap<JobContext<unknown>, Map<string, Promise<ExampleResult>>>();
@@ -43,7 +45,25 @@ export function runExample(
   const messages = renderMessages(ctx.doc, prompt, row.vars);
   const key = `exec:${hashOf([target.baseUrl, target.model, target.params ?? null, messages])}${sample ? `:s${sample}` : ''}`;
   const seed = sample ? ctx.spec.seed + sample : undefined;
-  const promise = ctx.ledger.chat(key, target, messages, seed).then(async (reply) => {
+  const reply = ctx.ledger.chat(key, target, messages, seed).catch((error: unknown) => {
+    // Still malformed after the client's retries: this example fails with the reason; the job goes on.
+    if (error instanceof LlmError && error.kind === 'invalid-output') return { unusable: error.message };
+    throw error;
+  });
+  const promise = reply.then(async (reply) => {
+    if ('unusable' in reply) {
+      ctx.log('warn', `example ${rowIndex + 1}: ${reply.unusable}; counted as a failed example`);
+      const failed: ExampleResult = {
+        rowIndex,
+        input: row.vars,
+        expected: row.expected,
+        output: '',
+        score: 0,
+        pass: false,
+        evaluations: [unusableReplyEvaluation(reply.unusable)],
+      };
+      return failed;
+    }
     if (charge && !reply.replayed) ctx.charge(charge, reply.meta);
     const evaluations = await evaluate(ctx.spec.evaluators, reply.value, row, {
       trusted: ctx.spec.trusted,

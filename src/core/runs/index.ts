@@ -3,6 +3,7 @@ export {
   readRun,
   findRunFile,
   runFilePath,
+  assertInsideRunsDir,
   promptNameOf,
   newRunId,
   parseRunText,
@@ -15,3 +16,6 @@ export {
   STALE_MS,
 } from './store';
 export type { RunAcceptedLine, RunHeader, RunLine, RunCallLine, RunRecord, RunStatus, RunSummary } from './types';
+export { RUN_ID_PATTERN, isValidRunId, assertRunId, RunIdError } from './run-id';
+export { acquireRunLock, lockPathFor, RunLockedError, LOCK_STALE_MS, type RunLock } from './run-lock';
+export { listDamagedRuns, type DamagedRun } from './damaged';

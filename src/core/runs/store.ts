@@ -2,8 +2,11 @@
  * The run store: one append-only JSONL file per run. Lines are appended in order through one queue per file, so a
  * crash leaves a valid prefix (at most a torn last line, which readers skip).
  */
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../node-file-system';
+import { redactUrlSecrets } from '../redact-urls';
+import { assertRunId, RunIdError } from './run-id';
 import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
 import { readRunHeadAndTail } from './summary';
@@ -33,12 +36,46 @@ export function promptNameOf(doc: { name?: string; file: string }): string {
     base
       .toLowerCase()
       .replace(/[^a-z0-9._-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'prompt'
+      // No leading or trailing dots either: a prompt named `..` must not name the parent folder.
+      .replace(/^[-.]+|[-.]+$/g, '') || 'prompt'
   );
 }
 
+/** The log file of a run: the id must be a valid run id and the result must lie inside `runsDir`. */
 export function runFilePath(runsDir: string, promptName: string, runId: string): string {
-  return path.join(runsDir, promptName, `${runId}.jsonl`);
+  assertRunId(runId);
+  return assertInsideRunsDir(runsDir, path.join(runsDir, promptName, `${runId}.jsonl`));
+}
+
+/**
+ * Refuses a path that is not inside `runsDir`, lexically and, for the parts that exist, after resolving symbolic
+ * links (a checked-in `.whetstone/runs/p -> /etc` must not redirect reads or appends).
+ */
+export function assertInsideRunsDir(runsDir: string, file: string): string {
+  const root = path.resolve(runsDir);
+  const resolved = path.resolve(file);
+  if (!isInside(root, resolved) || !isInside(realpathOfExisting(root), realpathOfExisting(resolved))) {
+    throw new RunIdError(`refused: ${resolved} is not inside ${root}`);
+  }
+  return resolved;
+}
+
+const isInside = (root: string, file: string) => file.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+
+/** The real path of the longest existing prefix of `file`, with the rest appended. */
+function realpathOfExisting(file: string): string {
+  const rest: string[] = [];
+  let current = file;
+  for (;;) {
+    try {
+      return path.join(realpathSync(current), ...rest);
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return file;
+      rest.unshift(path.basename(current));
+      current = parent;
+    }
+  }
 }
 
 /** `20261127-091502-apo-3f9a`: sortable by start time, unique enough for one workspace. */
@@ -70,7 +107,9 @@ export class RunWriter {
   ) {}
 
   append(line: RunLine, opts: { newLineFirst?: boolean } = {}): void {
-    const text = `${opts.newLineFirst ? '\n' : ''}${JSON.stringify(line)}\n`;
+    // Headers, events and messages name endpoints: never with credentials. Calls are replayed verbatim on resume.
+    const json = line.kind === 'call' ? JSON.stringify(line) : redactUrlSecrets(JSON.stringify(line));
+    const text = `${opts.newLineFirst ? '\n' : ''}${json}\n`;
     this.tail = this.tail
       .then(() => this.fs.appendText(this.file, text))
       .catch((error) => {
@@ -217,8 +256,14 @@ export async function findRunFile(
   runId: string,
   fs: FileSystemPort = nodeFileSystem,
 ): Promise<string | undefined> {
+  assertRunId(runId);
   for (const promptName of await fs.list(runsDir)) {
-    const file = runFilePath(runsDir, promptName, runId);
+    let file: string;
+    try {
+      file = runFilePath(runsDir, promptName, runId);
+    } catch {
+      continue; // a folder that leads outside the run store (a symbolic link) is not searched
+    }
     if (await fs.exists(file)) return file;
   }
   return undefined;

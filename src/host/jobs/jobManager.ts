@@ -31,7 +31,7 @@ import { estimateEngineJob, startEngineJob } from './engine';
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
 /** The LLM client's retry line: `<reason>; retry 2/6 in 1.0 s`. */
-const RETRY_LINE = /; retry \d+\/\d+ in [\d.]+ s$/;
+const RETRY_LINE = /; (retry \d+\/\d+ in [\d.]+ s|rate-limited: resuming in \d+ s)$/;
 
 export interface JobRequest {
   uri: vscode.Uri;
@@ -215,7 +215,8 @@ export class JobManager implements vscode.Disposable {
     this.jobs.set(info.runId, { info, handle });
     prepared.clientLines.sink = (line) => {
       if (!RETRY_LINE.test(line) || info.status !== 'running') return;
-      info.retrying = line;
+      // The progress shows "rate-limited: resuming in 40 s" as it is; other retries with their error.
+      info.retrying = /rate-limited: resuming in \d+ s$/.exec(line)?.[0] ?? line;
       // Recorded like an engine event (the panel shows it); already in the log through the client's logger.
       const event: JobEvent = { type: 'log', level: 'warn', message: line };
       info.events.push(event);

@@ -17,7 +17,7 @@ export function progressLine(job: JobInfo): string {
     parts.push(`best ${job.incumbent.score.toFixed(2)}${delta}`);
   }
   if (job.used) parts.push(job.used.costUsd === null ? `${job.used.calls} calls` : `$${job.used.costUsd.toFixed(2)}`);
-  if (job.retrying) parts.push(`retrying: ${job.retrying}`);
+  if (job.retrying) parts.push(job.retrying.startsWith('rate-limited') ? job.retrying : `retrying: ${job.retrying}`);
   return parts.join(' · ');
 }
 

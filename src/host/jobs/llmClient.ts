@@ -56,6 +56,7 @@ export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClie
         })
       : null,
     concurrency: opts.settings.concurrency,
+    rateLimitWaitMs: opts.settings.retryMinutes * 60_000,
     local: lazyLocalBackend(opts.extensionPath, opts.log),
     vscodeLm: createLmChatClient(),
     logger: (line) => {

@@ -3,7 +3,7 @@
  * file under the workspace's `.whetstone/runs/`.
  */
 import type * as vscode from 'vscode';
-import { findRunFile } from '../../core/runs';
+import { findRunFile, isValidRunId } from '../../core/runs';
 import type { RunView } from '../../protocol';
 import { runFromEvents } from '../../protocol';
 import type { HostContext } from '../context';
@@ -19,6 +19,8 @@ export interface RunSource {
 }
 
 export async function findRun(ctx: HostContext, promptUri: vscode.Uri, runId: string): Promise<RunSource | undefined> {
+  // Ids arrive from commands, candidate-document URIs and the webview: only a valid run id becomes part of a path.
+  if (!isValidRunId(runId)) return undefined;
   const job = ctx.jobs.get(runId);
   if (job) {
     const replayed = runFromEvents(job.events);

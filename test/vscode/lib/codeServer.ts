@@ -69,6 +69,8 @@ export async function startCodeServer(
   dirs: RunDirs,
   extraEnv: Record<string, string> = {},
   extraArgs: string[] = [],
+  /** Keep VS Code's workspace trust on (the Restricted Mode suite); every other session disables it. */
+  workspaceTrust = false,
 ): Promise<CodeServer> {
   if (!fs.existsSync(codeServerBin))
     throw new Error(`code-server is not installed at ${codeServerBin} (run node test/vscode/run.mjs once)`);
@@ -89,7 +91,7 @@ export async function startCodeServer(
       authority,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir',
       dirs.userDataDir,

@@ -13,6 +13,7 @@ import {
   repoRoot,
   runsRootDir,
   suiteDir,
+  restrictedDir,
   uiDir,
   vscodeTestDir,
 } from './paths';
@@ -49,10 +50,14 @@ function selected(files: string[]): string[] {
   return filter ? files.filter((f) => f.includes(filter)) : files;
 }
 
-async function runExtensionHostSuite(): Promise<TestOutcome[]> {
-  const files = selected(findTestFiles(suiteDir));
+async function runExtensionHostSuite(
+  dir = suiteDir,
+  label = 'ext-host-suite',
+  restricted = false,
+): Promise<TestOutcome[]> {
+  const files = selected(findTestFiles(dir));
   if (!files.length) {
-    note(`no extension-host tests under ${path.relative(repoRoot, suiteDir)}/`);
+    note(`no extension-host tests under ${path.relative(repoRoot, dir)}/`);
     return [];
   }
   const phaseStart = Date.now();
@@ -66,7 +71,8 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
     reportExit = resolve;
   });
   const sessionPromise = openWorkbenchSession({
-    label: 'ext-host-suite',
+    label,
+    restricted,
     extensionTestsPath: bundle.entry,
     companions: [TEST_LM_PROVIDER],
     onAutomationExit: (code) => {
@@ -92,7 +98,7 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   clearTimeout(timer);
   const outcomes: TestOutcome[] = [];
   const fail = (message: string) => {
-    const failure = harnessFailure('extension-host suite', message);
+    const failure = harnessFailure(label, message);
     outcomes.push(failure);
     console.log(formatOutcome(failure));
   };
@@ -122,7 +128,7 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   }
   if (!keep && process.env.WHETSTONE_E2E_KEEP !== '1')
     fs.rmSync(path.dirname(bundle.entry), { recursive: true, force: true });
-  note(`extension-host suite: ${outcomes.length} result(s) in ${seconds(phaseStart)}`);
+  note(`${label}: ${outcomes.length} result(s) in ${seconds(phaseStart)}`);
   return outcomes;
 }
 
@@ -220,7 +226,7 @@ function removeStaleRunDirs(): void {
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir)) {
       const full = path.join(dir, name);
-      if (!/^(suite|ui|ext-host-suite)-/.test(name)) continue;
+      if (!/^(suite|ui|ext-host-suite|restricted-suite)-/.test(name)) continue;
       try {
         if (fs.statSync(full).mtimeMs < dayAgo) fs.rmSync(full, { recursive: true, force: true });
       } catch {
@@ -270,11 +276,11 @@ export async function main(): Promise<number> {
   }
   if (ready) {
     const typecheck = process.env.WHETSTONE_E2E_TYPECHECK === '0' ? undefined : startTypecheck();
-    const only = process.env.WHETSTONE_E2E_ONLY; // 'suite' | 'ui'
-    if (only !== 'ui') {
-      outcomes.push(...(await runExtensionHostSuite()));
-    }
-    if (only !== 'suite') {
+    const only = process.env.WHETSTONE_E2E_ONLY; // 'suite' | 'restricted' | 'ui'
+    if (!only || only === 'suite') outcomes.push(...(await runExtensionHostSuite()));
+    if (!only || only === 'restricted')
+      outcomes.push(...(await runExtensionHostSuite(restrictedDir, 'restricted-suite', true)));
+    if (!only || only === 'ui') {
       // A packaging failure is reported here with its output; the other UI tests still run.
       if (selected(findTestFiles(uiDir)).some((f) => /vsix/.test(path.basename(f)))) {
         try {

@@ -33,6 +33,11 @@ export interface WorkbenchOptions {
   /** Extension-host console output, forwarded by the workbench (`window.codeAutomationLog`). */
   onAutomationLog?: (line: string) => void;
   /**
+   * Workspace trust on, the folder untrusted (Restricted Mode): no start-up prompt, so the workspace simply opens
+   * restricted, as it does for a user who has not trusted it.
+   */
+  restricted?: boolean;
+  /**
    * A packaged extension to install into the run's extensions dir; the workbench then runs that installed copy and
    * not the repo's unpackaged one.
    */
@@ -69,7 +74,15 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     seedWorkspace(dirs, options.files);
     const sim = await startSim();
     cleanups.push(() => sim.close());
-    writeUserSettings(dirs, { ...quietUserSettings, ...simSettings(sim.url), ...options.settings });
+    const trust = options.restricted
+      ? {
+          'security.workspace.trust.enabled': true,
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.banner': 'never',
+          'security.workspace.trust.untrustedFiles': 'open',
+        }
+      : {};
+    writeUserSettings(dirs, { ...quietUserSettings, ...trust, ...simSettings(sim.url), ...options.settings });
     const installedExtension = options.vsix ? installVsix(dirs, options.vsix) : undefined;
     const companionArgs: string[] = [];
     for (const companion of options.companions ?? []) {
@@ -78,7 +91,7 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     }
     // Server and browser start in parallel (about 3 s each); whichever started is stopped if the other failed.
     const [server, launched] = await Promise.allSettled([
-      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }, companionArgs),
+      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }, companionArgs, options.restricted),
       launchBrowser(dirs),
     ]);
     if (server.status === 'fulfilled') cleanups.push(() => server.value.stop());

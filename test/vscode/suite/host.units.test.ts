@@ -33,6 +33,7 @@ const settings: HostSettings = {
   models: { target: 'gpt-4o-mini', optimizer: 'gpt-4o', judge: '', scorer: '' },
   availableModels: [],
   concurrency: 4,
+  retryMinutes: 10,
   budget: { calls: 100, usd: 1 },
   localModelPath: '/models/m.gguf',
   cacheEnabled: true,
@@ -66,6 +67,11 @@ suite('host: helpers', () => {
     assert.strictEqual(
       progressLine(job({ round: { round: 1, of: 6 }, retrying: 'api.openai.com: HTTP 429; retry 2/6 in 2.0 s' })),
       'Optimizing reviews.prompt.yml · APO · round 1/6 · retrying: api.openai.com: HTTP 429; retry 2/6 in 2.0 s',
+    );
+    // A rate-limit wait is shown as what it is.
+    assert.strictEqual(
+      progressLine(job({ round: { round: 1, of: 6 }, retrying: 'rate-limited: resuming in 40 s' })),
+      'Optimizing reviews.prompt.yml · APO · round 1/6 · rate-limited: resuming in 40 s',
     );
   });
 
