@@ -12,7 +12,8 @@ export function candidateStatusText(run: RunView, c: CandidateView, bestId: numb
   if (c.status === 'rejected') return `✗ rejected${c.rejectedReason ? `: ${c.rejectedReason}` : ''}`;
   const tags: string[] = [];
   if (c.id === 0) tags.push('baseline');
-  if (run.accepted.some((a) => a.candidateId === c.id)) tags.push('accepted');
+  const acceptance = [...run.accepted].reverse().find((a) => a.candidateId === c.id);
+  if (acceptance) tags.push(acceptance.undoneAt ? 'undone' : 'accepted');
   if (c.id === bestId && c.id !== 0) tags.push('best');
   else if (c.status === 'beam' || run.beam?.includes(c.id)) tags.push('beam');
   else if (c.id !== 0) tags.push(c.status);

@@ -12,6 +12,8 @@ export function historyLabel(s: RunSummaryView): string {
   ];
   if (s.status !== 'done') parts.push(s.status === 'budget' ? 'budget' : s.status);
   if (s.acceptedCandidateIds.length) parts.push(`accepted ${s.acceptedCandidateIds.map((id) => `#${id}`).join(', ')}`);
+  const undone = (s.undoneCandidateIds ?? []).filter((id) => !s.acceptedCandidateIds.includes(id));
+  if (undone.length) parts.push(`undone ${undone.map((id) => `#${id}`).join(', ')}`);
   return parts.join(' · ');
 }
 

@@ -14,4 +14,13 @@ export {
   HEARTBEAT_MS,
   STALE_MS,
 } from './store';
-export type { RunAcceptedLine, RunHeader, RunLine, RunCallLine, RunRecord, RunStatus, RunSummary } from './types';
+export type {
+  RunAcceptedLine,
+  RunUndoneLine,
+  RunHeader,
+  RunLine,
+  RunCallLine,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+} from './types';

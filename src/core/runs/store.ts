@@ -6,7 +6,16 @@ import * as path from 'node:path';
 import { nodeFileSystem } from '../node-file-system';
 import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
-import type { RunAcceptedLine, RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
+import type {
+  RunAcceptedLine,
+  RunUndoneLine,
+  RunCallLine,
+  RunHeader,
+  RunLine,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+} from './types';
 
 /** A live run writes a heartbeat line this often; one silent for STALE_MS is taken as crashed (interrupted). */
 export const HEARTBEAT_MS = 15_000;
@@ -115,6 +124,7 @@ export function parseRunText(
   let lastBeat = Number.NaN;
   let lastPid: number | undefined;
   const accepted: RunAcceptedLine[] = [];
+  const undone: RunUndoneLine[] = [];
   for (const raw of text.split('\n')) {
     if (!raw.trim()) continue;
     let line: RunLine;
@@ -129,6 +139,8 @@ export function parseRunText(
     else if (line.kind === 'resumed') finished = false;
     else if (line.kind === 'accepted') {
       if (typeof line.candidateId === 'number' && typeof line.at === 'string') accepted.push(line);
+    } else if (line.kind === 'undone') {
+      if (typeof line.candidateId === 'number' && typeof line.at === 'string') undone.push(line);
     } else if (line.kind === 'heartbeat') {
       lastBeat = Date.parse(line.at);
       lastPid = line.pid;
@@ -161,6 +173,7 @@ export function parseRunText(
     badLines,
     tornTail,
     accepted,
+    undone,
   };
 }
 

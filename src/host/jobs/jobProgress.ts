@@ -11,6 +11,7 @@ import { formatDelta } from './suggestions';
 
 export function progressLine(job: JobInfo): string {
   const parts = [`Optimizing ${job.fileName}`, job.method.toUpperCase()];
+  if (job.simulated) parts.push('SIMULATED');
   if (job.round) parts.push(`round ${job.round.round}/${job.round.of}`);
   if (job.incumbent) {
     const delta = job.baselineScore !== undefined ? ` (${formatDelta(job.incumbent.score - job.baselineScore)})` : '';
@@ -22,6 +23,11 @@ export function progressLine(job: JobInfo): string {
 }
 
 export function finishedMessage(job: JobInfo): string {
+  const label = job.simulated ? 'SIMULATED · ' : '';
+  return label + finishedSentence(job);
+}
+
+function finishedSentence(job: JobInfo): string {
   const r = job.result;
   const summary = r ? `best ${r.best.score.toFixed(2)} (${formatDelta(r.best.score - r.baseline.score)})` : '';
   if (job.status === 'failed')
