@@ -234,6 +234,28 @@ export function summarizeRun(run: RunView): RunSummaryView {
   };
 }
 
+const same = (a: string, b: string) => a.trim() === b.trim();
+
+/**
+ * The state a suggestion moves to when its region reads `region` now (unchanged if nothing follows from
+ * it): back to the original after an accept = undone; the candidate again = accepted; edited while on offer = stale.
+ */
+export function nextSuggestionState(
+  s: { state: SuggestionState; prompt: string; originalRegion: string },
+  region: string,
+): SuggestionState {
+  switch (s.state) {
+    case 'accepted':
+      return same(region, s.originalRegion) && !same(region, s.prompt) ? 'undone' : 'accepted';
+    case 'undone':
+      return same(region, s.prompt) ? 'accepted' : 'undone';
+    case 'proposed':
+      return same(region, s.originalRegion) ? 'proposed' : same(region, s.prompt) ? 'accepted' : 'stale';
+    case 'stale':
+      return same(region, s.originalRegion) ? 'proposed' : 'stale';
+  }
+}
+
 /** The acceptances after the host reports a suggestion's new state (`at`: ISO time of the change). */
 export function applySuggestionState(
   accepted: AcceptanceView[],

@@ -53,7 +53,12 @@ export function registerGettingStartedCommands(ctx: HostContext): vscode.Disposa
       try {
         const file = await copyExample(ctx.extension.extensionPath, root);
         const uri = vscode.Uri.file(file);
-        await vscode.window.showTextDocument(uri, { preview: false });
+        // Beside the walkthrough when it has focus, so its next steps stay in view.
+        const beside = !vscode.window.activeTextEditor;
+        await vscode.window.showTextDocument(uri, {
+          preview: false,
+          viewColumn: beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
+        });
         return uri;
       } catch (error) {
         void vscode.window.showErrorMessage(

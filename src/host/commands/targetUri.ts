@@ -24,6 +24,11 @@ export function promptUriFrom(arg: unknown): vscode.Uri | undefined {
   const active = vscode.window.activeTextEditor?.document;
   if (active && CANDIDATE_SCHEMES.includes(active.uri.scheme)) return candidateOf(active.uri)?.promptUri;
   if (active && isPromptFileName(active.fileName)) return active.uri;
+  // No text editor is active (e.g. the Getting Started walkthrough has focus): the one prompt file in view, if any.
+  if (!active) {
+    const shown = vscode.window.visibleTextEditors.filter((e) => isPromptFileName(e.document.fileName));
+    if (shown.length === 1) return shown[0].document.uri;
+  }
   return undefined;
 }
 

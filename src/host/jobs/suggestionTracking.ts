@@ -8,28 +8,9 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import { chooseRegion } from '../../core/documents/region';
 import type { RunAcceptedLine, RunUndoneLine } from '../../core/runs';
-import type { SuggestionState } from '../../protocol';
+import { nextSuggestionState } from '../../protocol';
 import type { HostContext } from '../context';
 import type { Suggestion } from './suggestions';
-
-const same = (a: string, b: string) => a.trim() === b.trim();
-
-/** The state a suggestion moves to when its region reads `region` now (unchanged if nothing follows from it). */
-export function nextSuggestionState(
-  s: Pick<Suggestion, 'state' | 'prompt' | 'originalRegion'>,
-  region: string,
-): SuggestionState {
-  switch (s.state) {
-    case 'accepted':
-      return same(region, s.originalRegion) && !same(region, s.prompt) ? 'undone' : 'accepted';
-    case 'undone':
-      return same(region, s.prompt) ? 'accepted' : 'undone';
-    case 'proposed':
-      return same(region, s.originalRegion) ? 'proposed' : same(region, s.prompt) ? 'accepted' : 'stale';
-    case 'stale':
-      return same(region, s.originalRegion) ? 'proposed' : 'stale';
-  }
-}
 
 async function record(ctx: HostContext, s: Suggestion, state: 'accepted' | 'undone'): Promise<void> {
   if (!s.runFile) return;
