@@ -8,6 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Usage } from './types';
+import { nodeFileSystem } from '../node-file-system';
+import { ensureStateGitignore } from '../state-dir';
 
 /** What is stored for one call: the parsed result and its usage. */
 export interface CachedResponse {
@@ -46,6 +48,7 @@ export function cacheKey(parts: Record<string, unknown>): string {
 }
 
 export function createDiskCache(dir: string): ResponseCache {
+  let ignored: Promise<void> | undefined;
   const fileOf = (key: string) => path.join(dir, key.slice(0, 2), `${key}.json`);
   return {
     async get(key) {
@@ -66,6 +69,9 @@ export function createDiskCache(dir: string): ResponseCache {
     async set(key, response) {
       const file = fileOf(key);
       await fs.mkdir(path.dirname(file), { recursive: true });
+      // The cache may be what creates `.whetstone/`: it comes with its .gitignore.
+      ignored ??= ensureStateGitignore(nodeFileSystem, file).catch(() => undefined);
+      await ignored;
       const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       await fs.writeFile(tmp, JSON.stringify({ key, savedAt: new Date().toISOString(), response }));
       await fs.rename(tmp, file);

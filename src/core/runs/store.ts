@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { nodeFileSystem } from '../node-file-system';
 import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
+import { ensureStateGitignore } from '../state-dir';
 import type {
   RunAcceptedLine,
   RunUndoneLine,
@@ -69,13 +70,16 @@ export function isLive(file: string): boolean {
 
 /** Appends lines to one run file in order. `flush()` waits for everything written so far. */
 export class RunWriter {
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<void>;
   private failure: unknown;
 
   constructor(
     private readonly fs: FileSystemPort,
     readonly file: string,
-  ) {}
+  ) {
+    // The run store may be what creates `.whetstone/`: it comes with its .gitignore (a failure there is not fatal).
+    this.tail = ensureStateGitignore(fs, file).catch(() => undefined);
+  }
 
   append(line: RunLine, opts: { newLineFirst?: boolean } = {}): void {
     const text = `${opts.newLineFirst ? '\n' : ''}${JSON.stringify(line)}\n`;
