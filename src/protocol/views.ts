@@ -256,6 +256,28 @@ export function nextSuggestionState(
   }
 }
 
+/**
+ * What a method's score means, to label every score shown (methods' scores are on different scales and are never
+ * compared in one column): APO and SPO score 0–1 (the evaluators' mean on the test cases; SPO without expected answers:
+ * the share of pairwise judgments won); PMPO's score is −loss in nats per token (closer to 0 is better).
+ */
+export function scoreMeaning(method: Method): { unit: string; description: string } {
+  switch (method) {
+    case 'pmpo':
+      return {
+        unit: 'nats/token',
+        description: '−loss in nats per token of the expected answers (closer to 0 is better)',
+      };
+    case 'spo':
+      return {
+        unit: '0–1',
+        description: 'test score 0–1 (without expected answers: the share of pairwise judgments won)',
+      };
+    default:
+      return { unit: '0–1', description: 'test score 0–1: the mean of the evaluators over the test cases' };
+  }
+}
+
 /** The acceptances after the host reports a suggestion's new state (`at`: ISO time of the change). */
 export function applySuggestionState(
   accepted: AcceptanceView[],

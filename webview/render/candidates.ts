@@ -3,7 +3,7 @@
  * Space selects), because a real table reads well in screen readers and works without custom elements.
  */
 import type { CandidateView, RunView } from '../../src/protocol';
-import { baselineOf, bestIdOf, candidateDelta } from '../../src/protocol';
+import { baselineOf, bestIdOf, candidateDelta, scoreMeaning } from '../../src/protocol';
 import { h } from '../dom';
 import { DASH, formatCost, formatCount, formatDelta, formatScore } from '../format';
 import type { RenderContext } from './context';
@@ -51,7 +51,17 @@ export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement 
       'tr',
       {},
       ...COLUMNS.map(([label, key], i) =>
-        h(doc, 'th', { scope: 'col', class: `col-${key}${i >= 1 && i <= 5 ? ' num' : ''}` }, label),
+        h(
+          doc,
+          'th',
+          {
+            scope: 'col',
+            class: `col-${key}${i >= 1 && i <= 5 ? ' num' : ''}`,
+            // The score's meaning and unit differ by method (0–1 test score; PMPO: −loss in nats/token).
+            title: key === 'score' ? scoreMeaning(run.method).description : undefined,
+          },
+          key === 'score' && run.method === 'pmpo' ? 'score (−loss, nats/token)' : label,
+        ),
       ),
     ),
   );

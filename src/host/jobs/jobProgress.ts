@@ -8,6 +8,12 @@ import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
 import type { JobInfo } from './jobManager';
 import { formatDelta } from './suggestions';
+import { scoreMeaning } from '../../protocol';
+
+/** PMPO's score is −loss in nats/token, not a 0–1 score: say so wherever it is shown. */
+function unitOf(job: Pick<JobInfo, 'method'>): string {
+  return job.method === 'pmpo' ? ` ${scoreMeaning('pmpo').unit}` : '';
+}
 
 export function progressLine(job: JobInfo): string {
   const parts = [`Optimizing ${job.fileName}`, job.method.toUpperCase()];
@@ -15,7 +21,7 @@ export function progressLine(job: JobInfo): string {
   if (job.round) parts.push(`round ${job.round.round}/${job.round.of}`);
   if (job.incumbent) {
     const delta = job.baselineScore !== undefined ? ` (${formatDelta(job.incumbent.score - job.baselineScore)})` : '';
-    parts.push(`best ${job.incumbent.score.toFixed(2)}${delta}`);
+    parts.push(`best ${job.incumbent.score.toFixed(2)}${unitOf(job)}${delta}`);
   }
   if (job.used) parts.push(job.used.costUsd === null ? `${job.used.calls} calls` : `$${job.used.costUsd.toFixed(2)}`);
   if (job.retrying) parts.push(`retrying: ${job.retrying}`);
@@ -29,7 +35,9 @@ export function finishedMessage(job: JobInfo): string {
 
 function finishedSentence(job: JobInfo): string {
   const r = job.result;
-  const summary = r ? `best ${r.best.score.toFixed(2)} (${formatDelta(r.best.score - r.baseline.score)})` : '';
+  const summary = r
+    ? `best ${r.best.score.toFixed(2)}${unitOf(job)} (${formatDelta(r.best.score - r.baseline.score)})`
+    : '';
   if (job.status === 'failed')
     return `Optimization of ${job.fileName} failed: ${job.error ?? 'unknown error'}${r ? ` — best so far kept: ${summary}` : ''}`;
   if (job.status === 'cancelled')

@@ -32,8 +32,12 @@ function promptEditor(page: Page): Locator {
 }
 
 function lens(page: Page, text: RegExp): Locator {
-  // A lens with a command is a link; one that only says something ("✓ Accepted #N") is a span.
-  return promptEditor(page).locator('.codelens-decoration > :is(a, span)', { hasText: text }).first();
+  return promptEditor(page).locator('.codelens-decoration a', { hasText: text }).first();
+}
+
+/** A lens row holding `text` (a lens without a command, like "✓ Accepted #N", is plain text, not a link). */
+function lensRow(page: Page, text: RegExp): Locator {
+  return promptEditor(page).locator('.codelens-decoration', { hasText: text }).first();
 }
 
 async function lensTitles(page: Page): Promise<string> {
@@ -151,7 +155,7 @@ describe('the suggestion in place (real workbench, 1400×900, panel open)', func
     const { page } = wb;
     const frame = webviewFrame(page);
     await lens(page, /^✓ Accept best/).click();
-    await lens(page, /^✓ Accepted #\d+/).waitFor({ timeout: 20_000 });
+    await lensRow(page, /✓ Accepted #\d+/).waitFor({ timeout: 20_000 });
     await frame.locator('[data-testid=suggestion-state][data-state=accepted]').waitFor({ timeout: 20_000 });
     await page
       .locator('.statusbar-item', { hasText: /Accepted #\d+/ })
@@ -162,7 +166,7 @@ describe('the suggestion in place (real workbench, 1400×900, panel open)', func
 
     await promptEditor(page).locator('.view-line').first().click();
     await page.keyboard.press('Control+Z');
-    await lens(page, /^↶ Undone #\d+/).waitFor({ timeout: 20_000 });
+    await lensRow(page, /↶ Undone #\d+/).waitFor({ timeout: 20_000 });
     await frame.locator('[data-testid=suggestion-state][data-state=undone]').waitFor({ timeout: 20_000 });
     await page
       .locator('.statusbar-item', { hasText: /Undone #\d+/ })
