@@ -15,6 +15,11 @@ function unitOf(job: Pick<JobInfo, 'method'>): string {
   return job.method === 'pmpo' ? ` ${scoreMeaning('pmpo').unit}` : '';
 }
 
+/** The failure is the endpoint refusing the key (HTTP 401/403). */
+export function keyRefused(error: string | undefined): boolean {
+  return !!error && /\b(HTTP )?40[13]\b|unauthori[sz]ed|invalid api key/i.test(error);
+}
+
 export function progressLine(job: JobInfo): string {
   const parts = [`Optimizing ${job.fileName}`, job.method.toUpperCase()];
   if (job.simulated) parts.push('SIMULATED');
@@ -91,6 +96,8 @@ export function registerJobProgress(ctx: HostContext): vscode.Disposable[] {
     const actions = [
       'Show Results',
       ...(suggestion ? ['Accept'] : []),
+      // A refused key (a loopback server started with --api-key, too): offer to set it.
+      ...(job.status === 'failed' && keyRefused(job.error) ? ['Set API Key'] : []),
       ...(job.status === 'failed' ? ['Retry', 'Show Logs'] : []),
     ];
     const message = finishedMessage(job);
@@ -99,6 +106,7 @@ export function registerJobProgress(ctx: HostContext): vscode.Disposable[] {
     if (choice === 'Show Results') await vscode.commands.executeCommand(Commands.showResults, job.uri, job.runId);
     else if (choice === 'Accept') await vscode.commands.executeCommand(Commands.acceptSuggestion, job.uri);
     else if (choice === 'Show Logs') ctx.log.show();
+    else if (choice === 'Set API Key') await vscode.commands.executeCommand(Commands.setApiKey);
     else if (choice === 'Retry')
       await vscode.commands.executeCommand(Commands.optimize, job.uri, { method: job.method });
   };

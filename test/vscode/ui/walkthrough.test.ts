@@ -25,11 +25,14 @@ const WALKTHROUGH = 'Get started with Whetstone';
 async function stepButton(page: Page, stepTitle: string, button: string): Promise<void> {
   const container = page.locator('.gettingStartedContainer');
   // Back to the walkthrough tab first: the example and the panel open beside it.
-  await page.locator('.tabs-container .tab', { hasText: 'Welcome' }).first().click();
+  await page
+    .locator('.tabs-container .tab', { hasText: /^Walkthrough: / })
+    .first()
+    .click();
   const step = container.locator('.getting-started-step', { hasText: stepTitle }).first();
   await step.waitFor({ timeout: 20_000 });
   if (!(await step.evaluate((el) => el.classList.contains('expanded')))) await step.click();
-  await step.locator('.expanded, :scope').getByRole('button', { name: button, exact: true }).first().click();
+  await step.getByText(button, { exact: true }).first().click();
 }
 
 describe('Getting Started walkthrough: the offline path (real workbench)', function () {
