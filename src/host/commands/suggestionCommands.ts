@@ -52,7 +52,9 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
   };
 
   const suggestionFor = (arg: unknown): Suggestion | undefined => {
-    const uri = promptUriFrom(arg);
+    // No prompt in view (e.g. from the walkthrough, with the results panel over the editor): the one on offer.
+    const offered = ctx.suggestions.all().filter((s) => s.state === 'proposed' || s.state === 'undone');
+    const uri = promptUriFrom(arg) ?? (offered.length === 1 ? offered[0].uri : undefined);
     const s = uri && ctx.suggestions.get(uri);
     if (!s)
       void vscode.window.showInformationMessage(

@@ -34,6 +34,11 @@ export interface RankedCandidate {
   score: number;
 }
 
+/** Two prompts are the same suggestion when they differ only in whitespace. */
+export function distinctKey(prompt: string): string {
+  return prompt.replace(/\s+/g, ' ').trim();
+}
+
 /**
  * Candidates of a job that scored above the baseline, best first (ties: earlier id), one per distinct prompt; the
  * engine's final best comes first even if a later event re-scored it. Rejected and unscored candidates are left out.
@@ -51,18 +56,19 @@ export function rankCandidates(job: Pick<JobInfo, 'events' | 'result' | 'origina
       status: e.candidate.status,
     });
   }
-  const seen = new Set<string>([job.originalRegion]);
+  // Distinct candidates only: prompts that differ in whitespace alone are one suggestion ("Next" skips them).
+  const seen = new Set<string>([distinctKey(job.originalRegion)]);
   const out: RankedCandidate[] = [];
-  if (r.best.id !== 0 && r.best.prompt !== job.originalRegion) {
+  if (r.best.id !== 0 && !seen.has(distinctKey(r.best.prompt))) {
     out.push({ id: r.best.id, prompt: r.best.prompt, score: r.best.score });
-    seen.add(r.best.prompt);
+    seen.add(distinctKey(r.best.prompt));
   }
   const rest = [...latest.values()]
     .filter((c) => c.id !== 0 && c.status !== 'rejected' && c.score > r.baseline.score)
     .sort((a, b) => b.score - a.score || a.id - b.id);
   for (const c of rest) {
-    if (seen.has(c.prompt)) continue;
-    seen.add(c.prompt);
+    if (seen.has(distinctKey(c.prompt))) continue;
+    seen.add(distinctKey(c.prompt));
     out.push({ id: c.id, prompt: c.prompt, score: c.score });
   }
   return out;
