@@ -11,6 +11,7 @@ import { announceInterruptedRuns } from './commands/jobCommands';
 import { registerJobProgress } from './jobs/jobProgress';
 import { registerSuggestionTracking } from './jobs/suggestionTracking';
 import { registerFeatureHooks } from './featureHooks';
+import { registerLanguageModelTools } from './lm/tools';
 
 export interface WhetstoneApi {
   context: HostContext;
@@ -27,6 +28,7 @@ export function activate(extension: vscode.ExtensionContext): WhetstoneApi | und
       ...registerJobProgress(ctx),
       ...registerSuggestionTracking(ctx),
       ...registerFeatureHooks(ctx),
+      ...registerLanguageModelTools(ctx),
       ctx.settings.onDidChange(() => ctx.analyzer.invalidateAll()),
     );
     ctx.activationMs = performance.now() - started;

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Budget, Estimate, Method, MethodParams } from '../../core/jobs/types';
-import { LlmError } from '../../core/llm/types';
+import { LlmError, VSCODE_LM } from '../../core/llm/types';
 import { sidecarPathFor } from '../../core/documents';
 import type { HostContext } from '../context';
 import { JobStartError, type PreparedJob } from '../jobs/jobManager';
@@ -107,6 +107,15 @@ async function availability(ctx: HostContext, prepared: PreparedJob, info: Metho
     if (labelled === 0)
       return { ok: false, detail: '✗ needs expected answers in the test data (opens the sidecar)', fix: addData };
     const scorer = spec.roles.scorer ?? spec.roles.target;
+    if (scorer.baseUrl.startsWith(VSCODE_LM)) {
+      return {
+        ok: false,
+        detail: '✗ VS Code language models give no log-probs; pick a local model or vLLM as the scorer',
+        fix: async () => {
+          await vscode.commands.executeCommand(Commands.selectModels, 'scorer');
+        },
+      };
+    }
     const probe = await Promise.race([
       spec.llm.canScore(scorer).then(
         (ok) => ({ ok, error: undefined as unknown }),
