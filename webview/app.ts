@@ -236,7 +236,11 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
         if (message.outcome === 'applied') {
           conflict = undefined;
           if (run) {
-            const accepted = [...run.accepted, { candidateId: message.candidateId, at: new Date().toISOString() }];
+            const accepted = applySuggestionState(
+              run.accepted,
+              { runId: run.runId, candidateId: message.candidateId, state: 'accepted' },
+              new Date().toISOString(),
+            );
             runs.set(run.runId, { ...run, accepted });
             upsertHistory(runs.get(run.runId) as RunView);
           }

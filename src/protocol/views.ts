@@ -289,7 +289,8 @@ export function applySuggestionState(
     if (last && !last.undoneAt) return accepted;
     return [...accepted, { candidateId: change.candidateId, at }];
   }
+  // Every standing acceptance of the candidate is taken back (the same accept may be reported twice: result + log).
   if (change.state === 'undone' && last && !last.undoneAt)
-    return accepted.map((a) => (a === last ? { ...a, undoneAt: at } : a));
+    return accepted.map((a) => (a.candidateId === change.candidateId && !a.undoneAt ? { ...a, undoneAt: at } : a));
   return accepted;
 }
