@@ -63,6 +63,9 @@ describe('the suggestion in place (real workbench, 1400×900, panel open)', func
     const { page } = wb;
     assert.deepEqual(page.viewportSize(), { width: 1400, height: 900 });
     await explorerItem(page, 'reviews.prompt.yml').dblclick();
+    // Let the editor open and settle first: a right-click while it opens can lose the context menu.
+    await page.locator('.editor-instance .view-lines').first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1_000);
     await rightClickExplorerItem(page, 'reviews.prompt.yml');
     await pickContextMenu(page, 'Optimize Prompt…');
     await page
