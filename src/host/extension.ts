@@ -9,6 +9,7 @@ import { registerLanguageFeatures } from './language';
 import { registerCommands } from './commands';
 import { announceInterruptedRuns } from './commands/jobCommands';
 import { registerJobProgress } from './jobs/jobProgress';
+import { registerSuggestionTracking } from './jobs/suggestionTracking';
 import { registerFeatureHooks } from './featureHooks';
 import { registerLanguageModelTools } from './lm/tools';
 
@@ -25,6 +26,7 @@ export function activate(extension: vscode.ExtensionContext): WhetstoneApi | und
       ...registerCommands(ctx),
       ...registerLanguageFeatures(ctx),
       ...registerJobProgress(ctx),
+      ...registerSuggestionTracking(ctx),
       ...registerFeatureHooks(ctx),
       ...registerLanguageModelTools(ctx),
       ctx.settings.onDidChange(() => ctx.analyzer.invalidateAll()),

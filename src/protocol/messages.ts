@@ -8,7 +8,7 @@
  */
 import type { JobEvent } from '../core/jobs/types';
 import { isValidRunId } from '../core/runs/run-id';
-import type { PanelSnapshot, RunView } from './views';
+import type { PanelSnapshot, RunView, SuggestionStateView } from './views';
 
 export type AcceptOutcome = 'applied' | 'conflict' | 'cancelled' | 'failed';
 
@@ -25,12 +25,14 @@ export interface AcceptConflict {
 
 export type HostToWebview =
   | { type: 'snapshot'; snapshot: PanelSnapshot }
-  | { type: 'jobEvent'; runId: string; event: JobEvent }
+  | { type: 'jobEvent'; runId: string; event: JobEvent; simulated?: boolean }
   /** A run loaded on request (history → open, or compare). */
   | { type: 'runLoaded'; purpose: 'show' | 'compare'; run: RunView }
   | { type: 'acceptResult'; runId: string; candidateId: number; outcome: AcceptOutcome; message?: string }
   | { type: 'acceptConflict'; conflict: AcceptConflict }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** The prompt's suggestion changed state (accepted, undone with Ctrl+Z, stale after an edit). */
+  | { type: 'suggestionState'; suggestion: SuggestionStateView }
   /** The host's measurement, from panel creation to `rendered` (shown as a data attribute for tests, not to users). */
   | { type: 'measured'; firstRenderMs: number; readyMs?: number; snapshotMs?: number; webviewRenderMs?: number };
 
@@ -93,7 +95,14 @@ export function isWebviewMessage(value: unknown): value is WebviewToHost {
 /** A light check for the webview side: the host is trusted, this only filters foreign `message` events. */
 export function isHostMessage(value: unknown): value is HostToWebview {
   if (!isObject(value) || typeof value.type !== 'string') return false;
-  return ['snapshot', 'jobEvent', 'runLoaded', 'acceptResult', 'acceptConflict', 'notice', 'measured'].includes(
-    value.type,
-  );
+  return [
+    'snapshot',
+    'jobEvent',
+    'runLoaded',
+    'acceptResult',
+    'acceptConflict',
+    'notice',
+    'suggestionState',
+    'measured',
+  ].includes(value.type);
 }

@@ -317,11 +317,17 @@ async function runLocked(
       message: `plan: ${line.replace(/^warning: /, '')}`,
     });
   for (const message of providerWarnings(spec.roles)) emit({ type: 'log', level: 'warn', message });
-  if (spec.budget.usd !== undefined && estimate.costUsd === null) {
+  // Only when the USD limit is the run's one stop: a calls (or tokens) limit still stops it when prices are unknown.
+  if (
+    spec.budget.usd !== undefined &&
+    estimate.costUsd === null &&
+    spec.budget.calls === undefined &&
+    spec.budget.tokens === undefined
+  ) {
     emit({
       type: 'log',
       level: 'warn',
-      message: `a USD budget is set, but a model's price is unknown, so its calls cost null and the USD limit may not stop the run; set a calls budget too`,
+      message: `The price of a model in this run is unknown, so its cost cannot be counted and the $${spec.budget.usd} limit cannot stop the run. Set a limit on calls as well.`,
     });
   }
 

@@ -13,6 +13,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CachedResponse, ResponseCache } from './cache';
+import { nodeFileSystem } from '../node-file-system';
+import { ensureStateGitignore } from '../state-dir';
 
 export interface DiskCacheOptions {
   /** Size cap of the log in bytes (default 256 MiB). */
@@ -72,6 +74,8 @@ export function createDiskCache(
 
   async function open(): Promise<void> {
     await fs.mkdir(logDir, { recursive: true });
+    // The cache may be what creates `.whetstone/`: it comes with its .gitignore.
+    await ensureStateGitignore(nodeFileSystem, path.join(logDir, 'x')).catch(() => undefined);
     await refresh(true);
   }
 

@@ -10,7 +10,17 @@ import { assertRunId, RunIdError } from './run-id';
 import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
 import { readRunHeadAndTail } from './summary';
-import type { RunAcceptedLine, RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
+import { ensureStateGitignore } from '../state-dir';
+import type {
+  RunAcceptedLine,
+  RunUndoneLine,
+  RunCallLine,
+  RunHeader,
+  RunLine,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+} from './types';
 
 /** A live run writes a heartbeat line this often; one silent for STALE_MS is taken as crashed (interrupted). */
 export const HEARTBEAT_MS = 15_000;
@@ -98,13 +108,16 @@ export function isLive(file: string): boolean {
 
 /** Appends lines to one run file in order. `flush()` waits for everything written so far. */
 export class RunWriter {
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<void>;
   private failure: unknown;
 
   constructor(
     private readonly fs: FileSystemPort,
     readonly file: string,
-  ) {}
+  ) {
+    // The run store may be what creates `.whetstone/`: it comes with its .gitignore (a failure there is not fatal).
+    this.tail = ensureStateGitignore(fs, file).catch(() => undefined);
+  }
 
   append(line: RunLine, opts: { newLineFirst?: boolean } = {}): void {
     // Headers, events and messages name endpoints: never with credentials. Calls are replayed verbatim on resume.
@@ -155,6 +168,7 @@ export function parseRunText(
   let lastBeat = Number.NaN;
   let lastPid: number | undefined;
   const accepted: RunAcceptedLine[] = [];
+  const undone: RunUndoneLine[] = [];
   for (const raw of text.split('\n')) {
     if (!raw.trim()) continue;
     let line: RunLine;
@@ -169,6 +183,8 @@ export function parseRunText(
     else if (line.kind === 'resumed') finished = false;
     else if (line.kind === 'accepted') {
       if (typeof line.candidateId === 'number' && typeof line.at === 'string') accepted.push(line);
+    } else if (line.kind === 'undone') {
+      if (typeof line.candidateId === 'number' && typeof line.at === 'string') undone.push(line);
     } else if (line.kind === 'heartbeat') {
       lastBeat = Date.parse(line.at);
       lastPid = line.pid;
@@ -201,6 +217,7 @@ export function parseRunText(
     badLines,
     tornTail,
     accepted,
+    undone,
   };
 }
 

@@ -8,6 +8,7 @@ import type { RunView } from '../../protocol';
 import { runFromEvents } from '../../protocol';
 import type { HostContext } from '../context';
 import { loadRun } from './runLog';
+import { isSimulatedUrl } from '../jobs/simulatedEndpoint';
 
 export interface RunSource {
   view: RunView;
@@ -28,7 +29,7 @@ export async function findRun(ctx: HostContext, promptUri: vscode.Uri, runId: st
     const view = replayed ?? onDisk?.view;
     if (view) {
       return {
-        view: { ...view, accepted: onDisk?.view.accepted ?? view.accepted },
+        view: { ...view, accepted: onDisk?.view.accepted ?? view.accepted, simulated: job.simulated },
         file: job.runFile,
         originalRegion: job.originalRegion,
         live: job.status === 'running',
@@ -39,5 +40,11 @@ export async function findRun(ctx: HostContext, promptUri: vscode.Uri, runId: st
   if (!file) return undefined;
   const loaded = await loadRun(file);
   if (!loaded) return undefined;
-  return { view: loaded.view, file, originalRegion: loaded.record.header.originalRegion, live: false };
+  const simulated = Object.values(loaded.record.header.roles ?? {}).some((r) => isSimulatedUrl(r?.baseUrl));
+  return {
+    view: { ...loaded.view, simulated },
+    file,
+    originalRegion: loaded.record.header.originalRegion,
+    live: false,
+  };
 }
