@@ -1,6 +1,7 @@
 /** `whetstone eval <prompt-file>`: run the prompt over its cases and evaluators; exit 1 when a case fails. */
 import * as path from 'node:path';
 import { runEval } from '../../core/evaluation/run-eval';
+import type { EvalExtensions } from '../../core/evaluators/context';
 import { CliError, EXIT } from '../errors';
 import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
@@ -14,6 +15,13 @@ export interface EvalFlags {
   concurrency?: string;
   json?: boolean;
   cache?: boolean;
+  matchExpected?: boolean;
+  robustChoices?: boolean;
+}
+
+/** The Whetstone extensions turned on, by the names the output shows. */
+function extensionNames(ext: EvalExtensions): string[] {
+  return [...(ext.matchExpected ? ['match-expected'] : []), ...(ext.robustChoices ? ['robust-choices'] : [])];
 }
 
 export async function evalCommand(file: string, flags: EvalFlags): Promise<number> {
@@ -30,7 +38,9 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
   try {
     const target = endpoint.model(resolveTargetModel(flags.model, loaded.doc.model));
     const meter = meterUsage(endpoint.llm);
+    const extensions: EvalExtensions = { matchExpected: !!flags.matchExpected, robustChoices: !!flags.robustChoices };
     const result = await runEval({
+      extensions,
       doc: loaded.doc,
       rows: loaded.rows,
       evaluators: loaded.evaluators,
@@ -50,6 +60,7 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       passed: result.passed,
       failed: result.failed,
       score: result.score,
+      extensions: extensionNames(extensions),
       calls: meter.totals.calls,
       tokens: meter.totals.tokens,
       costUsd: meter.totals.costUsd,
@@ -76,7 +87,8 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       const cost = report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`;
       process.stdout.write(
         `${result.passed}/${result.cases} passed · score ${result.score.toFixed(3)} · ` +
-          `${report.calls} calls · ${report.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}\n`,
+          `${report.calls} calls · ${report.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}` +
+          `${report.extensions.length ? ` · Whetstone extensions: ${report.extensions.join(', ')}` : ''}\n`,
       );
     }
     return result.failed ? EXIT.failures : EXIT.ok;

@@ -7,8 +7,9 @@ import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
 import type { LlmClient, ModelRef } from '../llm/types';
-import { renderMessages } from '../documents';
 import { evaluate, aggregate } from '../evaluators';
+import type { EvalExtensions } from '../evaluators/context';
+import { buildTargetRequest } from './target-request';
 
 export interface EvalCaseResult {
   index: number;
@@ -39,6 +40,8 @@ export interface EvalRunOptions {
   target: ModelRef;
   judge?: ModelRef;
   trusted: boolean;
+  /** Whetstone's additions to the file's own runtime (all off by default: eval gives gh models' verdicts). */
+  extensions?: EvalExtensions;
   signal?: AbortSignal;
   onCase?: (result: EvalCaseResult, done: number, total: number) => void;
 }
@@ -56,11 +59,14 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   let done = 0;
   const results = await Promise.all(
     rows.map(async (row, index): Promise<EvalCaseResult> => {
-      const messages = renderMessages(doc, regionText, row.vars);
-      const reply = await llm.chat({ model: target, messages, signal });
+      const request = buildTargetRequest(doc, regionText, row.vars, target, signal);
+      const { messages } = request;
+      const reply = await llm.chat(request);
       const evaluations = await evaluate(options.evaluators, reply.text, row, {
         trusted: options.trusted,
+        extensions: options.extensions,
         llm,
+        // A judge is a plain chat call: the target model without the file's parameters and response format.
         judge: options.judge ?? target,
         signal,
         input: messages

@@ -93,18 +93,11 @@ interface Endpoint {
   openai: OpenAI;
 }
 
-/** Parameters that would change the response shape we parse; never passed through. */
-const RESERVED_PARAMS = new Set([
-  'stream',
-  'stream_options',
-  'n',
-  'response_format',
-  'messages',
-  'model',
-  'echo',
-  'logprobs',
-  'prompt',
-]);
+/**
+ * Parameters that would change the response shape we parse; never passed through. `response_format` is passed (a
+ * prompt file's own structured output, see evaluation/target-request.ts); structured calls replace it with theirs.
+ */
+const RESERVED_PARAMS = new Set(['stream', 'stream_options', 'n', 'messages', 'model', 'echo', 'logprobs', 'prompt']);
 
 export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const cache = opts.cache ?? null;
@@ -415,7 +408,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
             reply =
               mode === 'json_schema'
                 ? await remoteChat(ep, req, { response_format: responseFormatFor(schema) })
-                : await remoteChat(ep, { ...req, messages: withTaggedInstruction(req.messages, schema) });
+                : await remoteChat(
+                    ep,
+                    { ...req, messages: withTaggedInstruction(req.messages, schema) },
+                    { response_format: undefined },
+                  );
           } catch (err) {
             if (
               mode === 'json_schema' &&

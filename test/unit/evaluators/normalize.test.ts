@@ -33,7 +33,7 @@ describe('normalizeEvaluators: GitHub Models', () => {
       type: 'contains',
       name: 'string evaluator',
       value: '{{string}}',
-      caseSensitive: false,
+      dialect: 'gh-models',
     });
     assert.equal(specs[1].type, 'llmJudge');
     const rows = rowsFromTestData(doc.testData);
@@ -66,6 +66,7 @@ describe('normalizeEvaluators: GitHub Models', () => {
         prompt: 'P {{completion}}',
         systemPrompt: 'S',
         modelId: 'openai/gpt-4o',
+        dialect: 'gh-models',
         choices: [
           { choice: 'good', score: 1 },
           { choice: 'bad', score: 0 },
