@@ -37,6 +37,8 @@ export type EvaluatorSpec =
       schema: unknown;
       /** Look for the first JSON object/array anywhere in the output (promptfoo `contains-json`) instead of the whole. */
       findInText?: boolean;
+      /** 'promptfoo': `is-json` parses the output as it is (no Markdown fence stripped). */
+      dialect?: EvaluatorDialect;
     }
   | { type: 'numeric'; name?: string; value: string; tolerance?: number }
   | {
@@ -52,7 +54,15 @@ export type EvaluatorSpec =
       /** 'gh-models': prompt templated and reply matched exactly as `gh models eval` does (see gh-models.ts). */
       dialect?: EvaluatorDialect;
     }
-  | { type: 'javascript'; name?: string; code: string; threshold?: number; timeoutMs?: number }
+  | {
+      type: 'javascript';
+      name?: string;
+      code: string;
+      threshold?: number;
+      timeoutMs?: number;
+      /** 'promptfoo': a returned number passes when > 0 if no threshold is set (promptfoo javascript.ts). */
+      dialect?: EvaluatorDialect;
+    }
   /** Not run here. `failsCase`: the file's runtime fails the case for it (gh: an unknown `uses:` evaluator). */
   | { type: 'unsupported'; name?: string; original: string; reason: string; failsCase?: boolean };
 

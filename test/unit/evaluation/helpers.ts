@@ -28,7 +28,7 @@ export interface EchoServer {
   run(
     name: string,
     text: string,
-    options?: { extensions?: EvalExtensions; llm?: LlmClient },
+    options?: { extensions?: EvalExtensions; llm?: LlmClient; sidecar?: string },
   ): Promise<{ result: EvalRunResult; bodies: SimChatRequest[]; warnings: string[] }>;
   close(): Promise<void>;
 }
@@ -50,6 +50,8 @@ export async function startEchoServer(): Promise<EchoServer> {
       const dir = mkdtempSync(path.join(tmpdir(), 'whetstone-parity-'));
       const file = path.join(dir, name);
       writeFileSync(file, text);
+      if (options.sidecar !== undefined)
+        writeFileSync(file.replace(/(\.prompt\.yml|\.prompty|\.prompt\.md)$/, '.whetstone.yaml'), options.sidecar);
       const loaded = await loadPrompt(file, nodeFileSystem);
       assert.deepEqual(
         errorsOf(loaded.diagnostics).map((d) => d.message),
