@@ -1,6 +1,7 @@
 /** `whetstone eval <prompt-file>`: run the prompt over its cases and evaluators; exit 1 when a case fails. */
 import * as path from 'node:path';
 import { runEval } from '../../core/evaluation/run-eval';
+import { fileRequestFields } from '../../core/evaluation/target-request';
 import type { EvalExtensions } from '../../core/evaluators/context';
 import { CliError, EXIT } from '../errors';
 import { openEndpoint } from '../endpoint';
@@ -34,6 +35,7 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       EXIT.usage,
     );
   }
+  for (const note of fileRequestFields(loaded.doc).ignored) progress.line(`${file}: ${note}`);
   const endpoint = await openEndpoint(flags, process.env, (l) => progress.line(l));
   try {
     const target = endpoint.model(resolveTargetModel(flags.model, loaded.doc.model));

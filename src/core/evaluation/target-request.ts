@@ -22,7 +22,7 @@ import type { ChatRequest, ModelRef } from '../llm/types';
 export interface FileRequestFields {
   /** Chat-completions body fields the file asks for (`temperature`, `max_tokens`, `response_format`, …). */
   fields: Record<string, unknown>;
-  /** Keys the file sets that its runtime does not send (so neither do we), for a warning. */
+  /** One line per key the file sets that its runtime does not send (so neither do we), for a warning. */
   ignored: string[];
 }
 
@@ -60,7 +60,8 @@ function promptYmlFields(doc: PromptDocument): FileRequestFields {
   for (const [key, value] of Object.entries(doc.modelParameters ?? {})) {
     const wire = GH_PARAMS[key];
     if (wire && value !== null && value !== undefined) fields[wire] = value;
-    else if (!wire) ignored.push(`modelParameters.${key}`);
+    else if (!wire)
+      ignored.push(`modelParameters.${key} is not sent: gh models sends only maxTokens, temperature, topP`);
   }
   if (doc.responseFormat !== undefined) {
     fields.response_format = {
@@ -86,7 +87,9 @@ function promptyFields(doc: PromptDocument): FileRequestFields {
       const wire = PROMPTY_OPTIONS[key];
       if (key === 'additionalProperties') continue;
       if (!wire) {
-        ignored.push(`model.options.${key}`);
+        ignored.push(
+          `model.options.${key} is not sent: Prompty maps only its ModelOptions names (or additionalProperties)`,
+        );
         continue;
       }
       if (value === null || value === undefined) continue;

@@ -12,6 +12,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createMemoryCache } from '../../../src/core/llm/cache';
+import { parsePromptFile } from '../../../src/core/documents';
+import { fileRequestFields } from '../../../src/core/evaluation/target-request';
 import { loadPrompt } from '../../../src/core/project/load-prompt';
 import { nodeFileSystem } from '../../../src/core/node-file-system';
 import { runEval } from '../../../src/core/evaluation/run-eval';
@@ -62,6 +64,11 @@ describe('target request: the file’s parameters and response format, as its ru
       temperature: 0,
       top_p: 0.9,
     });
+    const doc = parsePromptFile('p.prompt.yml', yml('modelParameters: { stop: [x], seed: 1, temperature: 1 }'));
+    assert.deepEqual(fileRequestFields(doc).ignored, [
+      'modelParameters.stop is not sent: gh models sends only maxTokens, temperature, topP',
+      'modelParameters.seed is not sent: gh models sends only maxTokens, temperature, topP',
+    ]);
   });
 
   it('.prompt.yml responseFormat json_schema + jsonSchema (a JSON string) → response_format with the parsed schema', async () => {
