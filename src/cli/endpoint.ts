@@ -17,6 +17,7 @@ export interface EndpointFlags {
 }
 
 export interface Endpoint {
+  /** The remote endpoint's base URL, or `local:` when no endpoint is configured (every model local). */
   baseUrl: string;
   simulated: boolean;
   llm: LlmClient;
@@ -41,18 +42,11 @@ export async function openEndpoint(
     simulated = true;
     log(`Using the bundled offline SIMULATED endpoint at ${sim.url}: results are simulated, not from a real model.`);
   }
-  if (!baseUrl) {
-    if (!env.OPENAI_API_KEY) {
-      throw usageError(
-        'no endpoint: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for api.openai.com); ' +
-          '`--base-url sim` runs the bundled offline simulated endpoint',
-      );
-    }
-    baseUrl = OPENAI_DEFAULT_BASE_URL;
-  }
-  let origin: string;
+  // No endpoint at all is fine while every model is local (`--model local:/x.gguf`): the error waits for a remote one.
+  if (!baseUrl && env.OPENAI_API_KEY) baseUrl = OPENAI_DEFAULT_BASE_URL;
+  let origin: string | undefined;
   try {
-    origin = new URL(baseUrl).origin;
+    origin = baseUrl === undefined ? undefined : new URL(baseUrl).origin;
   } catch {
     throw usageError(`--base-url: not a URL: ${baseUrl}`);
   }
@@ -75,7 +69,7 @@ export async function openEndpoint(
   const key = env.OPENAI_API_KEY;
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
-    apiKeyFor: (url: string) => (safeOrigin(url) === origin ? key : undefined),
+    apiKeyFor: (url: string) => (origin !== undefined && safeOrigin(url) === origin ? key : undefined),
     cache: flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache')),
     concurrency,
     local,
@@ -85,12 +79,18 @@ export async function openEndpoint(
   });
 
   return {
-    baseUrl,
+    baseUrl: baseUrl ?? 'local:',
     simulated,
     llm,
     model(name: string): ModelRef {
       if (usesLocal(name)) return { baseUrl: 'local:', model: path.resolve(name.slice('local:'.length)) };
-      return { baseUrl: baseUrl!, model: name };
+      if (baseUrl === undefined) {
+        throw usageError(
+          `no endpoint for model ${name}: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for ` +
+            'api.openai.com); `--base-url sim` runs the bundled offline simulated endpoint, `--model local:/x.gguf` a local model',
+        );
+      }
+      return { baseUrl, model: name };
     },
     async close() {
       for (const close of closers.reverse()) await close().catch(() => undefined);

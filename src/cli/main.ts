@@ -5,6 +5,7 @@ import { evalCommand } from './commands/eval';
 import { optimizeCommand } from './commands/optimize';
 import { runsCommand } from './commands/runs';
 import { downloadModelCommand } from './commands/download-model';
+import { mcpCommand } from './commands/mcp';
 
 const program = new Command('whetstone')
   .description('Evaluate and optimize prompt files (.prompt.yml, .prompty, .prompt.md)')
@@ -66,6 +67,12 @@ program
   .requiredOption('--sha256 <hex>', 'expected SHA-256 of the file')
   .option('--dir <dir>', 'where to store it (default: ~/.cache/whetstone/models)')
   .action(async (url: string, flags) => finish(await downloadModelCommand(url, flags)));
+
+program
+  .command('mcp')
+  .description('serve eval, optimize, run_status, run_result and cancel_run as an MCP server on stdio')
+  .option('--trust', "run the prompt files' code evaluators (isolated; never without this flag)")
+  .action(async (flags) => finish(await mcpCommand(flags, program.version() ?? '0.0.0')));
 
 function finish(code: number): void {
   process.exitCode = code;

@@ -10,6 +10,7 @@ import { registerCommands } from './commands';
 import { announceInterruptedRuns } from './commands/jobCommands';
 import { registerJobProgress } from './jobs/jobProgress';
 import { registerFeatureHooks } from './featureHooks';
+import { registerLanguageModelTools } from './lm/tools';
 
 export interface WhetstoneApi {
   context: HostContext;
@@ -25,6 +26,7 @@ export function activate(extension: vscode.ExtensionContext): WhetstoneApi | und
       ...registerLanguageFeatures(ctx),
       ...registerJobProgress(ctx),
       ...registerFeatureHooks(ctx),
+      ...registerLanguageModelTools(ctx),
       ctx.settings.onDidChange(() => ctx.analyzer.invalidateAll()),
     );
     ctx.activationMs = performance.now() - started;

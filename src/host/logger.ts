@@ -1,5 +1,5 @@
 /** The "Whetstone" log channel. Every line passes through `redact`, so a key never reaches the log. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 const KEY_LIKE = /\b(sk-[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
 

@@ -103,6 +103,8 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     );
 
     const job = startJob(spec);
+    // A stable first line naming the run, so a supervisor (the MCP server, a CI wrapper) can follow or resume it.
+    progress.line(`run ${job.runId} started · log ${path.relative(process.cwd(), job.file)}`);
     const onSignal = () => job.cancel();
     process.once('SIGINT', onSignal);
     job.events.on((event: JobEvent) => reportEvent(event, progress));

@@ -26,6 +26,7 @@ import { pmpo } from '../optimizers/pmpo';
 import type { Optimizer, SplitInfo } from '../optimizers/types';
 import { JobContext, type ResolvedRoles } from './context';
 import { EventStream } from './events';
+import { providerWarnings } from './provider-warnings';
 import { withJudgeEvaluators, withUsage } from './estimate-usage';
 import { BudgetStop, CallLedger, Cancelled } from './ledger';
 import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method } from './types';
@@ -238,6 +239,7 @@ async function runJob(
   );
   emit({ type: 'estimate', estimate });
   emit({ type: 'started', runId, method: spec.method, at: new Date().toISOString() });
+  for (const message of providerWarnings(spec.roles)) emit({ type: 'log', level: 'warn', message });
   if (spec.budget.usd !== undefined && estimate.costUsd === null) {
     emit({
       type: 'log',

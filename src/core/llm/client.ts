@@ -12,6 +12,7 @@ import pLimit from 'p-limit';
 import { createRng } from '../random';
 import {
   LlmError,
+  VSCODE_LM,
   type CallListener,
   type CallMeta,
   type ChatRequest,
@@ -70,6 +71,8 @@ export interface LlmClientOptions {
   fetch?: typeof fetch;
   /** Handles models whose baseUrl starts with 'local:'. */
   local?: LlmClient;
+  /** Handles models whose baseUrl is `vscode-lm:` (VS Code's Language Model API; the extension provides it). */
+  vscodeLm?: LlmClient;
   /** One line per retry and per ignored cache failure (never contains keys). */
   logger?: (line: string) => void;
   /** First backoff step in ms (default 500); doubles per attempt up to `retryMaxMs` (default 30000). */
@@ -265,18 +268,24 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     }
   }
 
-  const isLocal = (model: ModelRef) => model.baseUrl.startsWith('local:');
+  // In-process backends (no HTTP, no price): the embedded llama.cpp (`local:`) and VS Code's language models.
+  const isLocal = (model: ModelRef) => model.baseUrl.startsWith('local:') || model.baseUrl.startsWith(VSCODE_LM);
   function localClient(model: ModelRef): LlmClient {
-    if (!opts.local)
+    const lm = model.baseUrl.startsWith(VSCODE_LM);
+    const client = lm ? opts.vscodeLm : opts.local;
+    if (!client)
       throw new LlmError(
-        `${model.baseUrl}: local models need the embedded backend, which is not available here`,
+        lm
+          ? `${model.model}: VS Code language models are only available inside VS Code`
+          : `${model.baseUrl}: local models need the embedded backend, which is not available here`,
         'unsupported',
         undefined,
-        'local:',
+        lm ? VSCODE_LM : 'local:',
       );
-    return opts.local;
+    return client;
   }
-  const labelOf = (model: ModelRef) => (isLocal(model) ? 'local:' : endpointLabel(model.baseUrl));
+  const labelOf = (model: ModelRef) =>
+    isLocal(model) ? (model.baseUrl.startsWith(VSCODE_LM) ? VSCODE_LM : 'local:') : endpointLabel(model.baseUrl);
   const costFor = (model: ModelRef, usage: Usage | undefined) =>
     isLocal(model) ? 0 : costOf(model.model, usage, prices);
 

@@ -5,9 +5,12 @@ export interface ChatMessage {
   content: string;
 }
 
+/** The baseUrl of a model served by VS Code's Language Model API (`vscode.lm`). */
+export const VSCODE_LM = 'vscode-lm:';
+
 /** One endpoint + model for a role (target, optimizer, judge, scorer). */
 export interface ModelRef {
-  /** `https://…/v1`, or `local:` for the embedded backend. */
+  /** `https://…/v1`, `local:` for the embedded backend, or `vscode-lm:` for a VS Code language model (id in `model`). */
   baseUrl: string;
   model: string;
   /** Sampling parameters passed through (temperature, top_p, max_tokens, …). */

@@ -6,6 +6,7 @@
  * the pick and the confirmation and resolves to `{ runId, runFile }`.
  */
 import * as vscode from 'vscode';
+import { VSCODE_LM } from '../../core/llm/types';
 import * as path from 'node:path';
 import type { Budget, Estimate, Method, MethodParams } from '../../core/jobs/types';
 import { sidecarPathFor } from '../../core/documents';
@@ -106,6 +107,15 @@ async function availability(ctx: HostContext, prepared: PreparedJob, info: Metho
     if (labelled === 0)
       return { ok: false, detail: '✗ needs expected answers in the test data (opens the sidecar)', fix: addData };
     const scorer = spec.roles.scorer ?? spec.roles.target;
+    if (scorer.baseUrl.startsWith(VSCODE_LM)) {
+      return {
+        ok: false,
+        detail: '✗ VS Code language models give no log-probs; pick a local model or vLLM as the scorer',
+        fix: async () => {
+          await vscode.commands.executeCommand(Commands.selectModels, 'scorer');
+        },
+      };
+    }
     const canScore = await Promise.race([
       spec.llm.canScore(scorer).catch(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 8000)),

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { HostContext } from '../context';
 import { Commands } from '../commandIds';
 import { MODEL_ROLES, type ModelRole } from '../config';
+import { availableLmModels } from '../lm/lmChatClient';
+import { VSCODE_LM } from '../../core/llm/types';
 
 const ROLE_HELP: Record<ModelRole, string> = {
   target: 'runs the prompt under test',
@@ -33,9 +35,11 @@ export function registerSelectModelsCommand(ctx: HostContext): vscode.Disposable
       if (model === undefined) {
         const other = '$(edit) Other…';
         const local = '$(file) Local GGUF file…';
+        const current = (m: string) => (m === s.models[role!] ? 'current' : undefined);
         const picked = await vscode.window.showQuickPick(
           [
-            ...s.availableModels.map((m) => ({ label: m, description: m === s.models[role!] ? 'current' : undefined })),
+            ...s.availableModels.map((m) => ({ label: m, description: current(m) })),
+            ...(await lmModelItems(role, current)),
             { label: other, description: 'type a model name, or https://host/v1#model' },
             { label: local, description: 'embedded llama.cpp backend' },
           ],
@@ -56,5 +60,24 @@ export function registerSelectModelsCommand(ctx: HostContext): vscode.Disposable
       await ctx.settings.setModel(role, model.trim());
       ctx.log.info(`model for ${role}: ${model.trim() || '(default)'}`);
     }),
+  ];
+}
+
+/**
+ * VS Code's language models (Copilot, other extensions' providers) as choices, listed only when the user opens this
+ * picker; none can be the PMPO scorer (no log-probs), so the scorer picker names that instead of offering them.
+ */
+async function lmModelItems(role: ModelRole, current: (m: string) => string | undefined) {
+  const models = await availableLmModels().catch(() => []);
+  if (!models.length) return [];
+  if (role === 'scorer')
+    return [{ label: 'VS Code language models cannot score (no log-probs)', kind: vscode.QuickPickItemKind.Separator }];
+  return [
+    { label: 'VS Code language models', kind: vscode.QuickPickItemKind.Separator },
+    ...models.map((m) => ({
+      label: `${VSCODE_LM}${m.id}`,
+      description: [current(`${VSCODE_LM}${m.id}`), `${m.vendor} · ${m.name}`].filter(Boolean).join(' · '),
+      detail: 'billed by your plan with that provider; sampling options are hints; no log-probs',
+    })),
   ];
 }

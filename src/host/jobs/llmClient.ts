@@ -9,6 +9,7 @@ import type { ApiKeyStore } from '../secrets';
 import { isLoopbackOrigin, originOf } from '../secrets';
 import type { HostSettings } from '../config';
 import type { Logger } from '../logger';
+import { createLmChatClient } from '../lm/lmChatClient';
 
 /** Thrown before a job starts when a non-local endpoint has no key; the UI offers "Set API Key". */
 export class MissingApiKeyError extends Error {
@@ -52,6 +53,7 @@ export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClie
     cache: opts.settings.cacheEnabled ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache')) : null,
     concurrency: opts.settings.concurrency,
     local: lazyLocalBackend(opts.extensionPath, opts.log),
+    vscodeLm: createLmChatClient(),
     logger: (line) => {
       opts.log.info(line);
       opts.onLine?.(line);

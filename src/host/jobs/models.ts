@@ -3,7 +3,7 @@
  * sidecar may name a model, or a model on another endpoint as `https://host/v1#model` — that endpoint only ever
  * receives a key stored for its own origin (none, unless the user set one).
  */
-import type { ModelRef } from '../../core/llm/types';
+import { VSCODE_LM, type ModelRef } from '../../core/llm/types';
 import { targetModelFor } from '../../core/evaluation/target-request';
 import type { Roles } from '../../core/jobs/types';
 import type { PromptDocument, WhetstoneSettings } from '../../core/documents/types';
@@ -11,9 +11,13 @@ import type { HostSettings, ModelRole } from '../config';
 
 const URL_MODEL = /^(https?:\/\/[^\s#]+)#(.+)$/;
 
-/** `gpt-4o` → the configured endpoint; `https://h/v1#m` → that endpoint; `local:/x.gguf` → the embedded backend. */
+/**
+ * `gpt-4o` → the configured endpoint; `https://h/v1#m` → that endpoint; `local:/x.gguf` → the embedded backend;
+ * `vscode-lm:<id>` → a VS Code language model (Copilot, or any extension's provider).
+ */
 export function modelRefFor(spec: string, settings: HostSettings): ModelRef {
   const trimmed = spec.trim();
+  if (trimmed.startsWith(VSCODE_LM)) return { baseUrl: VSCODE_LM, model: trimmed.slice(VSCODE_LM.length) };
   if (trimmed.startsWith('local:'))
     return { baseUrl: 'local:', model: trimmed.slice('local:'.length) || settings.localModelPath };
   const m = URL_MODEL.exec(trimmed);
@@ -51,7 +55,7 @@ export function endpointsOf(roles: Roles): string[] {
       Object.values(roles)
         .filter((r): r is ModelRef => !!r)
         .map((r) => r.baseUrl)
-        .filter((u) => !u.startsWith('local:')),
+        .filter((u) => !u.startsWith('local:') && !u.startsWith(VSCODE_LM)),
     ),
   ];
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LlmError, parseRetryAfter } from '../../../src/core/llm';
+import { type LlmError, parseRetryAfter } from '../../../src/core/llm';
 import { echoHandler } from '../../../src/sim/echo-handler';
 import { harness, until, type Harness } from './helpers';
 

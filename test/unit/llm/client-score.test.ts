@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LlmError, flattenChat } from '../../../src/core/llm';
+import { type LlmError, flattenChat } from '../../../src/core/llm';
 import { targetLogprobs } from '../../../src/core/llm/score';
 import type { SimHandler } from '../../../src/sim/server';
 import { echoHandler, wordScore } from '../../../src/sim/echo-handler';

@@ -19,3 +19,5 @@ export const runsRootDir = process.env.WHETSTONE_E2E_RUNS_DIR ?? path.join(os.tm
 export const chromiumPath = process.env.WHETSTONE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 /** The extension under test: the repo root (its package.json and dist/extension.js) unless overridden. */
 export const extensionDevelopmentPath = process.env.WHETSTONE_E2E_EXTENSION_PATH ?? repoRoot;
+/** The packaged extension the VSIX smoke test installs (built by `npm run package -- --target linux-x64`). */
+export const vsixPath = process.env.WHETSTONE_E2E_VSIX ?? path.join(repoRoot, 'dist-vsix', 'whetstone-linux-x64.vsix');

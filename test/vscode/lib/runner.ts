@@ -20,6 +20,7 @@ import { installExitHandlers, killGroupsListedIn } from './processGroups';
 import { startMemorySampler } from './memory';
 import { EXT_HOST_PREFIX, formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
 import { bundleSuite, findTestFiles } from './suiteBundle';
+import { ensureVsix } from './vsix';
 import { describeLogs, openWorkbenchSession } from './workbench';
 
 const started = Date.now();
@@ -271,7 +272,19 @@ export async function main(): Promise<number> {
     if (only !== 'ui') {
       outcomes.push(...(await runExtensionHostSuite()));
     }
-    if (only !== 'suite') outcomes.push(...(await runUiTests()));
+    if (only !== 'suite') {
+      // A packaging failure is reported here with its output; the other UI tests still run.
+      if (selected(findTestFiles(uiDir)).some((f) => /vsix/.test(path.basename(f)))) {
+        try {
+          ensureVsix(note);
+        } catch (error) {
+          const failure = harnessFailure('VSIX', error instanceof Error ? error.message : String(error));
+          console.log(formatOutcome(failure));
+          outcomes.push(failure);
+        }
+      }
+      outcomes.push(...(await runUiTests()));
+    }
     if (typecheck) {
       const outcome = await typecheck;
       console.log(formatOutcome(outcome));

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { installVsix, startCodeServer, type CodeServer } from './codeServer';
 import { extensionDevelopmentPath } from './paths';
 import {
   createRunDirs,
@@ -31,6 +31,11 @@ export interface WorkbenchOptions {
   onAutomationExit?: (code: number) => void;
   /** Extension-host console output, forwarded by the workbench (`window.codeAutomationLog`). */
   onAutomationLog?: (line: string) => void;
+  /**
+   * A packaged extension to install into the run's extensions dir; the workbench then runs that installed copy and
+   * not the repo's unpackaged one.
+   */
+  vsix?: string;
   /** Wait for the Explorer to list the workspace (default true unless running tests). */
   waitForExplorer?: boolean;
 }
@@ -43,6 +48,8 @@ export interface WorkbenchSession {
   simUrl: string;
   sim: SimHandle;
   codeServer: CodeServer;
+  /** The installed extension's folder name in `dirs.extensionsDir` (with `vsix`), e.g. `whetstone.whetstone-0.1.0-linux-x64`. */
+  installedExtension?: string;
   /** Stops browser, server and simulator; deletes the run dirs unless `keep` (or WHETSTONE_E2E_KEEP=1). */
   close(options?: { keep?: boolean }): Promise<void>;
 }
@@ -60,6 +67,7 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     const sim = await startSim();
     cleanups.push(() => sim.close());
     writeUserSettings(dirs, { ...quietUserSettings, ...simSettings(sim.url), ...options.settings });
+    const installedExtension = options.vsix ? installVsix(dirs, options.vsix) : undefined;
     // Server and browser start in parallel (about 3 s each); whichever started is stopped if the other failed.
     const [server, launched] = await Promise.allSettled([
       startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }),
@@ -81,7 +89,7 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     }
     await page.goto(
       codeServer.workbenchUrl(dirs.workspaceDir, {
-        extensionDevelopmentPath,
+        extensionDevelopmentPath: options.vsix ? undefined : extensionDevelopmentPath,
         extensionTestsPath: options.extensionTestsPath,
       }),
     );
@@ -97,6 +105,7 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
       simUrl: sim.url,
       sim,
       codeServer,
+      installedExtension,
       close,
     };
   } catch (error) {
