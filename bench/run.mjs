@@ -57,6 +57,10 @@ if (want('local')) {
   console.error('· local model');
   results.local = runJson(['bench/local.mjs', '--runs', quick ? '3' : '5']);
 }
+if (want('sandbox')) {
+  console.error('· sandbox (code-evaluator isolate, linear-time matching)');
+  results.sandbox = runJson([tsx, 'bench/sandbox.ts']);
+}
 if (want('extension') && existsSync(path.join(repo, 'bench', 'extension.mjs'))) {
   console.error('· extension (code-server + Chromium)');
   results.extension = runJson(['bench/extension.mjs', '--runs', String(repeats)]);
@@ -133,6 +137,20 @@ function report(r) {
       `${e.cache.rerunHttpCalls} HTTP calls (first run ${e.cache.firstHttpCalls}), ${ms(e.cache.rerunWallMs)} vs ${ms(e.cache.firstWallMs)}`,
       '0 calls',
       e.cache.rerunHttpCalls === 0,
+    );
+  }
+  if (r.sandbox) {
+    const s = r.sandbox;
+    row(
+      'Code evaluator per case: QuickJS/WASM isolate (fresh runtime) vs the old node:vm context',
+      `${s.quickjsUs} µs vs ${s.nodeVmUs} µs (${s.cases} cases; WASM module load once ${ms(s.moduleLoadMs)})`,
+      '—',
+    );
+    row(
+      'Linear-time matching on model output',
+      `regex evaluator on RE2 ${s.re2Us} µs/case through evaluate() (bare RE2 test ${s.re2BareUs} µs, V8 RegExp ${s.v8RegexUs} µs); \`^(a+)+$\` on 41 a's + '!' ${ms(s.redos41Ms, 1)}; contains-json on 60,000 \`{\` ${ms(s.containsJson60kMs, 1)} (was quadratic: minutes)`,
+      'no hang',
+      s.redos41Ms < 1000 && s.containsJson60kMs < 1000,
     );
   }
   if (r.peer) {

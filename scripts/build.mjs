@@ -10,7 +10,17 @@ const outdir = process.argv.includes('--outdir') ? process.argv[process.argv.ind
 mkdirSync(`${outdir}/webview`, { recursive: true });
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true };
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'node-llama-cpp'] };
+// QuickJS's variant loads its emscripten glue with import(), which would pick the ESM build (import.meta.url, empty in
+// a CommonJS bundle); the CommonJS glue finds its .wasm beside the bundle through __dirname.
+const quickjsGlue = '@jitl/quickjs-wasmfile-release-sync/emscripten-module';
+const node = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode', 'node-llama-cpp'],
+  alias: { [quickjsGlue]: './node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.cjs' },
+};
 
 const builds = [
   // The tokenizer's 2.3 MB rank table stays out of the extension bundle (it would slow every activation); it is
@@ -56,4 +66,9 @@ const results = await Promise.all(
 );
 if (existsSync(`${outdir}/cli.js`)) chmodSync(`${outdir}/cli.js`, 0o755);
 copyFileSync('node_modules/js-tiktoken/dist/ranks/o200k_base.cjs', `${outdir}/tiktoken-o200k_base.js`);
+// The QuickJS isolate for code evaluators loads its WebAssembly from beside the bundle (emscripten's __dirname).
+copyFileSync(
+  'node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm',
+  `${outdir}/emscripten-module.wasm`,
+);
 if (!watch) console.error(`built ${results.length} bundles`);

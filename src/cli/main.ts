@@ -21,7 +21,8 @@ const endpointOptions = (cmd: Command) =>
     )
     .option('--concurrency <n>', 'parallel requests per endpoint (default 4)')
     .option('--no-cache', 'bypass the response cache in .whetstone/cache')
-    .option('--json', 'print one JSON object on stdout');
+    .option('--json', 'print one JSON object on stdout')
+    .option('--trust', "run the prompt file's code (javascript) evaluators, in the QuickJS sandbox");
 
 endpointOptions(
   program

@@ -8,6 +8,8 @@ import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
 import { meterUsage } from '../usage-meter';
 import { loadForCommand, resolveTargetModel, endpointFailure } from './shared';
+import { evaluatorName } from '../../core/evaluators';
+import { codeEvaluators, codeEvaluatorsTrusted, refusalSentence } from '../trust';
 
 export interface EvalFlags {
   dataset?: string;
@@ -16,6 +18,7 @@ export interface EvalFlags {
   concurrency?: string;
   json?: boolean;
   cache?: boolean;
+  trust?: boolean;
   matchExpected?: boolean;
   robustChoices?: boolean;
 }
@@ -36,6 +39,10 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
     );
   }
   for (const note of fileRequestFields(loaded.doc).ignored) progress.line(`${file}: ${note}`);
+  const trusted = codeEvaluatorsTrusted(file, flags.trust);
+  const refused = trusted ? [] : codeEvaluators(loaded.evaluators);
+  if (refused.length)
+    progress.line(refusalSentence(file, refused, (s) => evaluatorName(s, loaded.evaluators.indexOf(s))));
   const endpoint = await openEndpoint(flags, process.env, (l) => progress.line(l));
   try {
     const target = endpoint.model(resolveTargetModel(flags.model, loaded.doc.model));
@@ -48,19 +55,24 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       evaluators: loaded.evaluators,
       llm: endpoint.llm,
       target,
-      trusted: true, // the CLI user chose to run this file's code evaluators
+      trusted,
       onCase: (_case, done, total) => progress.update(done, total, 'cases'),
     }).catch((error) => {
       throw endpointFailure(error, endpoint.baseUrl);
     });
     progress.finish();
     meter.stop();
+    // A case whose code evaluator was refused has no verdict: it counts as not run, neither passed nor failed.
+    const notRun = (r: (typeof result.results)[number]) => r.evaluations.some((e) => e.untrusted);
+    const notRunCount = result.results.filter(notRun).length;
+    const passed = result.results.filter((r) => r.pass && !notRun(r)).length;
     const report = {
       prompt: file,
       model: target.model,
       cases: result.cases,
-      passed: result.passed,
-      failed: result.failed,
+      passed,
+      failed: result.cases - passed - notRunCount,
+      notRun: notRunCount,
       score: result.score,
       extensions: extensionNames(extensions),
       calls: meter.totals.calls,
@@ -71,7 +83,8 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
         vars: r.vars,
         expected: r.expected,
         output: r.output,
-        pass: r.pass,
+        status: notRun(r) ? 'not run' : r.pass ? 'pass' : 'fail',
+        pass: r.pass && !notRun(r),
         score: r.score,
         evaluations: r.evaluations,
       })),
@@ -84,16 +97,19 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
           .filter((e) => !e.pass)
           .map((e) => e.feedback ?? e.name)
           .join('; ');
-        process.stdout.write(`${r.pass ? '✓' : '✗'} #${r.index + 1} ${oneLine(r.output)}${why ? `  — ${why}` : ''}\n`);
+        const mark = notRun(r) ? '–' : r.pass ? '✓' : '✗';
+        process.stdout.write(`${mark} #${r.index + 1} ${oneLine(r.output)}${why ? `  — ${why}` : ''}\n`);
       }
       const cost = report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`;
       process.stdout.write(
-        `${result.passed}/${result.cases} passed · score ${result.score.toFixed(3)} · ` +
+        `${passed}/${result.cases} passed${notRunCount ? ` · ${notRunCount} not run (code evaluators need --trust)` : ''} · score ${result.score.toFixed(3)} · ` +
           `${report.calls} calls · ${report.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}` +
           `${report.extensions.length ? ` · Whetstone extensions: ${report.extensions.join(', ')}` : ''}\n`,
       );
     }
-    return result.failed ? EXIT.failures : EXIT.ok;
+    // Refused code evaluators leave the verdict incomplete: that is bad usage (2), never a pass.
+    if (notRunCount) return EXIT.usage;
+    return report.failed ? EXIT.failures : EXIT.ok;
   } finally {
     await endpoint.close();
   }

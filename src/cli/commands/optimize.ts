@@ -8,6 +8,8 @@ import { CliError, EXIT, usageError } from '../errors';
 import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
 import { loadForCommand, resolveTargetModel, endpointFailure } from './shared';
+import { evaluatorName } from '../../core/evaluators';
+import { codeEvaluators, codeEvaluatorsTrusted, refusalSentence } from '../trust';
 
 export interface OptimizeFlags {
   method?: string;
@@ -28,6 +30,7 @@ export interface OptimizeFlags {
   json?: boolean;
   apply?: boolean;
   cache?: boolean;
+  trust?: boolean;
 }
 
 const METHODS: Method[] = ['apo', 'spo', 'pmpo'];
@@ -57,6 +60,11 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     throw usageError(`--preset: expected quick or default, got ${flags.preset}`);
   }
 
+  // A job optimizes against every evaluator; without its code evaluators the objective would be a different one.
+  const trusted = codeEvaluatorsTrusted(file, flags.trust);
+  const refused = trusted ? [] : codeEvaluators(loaded.evaluators);
+  if (refused.length)
+    throw usageError(refusalSentence(file, refused, (s) => evaluatorName(s, loaded.evaluators.indexOf(s))));
   const endpoint = await openEndpoint(flags, process.env, (l) => progress.line(l));
   try {
     const targetName = resolveTargetModel(
@@ -84,7 +92,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       split: settings.split,
       runsDir: path.resolve('.whetstone', 'runs'),
       fs: nodeFileSystem,
-      trusted: true,
+      trusted,
       requirements: settings.requirements,
       protected: settings.protected,
       resumeRunId: flags.resume,

@@ -25,6 +25,8 @@ export interface EvalContext {
   llm?: LlmClient;
   judge?: ModelRef;
   signal?: AbortSignal;
+  /** Time limit for an evaluator that waits (an LLM judge); default DEFAULT_EVALUATOR_TIME_LIMIT_MS. */
+  timeLimitMs?: number;
   /**
    * The rendered user message the target saw. Built-in judges (`github/relevance` …) read `{{input}}`; when a row
    * has no `input` variable this text is used instead, so they work for prompts whose variable has another name.

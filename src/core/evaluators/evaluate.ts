@@ -11,6 +11,7 @@ import type { EvalContext } from './context';
 import { runJavascript } from './javascript-eval';
 import { checkJsonSchema } from './json-schema';
 import { runJudge } from './llm-judge';
+import { withTimeLimit } from './time-limit';
 import { matchNumeric } from './numeric-match';
 import { matchRegex } from './regex-match';
 import { matchAny, matchString } from './string-match';
@@ -89,7 +90,7 @@ async function evaluateOne(
     case 'jsonSchema':
       return checkJsonSchema(spec, name, output);
     case 'llmJudge':
-      return runJudge(spec, name, output, vars, ctx, row);
+      return withTimeLimit(name, ctx, (limited) => runJudge(spec, name, output, vars, limited, row));
     case 'javascript':
       return runJavascript(spec, name, output, vars, row.expected, ctx.trusted);
     case 'containsAny':

@@ -75,4 +75,6 @@ export interface EvaluationResult {
   feedback?: string;
   /** True when the evaluator could not run here (an `unsupported` spec); `aggregate` leaves it out. */
   skipped?: boolean;
+  /** True when a code evaluator was not run because the caller did not trust the file (it counts as failed). */
+  untrusted?: boolean;
 }

@@ -4,6 +4,7 @@ import type { HostContext } from '../context';
 import { Commands } from '../commandIds';
 import { MODEL_ROLES, type ModelRole } from '../config';
 import { availableLmModels } from '../lm/lmChatClient';
+import { findLocalServerModels, KNOWN_LOCAL_SERVERS, type LocalServer } from '../../core/llm/local-servers';
 import { VSCODE_LM } from '../../core/llm/types';
 
 const ROLE_HELP: Record<ModelRole, string> = {
@@ -35,6 +36,7 @@ export function registerSelectModelsCommand(ctx: HostContext): vscode.Disposable
       if (model === undefined) {
         const other = '$(edit) Other…';
         const local = '$(file) Local GGUF file…';
+        const servers = '$(search) Find models on local servers…';
         const current = (m: string) => (m === s.models[role!] ? 'current' : undefined);
         const picked = await vscode.window.showQuickPick(
           [
@@ -42,12 +44,14 @@ export function registerSelectModelsCommand(ctx: HostContext): vscode.Disposable
             ...(await lmModelItems(role, current)),
             { label: other, description: 'type a model name, or https://host/v1#model' },
             { label: local, description: 'embedded llama.cpp backend' },
+            { label: servers, description: 'Ollama, LM Studio, llama.cpp server on this machine' },
           ],
           { title: `Whetstone: ${role} model (${ROLE_HELP[role]})` },
         );
         if (!picked) return;
         if (picked.label === other)
           model = await vscode.window.showInputBox({ prompt: `Model for ${role}`, value: s.models[role] });
+        else if (picked.label === servers) model = await pickLocalServerModel(role);
         else if (picked.label === local) {
           const file = await vscode.window.showOpenDialog({
             filters: { 'GGUF model': ['gguf'] },
@@ -80,4 +84,32 @@ async function lmModelItems(role: ModelRole, current: (m: string) => string | un
       detail: 'billed by your plan with that provider; sampling options are hints; no log-probs',
     })),
   ];
+}
+
+/**
+ * Asks the local servers for their models (only now, because the user chose to) and offers them as
+ * `http://127.0.0.1:PORT/v1#model`: a loopback endpoint needs no key, and no stored key is sent to it.
+ */
+async function pickLocalServerModel(role: ModelRole): Promise<string | undefined> {
+  const configured = vscode.workspace.getConfiguration('whetstone').get<string[]>('localServers');
+  const list: readonly LocalServer[] = configured?.length
+    ? configured.map((baseUrl) => ({ name: baseUrl, baseUrl }))
+    : KNOWN_LOCAL_SERVERS;
+  const found = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Whetstone: asking local servers for their models…' },
+    () => findLocalServerModels(list),
+  );
+  const items = found.flatMap((f) =>
+    f.models.length
+      ? f.models.map((m) => ({ label: `${f.server.baseUrl}#${m}`, description: f.server.name }))
+      : [
+          {
+            label: `$(circle-slash) ${f.server.name}`,
+            description: `${f.server.baseUrl}: ${f.problem}`,
+            disabled: true,
+          },
+        ],
+  );
+  const picked = await vscode.window.showQuickPick(items, { title: `Whetstone: ${role} model on a local server` });
+  return picked && !('disabled' in picked) ? picked.label : undefined;
 }

@@ -66,6 +66,7 @@ describe('whetstone eval (CLI contract)', function () {
         'extensions',
         'failed',
         'model',
+        'notRun',
         'passed',
         'prompt',
         'results',

@@ -65,7 +65,11 @@ export function installVsix(dirs: RunDirs, vsix: string): string {
   return installed[0];
 }
 
-export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, string> = {}): Promise<CodeServer> {
+export async function startCodeServer(
+  dirs: RunDirs,
+  extraEnv: Record<string, string> = {},
+  extraArgs: string[] = [],
+): Promise<CodeServer> {
   if (!fs.existsSync(codeServerBin))
     throw new Error(`code-server is not installed at ${codeServerBin} (run node test/vscode/run.mjs once)`);
   const port = await freePort();
@@ -92,6 +96,7 @@ export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, st
       '--extensions-dir',
       dirs.extensionsDir,
       '--ignore-last-opened',
+      ...extraArgs,
     ],
     {
       stdio: ['ignore', log, log],

@@ -21,6 +21,7 @@ import { startMemorySampler } from './memory';
 import { EXT_HOST_PREFIX, formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
 import { bundleSuite, findTestFiles } from './suiteBundle';
 import { ensureVsix } from './vsix';
+import { TEST_LM_PROVIDER } from './companions';
 import { describeLogs, openWorkbenchSession } from './workbench';
 
 const started = Date.now();
@@ -67,6 +68,7 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   const sessionPromise = openWorkbenchSession({
     label: 'ext-host-suite',
     extensionTestsPath: bundle.entry,
+    companions: [TEST_LM_PROVIDER],
     onAutomationExit: (code) => {
       exitCode = code;
       reportExit();

@@ -2,6 +2,7 @@
  * One real workbench: throwaway dirs + simulator + code-server + Chromium showing the workspace with the extension
  * loaded unpackaged from the repo root. Used by the extension-host suite runner and by the UI fixture.
  */
+import { packageCompanion, type Companion } from './companions';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
@@ -36,6 +37,8 @@ export interface WorkbenchOptions {
    * not the repo's unpackaged one.
    */
   vsix?: string;
+  /** Test-only extensions installed beside it (e.g. a language model provider), their proposed API enabled. */
+  companions?: Companion[];
   /** Wait for the Explorer to list the workspace (default true unless running tests). */
   waitForExplorer?: boolean;
 }
@@ -68,9 +71,14 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     cleanups.push(() => sim.close());
     writeUserSettings(dirs, { ...quietUserSettings, ...simSettings(sim.url), ...options.settings });
     const installedExtension = options.vsix ? installVsix(dirs, options.vsix) : undefined;
+    const companionArgs: string[] = [];
+    for (const companion of options.companions ?? []) {
+      installVsix(dirs, packageCompanion(companion, dirs.root));
+      companionArgs.push('--enable-proposed-api', companion.id);
+    }
     // Server and browser start in parallel (about 3 s each); whichever started is stopped if the other failed.
     const [server, launched] = await Promise.allSettled([
-      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }),
+      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }, companionArgs),
       launchBrowser(dirs),
     ]);
     if (server.status === 'fulfilled') cleanups.push(() => server.value.stop());
