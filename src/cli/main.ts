@@ -5,6 +5,7 @@ import { evalCommand } from './commands/eval';
 import { optimizeCommand } from './commands/optimize';
 import { runsCommand } from './commands/runs';
 import { downloadModelCommand } from './commands/download-model';
+import { checkCommand } from './commands/check';
 import { mcpCommand } from './commands/mcp';
 
 const program = new Command('whetstone')
@@ -53,6 +54,12 @@ endpointOptions(
     .option('--resume <run-id>', 'resume an interrupted run from its log')
     .option('--apply', 'write the best prompt into the file (only the optimized region changes)'),
 ).action(async (file: string, flags) => finish(await optimizeCommand(file, flags)));
+
+program
+  .command('check <files...>')
+  .description('report the problems the editor shows for each prompt file; exit 1 if any is an error')
+  .option('--json', 'print one JSON object on stdout')
+  .action(async (files: string[], flags) => finish(await checkCommand(files, flags)));
 
 program
   .command('runs')

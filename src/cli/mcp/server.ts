@@ -1,6 +1,6 @@
 /**
  * `whetstone mcp`: a stdio MCP server (the official SDK) whose tools run the `whetstone` CLI contract — eval,
- * optimize (start, returns a run id), run_status, run_result, cancel_run — in the directory it was started in.
+ * optimize (start, returns a run id), run_status, run_result, cancel_run, check — in the directory it was started in.
  * Code evaluators run only when the server itself was started with --trust; accepting a candidate into a file stays
  * a human action (the result carries the prompt; `whetstone optimize --apply` or the editor writes it).
  */
@@ -120,6 +120,31 @@ export function createWhetstoneMcpServer(options: McpOptions): { server: McpServ
         };
       }
       return waitForJob(job, extra as ToolExtra);
+    },
+  );
+
+  server.registerTool(
+    'check',
+    {
+      title: 'Check prompt files',
+      description:
+        'The diagnostics the editor shows for prompt files (as `whetstone check`): per file, each problem with line, column, severity, code and message; `errors` counts the ones that block a run.',
+      inputSchema: { files: z.array(z.string()).min(1).describe('prompt files, relative to the workspace') },
+    },
+    async ({ files }) => {
+      const outcome = await spawnCli(['check', ...files.map(inRoot), '--json'], { cwd: options.root }).done;
+      // Exit 1 only means some file has errors: the report is the answer either way.
+      if (outcome.code !== 0 && outcome.code !== 1) return toolError(failureReason(outcome));
+      const report = JSON.parse(outcome.stdout) as { errors: number; warnings: number; infos: number };
+      return {
+        content: [
+          {
+            type: 'text' as const,
+            text: `${report.errors} error(s), ${report.warnings} warning(s), ${report.infos} info(s)`,
+          },
+        ],
+        structuredContent: report,
+      };
     },
   );
 

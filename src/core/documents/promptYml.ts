@@ -2,6 +2,7 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from '../diagnostics';
 import { diagnosticAt } from '../diagnostics';
+import { closestName } from '../edit-distance';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, PromptMessage, VariableRef } from './types';
@@ -95,9 +96,11 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
           diag(
             slice,
             keyNode,
-            'warning',
+            // gh-models ignores unknown keys (yaml.Unmarshal into its File struct): custom data is a note, a near miss
+            // of a known key a warning (what was written is not used).
+            closestName(key, PROMPT_YML_KEYS) ? 'warning' : 'info',
             'unknown-field',
-            `unknown top-level field "${key}" (GitHub Models prompt files use ${PROMPT_YML_KEYS.join(', ')})`,
+            `unknown top-level field "${key}", which gh models ignores (prompt files use ${PROMPT_YML_KEYS.join(', ')})`,
           ),
         );
     }
@@ -148,9 +151,16 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
         );
         return;
       }
-      if (!['system', 'user', 'assistant', 'developer'].includes(role)) {
+      // gh-models reads the role case-insensitively and refuses any other (pkg/prompt/prompt.go GetAzureChatMessageRole).
+      if (!['system', 'user', 'assistant'].includes(role.toLowerCase())) {
         doc.diagnostics.push(
-          diag(slice, roleNode, 'warning', 'unknown-role', `messages[${i}] has an unknown role "${role}"`),
+          diag(
+            slice,
+            roleNode,
+            'warning',
+            'unknown-role',
+            `messages[${i}] has the role "${role}", which gh models refuses (it takes system, user and assistant)`,
+          ),
         );
       }
       if (!isScalar(contentNode) || typeof contentNode.value !== 'string') {
@@ -179,7 +189,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
 
 /** Variables found in the source text of a scalar, with spans in the whole file. */
 function variablesIn(text: string, start: number, end: number): VariableRef[] {
-  return extractVariables(text.slice(start, end), 'mustache').map((v) => ({
+  return extractVariables(text.slice(start, end), 'gh-models').map((v) => ({
     ...v,
     span: { start: v.span.start + start, end: v.span.end + start },
   }));
@@ -211,7 +221,7 @@ function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
         span,
         'warning',
         'missing-column',
-        `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}`,
+        `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}: gh models sends it as written`,
       ),
     );
   });

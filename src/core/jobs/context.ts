@@ -136,7 +136,13 @@ export class JobContext<P = Record<string, unknown>> {
   /** Why a candidate text may not be used, or undefined when it keeps every invariant. */
   invariantProblem(prompt: string): string | undefined {
     if (!prompt.trim()) return 'empty prompt';
-    const check = checkCandidateInvariants(this.original, prompt, this.doc.format, this.protectedTexts);
+    const check = checkCandidateInvariants(
+      this.original,
+      prompt,
+      this.doc.format,
+      this.protectedTexts,
+      this.doc.templateSyntax,
+    );
     return check.ok ? undefined : check.violations.join('; ');
   }
 

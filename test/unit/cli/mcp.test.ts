@@ -57,7 +57,14 @@ describe('whetstone mcp (stdio MCP server, SDK client)', function () {
 
   it('lists its tools, each with an input schema', async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['cancel_run', 'eval', 'optimize', 'run_result', 'run_status']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), [
+      'cancel_run',
+      'check',
+      'eval',
+      'optimize',
+      'run_result',
+      'run_status',
+    ]);
     for (const tool of tools) {
       assert.equal(tool.inputSchema.type, 'object', tool.name);
       assert.ok(tool.description && tool.description.length > 20, `${tool.name} says what it does`);
@@ -82,6 +89,21 @@ describe('whetstone mcp (stdio MCP server, SDK client)', function () {
       [...progress].sort((a, b) => a - b),
       'progress only increases',
     );
+  });
+
+  it('check reports the diagnostics of each file, errors counted', async () => {
+    fs.writeFileSync(`${dir}/broken.prompt.yml`, 'messages: [\n');
+    const result = await call('check', { files: [file, 'broken.prompt.yml'] });
+    assert.ok(!result.isError, result.content[0]?.text);
+    const report = result.structuredContent;
+    assert.equal(report.files, 2);
+    assert.ok(report.errors >= 1);
+    assert.deepEqual(
+      report.results[0].diagnostics.filter((d: any) => d.severity === 'error'),
+      [],
+    );
+    assert.ok(report.results[1].diagnostics.some((d: any) => d.severity === 'error' && d.line >= 1));
+    assert.match(result.content[0].text!, /^\d+ error\(s\)/);
   });
 
   it('optimize returns a run id at once; run_status reaches done; run_result has the best prompt', async () => {

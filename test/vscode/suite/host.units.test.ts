@@ -5,7 +5,7 @@ import { progressLine, finishedMessage } from '../../../src/host/jobs/jobProgres
 import type { JobInfo } from '../../../src/host/jobs/jobManager';
 import { modelRefFor, modelSpecFor } from '../../../src/host/jobs/models';
 import { fileRequestFields } from '../../../src/core/evaluation/target-request';
-import { closestName, editDistance } from '../../../src/host/language/editDistance';
+import { closestName, editDistance } from '../../../src/core/edit-distance';
 import { addColumnEdits, declareInputEdit, yamlBlockLines } from '../../../src/host/language/quickFixes';
 import { messageCostText } from '../../../src/host/language/hover';
 import { applySuggestionText, minimalEdit } from '../../../src/host/commands/suggestionCommands';
