@@ -36,7 +36,9 @@ endpointOptions(
     .command('eval <prompt-file>')
     .description('run the prompt over its test cases and evaluators; exit 1 if any case fails')
     .option('--dataset <file>', "dataset file (JSONL, CSV, YAML) instead of the file's own rows")
-    .option('--model <m>', "target model (default: the file's model)"),
+    .option('--model <m>', "target model (default: the file's model)")
+    .option('--match-expected', 'Whetstone extension: check rows that have `expected` but no evaluators against it')
+    .option('--robust-choices', "Whetstone extension: read an LLM judge's answer, not gh's first choice contained"),
 ).action(async (file: string, flags) => finish(await evalCommand(file, flags)));
 
 endpointOptions(

@@ -1,7 +1,9 @@
 /** `whetstone eval <prompt-file>`: run the prompt over its cases and evaluators; exit 1 when a case fails. */
 import * as path from 'node:path';
 import { runEval, type EvalCaseResult } from '../../core/evaluation/run-eval';
+import { fileRequestFields } from '../../core/evaluation/target-request';
 import { evaluatorName } from '../../core/evaluators';
+import type { EvalExtensions } from '../../core/evaluators/context';
 import { createCaseWriter } from '../case-writer';
 import { CliError, EXIT } from '../errors';
 import { openEndpoint } from '../endpoint';
@@ -18,6 +20,13 @@ export interface EvalFlags {
   json?: boolean;
   cache?: boolean;
   trust?: boolean;
+  matchExpected?: boolean;
+  robustChoices?: boolean;
+}
+
+/** The Whetstone extensions turned on, by the names the output shows. */
+function extensionNames(ext: EvalExtensions): string[] {
+  return [...(ext.matchExpected ? ['match-expected'] : []), ...(ext.robustChoices ? ['robust-choices'] : [])];
 }
 
 export async function evalCommand(file: string, flags: EvalFlags): Promise<number> {
@@ -30,6 +39,7 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       EXIT.usage,
     );
   }
+  for (const note of fileRequestFields(loaded.doc).ignored) progress.line(`${file}: ${note}`);
   const trusted = codeEvaluatorsTrusted(file, flags.trust);
   const refused = trusted ? [] : codeEvaluators(loaded.evaluators);
   if (refused.length)
@@ -38,6 +48,7 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
   try {
     const target = endpoint.model(resolveTargetModel(flags.model, loaded.doc.model));
     const meter = meterUsage(endpoint.llm);
+    const extensions: EvalExtensions = { matchExpected: !!flags.matchExpected, robustChoices: !!flags.robustChoices };
     // Cases are written as they finish (in row order, through a small reorder window), not held until the end.
     const out = createCaseWriter(flags.json ? jsonCaseLine : textCaseLine, process.stdout);
     if (flags.json)
@@ -45,6 +56,7 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
     let passed = 0;
     let notRunCount = 0;
     const result = await runEval({
+      extensions,
       doc: loaded.doc,
       rows: loaded.rows,
       evaluators: loaded.evaluators,
@@ -71,6 +83,7 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       failed: result.cases - passed - notRunCount,
       notRun: notRunCount,
       score: result.score,
+      extensions: extensionNames(extensions),
       calls: meter.totals.calls,
       tokens: meter.totals.tokens,
       costUsd: meter.totals.costUsd,
@@ -81,7 +94,8 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       const cost = totals.costUsd === null ? 'cost unknown' : `$${totals.costUsd.toFixed(4)}`;
       process.stdout.write(
         `${passed}/${result.cases} passed${notRunCount ? ` · ${notRunCount} not run (code evaluators need --trust)` : ''} · score ${result.score.toFixed(3)} · ` +
-          `${totals.calls} calls · ${totals.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}\n`,
+          `${totals.calls} calls · ${totals.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}` +
+          `${totals.extensions.length ? ` · Whetstone extensions: ${totals.extensions.join(', ')}` : ''}\n`,
       );
     }
     // Refused code evaluators leave the verdict incomplete: that is bad usage (2), never a pass.

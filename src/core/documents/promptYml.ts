@@ -6,7 +6,10 @@ import { closestName } from '../edit-distance';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, PromptMessage, VariableRef } from './types';
-import { diag, mapEntries, nodeSpan, parseYamlSlice, scalarString, toPlain } from './yamlSource';
+import { diag, mapEntries, nodeSpan, parseYamlSlice, scalarString, toPlain, toPlainGoStrings } from './yamlSource';
+
+/** Evaluator fields gh-models decodes as numbers (pkg/prompt/prompt.go `Choice.Score`). */
+const GH_FLOAT_FIELDS = new Set(['score']);
 
 export const PROMPT_YML_KEYS = [
   'name',
@@ -81,7 +84,8 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
         break;
       case 'evaluators':
         if (isSeq(value)) {
-          doc.rawEvaluators = (plain as unknown[]) ?? [];
+          // Read as gh's Go structs read them: string fields keep a number's YAML text.
+          doc.rawEvaluators = (toPlainGoStrings(slice, value, GH_FLOAT_FIELDS) as unknown[]) ?? [];
           doc.evaluatorsSpan = nodeSpan(slice, value);
         } else if (plain !== null && plain !== undefined) {
           doc.diagnostics.push(diag(slice, value, 'error', 'invalid-field', 'evaluators must be a list'));

@@ -135,6 +135,29 @@ export function toPlain(slice: YamlSlice, node: unknown): unknown {
   }
 }
 
+/**
+ * Like toPlain, but a plain (unquoted) number or boolean becomes its source text, as gopkg.in/yaml.v3 decodes a scalar
+ * into a Go string field (`equals: 1.50` is "1.50", not 1.5); null stays null (Go's zero value, ""). Values under
+ * `typedKeys` (float fields such as gh's `score`) keep their YAML type.
+ */
+export function toPlainGoStrings(slice: YamlSlice, node: unknown, typedKeys: ReadonlySet<string>): unknown {
+  const walk = (n: unknown, typed: boolean): unknown => {
+    if (isMap(n)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of n.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(toPlain(slice, pair.key));
+        out[key] = walk(pair.value, typedKeys.has(key));
+      }
+      return out;
+    }
+    if (isSeq(n)) return n.items.map((item) => walk(item, false));
+    if (isScalar(n) && !typed && n.value !== null && typeof n.value !== 'string' && typeof n.source === 'string')
+      return n.source;
+    return toPlain(slice, n);
+  };
+  return walk(node, false);
+}
+
 export function rootMap(slice: YamlSlice): YAMLMap | undefined {
   return isMap(slice.doc.contents) ? slice.doc.contents : undefined;
 }

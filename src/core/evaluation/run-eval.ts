@@ -7,8 +7,9 @@ import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
 import { LlmError, type LlmClient, type ModelRef } from '../llm/types';
-import { renderMessages } from '../documents';
 import { evaluate, aggregate } from '../evaluators';
+import type { EvalExtensions } from '../evaluators/context';
+import { buildTargetRequest } from './target-request';
 
 export interface EvalCaseResult {
   index: number;
@@ -40,6 +41,8 @@ export interface EvalRunOptions {
   target: ModelRef;
   judge?: ModelRef;
   trusted: boolean;
+  /** Whetstone's additions to the file's own runtime (all off by default: eval gives gh models' verdicts). */
+  extensions?: EvalExtensions;
   signal?: AbortSignal;
   /** Called as each row finishes (in completion order); a returned promise holds that worker (back-pressure). */
   onCase?: (result: EvalCaseResult, done: number, total: number) => void | Promise<void>;
@@ -67,8 +70,9 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
 
   async function caseFor(index: number): Promise<EvalCaseResult> {
     const row = rows[index];
-    const messages = renderMessages(doc, regionText, row.vars);
-    const reply = await llm.chat({ model: target, messages, signal }).catch((error: unknown) => {
+    const request = buildTargetRequest(doc, regionText, row.vars, target, signal);
+    const { messages } = request;
+    const reply = await llm.chat(request).catch((error: unknown) => {
       // An answer still malformed after the client's retries fails this case, not the run.
       if (error instanceof LlmError && error.kind === 'invalid-output') return { failed: error.message };
       throw error;
@@ -76,7 +80,9 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
     if ('failed' in reply) return unusableReplyCase(index, row, reply.failed);
     const evaluations = await evaluate(options.evaluators, reply.text, row, {
       trusted: options.trusted,
+      extensions: options.extensions,
       llm,
+      // A judge is a plain chat call: the target model without the file's parameters and response format.
       judge: options.judge ?? target,
       signal,
       input: messages

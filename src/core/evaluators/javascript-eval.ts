@@ -83,6 +83,8 @@ function interpret(spec: JavascriptSpec, name: string, copied: unknown): Evaluat
   }
   if (typeof result === 'number' && Number.isFinite(result)) {
     const score = clamp01(result);
+    if (spec.dialect === 'promptfoo' && spec.threshold === undefined)
+      return { name, score, pass: result > 0, feedback: `code returned score ${result} (pass above 0)` };
     return { name, score, pass: score >= threshold, feedback: `code returned score ${score} (pass at ${threshold})` };
   }
   if (plain.kind === 'object') {

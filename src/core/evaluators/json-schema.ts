@@ -75,7 +75,7 @@ export function checkJsonSchema(spec: JsonSchemaSpec, name: string, output: stri
     value = found.value;
   } else {
     try {
-      value = JSON.parse(stripFence(output));
+      value = JSON.parse(spec.dialect === 'promptfoo' ? output : stripFence(output));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       return {

@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { splitRows } from '../data';
 import { createRng } from '../random';
 import type { ModelRef } from '../llm/types';
+import { targetModelFor } from '../evaluation/target-request';
 import {
   HEARTBEAT_MS,
   isLive,
@@ -123,7 +124,8 @@ export function estimateJob(spec: JobSpec): Estimate {
 
 function resolveRoles(spec: JobSpec): ResolvedRoles {
   return {
-    target: spec.roles.target,
+    // The file's own parameters first, so an algorithm's temperature (withTemperature) never silently replaces them.
+    target: targetModelFor(spec.doc, spec.roles.target),
     optimizer: spec.roles.optimizer,
     judge: spec.roles.judge ?? spec.roles.optimizer,
     scorer: spec.roles.scorer ?? spec.roles.target,

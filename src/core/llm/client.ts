@@ -117,7 +117,6 @@ interface Endpoint {
   openai: OpenAI;
 }
 
-/** Parameters that would change the response shape we parse; never passed through. */
 /** What makes a chat completion 200 unusable, or undefined. A refusal or an empty string is an answer; null is not. */
 function malformedChat(res: OpenAI.Chat.ChatCompletion): string | undefined {
   if (typeof res !== 'object' || res === null) return 'the body is not a JSON object';
@@ -138,17 +137,11 @@ function malformedScore(res: OpenAI.Completions.Completion): string | undefined 
   return undefined;
 }
 
-const RESERVED_PARAMS = new Set([
-  'stream',
-  'stream_options',
-  'n',
-  'response_format',
-  'messages',
-  'model',
-  'echo',
-  'logprobs',
-  'prompt',
-]);
+/**
+ * Parameters that would change the response shape we parse; never passed through. `response_format` is passed (a
+ * prompt file's own structured output, see evaluation/target-request.ts); structured calls replace it with theirs.
+ */
+const RESERVED_PARAMS = new Set(['stream', 'stream_options', 'n', 'messages', 'model', 'echo', 'logprobs', 'prompt']);
 
 export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const cache = opts.cache ?? null;
@@ -514,7 +507,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
             reply =
               mode === 'json_schema'
                 ? await remoteChat(ep, req, { response_format: responseFormatFor(schema) })
-                : await remoteChat(ep, { ...req, messages: withTaggedInstruction(req.messages, schema) });
+                : await remoteChat(
+                    ep,
+                    { ...req, messages: withTaggedInstruction(req.messages, schema) },
+                    { response_format: undefined },
+                  );
           } catch (err) {
             if (
               mode === 'json_schema' &&

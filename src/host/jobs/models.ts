@@ -4,6 +4,7 @@
  * receives a key stored for its own origin (none, unless the user set one).
  */
 import { VSCODE_LM, type ModelRef } from '../../core/llm/types';
+import { targetModelFor } from '../../core/evaluation/target-request';
 import type { Roles } from '../../core/jobs/types';
 import type { PromptDocument, WhetstoneSettings } from '../../core/documents/types';
 import type { HostSettings, ModelRole } from '../config';
@@ -43,10 +44,8 @@ export function modelSpecFor(
 
 export function resolveRoles(doc: PromptDocument, fileSettings: WhetstoneSettings, settings: HostSettings): Roles {
   const ref = (role: ModelRole) => modelRefFor(modelSpecFor(role, doc, fileSettings, settings), settings);
-  const target = ref('target');
-  if (doc.modelParameters && Object.keys(doc.modelParameters).length) {
-    target.params = wireParams(doc.modelParameters);
-  }
+  // The file's parameters and response format, mapped exactly as the CLI maps them (one builder in core).
+  const target = targetModelFor(doc, ref('target'));
   return { target, optimizer: ref('optimizer'), judge: ref('judge'), scorer: ref('scorer') };
 }
 
@@ -59,11 +58,4 @@ export function endpointsOf(roles: Roles): string[] {
         .filter((u) => !u.startsWith('local:') && !u.startsWith(VSCODE_LM)),
     ),
   ];
-}
-
-/** GitHub Models' camelCase `modelParameters` → the OpenAI wire names (`maxTokens` → `max_tokens`). */
-export function wireParams(params: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
-  return out;
 }

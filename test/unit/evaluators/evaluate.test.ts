@@ -155,10 +155,13 @@ describe('evaluate: custom JavaScript', () => {
 });
 
 describe('evaluate: defaults, unsupported, aggregate', () => {
-  it('a row with expected and no evaluators gets equals (trimmed, case-insensitive)', async () => {
-    const [r] = await evaluate([], ' POSITIVE \n', row({}, 'positive'), trusted);
+  it('with matchExpected, a row with expected and no evaluators gets equals (trimmed, case-insensitive)', async () => {
+    const ext = { ...trusted, extensions: { matchExpected: true } };
+    const [r] = await evaluate([], ' POSITIVE \n', row({}, 'positive'), ext);
     assert.deepEqual([r.name, r.pass], ['matches expected', true]);
-    assert.deepEqual(await evaluate([], 'x', row(), trusted), []);
+    assert.deepEqual(await evaluate([], 'x', row(), ext), []);
+    // Without it (eval's default) nothing is checked and the row passes, as `gh models eval` passes it.
+    assert.deepEqual(await evaluate([], 'negative', row({}, 'positive'), trusted), []);
   });
 
   it('unsupported specs are reported as skipped and left out of the aggregate', async () => {

@@ -34,7 +34,7 @@ describe('normalizeEvaluators: GitHub Models', () => {
       type: 'contains',
       name: 'keeps the greeting word',
       value: '{{word}}',
-      caseSensitive: false,
+      dialect: 'gh-models',
     });
     assert.equal(specs[1].type, 'llmJudge');
     const rows = rowsFromTestData(doc.testData);
@@ -67,6 +67,7 @@ describe('normalizeEvaluators: GitHub Models', () => {
         prompt: 'P {{completion}}',
         systemPrompt: 'S',
         modelId: 'openai/gpt-4o',
+        dialect: 'gh-models',
         choices: [
           { choice: 'good', score: 1 },
           { choice: 'bad', score: 0 },
@@ -123,11 +124,39 @@ describe('normalizeEvaluators: promptfoo assert and sidecar', () => {
     ]);
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(specs, [
-      { type: 'equals', name: 'equals', value: 'Yes', caseSensitive: true, negate: undefined },
-      { type: 'contains', name: 'contains', value: 'Paris', caseSensitive: true, negate: undefined },
-      { type: 'contains', name: 'icontains', value: 'paris', caseSensitive: false, negate: undefined },
-      { type: 'startsWith', name: 'starts-with', value: 'The', caseSensitive: true, negate: undefined },
-      { type: 'contains', name: 'not-contains', value: 'sorry', caseSensitive: true, negate: true },
+      { type: 'equals', name: 'equals', value: 'Yes', caseSensitive: true, negate: undefined, dialect: 'promptfoo' },
+      {
+        type: 'contains',
+        name: 'contains',
+        value: 'Paris',
+        caseSensitive: true,
+        negate: undefined,
+        dialect: 'promptfoo',
+      },
+      {
+        type: 'contains',
+        name: 'icontains',
+        value: 'paris',
+        caseSensitive: false,
+        negate: undefined,
+        dialect: 'promptfoo',
+      },
+      {
+        type: 'startsWith',
+        name: 'starts-with',
+        value: 'The',
+        caseSensitive: true,
+        negate: undefined,
+        dialect: 'promptfoo',
+      },
+      {
+        type: 'contains',
+        name: 'not-contains',
+        value: 'sorry',
+        caseSensitive: true,
+        negate: true,
+        dialect: 'promptfoo',
+      },
       { type: 'regex', name: 'regex', pattern: '\\d+', flags: undefined, negate: undefined },
     ]);
   });
@@ -145,14 +174,14 @@ describe('normalizeEvaluators: promptfoo assert and sidecar', () => {
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(
       specs.map((s) => s.type),
-      ['jsonSchema', 'jsonSchema', 'regex', 'contains', 'contains', 'llmJudge', 'javascript', 'jsonSchema'],
+      ['jsonSchema', 'jsonSchema', 'containsAny', 'containsAll', 'llmJudge', 'javascript', 'jsonSchema'],
     );
     const anyOf = await evaluate([specs[2]], 'A DOG barks', { vars: {} }, { trusted: false });
     assert.equal(anyOf[0].pass, true);
-    const judge = specs[5] as Extract<EvaluatorSpec, { type: 'llmJudge' }>;
+    const judge = specs[4] as Extract<EvaluatorSpec, { type: 'llmJudge' }>;
     assert.equal(judge.threshold, 0.7);
     assert.match(judge.prompt, /is polite[\s\S]*\{\{completion\}\}/);
-    const deep = await evaluate([specs[7]], '{"a": 1}', { vars: {} }, { trusted: false });
+    const deep = await evaluate([specs[6]], '{"a": 1}', { vars: {} }, { trusted: false });
     assert.equal(deep[0].pass, true);
   });
 
@@ -193,10 +222,17 @@ describe('normalizeEvaluators: promptfoo assert and sidecar', () => {
       { file: 'x.whetstone.yaml' },
     );
     assert.deepEqual(specs.slice(0, 5), [
-      { type: 'contains', name: 'contains', value: '{{expected}}', caseSensitive: false, negate: undefined },
-      { type: 'endsWith', name: 'endsWith', value: '.', caseSensitive: true, negate: undefined },
+      {
+        type: 'contains',
+        name: 'contains',
+        value: '{{expected}}',
+        caseSensitive: false,
+        negate: undefined,
+        dialect: 'promptfoo',
+      },
+      { type: 'endsWith', name: 'endsWith', value: '.', caseSensitive: true, negate: undefined, dialect: 'promptfoo' },
       { type: 'numeric', name: 'numeric', value: '{{expected}}', tolerance: 0.5 },
-      { type: 'jsonSchema', name: 'jsonSchema', schema: { type: 'array' }, findInText: undefined },
+      { type: 'jsonSchema', name: 'jsonSchema', schema: { type: 'array' }, findInText: undefined, dialect: undefined },
       {
         type: 'llmJudge',
         name: 'tone',

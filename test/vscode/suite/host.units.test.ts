@@ -3,7 +3,8 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { progressLine, finishedMessage } from '../../../src/host/jobs/jobProgress';
 import type { JobInfo } from '../../../src/host/jobs/jobManager';
-import { modelRefFor, modelSpecFor, wireParams } from '../../../src/host/jobs/models';
+import { modelRefFor, modelSpecFor } from '../../../src/host/jobs/models';
+import { fileRequestFields } from '../../../src/core/evaluation/target-request';
 import { closestName, editDistance } from '../../../src/core/edit-distance';
 import { addColumnEdits, declareInputEdit, yamlBlockLines } from '../../../src/host/language/quickFixes';
 import { messageCostText } from '../../../src/host/language/hover';
@@ -92,7 +93,8 @@ suite('host: helpers', () => {
     assert.strictEqual(modelSpecFor('target', doc, { models: { target: 'sidecar-model' } }, settings), 'sidecar-model');
     assert.strictEqual(modelSpecFor('judge', doc, {}, settings), 'gpt-4o');
     assert.strictEqual(modelSpecFor('scorer', doc, {}, settings), 'doc-model');
-    assert.deepStrictEqual(wireParams({ maxTokens: 5, temperature: 0, topP: 1 }), {
+    const withParams = { format: 'prompt.yml', modelParameters: { maxTokens: 5, temperature: 0, topP: 1 } };
+    assert.deepStrictEqual(fileRequestFields(withParams as unknown as PromptDocument).fields, {
       max_tokens: 5,
       temperature: 0,
       top_p: 1,
