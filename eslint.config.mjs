@@ -1,5 +1,7 @@
 // The layer rule of DESIGN.md, enforced: core never sees vscode or another layer; protocol sees only core's types;
 // the webview sees only protocol. A leak fails `npm run lint` and so `npm test`.
+// Type-aware rules (through each file's own tsconfig, found by the project service): no promise left floating in a
+// codebase this asynchronous, `import type` for type-only imports (esbuild drops them, no side effects), and `===`.
 import tseslint from 'typescript-eslint';
 
 const layer = (files, patterns) => ({
@@ -9,7 +11,26 @@ const layer = (files, patterns) => ({
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/vscode/.harness/**', 'bench/peer/**', '**/*.mjs', '**/*.js'] },
-  { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: {
+        projectService: { allowDefaultProject: ['bench/*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        // `typeof import('node-llama-cpp')` stays allowed: it names a lazily loaded module's types without loading it.
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
   layer(
     ['src/core/**/*.ts'],
     [

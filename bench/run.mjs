@@ -61,6 +61,14 @@ if (want('methods')) {
   console.error('· methods (APO/SPO/PMPO vs a greedy floor on three simulated tasks)');
   results.methods = runJson([tsx, 'bench/methods.ts', '--seeds', quick ? '2' : '5']);
 }
+if (want('sandbox')) {
+  console.error('· sandbox (code-evaluator isolate, linear-time matching)');
+  results.sandbox = runJson([tsx, 'bench/sandbox.ts']);
+}
+if (want('scale')) {
+  console.error('· scale (eval rows, calls/s, analysis, cache size, APO calls)');
+  results.scale = runJson(['bench/scale.mjs']);
+}
 if (want('extension') && existsSync(path.join(repo, 'bench', 'extension.mjs'))) {
   console.error('· extension (code-server + Chromium)');
   results.extension = runJson(['bench/extension.mjs', '--runs', String(repeats)]);
@@ -129,6 +137,51 @@ function bundleSizes() {
   };
 }
 
+/** The issue-12 scale rows: each with the ratio that shows whether cost per unit stays flat. */
+function scaleRows(s, row) {
+  const ratio = (x) => (x == null ? '—' : `${x.toFixed(2)}×`);
+  if (s.eval) {
+    const cells = s.eval.map((e) =>
+      e.finished
+        ? `${e.rows / 1000}k rows ${e.msPerRow.toFixed(2)} ms/row, ${e.peakRssMb.toFixed(0)} MB`
+        : `${e.rows / 1000}k rows unfinished after ${(e.wallMs / 1000).toFixed(0)} s (${e.requests} requests), ${e.peakRssMb.toFixed(0)} MB`,
+    );
+    row(
+      'Eval wall per row and peak RSS (CLI, c=16, zero-latency server)',
+      `${cells.join('; ')}; per-row ratio 10k/1k ${ratio(s.evalRatios['10k/1k'])}, 100k/10k ${ratio(s.evalRatios['100k/10k'])}`,
+      'ratio ≤ 1.2',
+      s.evalRatios['100k/10k'] != null && s.evalRatios['100k/10k'] <= 1.2,
+    );
+  }
+  if (s.throughput)
+    row(
+      'LLM client calls/s (zero-latency server in its own process)',
+      s.throughput
+        .map((t) => `c=${t.concurrency} ${t.callsPerSecond.toFixed(0)}/s (${t.cpuMsPer1000.toFixed(0)} ms CPU per 1k)`)
+        .join(', '),
+      '—',
+    );
+  if (s.analysis)
+    row(
+      'Analysis as a fresh string (loadPrompt)',
+      `${s.analysis.small.lines} lines ${s.analysis.small.ms.toFixed(0)} ms, ${s.analysis.large.lines} lines ${s.analysis.large.ms.toFixed(0)} ms; per-line ratio ${ratio(s.analysis.ratio)}`,
+      'ratio ≤ 1.5',
+      s.analysis.ratio <= 1.5,
+    );
+  if (s.cache)
+    row(
+      'Response cache on disk per 1k entries',
+      `${s.cache.small.perThousandKb.toFixed(0)} KB at 1k, ${s.cache.large.perThousandKb.toFixed(0)} KB at 10k (payload ${(s.cache.large.payloadBytes / 10 / 1024).toFixed(0)} KB per 1k); ratio ${ratio(s.cache.ratio)}`,
+      '—',
+    );
+  if (s.apo)
+    row(
+      'APO quick calls by dataset size',
+      `${s.apo.map((a) => `${a.rows / 1000}k rows ${a.calls} calls`).join(', ')}; ratio ${ratio(s.apoCallsRatio)}`,
+      '—',
+    );
+}
+
 function report(r) {
   const kb = (b) => (b == null ? '—' : `${(b / 1024).toFixed(0)} KB`);
   const ms = (x, d = 0) => (x == null ? '—' : `${x.toFixed(d)} ms`);
@@ -168,6 +221,20 @@ function report(r) {
       `${e.cache.rerunHttpCalls} HTTP calls (first run ${e.cache.firstHttpCalls}), ${ms(e.cache.rerunWallMs)} vs ${ms(e.cache.firstWallMs)}`,
       '0 calls',
       e.cache.rerunHttpCalls === 0,
+    );
+  }
+  if (r.sandbox) {
+    const s = r.sandbox;
+    row(
+      'Code evaluator per case: QuickJS/WASM isolate (fresh runtime) vs the old node:vm context',
+      `${s.quickjsUs} µs vs ${s.nodeVmUs} µs (${s.cases} cases; WASM module load once ${ms(s.moduleLoadMs)})`,
+      '—',
+    );
+    row(
+      'Linear-time matching on model output',
+      `regex evaluator on RE2 ${s.re2Us} µs/case through evaluate() (bare RE2 test ${s.re2BareUs} µs, V8 RegExp ${s.v8RegexUs} µs); \`^(a+)+$\` on 41 a's + '!' ${ms(s.redos41Ms, 1)}; contains-json on 60,000 \`{\` ${ms(s.containsJson60kMs, 1)} (was quadratic: minutes)`,
+      'no hang',
+      s.redos41Ms < 1000 && s.containsJson60kMs < 1000,
     );
   }
   if (r.peer) {
@@ -212,6 +279,7 @@ function report(r) {
         (x.hostGrowthSecondJobMb ?? x.hostGrowthMb) <= 2,
       );
   }
+  if (r.scale) scaleRows(r.scale, row);
   row(
     'Bundles',
     Object.entries(r.bundles)
@@ -238,6 +306,7 @@ function report(r) {
     '- Concurrency bound: max(work·L/c, span), where work = HTTP calls, L = server latency, c = concurrency, and span = the wall time of the same job with no concurrency limit (each call then waits only for the calls it depends on).',
     '- Peer: `whetstone eval` and `promptfoo eval` run as CLIs, same prompt (system + user), same cases, same equals evaluator, no cache, against a fresh server each.',
     '- Memory: peak RSS (getrusage) of `whetstone optimize --method apo` with default parameters.',
+    '- Scale (bench/scale.mjs): `whetstone eval` as a CLI at concurrency 16 on 1k/10k/100k JSONL rows (peak RSS = VmHWM); calls/s through the LLM client with c workers (bench/throughput.ts); `loadPrompt` of a 2k/20k-line .prompt.yml handed over as a fresh string each time; the disk cache after 1k/10k entries (allocated blocks); APO quick on 1k/10k rows. A linearity ratio of 1.0 means cost per unit is flat.',
     ...(r.extension?.method ?? []).map((m) => `- Extension — ${m}`),
     '',
   );

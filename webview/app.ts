@@ -3,8 +3,15 @@
  * input into a new render. Rendering rebuilds the panel from the model (cheap at these sizes) and restores focus
  * and scroll by stable keys, so streaming candidates never steal the keyboard.
  */
-import type { AcceptConflict, HostToWebview, PanelSnapshot, RunView, WebviewToHost } from '../src/protocol';
-import { applyJobEvent, bestIdOf, isHostMessage, summarizeRun } from '../src/protocol';
+import type {
+  AcceptConflict,
+  HostToWebview,
+  PanelSnapshot,
+  RunView,
+  SuggestionStateView,
+  WebviewToHost,
+} from '../src/protocol';
+import { applyJobEvent, applySuggestionState, bestIdOf, isHostMessage, summarizeRun } from '../src/protocol';
 import { h } from './dom';
 import { renderCandidates } from './render/candidates';
 import { renderChart } from './render/chart';
@@ -12,7 +19,14 @@ import type { Notice, RenderContext } from './render/context';
 import { renderDetails } from './render/details';
 import { renderHeader } from './render/header';
 import { renderCompare, renderHistory } from './render/history';
-import { renderBanner, renderConflict, renderEmpty, renderNotice, renderWarnings } from './render/states';
+import {
+  renderBanner,
+  renderConflict,
+  renderEmpty,
+  renderNotice,
+  renderSuggestionState,
+  renderWarnings,
+} from './render/states';
 import { restoreUiState, type UiState } from './state';
 import type { VsCodeApi } from './vscode-api';
 
@@ -42,6 +56,7 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
   let compare: RunView | undefined;
   let conflict: AcceptConflict | undefined;
   let notice: Notice | undefined;
+  let suggestion: SuggestionStateView | undefined;
   let renderPending = false;
   let firstSnapshotAt: number | undefined;
   let renderedReported = false;
@@ -95,6 +110,7 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       compare,
       conflict,
       notice,
+      suggestion,
       ui,
       selectedId: selectedId(run),
     };
@@ -104,6 +120,7 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
     } else {
       children.push(
         renderBanner(ctx, run),
+        renderSuggestionState(ctx, run),
         conflict && conflict.runId === run.runId ? renderConflict(ctx, conflict) : null,
         renderChart(ctx, run),
         renderWarnings(ctx, run),
@@ -154,6 +171,7 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'snapshot': {
         if (firstSnapshotAt === undefined) firstSnapshotAt = now();
         snapshot = message.snapshot;
+        suggestion = message.snapshot.suggestion;
         if (ui.promptUri !== snapshot.promptUri) {
           ui = { ...ui, promptUri: snapshot.promptUri };
           api.setState(ui);
@@ -181,13 +199,16 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'jobEvent': {
         const { event } = message;
         const runId = event.type === 'started' ? event.runId : message.runId;
-        const next = applyJobEvent(runs.get(runId), event);
-        if (!next) return;
+        const folded = applyJobEvent(runs.get(runId), event);
+        if (!folded) return;
+        const next = message.simulated ? { ...folded, simulated: true } : folded;
         runs.set(runId, next);
         if (event.type === 'started' && liveRunId !== runId) {
           // A new run (Re-run / Optimize) takes over the panel.
           liveRunId = runId;
           conflict = undefined;
+          // An earlier run's "Accepted #N" does not belong to this one.
+          notice = undefined;
           ui = { ...ui, shownRunId: undefined, selectedCandidateId: undefined };
           api.setState(ui);
         }
@@ -215,7 +236,11 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
         if (message.outcome === 'applied') {
           conflict = undefined;
           if (run) {
-            const accepted = [...run.accepted, { candidateId: message.candidateId, at: new Date().toISOString() }];
+            const accepted = applySuggestionState(
+              run.accepted,
+              { runId: run.runId, candidateId: message.candidateId, state: 'accepted' },
+              new Date().toISOString(),
+            );
             runs.set(run.runId, { ...run, accepted });
             upsertHistory(runs.get(run.runId) as RunView);
           }
@@ -229,6 +254,18 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
           conflict = undefined;
           notice = message.message ? { level: 'info', message: message.message } : undefined;
         }
+        break;
+      }
+      case 'suggestionState': {
+        suggestion = message.suggestion;
+        const run = runs.get(suggestion.runId);
+        if (run) {
+          const at = new Date().toISOString();
+          runs.set(run.runId, { ...run, accepted: applySuggestionState(run.accepted, suggestion, at) });
+          upsertHistory(runs.get(run.runId) as RunView);
+        }
+        // The state line says it now; an older "Accepted #N" notice would contradict an undo.
+        if (suggestion.state !== 'accepted' && notice?.level === 'info') notice = undefined;
         break;
       }
       case 'acceptConflict':

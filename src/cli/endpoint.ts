@@ -5,21 +5,29 @@
  */
 import * as path from 'node:path';
 import type { LlmClient, ModelRef } from '../core/llm/types';
-import { createLlmClient, createDiskCache, deferredClient } from '../core/llm';
+import { createLlmClient, createDiskCache, deferredClient, DEFAULT_CACHE_MAX_BYTES } from '../core/llm';
 import { usageError } from './errors';
+import { redactUrlSecrets } from '../core/redact-urls';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** The LLM client's default per-origin limit. */
+const DEFAULT_CONCURRENCY = 4;
 
 export interface EndpointFlags {
   baseUrl?: string;
   cache?: boolean;
+  cacheMaxMb?: string;
   concurrency?: string;
+  retryMinutes?: string;
 }
 
 export interface Endpoint {
+  /** The remote endpoint's base URL, or `local:` when no endpoint is configured (every model local). */
   baseUrl: string;
   simulated: boolean;
   llm: LlmClient;
+  /** Requests in flight per endpoint origin (the --concurrency flag, or the client's default). */
+  concurrency: number;
   /** A model flag → reference; `local:/x.gguf` → the embedded backend. */
   model(name: string): ModelRef;
   close(): Promise<void>;
@@ -41,25 +49,34 @@ export async function openEndpoint(
     simulated = true;
     log(`Using the bundled offline SIMULATED endpoint at ${sim.url}: results are simulated, not from a real model.`);
   }
-  if (!baseUrl) {
-    if (!env.OPENAI_API_KEY) {
-      throw usageError(
-        'no endpoint: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for api.openai.com); ' +
-          '`--base-url sim` runs the bundled offline simulated endpoint',
-      );
-    }
-    baseUrl = OPENAI_DEFAULT_BASE_URL;
-  }
-  let origin: string;
+  // No endpoint at all is fine while every model is local (`--model local:/x.gguf`): the error waits for a remote one.
+  if (!baseUrl && env.OPENAI_API_KEY) baseUrl = OPENAI_DEFAULT_BASE_URL;
+  let origin: string | undefined;
+  let parsed: URL | undefined;
   try {
-    origin = new URL(baseUrl).origin;
+    parsed = baseUrl === undefined ? undefined : new URL(baseUrl);
+    origin = parsed?.origin;
   } catch {
-    throw usageError(`--base-url: not a URL: ${baseUrl}`);
+    throw usageError(`--base-url: not a URL: ${redactUrlSecrets(String(baseUrl))}`);
+  }
+  if (parsed && (parsed.username || parsed.password)) {
+    throw usageError(
+      `--base-url: ${redactUrlSecrets(String(baseUrl))} has credentials in it (user:password@); pass the key in OPENAI_API_KEY`,
+    );
   }
   const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
     throw usageError(`--concurrency: expected a positive integer, got ${flags.concurrency}`);
   }
+
+  const cacheMaxMb = Number(flags.cacheMaxMb ?? env.WHETSTONE_CACHE_MAX_MB ?? DEFAULT_CACHE_MAX_BYTES / 2 ** 20);
+  if (!(Number.isFinite(cacheMaxMb) && cacheMaxMb > 0)) {
+    const source = flags.cacheMaxMb !== undefined ? '--cache-max-mb' : 'WHETSTONE_CACHE_MAX_MB';
+    throw usageError(
+      `${source}: expected a positive number of megabytes, got ${flags.cacheMaxMb ?? env.WHETSTONE_CACHE_MAX_MB}`,
+    );
+  }
+  const cacheMaxBytes = Math.round(cacheMaxMb * 2 ** 20);
 
   let localBackend: Promise<LlmClient> | undefined;
   const local = deferredClient(
@@ -72,25 +89,41 @@ export async function openEndpoint(
   );
   const usesLocal = (name?: string) => Boolean(name?.startsWith('local:'));
 
+  const retryMinutes = flags.retryMinutes ?? env.WHETSTONE_RETRY_MINUTES;
+  const rateLimitWaitMs = retryMinutes === undefined ? undefined : Number(retryMinutes) * 60_000;
+  if (rateLimitWaitMs !== undefined && !(rateLimitWaitMs >= 0)) {
+    throw usageError(`--retry-minutes: expected a number of minutes, got ${retryMinutes}`);
+  }
+
   const key = env.OPENAI_API_KEY;
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
-    apiKeyFor: (url: string) => (safeOrigin(url) === origin ? key : undefined),
-    cache: flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache')),
+    apiKeyFor: (url: string) => (origin !== undefined && safeOrigin(url) === origin ? key : undefined),
+    cache:
+      flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache'), { maxBytes: cacheMaxBytes }),
     concurrency,
     local,
     // Operational knobs for slow endpoints (and fast tests); not part of the stable flag contract.
     timeoutMs: numberFromEnv(env.WHETSTONE_TIMEOUT_MS),
     retryBaseMs: numberFromEnv(env.WHETSTONE_RETRY_BASE_MS),
+    rateLimitWaitMs,
+    logger: clientLines(log),
   });
 
   return {
-    baseUrl,
+    baseUrl: baseUrl ?? 'local:',
     simulated,
     llm,
+    concurrency: concurrency ?? DEFAULT_CONCURRENCY,
     model(name: string): ModelRef {
       if (usesLocal(name)) return { baseUrl: 'local:', model: path.resolve(name.slice('local:'.length)) };
-      return { baseUrl: baseUrl!, model: name };
+      if (baseUrl === undefined) {
+        throw usageError(
+          `no endpoint for model ${name}: pass --base-url URL or set OPENAI_BASE_URL (or OPENAI_API_KEY for ` +
+            'api.openai.com); `--base-url sim` runs the bundled offline simulated endpoint, `--model local:/x.gguf` a local model',
+        );
+      }
+      return { baseUrl, model: name };
     },
     async close() {
       for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -109,4 +142,20 @@ function safeOrigin(url: string): string | undefined {
 function numberFromEnv(value: string | undefined): number | undefined {
   const n = value === undefined ? NaN : Number(value);
   return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * The client's retry lines on stderr. Rate-limit waits of concurrent calls are announced once per few seconds
+ * ("rate-limited: resuming in 40 s"), not once per call.
+ */
+function clientLines(log: (line: string) => void): (line: string) => void {
+  let lastWaitNotice = Number.NEGATIVE_INFINITY;
+  return (line) => {
+    const wait = /rate-limited: resuming in \d+ s$/.exec(line);
+    if (!wait) return log(line);
+    const now = Date.now();
+    if (now - lastWaitNotice < 5_000) return;
+    lastWaitNotice = now;
+    log(wait[0]);
+  };
 }

@@ -2,10 +2,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { METHODS } from '../core/jobs/types';
 import { CliError, EXIT } from './errors';
+import { redactUrlSecrets } from '../core/redact-urls';
 import { evalCommand } from './commands/eval';
 import { optimizeCommand } from './commands/optimize';
 import { runsCommand } from './commands/runs';
 import { downloadModelCommand } from './commands/download-model';
+import { checkCommand } from './commands/check';
+import { mcpCommand } from './commands/mcp';
 
 const program = new Command('whetstone')
   .description('Evaluate and optimize prompt files (.prompt.yml, .prompty, .prompt.md)')
@@ -20,15 +23,23 @@ const endpointOptions = (cmd: Command) =>
       'OpenAI-compatible base URL (default: $OPENAI_BASE_URL; `sim` = bundled simulated endpoint)',
     )
     .option('--concurrency <n>', 'parallel requests per endpoint (default 4)')
+    .option('--retry-minutes <m>', 'how long one call waits out rate limits (429) before failing (default 10)')
     .option('--no-cache', 'bypass the response cache in .whetstone/cache')
-    .option('--json', 'print one JSON object on stdout');
+    .option(
+      '--cache-max-mb <n>',
+      'size cap of the response cache, LRU-evicted (default $WHETSTONE_CACHE_MAX_MB or 256)',
+    )
+    .option('--json', 'print one JSON object on stdout')
+    .option('--trust', "run the prompt file's code (javascript) evaluators, in the QuickJS sandbox");
 
 endpointOptions(
   program
     .command('eval <prompt-file>')
     .description('run the prompt over its test cases and evaluators; exit 1 if any case fails')
     .option('--dataset <file>', "dataset file (JSONL, CSV, YAML) instead of the file's own rows")
-    .option('--model <m>', "target model (default: the file's model)"),
+    .option('--model <m>', "target model (default: the file's model)")
+    .option('--match-expected', 'Whetstone extension: check rows that have `expected` but no evaluators against it')
+    .option('--robust-choices', "Whetstone extension: read an LLM judge's answer, not gh's first choice contained"),
 ).action(async (file: string, flags) => finish(await evalCommand(file, flags)));
 
 endpointOptions(
@@ -52,6 +63,12 @@ endpointOptions(
 ).action(async (file: string, flags) => finish(await optimizeCommand(file, flags)));
 
 program
+  .command('check <files...>')
+  .description('report the problems the editor shows for each prompt file; exit 1 if any is an error')
+  .option('--json', 'print one JSON object on stdout')
+  .action(async (files: string[], flags) => finish(await checkCommand(files, flags)));
+
+program
   .command('runs')
   .description('list past runs, or show one')
   .argument('[action]', 'list | show', 'list')
@@ -66,6 +83,18 @@ program
   .option('--dir <dir>', 'where to store it (default: ~/.cache/whetstone/models)')
   .action(async (url: string, flags) => finish(await downloadModelCommand(url, flags)));
 
+program
+  .command('mcp')
+  .description('serve eval, optimize, run_status, run_result and cancel_run as an MCP server on stdio')
+  .option('--trust', "run the prompt files' code evaluators (isolated; never without this flag)")
+  .action(async (flags) => finish(await mcpCommand(flags, program.version() ?? '0.0.0')));
+
+// `whetstone runs show X | head -1`: the reader went away; stop quietly instead of dying on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 function finish(code: number): void {
   process.exitCode = code;
 }
@@ -77,8 +106,9 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     return;
   }
   const code = error instanceof CliError ? error.exitCode : EXIT.endpoint;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactUrlSecrets(error instanceof Error ? error.message : String(error));
   process.stderr.write(`whetstone: ${message.split('\n')[0]}\n`);
-  if (!(error instanceof CliError) && process.env.WHETSTONE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+  if (!(error instanceof CliError) && process.env.WHETSTONE_DEBUG)
+    process.stderr.write(`${redactUrlSecrets(String((error as Error).stack))}\n`);
   process.exitCode = code;
 });

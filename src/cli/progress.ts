@@ -5,18 +5,26 @@ export interface Progress {
   finish(): void;
 }
 
+import { redactUrlSecrets } from '../core/redact-urls';
+
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
   const tty = Boolean(stream.isTTY);
   let lastPlain = '';
   let open = false;
+  let lastDraw = 0;
   const clear = () => {
     if (open) stream.write('\r\x1b[2K');
     open = false;
   };
   return {
-    update(done, total, label) {
+    update(done, total, rawLabel) {
       if (quiet) return;
+      const label = redactUrlSecrets(rawLabel);
       if (tty) {
+        // Redraw at most every 50 ms: a 100,000-row eval must not write 100,000 bars.
+        const now = Date.now();
+        if (done !== total && now - lastDraw < 50) return;
+        lastDraw = now;
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : 0;
         stream.write(`\r\x1b[2K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${label}`);
@@ -32,7 +40,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     line(text) {
       if (quiet) return;
       clear();
-      stream.write(`${text}\n`);
+      stream.write(`${redactUrlSecrets(text)}\n`);
     },
     finish: clear,
   };

@@ -24,50 +24,63 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
 }
 
-/*
- * Positions come from a line index built once per text (binary search per offset), so a file with many problems is
- * not rescanned from its start for each one.
+/**
+ * Line starts of one text, built once per parse and passed down (binary search per offset), so a file with many
+ * problems is not rescanned for each one. (A module-level cache keyed by the text would compare the whole string on
+ * every lookup when the editor hands over a new, equal string: quadratic in the file size.)
  */
-let indexedText: string | undefined;
-let lineStarts: number[] = [0];
+export class LineIndex {
+  private readonly starts: number[] = [0];
 
-function lineStartsOf(text: string): number[] {
-  if (text !== indexedText) {
-    lineStarts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-    indexedText = text;
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
-  return lineStarts;
+
+  /** Offset → 1-based line/column. */
+  positionAt(offset: number): { line: number; column: number } {
+    const starts = this.starts;
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: at - starts[lo] + 1 };
+  }
 }
 
+/** A text with its line index, or a bare text for a one-off position (scanned up to the offset). */
+export type PositionSource = string | LineIndex;
+
 /** Offset → 1-based line/column. */
-export function positionAt(text: string, offset: number): { line: number; column: number } {
-  const starts = lineStartsOf(text);
-  const at = Math.max(0, Math.min(offset, text.length));
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
+export function positionAt(source: PositionSource, offset: number): { line: number; column: number } {
+  if (source instanceof LineIndex) return source.positionAt(offset);
+  const at = Math.max(0, Math.min(offset, source.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let i = source.indexOf('\n'); i !== -1 && i < at; i = source.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
   }
-  return { line: lo + 1, column: at - starts[lo] + 1 };
+  return { line, column: at - lineStart + 1 };
 }
 
 /** 1-based line of an offset. */
-export function lineAt(text: string, offset: number): number {
-  return positionAt(text, offset).line;
+export function lineAt(source: PositionSource, offset: number): number {
+  return positionAt(source, offset).line;
 }
 
 export function diagnosticAt(
   file: string,
-  text: string,
+  source: PositionSource,
   span: Span,
   severity: Severity,
   code: string,
   message: string,
 ): Diagnostic {
-  const s = positionAt(text, span.start);
-  const e = positionAt(text, Math.max(span.start, span.end));
+  const s = positionAt(source, span.start);
+  const e = positionAt(source, Math.max(span.start, span.end));
   return { file, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity, code, message };
 }

@@ -14,6 +14,9 @@ export const Commands = {
   nextSuggestion: 'whetstone.nextSuggestion',
   dismissSuggestion: 'whetstone.dismissSuggestion',
   downloadModel: 'whetstone.downloadModel',
+  openExample: 'whetstone.openExample',
+  useSimulatedEndpoint: 'whetstone.useSimulatedEndpoint',
+  useRealEndpoint: 'whetstone.useRealEndpoint',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

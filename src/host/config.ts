@@ -10,9 +10,13 @@ export interface HostSettings {
   models: Record<ModelRole, string>;
   availableModels: string[];
   concurrency: number;
+  /** How long one call waits out rate limits (429) before failing. */
+  retryMinutes: number;
   budget: { calls: number; usd: number };
   localModelPath: string;
   cacheEnabled: boolean;
+  /** Size cap of the response cache in MiB (LRU eviction). */
+  cacheMaxSizeMb: number;
   diagnosticsDelayMs: number;
   codeLensEnabled: boolean;
 }
@@ -36,9 +40,11 @@ export class Settings implements vscode.Disposable {
       models,
       availableModels: c.get<string[]>('models.available') ?? [],
       concurrency: Math.max(1, c.get<number>('concurrency') ?? 4),
+      retryMinutes: Math.max(0, c.get<number>('retry.minutes') ?? 10),
       budget: { calls: c.get<number>('budget.calls') ?? 2000, usd: c.get<number>('budget.usd') ?? 5 },
       localModelPath: text('localModelPath', ''),
       cacheEnabled: c.get<boolean>('cache.enabled') ?? true,
+      cacheMaxSizeMb: Math.max(1, c.get<number>('cache.maxSizeMB') ?? 256),
       diagnosticsDelayMs: c.get<number>('diagnostics.delay') ?? 300,
       codeLensEnabled: c.get<boolean>('codeLens.enabled') ?? true,
     };

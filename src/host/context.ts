@@ -3,7 +3,7 @@
  * The results panel (src/host/panel) fills `resultsPanel` with its functions from `registerResultsPanel(ctx)`;
  * until it does, commands fall back to the editor (diff view, WorkspaceEdit).
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { JobInfo, JobManager } from './jobs/jobManager';
 import type { PromptAnalyzer } from './language/promptAnalyzer';
 import type { Settings } from './config';

@@ -9,6 +9,7 @@ import { PromptAnalyzer } from './language/promptAnalyzer';
 import { JobManager } from './jobs/jobManager';
 import { SuggestionStore } from './jobs/suggestions';
 import { disposeLocalBackend } from './jobs/llmClient';
+import { stopSimulatedEndpoint } from './jobs/simulatedEndpoint';
 
 export function createHostContext(extension: vscode.ExtensionContext): HostContext {
   const channel = vscode.window.createOutputChannel('Whetstone', { log: true });
@@ -20,7 +21,10 @@ export function createHostContext(extension: vscode.ExtensionContext): HostConte
   const jobs = new JobManager(analyzer, settings, keys, log, extension.extensionPath, trust.isTrusted);
   const suggestions = new SuggestionStore();
   extension.subscriptions.push(channel, keys, settings, analyzer, jobs, suggestions, {
-    dispose: () => void disposeLocalBackend(),
+    dispose: () => {
+      void disposeLocalBackend();
+      void stopSimulatedEndpoint();
+    },
   });
   return { extension, log, settings, keys, trust, analyzer, jobs, suggestions, resultsPanel: {} };
 }

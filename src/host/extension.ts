@@ -9,7 +9,9 @@ import { registerLanguageFeatures } from './language';
 import { registerCommands } from './commands';
 import { announceInterruptedRuns } from './commands/jobCommands';
 import { registerJobProgress } from './jobs/jobProgress';
+import { registerSuggestionTracking } from './jobs/suggestionTracking';
 import { registerFeatureHooks } from './featureHooks';
+import { registerLanguageModelTools } from './lm/tools';
 
 export interface WhetstoneApi {
   context: HostContext;
@@ -24,7 +26,9 @@ export function activate(extension: vscode.ExtensionContext): WhetstoneApi | und
       ...registerCommands(ctx),
       ...registerLanguageFeatures(ctx),
       ...registerJobProgress(ctx),
+      ...registerSuggestionTracking(ctx),
       ...registerFeatureHooks(ctx),
+      ...registerLanguageModelTools(ctx),
       ctx.settings.onDidChange(() => ctx.analyzer.invalidateAll()),
     );
     ctx.activationMs = performance.now() - started;

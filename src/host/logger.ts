@@ -1,12 +1,13 @@
 /** The "Whetstone" log channel. Every line passes through `redact`, so a key never reaches the log. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { redactUrlSecrets } from '../core/redact-urls';
 
 const KEY_LIKE = /\b(sk-[A-Za-z0-9_-]{8,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
 
 export function redact(text: string, secrets: Iterable<string>): string {
   let out = text;
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
-  return out.replace(KEY_LIKE, (m) => (m.startsWith('Bearer') ? 'Bearer ***' : 'sk-***'));
+  return redactUrlSecrets(out).replace(KEY_LIKE, (m) => (m.startsWith('Bearer') ? 'Bearer ***' : 'sk-***'));
 }
 
 export interface Logger {

@@ -7,7 +7,8 @@
  * webview state); live job events follow as `jobEvent`; the webview posts `rendered` once after its first paint.
  */
 import type { JobEvent } from '../core/jobs/types';
-import type { PanelSnapshot, RunView } from './views';
+import { isValidRunId } from '../core/runs/run-id';
+import type { PanelSnapshot, RunView, SuggestionStateView } from './views';
 
 export type AcceptOutcome = 'applied' | 'conflict' | 'cancelled' | 'failed';
 
@@ -24,12 +25,14 @@ export interface AcceptConflict {
 
 export type HostToWebview =
   | { type: 'snapshot'; snapshot: PanelSnapshot }
-  | { type: 'jobEvent'; runId: string; event: JobEvent }
+  | { type: 'jobEvent'; runId: string; event: JobEvent; simulated?: boolean }
   /** A run loaded on request (history → open, or compare). */
   | { type: 'runLoaded'; purpose: 'show' | 'compare'; run: RunView }
   | { type: 'acceptResult'; runId: string; candidateId: number; outcome: AcceptOutcome; message?: string }
   | { type: 'acceptConflict'; conflict: AcceptConflict }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** The prompt's suggestion changed state (accepted, undone with Ctrl+Z, stale after an edit). */
+  | { type: 'suggestionState'; suggestion: SuggestionStateView }
   /** The host's measurement, from panel creation to `rendered` (shown as a data attribute for tests, not to users). */
   | { type: 'measured'; firstRenderMs: number; readyMs?: number; snapshotMs?: number; webviewRenderMs?: number };
 
@@ -54,7 +57,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const isRunId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+// The run store's one id pattern: an id from the webview becomes part of a path on the host.
+const isRunId = isValidRunId;
 const isCandidateId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Validates a message from the webview (shape and field types), so the host can trust the union. */
@@ -91,7 +95,14 @@ export function isWebviewMessage(value: unknown): value is WebviewToHost {
 /** A light check for the webview side: the host is trusted, this only filters foreign `message` events. */
 export function isHostMessage(value: unknown): value is HostToWebview {
   if (!isObject(value) || typeof value.type !== 'string') return false;
-  return ['snapshot', 'jobEvent', 'runLoaded', 'acceptResult', 'acceptConflict', 'notice', 'measured'].includes(
-    value.type,
-  );
+  return [
+    'snapshot',
+    'jobEvent',
+    'runLoaded',
+    'acceptResult',
+    'acceptConflict',
+    'notice',
+    'suggestionState',
+    'measured',
+  ].includes(value.type);
 }

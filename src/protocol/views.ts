@@ -13,6 +13,21 @@ export interface AcceptanceView {
   candidateId: number;
   /** ISO time. */
   at: string;
+  /** ISO time the user undid it (the region read as before the accept again). */
+  undoneAt?: string;
+}
+
+/**
+ * Where a prompt's suggestion stands, the one state the panel, CodeLens, history and status bar show: offered
+ * (`proposed`), written into the file (`accepted`), taken back with Undo (`undone`), or no longer applicable because the
+ * prompt was edited since the run started (`stale`).
+ */
+export type SuggestionState = 'proposed' | 'accepted' | 'undone' | 'stale';
+
+export interface SuggestionStateView {
+  runId: string;
+  candidateId: number;
+  state: SuggestionState;
 }
 
 export interface RunView {
@@ -36,6 +51,8 @@ export interface RunView {
   /** Warnings the engine logged (retries, skipped candidates), newest last, capped. */
   warnings: string[];
   accepted: AcceptanceView[];
+  /** Run on the offline simulated endpoint: every score shown is labelled SIMULATED. */
+  simulated?: boolean;
 }
 
 /** One line of the history list. */
@@ -48,7 +65,10 @@ export interface RunSummaryView {
   bestScore?: number;
   bestValidationScore?: number;
   candidates: number;
+  /** Accepted and still in the file (not undone). */
   acceptedCandidateIds: number[];
+  /** Accepted, then undone. */
+  undoneCandidateIds: number[];
 }
 
 export interface PanelSnapshot {
@@ -61,6 +81,8 @@ export interface PanelSnapshot {
   history: RunSummaryView[];
   /** False in Restricted Mode: the Optimize / Re-run buttons explain instead of acting. */
   jobsAllowed: boolean;
+  /** The prompt's suggestion, if one is offered or was accepted in this session. */
+  suggestion?: SuggestionStateView;
 }
 
 const MAX_WARNINGS = 20;
@@ -125,6 +147,8 @@ export function applyJobEvent(run: RunView | undefined, event: JobEvent): RunVie
       return { ...run, used: event.used, limit: event.limit };
     case 'log':
       if (event.level !== 'warn') return run;
+      // The same warning twice (a resumed run replays its session's start) is shown once.
+      if (run.warnings.includes(event.message)) return run;
       return { ...run, warnings: [...run.warnings, event.message].slice(-MAX_WARNINGS) };
     case 'done':
       return { ...run, result: event.result, used: event.result.used, status: statusFromResult(event.result, 'done') };
@@ -205,6 +229,68 @@ export function summarizeRun(run: RunView): RunSummaryView {
     bestScore: run.result?.best.score ?? best?.score,
     bestValidationScore: run.result?.best.validationScore ?? best?.validationScore,
     candidates: run.candidates.filter((c) => c.id !== 0).length,
-    acceptedCandidateIds: run.accepted.map((a) => a.candidateId),
+    acceptedCandidateIds: run.accepted.filter((a) => !a.undoneAt).map((a) => a.candidateId),
+    undoneCandidateIds: run.accepted.filter((a) => a.undoneAt).map((a) => a.candidateId),
   };
+}
+
+const same = (a: string, b: string) => a.trim() === b.trim();
+
+/**
+ * The state a suggestion moves to when its region reads `region` now (unchanged if nothing follows from
+ * it): back to the original after an accept = undone; the candidate again = accepted; edited while on offer = stale.
+ */
+export function nextSuggestionState(
+  s: { state: SuggestionState; prompt: string; originalRegion: string },
+  region: string,
+): SuggestionState {
+  switch (s.state) {
+    case 'accepted':
+      return same(region, s.originalRegion) && !same(region, s.prompt) ? 'undone' : 'accepted';
+    case 'undone':
+      return same(region, s.prompt) ? 'accepted' : 'undone';
+    case 'proposed':
+      return same(region, s.originalRegion) ? 'proposed' : same(region, s.prompt) ? 'accepted' : 'stale';
+    case 'stale':
+      return same(region, s.originalRegion) ? 'proposed' : 'stale';
+  }
+}
+
+/**
+ * What a method's score means, to label every score shown (methods' scores are on different scales and are never
+ * compared in one column): APO and SPO score 0–1 (the evaluators' mean on the test cases; SPO without expected answers:
+ * the share of pairwise judgments won); PMPO's score is −loss in nats per token (closer to 0 is better).
+ */
+export function scoreMeaning(method: Method): { unit: string; description: string } {
+  switch (method) {
+    case 'pmpo':
+      return {
+        unit: 'nats/token',
+        description: '−loss in nats per token of the expected answers (closer to 0 is better)',
+      };
+    case 'spo':
+      return {
+        unit: '0–1',
+        description: 'test score 0–1 (without expected answers: the share of pairwise judgments won)',
+      };
+    default:
+      return { unit: '0–1', description: 'test score 0–1: the mean of the evaluators over the test cases' };
+  }
+}
+
+/** The acceptances after the host reports a suggestion's new state (`at`: ISO time of the change). */
+export function applySuggestionState(
+  accepted: AcceptanceView[],
+  change: SuggestionStateView,
+  at: string,
+): AcceptanceView[] {
+  const last = [...accepted].reverse().find((a) => a.candidateId === change.candidateId);
+  if (change.state === 'accepted') {
+    if (last && !last.undoneAt) return accepted;
+    return [...accepted, { candidateId: change.candidateId, at }];
+  }
+  // Every standing acceptance of the candidate is taken back (the same accept may be reported twice: result + log).
+  if (change.state === 'undone' && last && !last.undoneAt)
+    return accepted.map((a) => (a.candidateId === change.candidateId && !a.undoneAt ? { ...a, undoneAt: at } : a));
+  return accepted;
 }

@@ -17,6 +17,11 @@ export type Fault =
   | { kind: 'truncated-body' }
   /** Answer 200 with headers and the first half of the body, then stall (never finish the body). */
   | { kind: 'stall-body' }
+  /**
+   * Answer 200 with an unusable body: no choices, a null message content, no log-probs (completions), or a body that
+   * is not JSON (an HTML page served as JSON).
+   */
+  | { kind: 'garbage-200'; shape: 'no-choices' | 'null-content' | 'no-logprobs' | 'not-json' }
   /** Answer 200 with a well-formed response whose message content is this text (default: broken JSON). */
   | { kind: 'malformed-content'; content?: string }
   /** For `stream: true` requests: wait this long before each SSE chunk. Ignored for non-streaming requests. */

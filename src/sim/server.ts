@@ -293,6 +293,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     };
     if (fault?.kind === 'truncated-body') return sendTruncated(res, payload);
     if (fault?.kind === 'stall-body') return sendStalled(res, payload);
+    if (fault?.kind === 'garbage-200') return sendGarbage(res, payload, fault.shape);
     return sendJson(res, 200, payload);
   }
 
@@ -360,6 +361,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       },
     };
     if (fault?.kind === 'truncated-body') return sendTruncated(res, payload);
+    if (fault?.kind === 'garbage-200') return sendGarbage(res, payload, fault.shape);
     return sendJson(res, 200, payload);
   }
 
@@ -419,4 +421,21 @@ function sendTruncated(res: http.ServerResponse, payload: unknown) {
   const cut = text.slice(0, Math.floor(text.length / 2));
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(cut) });
   res.end(cut);
+}
+
+/** A 200 the client cannot use (fault `garbage-200`). */
+function sendGarbage(
+  res: http.ServerResponse,
+  payload: { choices: Record<string, unknown>[] },
+  shape: 'no-choices' | 'null-content' | 'no-logprobs' | 'not-json',
+): void {
+  if (shape === 'not-json') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('<html><body>502 Bad Gateway</body></html>');
+    return;
+  }
+  const choice = { ...payload.choices[0] };
+  if (shape === 'null-content') choice.message = { role: 'assistant', content: null };
+  if (shape === 'no-logprobs') choice.logprobs = null;
+  sendJson(res, 200, { ...payload, choices: shape === 'no-choices' ? [] : [choice] });
 }

@@ -6,7 +6,14 @@ import { ESLint } from 'eslint';
 const repoRoot = path.resolve(__dirname, '../..');
 
 async function lintAs(file: string, code: string): Promise<string[]> {
-  const eslint = new ESLint({ cwd: repoRoot });
+  const eslint = new ESLint({
+    cwd: repoRoot,
+    // These files exist only here, so no tsconfig holds them: lint them without types (the layer rule needs none).
+    overrideConfig: {
+      languageOptions: { parserOptions: { projectService: false } },
+      rules: { '@typescript-eslint/no-floating-promises': 'off' },
+    },
+  });
   const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, file) });
   return result.messages.filter((m) => m.severity === 2).map((m) => m.message);
 }
@@ -47,6 +54,27 @@ describe('layer rule (lint)', function () {
       core.some((m) => /only src\/protocol/.test(m)),
       core.join('; '),
     );
+  });
+
+  it('type-aware rules: a floating promise, `==` and a value import used only as a type are errors', async function () {
+    this.timeout(120_000); // the project service loads the whole core program (about 15 s on a quiet machine)
+    // Linted as the text of a file the core tsconfig holds, so the project service gives the rules real types.
+    const eslint = new ESLint({ cwd: repoRoot });
+    const code = [
+      "import { Diagnostic } from './diagnostics';",
+      'async function save(): Promise<void> {}',
+      'save();',
+      'export const same = (a: unknown, b: unknown) => a == b;',
+      'export type D = Diagnostic;',
+      '',
+    ].join('\n');
+    const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, 'src/core/random.ts') });
+    const rules = result.messages.filter((m) => m.severity === 2).map((m) => m.ruleId);
+    assert.deepEqual(rules.sort(), [
+      '@typescript-eslint/consistent-type-imports',
+      '@typescript-eslint/no-floating-promises',
+      'eqeqeq',
+    ]);
   });
 
   it('allowed imports pass', async () => {

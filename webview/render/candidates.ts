@@ -3,7 +3,7 @@
  * Space selects), because a real table reads well in screen readers and works without custom elements.
  */
 import type { CandidateView, RunView } from '../../src/protocol';
-import { baselineOf, bestIdOf, candidateDelta } from '../../src/protocol';
+import { baselineOf, bestIdOf, candidateDelta, scoreMeaning } from '../../src/protocol';
 import { h } from '../dom';
 import { DASH, formatCost, formatCount, formatDelta, formatScore } from '../format';
 import type { RenderContext } from './context';
@@ -12,7 +12,8 @@ export function candidateStatusText(run: RunView, c: CandidateView, bestId: numb
   if (c.status === 'rejected') return `✗ rejected${c.rejectedReason ? `: ${c.rejectedReason}` : ''}`;
   const tags: string[] = [];
   if (c.id === 0) tags.push('baseline');
-  if (run.accepted.some((a) => a.candidateId === c.id)) tags.push('accepted');
+  const acceptance = [...run.accepted].reverse().find((a) => a.candidateId === c.id);
+  if (acceptance) tags.push(acceptance.undoneAt ? 'undone' : 'accepted');
   if (c.id === bestId && c.id !== 0) tags.push('best');
   else if (c.status === 'beam' || run.beam?.includes(c.id)) tags.push('beam');
   else if (c.id !== 0) tags.push(c.status);
@@ -50,7 +51,17 @@ export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement 
       'tr',
       {},
       ...COLUMNS.map(([label, key], i) =>
-        h(doc, 'th', { scope: 'col', class: `col-${key}${i >= 1 && i <= 5 ? ' num' : ''}` }, label),
+        h(
+          doc,
+          'th',
+          {
+            scope: 'col',
+            class: `col-${key}${i >= 1 && i <= 5 ? ' num' : ''}`,
+            // The score's meaning and unit differ by method (0–1 test score; PMPO: −loss in nats/token).
+            title: key === 'score' ? scoreMeaning(run.method).description : undefined,
+          },
+          key === 'score' && run.method === 'pmpo' ? 'score (−loss, nats/token)' : label,
+        ),
       ),
     ),
   );

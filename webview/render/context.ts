@@ -1,5 +1,5 @@
 // What every render function receives: the document, the data on display and the UI state (read-only).
-import type { AcceptConflict, PanelSnapshot, RunView } from '../../src/protocol';
+import type { AcceptConflict, PanelSnapshot, RunView, SuggestionStateView } from '../../src/protocol';
 import type { UiState } from '../state';
 
 export interface Notice {
@@ -17,6 +17,8 @@ export interface RenderContext {
   compare?: RunView;
   conflict?: AcceptConflict;
   notice?: Notice;
+  /** The prompt's suggestion as the host's one store says (proposed / accepted / undone / stale). */
+  suggestion?: SuggestionStateView;
   ui: UiState;
   /** The candidate shown in the details pane. */
   selectedId?: number;

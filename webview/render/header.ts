@@ -73,6 +73,21 @@ export function renderHeader(ctx: RenderContext): HTMLElement {
   title.append(
     h(doc, 'span', { class: 'sep', 'aria-hidden': 'true' }, ' · '),
     h(doc, 'span', { class: 'method' }, run.method.toUpperCase()),
+    ...(run.simulated
+      ? [
+          h(doc, 'span', { class: 'sep', 'aria-hidden': 'true' }, ' · '),
+          h(
+            doc,
+            'span',
+            {
+              class: 'simulated',
+              'data-testid': 'simulated',
+              title: 'Run on the offline simulated endpoint: the scores come from a simulated task, not a model',
+            },
+            'SIMULATED',
+          ),
+        ]
+      : []),
     h(doc, 'span', { class: 'sep', 'aria-hidden': 'true' }, ' · '),
     h(doc, 'span', { class: `status status-${run.status}`, 'data-testid': 'run-status' }, statusText(run)),
   );

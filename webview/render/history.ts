@@ -1,17 +1,21 @@
 // Past runs of this prompt (reopenable) and the comparison of two runs.
 import type { RunSummaryView, RunView } from '../../src/protocol';
-import { summarizeRun } from '../../src/protocol';
+import { scoreMeaning, summarizeRun } from '../../src/protocol';
 import { h } from '../dom';
 import { formatCost, formatCount, formatScore, formatTime } from '../format';
 import type { RenderContext } from './context';
 import { renderInlineDiff } from './diff-view';
 
 export function historyLabel(s: RunSummaryView): string {
+  // Each line carries its method's unit: APO/SPO scores (0–1) and PMPO's −loss (nats/token) are different scales.
   const parts = [
-    `${formatTime(s.startedAt)} ${s.method.toUpperCase()} ${formatScore(s.baselineScore)}→${formatScore(s.bestScore)}`,
+    `${formatTime(s.startedAt)} ${s.method.toUpperCase()} ${formatScore(s.baselineScore)}→${formatScore(s.bestScore)}` +
+      (s.method === 'pmpo' ? ` ${scoreMeaning(s.method).unit}` : ''),
   ];
   if (s.status !== 'done') parts.push(s.status === 'budget' ? 'budget' : s.status);
   if (s.acceptedCandidateIds.length) parts.push(`accepted ${s.acceptedCandidateIds.map((id) => `#${id}`).join(', ')}`);
+  const undone = (s.undoneCandidateIds ?? []).filter((id) => !s.acceptedCandidateIds.includes(id));
+  if (undone.length) parts.push(`undone ${undone.map((id) => `#${id}`).join(', ')}`);
   return parts.join(' · ');
 }
 

@@ -179,3 +179,28 @@ export function renderNotice(ctx: RenderContext): HTMLElement {
     notice?.message ?? '',
   );
 }
+
+const SUGGESTION_TEXT = {
+  proposed: 'on offer: accept, compare or try the next one from the row above the prompt in the editor.',
+  accepted: 'accepted: it is in the file now. Ctrl+Z in the editor undoes it.',
+  undone: 'undone: the accept was taken back, so the prompt reads as it did before the run.',
+  stale: 'stale: the prompt was edited since this run started, so it no longer applies as it is.',
+} as const;
+
+/** One line saying where this run's suggestion stands, from the host's one store (the editor shows the same). */
+export function renderSuggestionState(ctx: RenderContext, run: RunView): HTMLElement | null {
+  const s = ctx.suggestion;
+  if (!s || s.runId !== run.runId) return null;
+  return h(
+    ctx.doc,
+    'p',
+    {
+      class: `suggestion-state suggestion-${s.state}`,
+      role: 'status',
+      'data-testid': 'suggestion-state',
+      'data-state': s.state,
+    },
+    h(ctx.doc, 'strong', {}, `Suggestion #${s.candidateId} `),
+    SUGGESTION_TEXT[s.state],
+  );
+}

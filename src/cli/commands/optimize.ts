@@ -1,13 +1,18 @@
 /** `whetstone optimize <prompt-file> --method apo|spo|pmpo`: run one optimization job and print its result. */
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../core/node-file-system';
+import { isValidRunId } from '../../core/runs';
+import { badRunId } from './runs';
 import { startJob, estimateJob, JobInputError, type JobSpec } from '../../core/jobs';
+import { NoUsableAnswers } from '../../core/jobs/engine';
 import { replaceOptimizableRegion, RegionEditError } from '../../core/documents';
 import { METHODS, type Budget, type JobEvent, type Method } from '../../core/jobs/types';
 import { CliError, EXIT, usageError } from '../errors';
 import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
 import { loadForCommand, resolveTargetModel, endpointFailure } from './shared';
+import { evaluatorName } from '../../core/evaluators';
+import { codeEvaluators, codeEvaluatorsTrusted, refusalSentence } from '../trust';
 
 export interface OptimizeFlags {
   method?: string;
@@ -28,12 +33,14 @@ export interface OptimizeFlags {
   json?: boolean;
   apply?: boolean;
   cache?: boolean;
+  trust?: boolean;
 }
 
 export async function optimizeCommand(file: string, flags: OptimizeFlags): Promise<number> {
   const method = flags.method as Method;
   if (!METHODS.includes(method))
     throw usageError(`--method: expected one of ${METHODS.join(', ')}, got ${flags.method ?? 'nothing'}`);
+  if (flags.resume !== undefined && !isValidRunId(flags.resume)) throw usageError(badRunId('--resume', flags.resume));
   const progress = createProgress();
   const loaded = await loadForCommand(file, flags.dataset, progress);
   if (!loaded.doc.optimizable) {
@@ -55,6 +62,11 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     throw usageError(`--preset: expected quick or default, got ${flags.preset}`);
   }
 
+  // A job optimizes against every evaluator; without its code evaluators the objective would be a different one.
+  const trusted = codeEvaluatorsTrusted(file, flags.trust);
+  const refused = trusted ? [] : codeEvaluators(loaded.evaluators);
+  if (refused.length)
+    throw usageError(refusalSentence(file, refused, (s) => evaluatorName(s, loaded.evaluators.indexOf(s))));
   const endpoint = await openEndpoint(flags, process.env, (l) => progress.line(l));
   try {
     const targetName = resolveTargetModel(
@@ -82,7 +94,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       split: settings.split,
       runsDir: path.resolve('.whetstone', 'runs'),
       fs: nodeFileSystem,
-      trusted: true,
+      trusted,
       requirements: settings.requirements,
       protected: settings.protected,
       resumeRunId: flags.resume,
@@ -101,12 +113,16 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     );
 
     const job = startJob(spec);
+    // A stable first line naming the run, so a supervisor (the MCP server, a CI wrapper) can follow or resume it.
+    progress.line(`run ${job.runId} started · log ${path.relative(process.cwd(), job.file)}`);
     const onSignal = () => job.cancel();
     process.once('SIGINT', onSignal);
     job.events.on((event: JobEvent) => reportEvent(event, progress));
     const result = await job.result
       .catch((error) => {
         if (error instanceof JobInputError) throw usageError(`${file}: ${error.message}`);
+        if (error instanceof NoUsableAnswers)
+          throw new CliError(`${method}: the job failed: ${error.message} (run ${job.runId})`, EXIT.endpoint);
         throw endpointFailure(error, endpoint.baseUrl);
       })
       .finally(() => process.off('SIGINT', onSignal));

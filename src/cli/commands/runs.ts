@@ -1,6 +1,6 @@
 /** `whetstone runs [list | show <run-id>]`: the run store under .whetstone/runs, as a table or JSON. */
 import * as path from 'node:path';
-import { listRuns, findRunFile, readRun } from '../../core/runs';
+import { listRuns, listDamagedRuns, findRunFile, readRun, isValidRunId, RUN_ID_PATTERN } from '../../core/runs';
 import { nodeFileSystem } from '../../core/node-file-system';
 import { usageError } from '../errors';
 
@@ -12,9 +12,11 @@ export async function runsCommand(
   const runsDir = path.resolve('.whetstone', 'runs');
   if (action === 'list') {
     const runs = await listRuns(runsDir, nodeFileSystem);
+    const damaged = await listDamagedRuns(runsDir, nodeFileSystem);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
-    } else if (!runs.length) {
+      const listed = [...runs, ...damaged.map((d) => ({ ...d, status: 'damaged' as const }))];
+      process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+    } else if (!runs.length && !damaged.length) {
       process.stdout.write(`no runs in ${runsDir}\n`);
     } else {
       for (const r of runs) {
@@ -24,13 +26,16 @@ export async function runsCommand(
             `${r.promptFile}${scores}${r.calls === undefined ? '' : ` · ${r.calls} calls`}\n`,
         );
       }
+      for (const d of damaged) process.stdout.write(`${d.runId}  damaged: ${d.reason} (${d.file})\n`);
     }
     return 0;
   }
   if (action !== 'show') throw usageError(`runs: unknown action ${action} (expected list or show <run-id>)`);
   if (!runId) throw usageError('runs show: which run? pass a run id from `whetstone runs list`');
+  if (!isValidRunId(runId)) throw usageError(badRunId('runs show', runId));
   const file = await findRunFile(runsDir, runId, nodeFileSystem);
   const run = file && (await readRun(file, nodeFileSystem));
+  if (file && !run) throw usageError(`runs show: ${file}: run ${runId} is damaged (its header line is unreadable)`);
   if (!run) throw usageError(`runs show: no run ${runId} in ${runsDir}`);
   const candidates = run.events.flatMap((e) => (e.type === 'candidate' ? [e.candidate] : []));
   if (flags.json) {
@@ -60,3 +65,8 @@ export async function runsCommand(
 }
 
 const fmt = (n: number | undefined) => (n === undefined ? '—' : n.toFixed(3));
+
+/** The one-line refusal for an id that is not a run id (so it never becomes part of a path). */
+export function badRunId(where: string, runId: string): string {
+  return `${where}: not a run id: ${JSON.stringify(runId)} (expected ${RUN_ID_PATTERN.source}, as \`whetstone runs list\` shows)`;
+}

@@ -1,4 +1,5 @@
 /** What the commands share: loading a prompt with its errors turned into exit 2, and naming the target model. */
+import { stat } from 'node:fs/promises';
 import { nodeFileSystem } from '../../core/node-file-system';
 import { loadPrompt, errorsOf, type LoadedPrompt } from '../../core/project/load-prompt';
 import { sidecarPathFor } from '../../core/documents';
@@ -13,6 +14,9 @@ export async function loadForCommand(
   progress: Progress,
 ): Promise<LoadedPrompt & { sidecarPath: string }> {
   if (!(await nodeFileSystem.exists(file))) throw usageError(`${file}: no such file`);
+  if ((await stat(file)).isDirectory()) throw usageError(`${file}: is a directory, not a prompt file`);
+  if (dataset !== undefined && (await stat(dataset).catch(() => undefined))?.isDirectory())
+    throw usageError(`${dataset}: is a directory, not a dataset file (JSONL, CSV or YAML)`);
   const loaded = await loadPrompt(file, nodeFileSystem, { dataset });
   const errors = errorsOf(loaded.diagnostics);
   if (errors.length) {

@@ -1,28 +1,39 @@
 /**
- * The chat messages a prompt sends for one dataset row: the document's messages with the optimizable region
- * replaced by a candidate text and variables rendered (see template/render.ts for the Jinja subset evaluated).
- * A prompty line holding only `{{name}}` whose value is a list of {role, content} (a `thread` input) becomes
- * those messages, in place, as Prompty does.
+ * The chat messages a prompt sends for one dataset row: the document with the optimizable region replaced by a
+ * candidate text, rendered by its runtime's rules.
+ * - .prompt.yml and .prompt.md: each message's content is rendered on its own (gh-models cmd/eval/eval.go
+ *   templateMessages); gh reads roles case-insensitively (pkg/prompt/prompt.go GetAzureChatMessageRole).
+ * - .prompty: the whole body is rendered first and split into messages after, as Prompty's pipeline does
+ *   (microsoft/prompty runtime/typescript/packages/core/src/core/pipeline.ts prepare, parsers/prompty.ts): the role
+ *   lines written in the template are marked before rendering (strict mode), so a role line that a template loop
+ *   repeats makes one message per repetition, and one that a variable's value injects is refused (kept as text and
+ *   reported). A message's content loses leading and trailing line breaks. An input of kind `thread` (or a
+ *   variable alone on its line whose value is a list of {role, content}) becomes those messages, in place.
  */
 import type { ChatMessage } from '../llm/types';
 import { renderTemplate } from '../template/render';
 import { syntaxFor } from '../template/protect';
+import { promptyRoleOf } from '../template/invariants';
+import { decodeEol, splitFrontMatter, usesCrlf } from './frontMatter';
 import type { PromptDocument } from './types';
 
 export interface RenderedMessages {
   messages: ChatMessage[];
-  /** Variables the row did not provide (left as written in the text). */
+  /** Variables the row did not provide (rendered as their runtime renders an absent value). */
   missing: string[];
-  /** Template tags outside the supported subset, kept verbatim. */
+  /** Always empty: every tag is understood by the format's engine (kept for callers). */
   unsupported: string[];
+  /** Template errors and refused role lines, each once. */
+  errors: string[];
 }
 
 const CHAT_ROLES = new Set(['system', 'user', 'assistant', 'developer']);
-const THREAD_LINE = /^[ \t]*\{\{\s*([A-Za-z_]\w*)\s*\}\}[ \t]*$/;
+const THREAD_LINE = /^[ \t]*\{\{-?\s*([A-Za-z_]\w*)\s*-?\}\}[ \t]*$/gm;
 
 function chatRole(role: string): ChatMessage['role'] {
+  const lower = role.toLowerCase();
   // Tool / function sections have no meaning without a tool call; send them as user text.
-  return (CHAT_ROLES.has(role) ? role : 'user') as ChatMessage['role'];
+  return (CHAT_ROLES.has(lower) ? lower : 'user') as ChatMessage['role'];
 }
 
 function asThread(value: unknown): ChatMessage[] | undefined {
@@ -33,20 +44,8 @@ function asThread(value: unknown): ChatMessage[] | undefined {
   return ok ? value.map((m) => ({ role: chatRole(m.role), content: m.content })) : undefined;
 }
 
-/** Splits a prompty message's text around thread lines: text parts and thread inserts, in order. */
-function splitThreads(text: string, vars: Record<string, unknown>): Array<string | ChatMessage[]> {
-  const parts: Array<string | ChatMessage[]> = [];
-  let buffer: string[] = [];
-  for (const line of text.split('\n')) {
-    const m = THREAD_LINE.exec(line);
-    const thread = m ? asThread(vars[m[1]]) : undefined;
-    if (thread) {
-      parts.push(buffer.join('\n'), thread);
-      buffer = [];
-    } else buffer.push(line);
-  }
-  parts.push(buffer.join('\n'));
-  return parts;
+function addOnce(into: string[], items: readonly string[]): void {
+  for (const item of items) if (!into.includes(item)) into.push(item);
 }
 
 export function renderMessagesWithReport(
@@ -54,34 +53,128 @@ export function renderMessagesWithReport(
   regionText: string,
   vars: Record<string, unknown>,
 ): RenderedMessages {
-  const out: RenderedMessages = { messages: [], missing: [], unsupported: [] };
+  if (doc.format === 'prompty') return renderPrompty(doc, regionText, vars);
+  const out: RenderedMessages = { messages: [], missing: [], unsupported: [], errors: [] };
   const region = doc.optimizable;
-  const syntax = syntaxFor(doc.format);
-  const render = (text: string) => {
-    const r = renderTemplate(text, vars, syntax);
-    for (const name of r.missing) if (!out.missing.includes(name)) out.missing.push(name);
-    for (const tag of r.unsupported) if (!out.unsupported.includes(tag)) out.unsupported.push(tag);
-    return r.text;
-  };
+  const syntax = syntaxFor(doc.format, doc.templateSyntax);
   doc.messages.forEach((m, i) => {
     const isRegion = region && (region.kind === 'body' ? doc.messages.length === 1 : region.messageIndex === i);
-    const source = isRegion ? regionText : m.content;
-    const role = chatRole(m.role);
-    if (doc.format !== 'prompty') {
-      out.messages.push({ role, content: render(source) });
-      return;
-    }
-    const parts = splitThreads(source, vars);
-    if (parts.length === 1) {
-      out.messages.push({ role, content: render(source) });
-      return;
-    }
-    for (const part of parts) {
-      if (typeof part !== 'string') out.messages.push(...part);
-      else if (part.trim() !== '') out.messages.push({ role, content: render(part.trim()) });
-    }
+    const r = renderTemplate(isRegion ? regionText : m.content, vars, syntax, { file: doc.file });
+    addOnce(out.missing, r.missing);
+    addOnce(out.errors, r.errors);
+    out.messages.push({ role: chatRole(m.role), content: r.text });
   });
   return out;
+}
+
+/** The prompty body (LF line breaks) with the optimizable region replaced by `regionText`. */
+function promptyBody(doc: PromptDocument, regionText: string): string {
+  const { text } = doc;
+  const crlf = usesCrlf(text);
+  const bodyStart = doc.frontMatter?.span.end ?? splitFrontMatter(text).bodyStart;
+  const region = doc.optimizable;
+  const span =
+    region?.kind === 'message' ? doc.messages[region.messageIndex ?? 0]?.contentSpan : region ? region.span : undefined;
+  if (!span || span.start < bodyStart) return decodeEol(text.slice(bodyStart), crlf);
+  return decodeEol(text.slice(bodyStart, span.start), crlf) + regionText + decodeEol(text.slice(span.end), crlf);
+}
+
+const roleMarker = (role: string) => `\u0001whetstone-role-${role}\u0001`;
+const ROLE_MARKER = /^\u0001whetstone-role-([a-z]+)\u0001$/;
+const threadMarker = (name: string) => `\u0001whetstone-thread-${name}\u0001`;
+const THREAD_MARKER = /\u0001whetstone-thread-([A-Za-z_]\w*)\u0001/g;
+
+/** Names whose value is sent as messages: declared `kind: thread`, or a message list alone on a line. */
+function threadInputs(doc: PromptDocument, body: string, vars: Record<string, unknown>): Map<string, ChatMessage[]> {
+  const threads = new Map<string, ChatMessage[]>();
+  const declared = new Set(doc.declaredVariables.filter((d) => d.type?.toLowerCase() === 'thread').map((d) => d.name));
+  const alone = new Set([...body.matchAll(THREAD_LINE)].map((m) => m[1]));
+  for (const name of new Set([...declared, ...alone])) {
+    const thread = asThread(vars[name]);
+    if (thread) threads.set(name, thread);
+  }
+  return threads;
+}
+
+/** Strict mode: only the role lines written in a template (this one or one it extends/includes) split messages. */
+function markRoleLines(template: string): string {
+  return template
+    .split('\n')
+    .map((line) => {
+      const role = promptyRoleOf(line);
+      return role ? roleMarker(role) : line;
+    })
+    .join('\n');
+}
+
+function renderPrompty(doc: PromptDocument, regionText: string, vars: Record<string, unknown>): RenderedMessages {
+  const out: RenderedMessages = { messages: [], missing: [], unsupported: [], errors: [] };
+  const body = promptyBody(doc, regionText);
+  // Prompty fills a declared input's default when it is not given (core/pipeline.ts validateInputs).
+  const given: Record<string, unknown> = {};
+  for (const d of doc.declaredVariables) if (d.default !== undefined) given[d.name] = d.default;
+  Object.assign(given, vars);
+  const threads = threadInputs(doc, body, given);
+  const renderVars: Record<string, unknown> = { ...given };
+  for (const name of threads.keys()) renderVars[name] = threadMarker(name);
+  const r = renderTemplate(markRoleLines(body), renderVars, syntaxFor('prompty', doc.templateSyntax), {
+    file: doc.file,
+    prepareIncluded: markRoleLines,
+  });
+  addOnce(out.missing, r.missing);
+  addOnce(out.errors, r.errors);
+
+  let role: string | undefined;
+  let buffer: string[] = [];
+  const flush = () => {
+    const content = trimLineBreaks(buffer.join('\n'));
+    // Text before the first role line is a system message when it holds anything.
+    if (role !== undefined ? buffer.length > 0 : content.trim() !== '')
+      pushContent(out, role ?? 'system', content, threads);
+    buffer = [];
+  };
+  for (const line of r.text.split('\n')) {
+    const marker = ROLE_MARKER.exec(line);
+    if (marker) {
+      flush();
+      role = marker[1];
+      continue;
+    }
+    if (promptyRoleOf(line)) {
+      addOnce(out.errors, [
+        `a variable's value put the role line ${JSON.stringify(line.trim())} into the prompt; Prompty's strict mode ` +
+          'refuses it (sent as text here)',
+      ]);
+    }
+    buffer.push(line);
+  }
+  flush();
+  return out;
+}
+
+function trimLineBreaks(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === '\n') start++;
+  while (end > start && s[end - 1] === '\n') end--;
+  return s.slice(start, end);
+}
+
+/** One message, or — where thread markers sit in it — the text around them and the threads' messages, in order. */
+function pushContent(out: RenderedMessages, role: string, content: string, threads: Map<string, ChatMessage[]>): void {
+  if (!content.includes('\u0001whetstone-thread-')) {
+    out.messages.push({ role: chatRole(role), content });
+    return;
+  }
+  let last = 0;
+  for (const m of content.matchAll(THREAD_MARKER)) {
+    const before = content.slice(last, m.index).trim();
+    if (before) out.messages.push({ role: chatRole(role), content: before });
+    out.messages.push(...(threads.get(m[1]) ?? []));
+    last = m.index + m[0].length;
+  }
+  const after = content.slice(last).trim();
+  if (after) out.messages.push({ role: chatRole(role), content: after });
 }
 
 export function renderMessages(doc: PromptDocument, regionText: string, vars: Record<string, unknown>): ChatMessage[] {

@@ -1,11 +1,15 @@
 /** GitHub Models `*.prompt.yml`: messages, model settings, `testData` rows and raw `evaluators`, with source spans. */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from '../diagnostics';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, type LineIndex } from '../diagnostics';
+import { closestName } from '../edit-distance';
 import { extractVariables } from '../template/variables';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, PromptMessage, VariableRef } from './types';
-import { diag, mapEntries, nodeSpan, parseYamlSlice, scalarString, toPlain } from './yamlSource';
+import { diag, mapEntries, nodeSpan, parseYamlSlice, scalarString, toPlain, toPlainGoStrings } from './yamlSource';
+
+/** Evaluator fields gh-models decodes as numbers (pkg/prompt/prompt.go `Choice.Score`). */
+const GH_FLOAT_FIELDS = new Set(['score']);
 
 export const PROMPT_YML_KEYS = [
   'name',
@@ -80,7 +84,8 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
         break;
       case 'evaluators':
         if (isSeq(value)) {
-          doc.rawEvaluators = (plain as unknown[]) ?? [];
+          // Read as gh's Go structs read them: string fields keep a number's YAML text.
+          doc.rawEvaluators = (toPlainGoStrings(slice, value, GH_FLOAT_FIELDS) as unknown[]) ?? [];
           doc.evaluatorsSpan = nodeSpan(slice, value);
         } else if (plain !== null && plain !== undefined) {
           doc.diagnostics.push(diag(slice, value, 'error', 'invalid-field', 'evaluators must be a list'));
@@ -91,9 +96,11 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
           diag(
             slice,
             keyNode,
-            'warning',
+            // gh-models ignores unknown keys (yaml.Unmarshal into its File struct): custom data is a note, a near miss
+            // of a known key a warning (what was written is not used).
+            closestName(key, PROMPT_YML_KEYS) ? 'warning' : 'info',
             'unknown-field',
-            `unknown top-level field "${key}" (GitHub Models prompt files use ${PROMPT_YML_KEYS.join(', ')})`,
+            `unknown top-level field "${key}", which gh models ignores (prompt files use ${PROMPT_YML_KEYS.join(', ')})`,
           ),
         );
     }
@@ -110,7 +117,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
       ),
     );
   }
-  checkRowsCoverVariables(doc, rowSpans);
+  checkRowsCoverVariables(doc, rowSpans, slice.lines);
   return doc;
 
   function readMessages(node: unknown): void {
@@ -144,9 +151,16 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
         );
         return;
       }
-      if (!['system', 'user', 'assistant', 'developer'].includes(role)) {
+      // gh-models reads the role case-insensitively and refuses any other (pkg/prompt/prompt.go GetAzureChatMessageRole).
+      if (!['system', 'user', 'assistant'].includes(role.toLowerCase())) {
         doc.diagnostics.push(
-          diag(slice, roleNode, 'warning', 'unknown-role', `messages[${i}] has an unknown role "${role}"`),
+          diag(
+            slice,
+            roleNode,
+            'warning',
+            'unknown-role',
+            `messages[${i}] has the role "${role}", which gh models refuses (it takes system, user and assistant)`,
+          ),
         );
       }
       if (!isScalar(contentNode) || typeof contentNode.value !== 'string') {
@@ -175,7 +189,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
 
 /** Variables found in the source text of a scalar, with spans in the whole file. */
 function variablesIn(text: string, start: number, end: number): VariableRef[] {
-  return extractVariables(text.slice(start, end), 'mustache').map((v) => ({
+  return extractVariables(text.slice(start, end), 'gh-models').map((v) => ({
     ...v,
     span: { start: v.span.start + start, end: v.span.end + start },
   }));
@@ -190,7 +204,7 @@ function parseJsonOrKeep(s: string): unknown {
 }
 
 /** A row without a value for a message variable would send `{{name}}` literally: warn at that row. */
-function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
+function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[], lines: LineIndex): void {
   const names = [...new Set(doc.variables.map((v) => v.name))];
   doc.testData.forEach((row, i) => {
     const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(row.vars, n));
@@ -203,11 +217,11 @@ function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[]): void {
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         span,
         'warning',
         'missing-column',
-        `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}`,
+        `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}: gh models sends it as written`,
       ),
     );
   });

@@ -5,9 +5,12 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, LineIndex } from '../diagnostics';
+import { closestName } from '../edit-distance';
 import { promptyRoleOf } from '../template/invariants';
-import { extractVariables, jinjaInputNames } from '../template/variables';
+import { analyzeJinja } from '../template/jinja';
+import { analyzeMustache } from '../template/mustache';
+import { extractVariables } from '../template/variables';
 import { decodeEol, lines, trimSpan, usesCrlf } from './frontMatter';
 import { readHeader } from './header';
 import { settingsFromNode } from './settings';
@@ -53,18 +56,51 @@ export function parsePrompty(file: string, text: string): PromptDocument {
     severity: 'error',
     message: 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body',
   });
-  if (slice) readFrontMatter(doc, slice);
+  const boundInputs = slice ? readFrontMatter(doc, slice) : new Set<string>();
   readBody(doc, bodyStart);
-  checkDeclarations(doc);
+  checkDeclarations(doc, boundInputs, slice?.lines ?? new LineIndex(doc.text));
   return doc;
 }
 
-function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
+/**
+ * Prompty's runtime ignores a key it does not know: custom data is a note; a near miss of a known key (`modle`) is a
+ * warning, since what the author wrote is then not used.
+ */
+function unknownField(slice: YamlSlice, keyNode: unknown, key: string): Diagnostic {
+  const near = closestName(key, PROMPTY_KEYS);
+  return near
+    ? diag(slice, keyNode, 'warning', 'unknown-field', `unknown top-level field "${key}" (did you mean "${near}"?)`)
+    : diag(
+        slice,
+        keyNode,
+        'info',
+        'unknown-field',
+        `unknown top-level field "${key}": Prompty ignores it and its editor flags it; put custom data under metadata`,
+      );
+}
+
+/** Inputs a v2 tool binds to its parameters (`tools[].bindings.<param>.input`): used, though not by the template. */
+function toolBindingInputs(tools: unknown): Set<string> {
+  const out = new Set<string>();
+  for (const tool of Array.isArray(tools) ? tools : []) {
+    const bindings = tool && typeof tool === 'object' ? (tool as Record<string, unknown>).bindings : undefined;
+    if (!bindings || typeof bindings !== 'object') continue;
+    for (const b of Object.values(bindings as Record<string, unknown>)) {
+      const input = b && typeof b === 'object' ? (b as Record<string, unknown>).input : b;
+      if (typeof input === 'string') out.add(input);
+    }
+  }
+  return out;
+}
+
+/** Reads the front matter into `doc`; returns the inputs tools bind. */
+function readFrontMatter(doc: PromptDocument, slice: YamlSlice): Set<string> {
+  let boundInputs = new Set<string>();
   const root = slice.doc.contents;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return boundInputs;
   if (!isMap(root)) {
     doc.diagnostics.push(diag(slice, root, 'error', 'invalid-front-matter', 'front matter must be a YAML mapping'));
-    return;
+    return boundInputs;
   }
   for (const { key, keyNode, value } of mapEntries(root)) {
     const plain = toPlain(slice, value);
@@ -84,6 +120,12 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
         break;
       case 'sample': // applied below, once inputs are known
         break;
+      case 'template':
+        readTemplateFormat(doc, plain);
+        break;
+      case 'tools':
+        boundInputs = toolBindingInputs(plain);
+        break;
       case 'metadata': {
         const block = getEntry(value, 'whetstone');
         if (block) {
@@ -95,15 +137,7 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
       }
       default:
         if (!PROMPTY_KEYS.includes(key)) {
-          doc.diagnostics.push(
-            diag(
-              slice,
-              keyNode,
-              'warning',
-              'unknown-field',
-              `unknown top-level field "${key}": the Prompty editor rejects it; put custom data under metadata`,
-            ),
-          );
+          doc.diagnostics.push(unknownField(slice, keyNode, key));
         }
     }
   }
@@ -113,8 +147,25 @@ function readFrontMatter(doc: PromptDocument, slice: YamlSlice): void {
     for (const [name, v] of Object.entries(sample)) {
       const d = doc.declaredVariables.find((x) => x.name === name);
       if (d && d.sample === undefined) d.sample = v;
+      if (d && d.default === undefined && !isReference(v)) d.default = v;
     }
   }
+  return boundInputs;
+}
+
+/**
+ * v1 `template: jinja2|mustache`, v2 `template: {format: mustache}` or `{format: {kind: mustache}}` (Prompty's
+ * pipeline reads `template.format.kind`; runtime/typescript/packages/core/src/core/pipeline.ts). `nunjucks` and
+ * `jinja2` are one renderer there.
+ */
+function readTemplateFormat(doc: PromptDocument, template: unknown): void {
+  let format: unknown = template;
+  if (format && typeof format === 'object') format = (format as Record<string, unknown>).format;
+  if (format && typeof format === 'object') format = (format as Record<string, unknown>).kind;
+  if (typeof format !== 'string') return;
+  const kind = format.toLowerCase();
+  if (kind === 'mustache') doc.templateSyntax = 'mustache';
+  else if (kind === 'jinja2' || kind === 'nunjucks' || kind === 'jinja') doc.templateSyntax = 'jinja2';
 }
 
 function readModel(doc: PromptDocument, model: unknown): void {
@@ -175,6 +226,11 @@ function readOutputs(doc: PromptDocument, outputs: unknown): void {
   };
 }
 
+/** `${file:x}`, `${env:X}`: Prompty resolves these when it loads the file; here they are not values. */
+function isReference(v: unknown): boolean {
+  return typeof v === 'string' && /^\$\{\w+:/.test(v.trim());
+}
+
 /** `inputs` as a v2 list of {name, kind…}, or a map of name → {type|kind, sample|default|example…} or a bare default. */
 function readInputs(slice: YamlSlice, node: unknown, diagnostics: Diagnostic[]): DeclaredVariable[] {
   const out: DeclaredVariable[] = [];
@@ -187,8 +243,10 @@ function readInputs(slice: YamlSlice, node: unknown, diagnostics: Diagnostic[]):
       if (typeof p.description === 'string') d.description = p.description;
       const sample = p.example ?? p.default ?? p.sample;
       if (sample !== undefined) d.sample = sample;
+      if (p.default !== undefined && !isReference(p.default)) d.default = p.default;
     } else if (props !== null && props !== undefined) {
       d.sample = props; // shorthand: the value is the default
+      if (!isReference(props)) d.default = props;
     }
     return d;
   };
@@ -218,7 +276,7 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
     const role = promptyRoleOf(l.line);
     if (role) roleLines.push({ role, start: l.start, next: l.next });
   }
-  doc.variables = extractVariables(text.slice(bodyStart), 'mustache').map((v) => ({
+  doc.variables = extractVariables(text.slice(bodyStart), doc.templateSyntax ?? 'jinja2').map((v) => ({
     ...v,
     span: { start: v.span.start + bodyStart, end: v.span.end + bodyStart },
   }));
@@ -246,12 +304,32 @@ function readBody(doc: PromptDocument, bodyStart: number): void {
   });
 }
 
-/** With declared inputs: template names that are not declared, and declared inputs the template never uses. */
-function checkDeclarations(doc: PromptDocument): void {
+/**
+ * The template must parse (Prompty fails the run otherwise). With declared inputs: template names that are not
+ * declared, and declared inputs the template never uses — unless it extends, includes or imports another template,
+ * which may use them.
+ */
+function checkDeclarations(doc: PromptDocument, boundInputs: Set<string>, lines: LineIndex): void {
+  const bodyStart = doc.frontMatter?.span.end ?? 0;
+  const body = doc.text.slice(bodyStart);
+  const analysis = doc.templateSyntax === 'mustache' ? analyzeMustache(body) : analyzeJinja(body);
+  if (analysis.error) {
+    const at = bodyStart + analysis.error.offset;
+    doc.diagnostics.push(
+      diagnosticAt(
+        doc.file,
+        lines,
+        { start: at, end: Math.min(doc.text.length, at + 1) },
+        'error',
+        'template-syntax',
+        `${doc.templateSyntax === 'mustache' ? 'Mustache' : 'Jinja'} template: ${analysis.error.message}`,
+      ),
+    );
+    return;
+  }
   if (doc.declaredVariables.length === 0) return;
   const declared = new Set(doc.declaredVariables.map((d) => d.name));
-  const bodyStart = doc.frontMatter?.span.end ?? 0;
-  const used = jinjaInputNames(doc.text.slice(bodyStart));
+  const used = new Set(analysis.uses.map((u) => u.name));
   const reported = new Set<string>();
   for (const v of doc.variables) {
     if (declared.has(v.name) || reported.has(v.name) || !used.has(v.name)) continue;
@@ -259,23 +337,24 @@ function checkDeclarations(doc: PromptDocument): void {
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         v.span,
-        'warning',
+        'info', // Prompty renders any input it is given, declared or not
         'undeclared-variable',
         `variable {{${v.name}}} is not declared in inputs`,
       ),
     );
   }
+  if (analysis.usesOtherTemplates) return;
   for (const d of doc.declaredVariables) {
-    if (used.has(d.name)) continue;
+    if (used.has(d.name) || boundInputs.has(d.name)) continue;
     const span = d.span ?? { start: 0, end: 0 };
     doc.diagnostics.push(
       diagnosticAt(
         doc.file,
-        doc.text,
+        lines,
         span,
-        'warning',
+        'info', // Prompty accepts it; the editor shows it faded, as unused code
         'unused-variable',
         `input "${d.name}" is declared but not used in the prompt`,
       ),

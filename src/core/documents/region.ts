@@ -12,7 +12,7 @@ function messageRegion(doc: PromptDocument, index: number): OptimizableRegion | 
 
 function defaultRegion(doc: PromptDocument): OptimizableRegion | undefined {
   if (doc.body) return { kind: 'body', text: doc.body.text, span: { ...doc.body.span } };
-  const sys = doc.messages.findIndex((m) => m.role === 'system' || m.role === 'developer');
+  const sys = doc.messages.findIndex((m) => isSystemRole(m.role));
   return messageRegion(doc, sys >= 0 ? sys : 0);
 }
 
@@ -26,8 +26,8 @@ export function chooseRegion(doc: PromptDocument): { region?: OptimizableRegion;
     return { region: fallback, problem: 'region "body" needs a single-body prompt; this one has role messages' };
   }
   let index = -1;
-  if (wanted === 'system') index = doc.messages.findIndex((m) => m.role === 'system' || m.role === 'developer');
-  else if (wanted === 'user') index = doc.messages.findIndex((m) => m.role === 'user');
+  if (wanted === 'system') index = doc.messages.findIndex((m) => isSystemRole(m.role));
+  else if (wanted === 'user') index = doc.messages.findIndex((m) => m.role.toLowerCase() === 'user');
   else if (/^message:\d+$/.test(wanted)) index = Number(wanted.slice('message:'.length));
   const region = index >= 0 ? messageRegion(doc, index) : undefined;
   if (region) {
@@ -36,4 +36,10 @@ export function chooseRegion(doc: PromptDocument): { region?: OptimizableRegion;
     return { region };
   }
   return { region: fallback, problem: `region "${wanted}" does not match any message (${doc.messages.length} found)` };
+}
+
+/** gh-models reads roles case-insensitively (`System:` is a system message). */
+function isSystemRole(role: string): boolean {
+  const lower = role.toLowerCase();
+  return lower === 'system' || lower === 'developer';
 }

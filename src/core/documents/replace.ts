@@ -33,8 +33,9 @@ function reparse(doc: PromptDocument, text: string): PromptDocument {
   return parsePromptMd(doc.file, text);
 }
 
+/** Structural errors only: whether a new text keeps the template valid is the candidate invariants' concern. */
 function errorCount(doc: PromptDocument): number {
-  return doc.diagnostics.filter((d) => d.severity === 'error').length;
+  return doc.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'template-syntax').length;
 }
 
 /**
@@ -46,9 +47,13 @@ export function replaceMessageContent(doc: PromptDocument, index: number, newTex
   const message = doc.messages[index];
   if (!message) throw new RegionEditError(`${doc.file}: no message ${index} (the prompt has ${doc.messages.length})`);
   const check = (next: PromptDocument) => next.messages.length === doc.messages.length && next.messages[index]?.content;
-  if (doc.format === 'prompt.yml')
+  // The text it already reads as: nothing is rewritten (a folded block, blank lines with spaces stay byte for byte).
+  if (doc.format === 'prompt.yml') {
+    if (message.content === newText) return doc.text;
     return replaceYamlScalar(doc, message.contentSpan, newText, (next) => check(next) === newText);
+  }
   const wanted = trimText(newText);
+  if (message.content === wanted) return doc.text;
   return replaceTrimmedText(doc, message.contentSpan, wanted, (next) => check(next) === wanted);
 }
 
@@ -58,6 +63,7 @@ export function replaceOptimizableRegion(doc: PromptDocument, newText: string): 
   if (!region) throw new RegionEditError(`${doc.file}: the prompt has no optimizable region`);
   if (region.kind === 'message') return replaceMessageContent(doc, region.messageIndex ?? 0, newText);
   const wanted = trimText(newText);
+  if (doc.body?.text === wanted) return doc.text;
   return replaceTrimmedText(doc, region.span, wanted, (next) => next.body?.text === wanted);
 }
 

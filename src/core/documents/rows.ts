@@ -29,7 +29,7 @@ export function rowsFromNode(
       );
       return;
     }
-    const line = item.range ? lineAt(slice.text, slice.offset + item.range[0]) : undefined;
+    const line = item.range ? lineAt(slice.lines, slice.offset + item.range[0]) : undefined;
     // One row shape for inline rows and dataset files; `expected` stays a variable for `{{expected}}` templates.
     const shaped = rowFromRecord(value, line, { keepExpectedAsVar: true });
     if (!shaped.row) {

@@ -33,6 +33,11 @@ export interface DeclaredVariable {
   type?: string;
   description?: string;
   sample?: unknown;
+  /**
+   * The value Prompty renders when a row does not give one: v2 `default`, a v1 shorthand value, a v1 `sample:` value
+   * (Prompty v1 merges `sample` into the inputs). A `${file:…}`/`${env:…}` reference is not resolved, so not a default.
+   */
+  default?: unknown;
 }
 
 /** What an optimizer may rewrite: one message's content or the body. */
@@ -80,6 +85,11 @@ export interface PromptDocument {
   responseFormat?: string;
   jsonSchema?: unknown;
   messages: PromptMessage[];
+  /**
+   * A prompty's template language from its front matter (`template: mustache`, v2 `template: {format: mustache}`);
+   * absent: the format's default (Jinja2 for prompty).
+   */
+  templateSyntax?: 'jinja2' | 'mustache';
   /** Body for single-body formats (.prompt.md; prompty without role lines). */
   body?: { text: string; span: Span };
   /** Front matter / header span (prompty, prompt.md), if any. */

@@ -4,7 +4,7 @@
  */
 import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics';
-import { diagnosticAt } from '../diagnostics';
+import { diagnosticAt, LineIndex } from '../diagnostics';
 
 export interface YamlSlice {
   doc: Document.Parsed;
@@ -13,10 +13,18 @@ export interface YamlSlice {
   file: string;
   /** The whole file's text (diagnostic positions are computed in it). */
   text: string;
+  /** Its line index, built once per parse; every position in this file goes through it. */
+  lines: LineIndex;
   diagnostics: Diagnostic[];
 }
 
-export function parseYamlSlice(file: string, text: string, start = 0, end = text.length): YamlSlice {
+export function parseYamlSlice(
+  file: string,
+  text: string,
+  start = 0,
+  end = text.length,
+  lines = new LineIndex(text),
+): YamlSlice {
   const src = text.slice(start, end);
   const deepAt = tooDeepAt(src, MAX_DEPTH);
   const doc = parseDocument(deepAt === -1 ? src : '', {
@@ -25,12 +33,12 @@ export function parseYamlSlice(file: string, text: string, start = 0, end = text
     uniqueKeys: true,
     logLevel: 'error',
   });
-  const slice: YamlSlice = { doc, offset: start, file, text, diagnostics: [] };
+  const slice: YamlSlice = { doc, offset: start, file, text, lines, diagnostics: [] };
   if (deepAt !== -1) {
     slice.diagnostics.push(
       diagnosticAt(
         file,
-        text,
+        lines,
         { start: start + deepAt, end: start + deepAt + 1 },
         'error',
         'yaml-too-deep',
@@ -42,11 +50,11 @@ export function parseYamlSlice(file: string, text: string, start = 0, end = text
   for (const e of doc.errors.slice(0, MAX_REPORTED)) {
     const at = e.code === 'MISSING_CHAR' ? (openingQuote(src, e.pos[0], e.message) ?? e.pos[0]) : e.pos[0];
     const span = { start: start + at, end: start + Math.max(at, e.pos[1]) };
-    slice.diagnostics.push(diagnosticAt(file, text, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
+    slice.diagnostics.push(diagnosticAt(file, lines, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
   }
   for (const w of doc.warnings.slice(0, MAX_REPORTED)) {
     const span = { start: start + w.pos[0], end: start + Math.max(w.pos[0], w.pos[1]) };
-    slice.diagnostics.push(diagnosticAt(file, text, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
+    slice.diagnostics.push(diagnosticAt(file, lines, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
   }
   return slice;
 }
@@ -55,7 +63,8 @@ const MAX_DEPTH = 200;
 const MAX_REPORTED = 100;
 
 /**
- * Where the YAML first nests deeper than `limit` (flow brackets plus compact `- `/`? `/`: ` markers on a line), or -1.
+ * Where the YAML first nests deeper than `limit` (indentation levels, flow brackets and compact `- `/`? `/`: `
+ * markers on a line), or -1.
  * The YAML library recurses once per level and, around a thousand levels, takes the whole process down (V8 fails
  * compiling a regular expression without stack), so such text is refused before it is parsed. Over-counting (brackets
  * inside quotes) only matters for text no prompt file holds.
@@ -63,8 +72,19 @@ const MAX_REPORTED = 100;
 function tooDeepAt(src: string, limit: number): number {
   let flow = 0;
   let lineMarkers = 0;
+  // Block nesting: the indents of the enclosing lines (3,000 ever-deeper `a:` lines overflow the stack too).
+  const indents: number[] = [];
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
+    if (i === 0 || src[i - 1] === '\n') {
+      let indent = 0;
+      while (src[i + indent] === ' ') indent++;
+      const next = src[i + indent];
+      if (next !== undefined && next !== '\n' && next !== '\r' && next !== '#') {
+        while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
+        indents.push(indent);
+      }
+    }
     if (c === '\n') lineMarkers = 0;
     else if (c === '[' || c === '{') flow++;
     else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
@@ -74,7 +94,7 @@ function tooDeepAt(src: string, limit: number): number {
       /[ \t]/.test(src[i + 1] ?? '')
     )
       lineMarkers++;
-    if (flow + lineMarkers > limit) return i;
+    if (flow + lineMarkers + indents.length > limit) return i;
   }
   return -1;
 }
@@ -115,6 +135,29 @@ export function toPlain(slice: YamlSlice, node: unknown): unknown {
   }
 }
 
+/**
+ * Like toPlain, but a plain (unquoted) number or boolean becomes its source text, as gopkg.in/yaml.v3 decodes a scalar
+ * into a Go string field (`equals: 1.50` is "1.50", not 1.5); null stays null (Go's zero value, ""). Values under
+ * `typedKeys` (float fields such as gh's `score`) keep their YAML type.
+ */
+export function toPlainGoStrings(slice: YamlSlice, node: unknown, typedKeys: ReadonlySet<string>): unknown {
+  const walk = (n: unknown, typed: boolean): unknown => {
+    if (isMap(n)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of n.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(toPlain(slice, pair.key));
+        out[key] = walk(pair.value, typedKeys.has(key));
+      }
+      return out;
+    }
+    if (isSeq(n)) return n.items.map((item) => walk(item, false));
+    if (isScalar(n) && !typed && n.value !== null && typeof n.value !== 'string' && typeof n.source === 'string')
+      return n.source;
+    return toPlain(slice, n);
+  };
+  return walk(node, false);
+}
+
 export function rootMap(slice: YamlSlice): YAMLMap | undefined {
   return isMap(slice.doc.contents) ? slice.doc.contents : undefined;
 }
@@ -146,7 +189,7 @@ export function diag(
   message: string,
 ): Diagnostic {
   const span = nodeSpan(slice, node) ?? { start: slice.offset, end: slice.offset };
-  return diagnosticAt(slice.file, slice.text, span, severity, code, message);
+  return diagnosticAt(slice.file, slice.lines, span, severity, code, message);
 }
 
 export { isMap, isSeq, isScalar };

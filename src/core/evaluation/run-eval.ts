@@ -1,14 +1,15 @@
 /**
  * Runs a prompt over dataset rows: render → target model → evaluators. The engine behind `whetstone eval` and the
- * extension's "Run Prompt Tests". Rows run concurrently; the LLM client enforces the per-endpoint limit.
+ * extension's "Run Prompt Tests". Rows run through a bounded pool of workers; the LLM client enforces the
+ * per-endpoint limit.
  */
-import { setMaxListeners } from 'node:events';
 import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
-import type { LlmClient, ModelRef } from '../llm/types';
-import { renderMessages } from '../documents';
+import { LlmError, type LlmClient, type ModelRef } from '../llm/types';
 import { evaluate, aggregate } from '../evaluators';
+import type { EvalExtensions } from '../evaluators/context';
+import { buildTargetRequest } from './target-request';
 
 export interface EvalCaseResult {
   index: number;
@@ -26,6 +27,7 @@ export interface EvalRunResult {
   failed: number;
   /** Mean score over cases in [0, 1]. */
   score: number;
+  /** Every case in row order (empty when run with keepResults: false). */
   results: EvalCaseResult[];
 }
 
@@ -39,60 +41,104 @@ export interface EvalRunOptions {
   target: ModelRef;
   judge?: ModelRef;
   trusted: boolean;
+  /** Whetstone's additions to the file's own runtime (all off by default: eval gives gh models' verdicts). */
+  extensions?: EvalExtensions;
   signal?: AbortSignal;
-  onCase?: (result: EvalCaseResult, done: number, total: number) => void;
+  /** Called as each row finishes (in completion order); a returned promise holds that worker (back-pressure). */
+  onCase?: (result: EvalCaseResult, done: number, total: number) => void | Promise<void>;
+  /** Rows in flight at once (default 16); the LLM client's per-origin limit applies on top. */
+  concurrency?: number;
+  /** Keep every case in `results` (default true); false keeps memory flat for huge runs that stream via onCase. */
+  keepResults?: boolean;
 }
+
+const DEFAULT_WORKERS = 16;
 
 export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const { doc, rows, llm, target } = options;
   const regionText = options.regionText ?? doc.optimizable?.text ?? '';
-  // One failed call fails the run (exit 3 in the CLI); abort the siblings so nothing is left in flight.
+  // A dead endpoint fails the run (exit 3 in the CLI); abort the siblings so nothing is left in flight.
   const controller = new AbortController();
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
   const signal = controller.signal;
-  // Every row's request listens on this one signal; that many listeners is expected, not a leak.
-  setMaxListeners(0, signal);
+  const keep = options.keepResults ?? true;
+  const results: EvalCaseResult[] = [];
   let done = 0;
-  const results = await Promise.all(
-    rows.map(async (row, index): Promise<EvalCaseResult> => {
-      const messages = renderMessages(doc, regionText, row.vars);
-      const reply = await llm.chat({ model: target, messages, signal });
-      const evaluations = await evaluate(options.evaluators, reply.text, row, {
-        trusted: options.trusted,
-        llm,
-        judge: options.judge ?? target,
-        signal,
-        input: messages
-          .filter((m) => m.role === 'user')
-          .map((m) => m.content)
-          .join('\n\n'),
-      });
-      const { score, pass } = aggregate(evaluations);
-      const result: EvalCaseResult = {
-        index,
-        vars: row.vars,
-        expected: row.expected,
-        output: reply.text,
-        pass,
-        score,
-        evaluations,
-      };
-      options.onCase?.(result, ++done, rows.length);
-      return result;
-    }),
-  )
-    .catch((error: unknown) => {
+  let passed = 0;
+  let scoreSum = 0;
+
+  async function caseFor(index: number): Promise<EvalCaseResult> {
+    const row = rows[index];
+    const request = buildTargetRequest(doc, regionText, row.vars, target, signal);
+    const { messages } = request;
+    const reply = await llm.chat(request).catch((error: unknown) => {
+      // An answer still malformed after the client's retries fails this case, not the run.
+      if (error instanceof LlmError && error.kind === 'invalid-output') return { failed: error.message };
+      throw error;
+    });
+    if ('failed' in reply) return unusableReplyCase(index, row, reply.failed);
+    const evaluations = await evaluate(options.evaluators, reply.text, row, {
+      trusted: options.trusted,
+      extensions: options.extensions,
+      llm,
+      // A judge is a plain chat call: the target model without the file's parameters and response format.
+      judge: options.judge ?? target,
+      signal,
+      input: messages
+        .filter((m) => m.role === 'user')
+        .map((m) => m.content)
+        .join('\n\n'),
+    });
+    const { score, pass } = aggregate(evaluations);
+    return { index, vars: row.vars, expected: row.expected, output: reply.text, pass, score, evaluations };
+  }
+
+  async function runRow(index: number): Promise<void> {
+    const result = await caseFor(index);
+    if (result.pass) passed++;
+    scoreSum += result.score;
+    if (keep) results[index] = result;
+    await options.onCase?.(result, ++done, rows.length);
+  }
+
+  // A fixed pool of workers takes rows in order: memory and abort listeners stay O(concurrency), not O(rows).
+  const workers = Math.max(1, Math.min(rows.length, options.concurrency ?? DEFAULT_WORKERS));
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length && !signal.aborted) await runRow(next++);
+  };
+  try {
+    await Promise.all(Array.from({ length: workers }, worker)).catch((error: unknown) => {
       controller.abort(error);
       throw error;
-    })
-    .finally(() => options.signal?.removeEventListener('abort', stop));
-  const passed = results.filter((r) => r.pass).length;
+    });
+    if (signal.aborted) throw signal.reason;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+  }
   return {
-    cases: results.length,
+    cases: done,
     passed,
-    failed: results.length - passed,
-    score: results.length ? results.reduce((sum, r) => sum + r.score, 0) / results.length : 0,
+    failed: done - passed,
+    score: done ? scoreSum / done : 0,
     results,
   };
+}
+
+/** A case whose model reply was unusable: failed, with the reason where an evaluator's feedback would be. */
+export function unusableReplyCase(index: number, row: DatasetRow, reason: string): EvalCaseResult {
+  return {
+    index,
+    vars: row.vars,
+    expected: row.expected,
+    output: '',
+    pass: false,
+    score: 0,
+    evaluations: [unusableReplyEvaluation(reason)],
+  };
+}
+
+export function unusableReplyEvaluation(reason: string): EvaluationResult {
+  return { name: 'model reply', score: 0, pass: false, feedback: `no usable reply: ${reason}` };
 }

@@ -1,7 +1,7 @@
 /**
  * GitHub Models' built-in evaluators (`uses: github/<name>`), re-expressed as 1–5 rating judges with our own rubrics.
- * Scores follow gh-models: rating 1 → 0, 2 → 0.25, 3 → 0.5, 4 → 0.75, 5 → 1; pass = score > 0 as there.
- * Variables: {{input}} (the row's `input`, else the rendered user message), {{expected}}, {{completion}}.
+ * Names, choices and scores follow gh-models cmd/eval/builtins.go: rating 1 → 0, 2 → 0.25, 3 → 0.5, 4 → 0.75, 5 → 1;
+ * pass = score > 0 as there. Variables as there: {{input}}, {{expected}} (groundedness: the context), {{completion}}.
  */
 import type { EvaluatorSpec } from './types';
 
@@ -15,9 +15,11 @@ const RATING_CHOICES = [
   { choice: '5', score: 1 },
 ];
 
+// gh matches the first choice ("1", then "2", …) contained anywhere in the reply, so the judge must answer with the
+// rating alone (gh's own similarity judge asks the same); any other digit in the reply could decide the verdict.
 const SYSTEM =
   'You rate one answer produced by an AI assistant on a single quality, using the scale given. ' +
-  'Think briefly, then put only the rating (a digit from 1 to 5) on the last line.';
+  'Reply with the rating only: one digit from 1 to 5, and no other text.';
 
 function judge(prompt: string): Omit<JudgeSpec, 'name'> {
   return { type: 'llmJudge', systemPrompt: SYSTEM, prompt, choices: RATING_CHOICES };

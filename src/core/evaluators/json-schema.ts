@@ -1,12 +1,28 @@
 /**
  * JSON output validated with a JSON Schema (ajv + ajv-formats). The output may be wrapped in a ```json fence.
- * `findInText` takes the first parseable JSON object/array anywhere in the text (promptfoo `contains-json`).
- * Compiled validators are cached per schema text.
+ * `findInText` takes the first parseable JSON object/array anywhere in the text (promptfoo `contains-json`,
+ * find-json.ts). Schema `pattern`s run on the linear-time engine (ajv's `code.regExp`), so a hostile output cannot
+ * make them backtrack. Compiled validators are cached per schema text.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
+import type { RegExpEngine } from 'ajv/dist/types';
 import addFormats from 'ajv-formats';
 import type { EvaluationResult, EvaluatorSpec } from './types';
 import { quote } from './feedback-text';
+import { compileLinearRegex } from './linear-regex';
+import { findJsonInText } from './find-json';
+
+export { findJsonInText };
+
+/** ajv's regex engine: RE2 via re2js; a pattern RE2 cannot compile makes the schema invalid, with the reason. */
+const linearRegExp: RegExpEngine = Object.assign(
+  (pattern: string, flags: string) => {
+    const re = compileLinearRegex(pattern, flags);
+    if (typeof re === 'string') throw new Error(`pattern /${pattern}/: ${re}`);
+    return { test: re.test, toString: () => `/${pattern}/${flags}` };
+  },
+  { code: 'linearRegExp' },
+);
 
 type JsonSchemaSpec = Extract<EvaluatorSpec, { type: 'jsonSchema' }>;
 
@@ -18,7 +34,7 @@ function validatorFor(schema: unknown): ValidateFunction | string {
   let v = compiled.get(key);
   if (!v) {
     if (!ajv) {
-      ajv = new Ajv({ allErrors: true, strict: false });
+      ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: linearRegExp } });
       addFormats(ajv);
     }
     try {
@@ -43,50 +59,23 @@ export function stripFence(text: string): string {
   return m ? m[1] : text.trim();
 }
 
-/** The first balanced {...} or [...] in the text that parses as JSON. */
-export function findJsonInText(text: string): { value: unknown } | undefined {
-  for (let start = 0; start < text.length; start++) {
-    const open = text[start];
-    if (open !== '{' && open !== '[') continue;
-    let depth = 0;
-    let inString = false;
-    for (let i = start; i < text.length; i++) {
-      const c = text[i];
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === '"') inString = false;
-      } else if (c === '"') inString = true;
-      else if (c === '{' || c === '[') depth++;
-      else if (c === '}' || c === ']') {
-        depth--;
-        if (depth === 0) {
-          try {
-            return { value: JSON.parse(text.slice(start, i + 1)) };
-          } catch {
-            break;
-          }
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
 export function checkJsonSchema(spec: JsonSchemaSpec, name: string, output: string): EvaluationResult {
   let value: unknown;
   if (spec.findInText) {
     const found = findJsonInText(output);
-    if (!found)
+    if (!found || !('value' in found))
       return {
         name,
         score: 0,
         pass: false,
-        feedback: `expected output to contain JSON but none was found in ${quote(output)}`,
+        feedback: found
+          ? `no JSON found: the output has too many bracketed spans that are not JSON to search them all`
+          : `expected output to contain JSON but none was found in ${quote(output)}`,
       };
     value = found.value;
   } else {
     try {
-      value = JSON.parse(stripFence(output));
+      value = JSON.parse(spec.dialect === 'promptfoo' ? output : stripFence(output));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       return {

@@ -1,5 +1,6 @@
 /**
- * LLM-as-judge, two modes:
+ * LLM-as-judge. From a .prompt.yml (dialect 'gh-models') exactly as `gh models eval` runs it (runGhJudge). Otherwise
+ * two modes:
  * - choices (GitHub Models `llm`, our `uses: github/*` built-ins): a chat call; the reply is mapped to a choice and the
  *   choice to its score. Pass = score > 0 like `gh models eval`, or score >= threshold when one is set.
  *   Matching is stricter than gh-models' "first choice contained anywhere": a reply equal to a choice, then the
@@ -8,7 +9,10 @@
  * - score: a structured `judge_score` call ({score in [0,1], reason}); pass = score >= threshold (default 0.5).
  * An endpoint failure (LlmError other than invalid-output) propagates: a run should stop, not score 0.
  */
-import type { ChatMessage } from '../llm/types';
+import type { DatasetRow } from '../data/types';
+import type { ChatMessage, LlmClient, ModelRef } from '../llm/types';
+import { ghPickChoice, ghTemplate, ghTestCase } from './gh-models';
+import { goToLower, goTrimSpace } from './go-text';
 import { LlmError } from '../llm/types';
 import type { EvalContext } from './context';
 import type { EvaluationResult, EvaluatorSpec } from './types';
@@ -75,15 +79,63 @@ function clamp01(n: number): number {
   return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
 }
 
+/**
+ * runLLMEvaluator of gh-models cmd/eval/eval.go: system message = `systemPrompt` as written (when not empty), user
+ * message = the prompt templated with the test case and `completion` (the trimmed response), nothing added; the reply
+ * matched by gh's rule, or by pickChoice with the robustChoices extension (named in the feedback).
+ */
+async function runGhJudge(
+  spec: JudgeSpec,
+  name: string,
+  output: string,
+  row: DatasetRow,
+  ctx: EvalContext & { llm: LlmClient; judge: ModelRef },
+): Promise<EvaluationResult> {
+  const user = ghTemplate(spec.prompt, { ...ghTestCase(row), completion: goTrimSpace(output) });
+  const messages: ChatMessage[] = [];
+  if (spec.systemPrompt) messages.push({ role: 'system', content: spec.systemPrompt });
+  messages.push({ role: 'user', content: user });
+  const reply = await ctx.llm.chat({ model: ctx.judge, messages, signal: ctx.signal });
+  const choices = spec.choices ?? [];
+  const robust = !!ctx.extensions?.robustChoices;
+  const picked = robust ? pickChoice(reply.text, choices) : ghPickChoice(reply.text, choices);
+  const how = robust ? ' (robust-choices extension)' : '';
+  if (!picked) {
+    return {
+      name,
+      score: 0,
+      pass: false,
+      feedback: `LLM evaluation response ${quote(goToLower(goTrimSpace(reply.text)))} did not match any defined choices${how}`,
+    };
+  }
+  const pass = spec.threshold === undefined ? picked.score > 0 : picked.score >= spec.threshold;
+  return {
+    name,
+    score: clamp01(picked.score),
+    pass,
+    feedback: `LLM evaluation matched choice: '${picked.choice}' (score ${picked.score})${how}`,
+  };
+}
+
 export async function runJudge(
   spec: JudgeSpec,
   name: string,
   output: string,
   vars: Record<string, unknown>,
   ctx: EvalContext,
+  row?: DatasetRow,
 ): Promise<EvaluationResult> {
   if (!ctx.llm || !ctx.judge) {
     return { name, score: 0, pass: false, feedback: 'this LLM judge needs a judge model, and none is configured' };
+  }
+  if (spec.dialect === 'gh-models') {
+    try {
+      return await runGhJudge(spec, name, output, row ?? { vars }, { ...ctx, llm: ctx.llm, judge: ctx.judge });
+    } catch (err) {
+      if (err instanceof LlmError && err.kind === 'invalid-output')
+        return { name, score: 0, pass: false, feedback: `the judge's answer could not be read: ${err.message}` };
+      throw err;
+    }
   }
   const prompt = renderValue(spec.prompt, vars);
   const system = spec.systemPrompt ? renderValue(spec.systemPrompt, vars) : undefined;

@@ -1,7 +1,7 @@
 /**
  * GitHub Models `evaluators[]` entries: `{name, string: {equals|contains|startsWith|endsWith}}`,
- * `{name, llm: {modelId, prompt, choices, systemPrompt?}}`, `{name, uses: github/<builtin>}`.
- * String semantics follow `gh models eval`: equals is exact (trimmed, case-sensitive), the others ignore case.
+ * `{name, llm: {modelId, prompt, choices, systemPrompt?}}`, `{name, uses: github/<builtin>}`. Every spec made here has
+ * dialect 'gh-models': it runs as `gh models eval` runs it (gh-models.ts).
  */
 import { BUILTIN_EVALUATOR_NAMES, builtinJudge } from './builtin-judges';
 import { isRecord, type NormalizeProblem, type NormalizedEntry } from './normalize-types';
@@ -25,34 +25,33 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
       error(`evaluator '${name}': \`string\` must be a mapping with one of ${STRING_KEYS.join(', ')}`);
       return { specs, problems };
     }
-    const found = STRING_KEYS.filter((k) => entry.string && (entry.string as Record<string, unknown>)[k] !== undefined);
-    const unknown = Object.keys(entry.string).filter((k) => !(STRING_KEYS as readonly string[]).includes(k));
+    const checks = entry.string;
+    // Go's zero value: gh treats null and "" as absent (cmd/eval/eval.go runStringEvaluator checks `!= ""`).
+    const present = STRING_KEYS.filter((k) => checks[k] !== undefined && checks[k] !== null && checks[k] !== '');
+    const unknown = Object.keys(checks).filter((k) => !(STRING_KEYS as readonly string[]).includes(k));
     if (unknown.length)
       error(
         `evaluator '${name}': unknown string check ${unknown.map((k) => `'${k}'`).join(', ')} (use ${STRING_KEYS.join(', ')})`,
       );
-    if (!found.length && !unknown.length)
-      error(`evaluator '${name}': \`string\` needs one of ${STRING_KEYS.join(', ')}`);
-    if (found.length > 1) {
+    if (!present.length) {
+      // gh stops the whole run here ("no string evaluation criteria specified").
+      if (!unknown.length) error(`evaluator '${name}': \`string\` needs one of ${STRING_KEYS.join(', ')}`);
+      return { specs, problems };
+    }
+    const [key, ...ignored] = present; // gh checks only the first of equals > contains > startsWith > endsWith
+    if (ignored.length) {
       problems.push({
         severity: 'warning',
         code: 'evaluator-multiple-checks',
-        message: `evaluator '${name}' has ${found.length} string checks; gh models runs only the first, Whetstone runs all`,
+        message: `evaluator '${name}' has ${present.length} string checks; gh models checks only \`${key}\` (${ignored.join(', ')} ignored), and so does Whetstone`,
       });
     }
-    for (const key of found) {
-      const value = scalarText((entry.string as Record<string, unknown>)[key]);
-      if (value === undefined || value === '') {
-        error(`evaluator '${name}': string.${key} must be a non-empty text`);
-        continue;
-      }
-      specs.push({
-        type: key,
-        name: found.length > 1 ? `${name} (${key})` : name,
-        value,
-        caseSensitive: key === 'equals',
-      });
+    const value = scalarText(checks[key]);
+    if (value === undefined) {
+      error(`evaluator '${name}': string.${key} must be a text`);
+      return { specs, problems };
     }
+    specs.push({ type: key, name, value, dialect: 'gh-models' });
     return { specs, problems };
   }
 
@@ -91,13 +90,20 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
       }
       if (valid.length !== list.length || valid.length === 0) return { specs, problems };
     }
+    if (!choices)
+      problems.push({
+        severity: 'warning',
+        code: 'evaluator-no-choices',
+        message: `evaluator '${name}' has no choices: gh models fails every case with it, and so does Whetstone`,
+      });
     specs.push({
       type: 'llmJudge',
       name,
       prompt: llm.prompt,
-      choices,
+      choices: choices ?? [],
       systemPrompt: typeof llm.systemPrompt === 'string' ? llm.systemPrompt : undefined,
       modelId: typeof llm.modelId === 'string' ? llm.modelId : undefined,
+      dialect: 'gh-models',
     });
     return { specs, problems };
   }
@@ -105,14 +111,20 @@ export function normalizeGithub(entry: Record<string, unknown>, name: string): N
   const uses = typeof entry.uses === 'string' ? entry.uses : String(entry.uses);
   const builtin = builtinJudge(uses, name);
   if (builtin) {
-    specs.push(builtin);
+    specs.push({ ...builtin, dialect: 'gh-models' });
   } else {
-    const reason = `unknown built-in evaluator '${uses}' (Whetstone knows ${BUILTIN_EVALUATOR_NAMES.join(', ')})`;
-    specs.push({ type: 'unsupported', name, original: `uses: ${uses}`, reason });
+    // gh runPluginEvaluator: an unknown plugin is a failed evaluation (score 0) on every case, not a skip.
+    specs.push({
+      type: 'unsupported',
+      name,
+      original: `uses: ${uses}`,
+      reason: `Plugin evaluator '${uses}' not found`,
+      failsCase: true,
+    });
     problems.push({
       severity: 'warning',
       code: 'evaluator-unsupported',
-      message: `evaluator '${name}' will not run: ${reason}`,
+      message: `evaluator '${name}': unknown evaluator '${uses}' fails every case, as in gh models (known: ${BUILTIN_EVALUATOR_NAMES.join(', ')})`,
     });
   }
   return { specs, problems };

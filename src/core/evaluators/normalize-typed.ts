@@ -2,9 +2,12 @@
  * Entries with a `type`: promptfoo `assert` items (kebab-case: `icontains`, `starts-with`, `is-json`, `llm-rubric`, …,
  * with `not-` for negation) and the sidecar's own form (camelCase, the EvaluatorSpec names: `equals`, `contains`,
  * `startsWith`, `endsWith`, `regex`, `jsonSchema`, `numeric`, `llmJudge`, `javascript`).
- * String checks given with `type:` are case-sensitive unless `caseSensitive: false` (promptfoo's semantics; its
- * `icontains*` ignore case). An assertion we cannot run becomes an `unsupported` spec plus a warning.
+ * They follow promptfoo's assertions (src/assertions/*.ts, dialect 'promptfoo'): string checks exact and
+ * case-sensitive (`caseSensitive: false` is Whetstone's addition), `i…` forms lower-case both sides, `contains-any/all`
+ * split a text value like promptfoo, `is-json` parses the whole output, `javascript` numbers pass above 0 unless a
+ * threshold is set. An assertion we cannot run becomes an `unsupported` spec plus a warning.
  */
+import { parse as parseYaml } from 'yaml';
 import { builtinJudge } from './builtin-judges';
 import { schemaProblem } from './json-schema';
 import { isRecord, type NormalizeProblem, type NormalizedEntry } from './normalize-types';
@@ -45,6 +48,55 @@ function text(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
+}
+
+/**
+ * A comma-separated `contains-any/all` value as promptfoo splits it (src/util/parseCommaSeparatedValues.ts): fields
+ * trimmed, empty ones skipped, a "quoted field" may hold commas (\" or "" for a quote); undefined when malformed.
+ */
+export function commaSeparated(value: string): string[] | undefined {
+  const out: string[] = [];
+  let i = 0;
+  const skipSpace = () => {
+    while (i < value.length && /\s/.test(value[i])) i++;
+  };
+  while (i < value.length) {
+    while (i < value.length && (/\s/.test(value[i]) || value[i] === ',')) i++;
+    if (i >= value.length) break;
+    if (value[i] !== '"') {
+      const end = value.indexOf(',', i);
+      out.push(value.slice(i, end < 0 ? value.length : end).trim());
+      i = end < 0 ? value.length : end;
+      continue;
+    }
+    let field = '';
+    let closed = false;
+    for (i++; i < value.length;) {
+      if (value[i] === '\\' && (value[i + 1] === '"' || value[i + 1] === '\\')) {
+        field += value[i + 1];
+        i += 2;
+      } else if (value[i] === '"' && value[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (value[i] === '"') {
+        i++;
+        closed = true;
+        break;
+      } else field += value[i++];
+    }
+    skipSpace();
+    if (!closed || (i < value.length && value[i] !== ',')) return undefined;
+    out.push(field);
+  }
+  return out;
+}
+
+function parseYamlSchema(text: string): { schema: unknown } | { problem: string } {
+  try {
+    return { schema: parseYaml(text) as unknown };
+  } catch (err) {
+    return { problem: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function num(v: unknown): number | undefined {
@@ -93,6 +145,8 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
     'regex',
     'contains-any',
     'icontains-any',
+    'contains-all',
+    'icontains-all',
   ]);
   if (negate && !negatable.has(type)) {
     unsupported(`negated '${type}' is not supported`);
@@ -118,6 +172,7 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
           value: v,
           caseSensitive: caseFlag ?? true,
           negate: negate || undefined,
+          dialect: 'promptfoo',
         });
       break;
     }
@@ -136,7 +191,14 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
             ? 'startsWith'
             : 'endsWith';
       const caseSensitive = type === 'icontains' ? false : (caseFlag ?? true);
-      specs.push({ type: kind, name: label, value: v, caseSensitive, negate: negate || undefined });
+      specs.push({
+        type: kind,
+        name: label,
+        value: v,
+        caseSensitive,
+        negate: negate || undefined,
+        dialect: 'promptfoo',
+      });
       break;
     }
     case 'contains-any':
@@ -146,28 +208,19 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
       const list = Array.isArray(value)
         ? value.map(text)
         : typeof value === 'string'
-          ? value.split(',').map((s) => s.trim())
+          ? commaSeparated(value)
           : undefined;
-      if (!list || list.length === 0 || list.some((s) => s === undefined || s === '')) {
+      if (!list || list.length === 0 || list.some((s) => s === undefined)) {
         error('`value` must be a list of texts (or a comma-separated text)');
         break;
       }
-      const caseSensitive = !type.startsWith('i');
-      const items = list as string[];
-      if (type.endsWith('-all')) {
-        items.forEach((item) =>
-          specs.push({ type: 'contains', name: `${label} (${item})`, value: item, caseSensitive }),
-        );
-      } else {
-        const escaped = items.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-        specs.push({
-          type: 'regex',
-          name: label,
-          pattern: escaped.join('|'),
-          flags: caseSensitive ? 'u' : 'iu',
-          negate: negate || undefined,
-        });
-      }
+      specs.push({
+        type: type.endsWith('-all') ? 'containsAll' : 'containsAny',
+        name: label,
+        values: list as string[],
+        caseSensitive: !type.startsWith('i'),
+        negate: negate || undefined,
+      });
       break;
     }
     case 'regex': {
@@ -183,10 +236,23 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
     case 'contains-json':
     case 'jsonSchema':
     case 'json-schema': {
-      const schema = entry.schema ?? (isRecord(value) ? value : undefined) ?? true;
+      // promptfoo json.ts: a text value is the schema in YAML (or JSON); none means any JSON.
+      const fromText = typeof value === 'string' && value.trim() !== '' ? parseYamlSchema(value) : undefined;
+      if (fromText && 'problem' in fromText) {
+        error(`invalid JSON Schema: ${fromText.problem}`);
+        break;
+      }
+      const schema = entry.schema ?? (isRecord(value) ? value : fromText?.schema) ?? true;
       const problem = schemaProblem(schema);
       if (problem) error(`invalid JSON Schema: ${problem}`);
-      else specs.push({ type: 'jsonSchema', name: label, schema, findInText: type === 'contains-json' || undefined });
+      else
+        specs.push({
+          type: 'jsonSchema',
+          name: label,
+          schema,
+          findInText: type === 'contains-json' || undefined,
+          dialect: type === 'is-json' || type === 'contains-json' ? 'promptfoo' : undefined,
+        });
       break;
     }
     case 'numeric': {
@@ -201,7 +267,14 @@ export function normalizeTyped(entry: Record<string, unknown>, name: string | un
     case 'javascript': {
       const code = needText(entry.code ?? value, 'code');
       if (code !== undefined)
-        specs.push({ type: 'javascript', name: label, code, threshold, timeoutMs: num(entry.timeoutMs) });
+        specs.push({
+          type: 'javascript',
+          name: label,
+          code,
+          threshold,
+          timeoutMs: num(entry.timeoutMs),
+          dialect: 'promptfoo',
+        });
       break;
     }
     case 'llm-rubric':

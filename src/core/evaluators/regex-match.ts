@@ -1,15 +1,15 @@
-/** Regular expression test; an invalid pattern is a failing result that says why, never a throw. */
+/**
+ * Regular expression test on the linear-time engine (linear-regex.ts); an invalid or unsupported pattern is a failing
+ * result that names the evaluator and says why, never a throw.
+ */
 import type { EvaluationResult, EvaluatorSpec } from './types';
 import { quote } from './feedback-text';
+import { compileLinearRegex, type LinearRegex } from './linear-regex';
 
 type RegexSpec = Extract<EvaluatorSpec, { type: 'regex' }>;
 
-export function compileRegex(pattern: string, flags = ''): RegExp | string {
-  try {
-    return new RegExp(pattern, flags.replace(/g/g, ''));
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
+export function compileRegex(pattern: string, flags = ''): LinearRegex | string {
+  return compileLinearRegex(pattern, flags);
 }
 
 export function matchRegex(spec: RegexSpec, name: string, output: string, pattern: string): EvaluationResult {
@@ -19,7 +19,7 @@ export function matchRegex(spec: RegexSpec, name: string, output: string, patter
       name,
       score: 0,
       pass: false,
-      feedback: `invalid regular expression /${pattern}/${spec.flags ?? ''}: ${re}`,
+      feedback: `${name}: invalid regular expression /${pattern}/${spec.flags ?? ''}: ${re}`,
     };
   }
   const matched = re.test(output);

@@ -23,7 +23,7 @@ export interface RenderedValue {
 
 export function renderValue(template: string, vars: Record<string, unknown>): RenderedValue {
   if (!template.includes('{{') && !template.includes('{%')) return { text: template, missing: [] };
-  const { text, missing } = renderTemplate(template, vars, 'mustache');
+  const { text, missing } = renderTemplate(template, vars, 'jinja2');
   return { text, missing };
 }
 

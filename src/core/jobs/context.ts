@@ -85,6 +85,9 @@ export class JobContext<P = Record<string, unknown>> {
     this.protectedTexts = init.protectedTexts;
   }
 
+  /** Structured optimizer/judge answers: how many came back, how many were usable, why the last one was not. */
+  readonly answers = { total: 0, usable: 0, lastProblem: '' };
+
   /** Ends the search early for `reason`; the method's loop checks `stopped` before its next round. */
   stop(reason: StopReason, message: string): void {
     if (this.stopReason) return;
@@ -183,7 +186,13 @@ export class JobContext<P = Record<string, unknown>> {
   /** Why a candidate text may not be used, or undefined when it keeps every invariant. */
   invariantProblem(prompt: string): string | undefined {
     if (!prompt.trim()) return 'empty prompt';
-    const check = checkCandidateInvariants(this.original, prompt, this.doc.format, this.protectedTexts);
+    const check = checkCandidateInvariants(
+      this.original,
+      prompt,
+      this.doc.format,
+      this.protectedTexts,
+      this.doc.templateSyntax,
+    );
     return check.ok ? undefined : check.violations.join('; ');
   }
 

@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { splitRows } from '../data';
 import { createRng } from '../random';
 import type { ModelRef } from '../llm/types';
+import { targetModelFor } from '../evaluation/target-request';
 import {
   HEARTBEAT_MS,
   isLive,
@@ -17,6 +18,11 @@ import {
   runFilePath,
   RunWriter,
   isStructuralEvent,
+  acquireRunLock,
+  isValidRunId,
+  RunLockedError,
+  RunIdError,
+  type RunLock,
 } from '../runs';
 import type { RunHeader } from '../runs/types';
 import type { Optimizer, SplitInfo } from '../optimizers/types';
@@ -24,6 +30,7 @@ import { fitPlan } from '../optimizers/plan';
 import { OPTIMIZERS } from '../optimizers/registry';
 import { JobContext, type ResolvedRoles } from './context';
 import { EventStream } from './events';
+import { providerWarnings } from './provider-warnings';
 import { withJudgeEvaluators, withUsage } from './estimate-usage';
 import { BudgetStop, CallLedger, Cancelled } from './ledger';
 import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, StopReason } from './types';
@@ -109,7 +116,8 @@ export function estimateJob(spec: JobSpec): Estimate {
 
 function resolveRoles(spec: JobSpec): ResolvedRoles {
   return {
-    target: spec.roles.target,
+    // The file's own parameters first, so an algorithm's temperature (withTemperature) never silently replaces them.
+    target: targetModelFor(spec.doc, spec.roles.target),
     optimizer: spec.roles.optimizer,
     judge: spec.roles.judge ?? spec.roles.optimizer,
     scorer: spec.roles.scorer ?? spec.roles.target,
@@ -124,8 +132,18 @@ export function startJob(spec: JobSpec): JobHandle {
   setMaxListeners(0, controller.signal); // every in-flight call listens for cancellation
   const promptName = promptNameOf(spec.doc);
   const runId = spec.resumeRunId ?? newRunId(spec.method, new Date(), randomBytes(4).readUInt32BE(0));
-  const file = runFilePath(spec.runsDir, promptName, runId);
-  const result = runJob(spec, runId, promptName, file, stream, controller);
+  let file = '';
+  let result: Promise<JobResult>;
+  try {
+    if (spec.resumeRunId !== undefined && !isValidRunId(spec.resumeRunId))
+      throw new RunIdError(`not a run id: ${JSON.stringify(spec.resumeRunId)}`);
+    file = runFilePath(spec.runsDir, promptName, runId);
+    result = runJob(spec, runId, promptName, file, stream, controller);
+  } catch (error) {
+    const refused = new JobInputError(`cannot resume: ${(error as Error).message}`, 'bad-resume');
+    result = Promise.reject(refused);
+    queueMicrotask(() => stream.emit({ type: 'failed', error: refused.message }));
+  }
   result.catch(() => undefined); // the caller handles it; avoid an unhandled rejection when nobody awaits
   return {
     runId,
@@ -144,7 +162,6 @@ async function runJob(
   stream: EventStream,
   controller: AbortController,
 ): Promise<JobResult> {
-  const signal = controller.signal;
   let prepared: Prepared;
   try {
     prepared = prepare(spec);
@@ -152,10 +169,40 @@ async function runJob(
     stream.emit({ type: 'failed', error: (error as Error).message });
     throw error;
   }
+  const writer = new RunWriter(spec.fs, file);
+  // One writer per run: a second process resuming the same run stops here with the holder's pid.
+  let lock: RunLock;
+  try {
+    lock = acquireRunLock(file);
+  } catch (error) {
+    const message =
+      error instanceof RunLockedError ? error.message : `cannot lock the run log: ${(error as Error).message}`;
+    const refused = new JobInputError(`cannot ${spec.resumeRunId ? 'resume' : 'start'}: ${message}`, 'bad-resume');
+    stream.emit({ type: 'failed', error: refused.message });
+    throw refused;
+  }
+  try {
+    return await runLocked(spec, runId, promptName, file, stream, controller, prepared, writer, lock);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  spec: JobSpec,
+  runId: string,
+  promptName: string,
+  file: string,
+  stream: EventStream,
+  controller: AbortController,
+  prepared: Prepared,
+  writer: RunWriter,
+  lock: RunLock,
+): Promise<JobResult> {
+  const signal = controller.signal;
   const { optimizer, original } = prepared;
   let split = prepared.split;
   let params = prepared.params as Record<string, unknown>;
-  const writer = new RunWriter(spec.fs, file);
 
   // Resume: the log's calls answer the re-executed algorithm; its structural events are not written again.
   let replay = new Map<string, import('../runs/types').RunCallLine>();
@@ -176,7 +223,9 @@ async function runJob(
                 ? `the prompt changed since run ${runId} started; start a new run`
                 : record.header.rows !== spec.rows.length
                   ? `the examples changed since run ${runId} started (${record.header.rows} rows then, ${spec.rows.length} now)`
-                  : undefined;
+                  : record.events.some((e) => e.type === 'done') // cancelled or failed runs resume; finished ones not
+                    ? `run ${runId} has already finished (see \`whetstone runs show ${runId}\`)`
+                    : undefined;
     if (mismatch || !record) {
       const error = new JobInputError(`cannot resume: ${mismatch}`, 'bad-resume');
       stream.emit({ type: 'failed', error: error.message });
@@ -224,7 +273,10 @@ async function runJob(
     writer.append(header);
   }
   markLive(file, true);
-  const beat = () => writer.append({ kind: 'heartbeat', at: new Date().toISOString(), pid: process.pid });
+  const beat = () => {
+    lock.refresh();
+    writer.append({ kind: 'heartbeat', at: new Date().toISOString(), pid: process.pid });
+  };
   beat();
   const heartbeat = setInterval(beat, HEARTBEAT_MS);
   heartbeat.unref?.();
@@ -258,11 +310,18 @@ async function runJob(
       level: line.startsWith('warning: ') ? 'warn' : 'info',
       message: `plan: ${line.replace(/^warning: /, '')}`,
     });
-  if (spec.budget.usd !== undefined && estimate.costUsd === null) {
+  for (const message of providerWarnings(spec.roles)) emit({ type: 'log', level: 'warn', message });
+  // Only when the USD limit is the run's one stop: a calls (or tokens) limit still stops it when prices are unknown.
+  if (
+    spec.budget.usd !== undefined &&
+    estimate.costUsd === null &&
+    spec.budget.calls === undefined &&
+    spec.budget.tokens === undefined
+  ) {
     emit({
       type: 'log',
       level: 'warn',
-      message: `a USD budget is set, but a model's price is unknown, so its calls cost null and the USD limit may not stop the run; set a calls budget too`,
+      message: `The price of a model in this run is unknown, so its cost cannot be counted and the $${spec.budget.usd} limit cannot stop the run. Set a limit on calls as well.`,
     });
   }
 
@@ -313,6 +372,11 @@ async function runJob(
     }
   }
   await ledger.idle();
+  if (stopReason === 'done' && ctx.answers.total > 0 && ctx.answers.usable === 0) {
+    // Nothing was optimized: say so plainly instead of "done, +0.00" with the reason among the warnings.
+    stopReason = 'failed';
+    failure = new NoUsableAnswers(ctx.answers.total, ctx.answers.lastProblem);
+  }
   if (ctx.candidates.length === 0) ctx.baseline();
   const baseline = ctx.candidates[0];
   let best = ctx.candidates[ctx.bestId] ?? baseline;
@@ -360,4 +424,19 @@ async function runJob(
   }
   if (failure) throw failure;
   return result;
+}
+
+/** A job that ran, but none of whose optimizer answers could be used: failed, not done. */
+export class NoUsableAnswers extends Error {
+  constructor(
+    readonly calls: number,
+    readonly lastProblem: string,
+  ) {
+    super(
+      `none of the optimizer model's ${calls} answers was usable, so nothing was optimized` +
+        (lastProblem ? ` (last problem: ${lastProblem})` : '') +
+        '; try another optimizer model',
+    );
+    this.name = 'NoUsableAnswers';
+  }
 }

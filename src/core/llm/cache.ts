@@ -1,12 +1,10 @@
 /**
  * The persistent response cache: re-running finished work costs nothing (DESIGN.md "LLM access").
  * Key = sha256 over a canonical JSON of everything that determines the answer: endpoint (origin + path), model,
- * parameters, messages/prompt, schema, seed and call kind — never the API key. Entries are plain JSON files
- * `<dir>/<key[0..2]>/<key>.json`, written to a temporary file and renamed, so a crash never leaves a torn entry.
+ * parameters, messages/prompt, schema, seed and call kind — never the API key. On disk it is one append-only log
+ * with a size cap (cache-store.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Usage } from './types';
 
 /** What is stored for one call: the parsed result and its usage. */
@@ -45,34 +43,6 @@ export function cacheKey(parts: Record<string, unknown>): string {
     .digest('hex');
 }
 
-export function createDiskCache(dir: string): ResponseCache {
-  const fileOf = (key: string) => path.join(dir, key.slice(0, 2), `${key}.json`);
-  return {
-    async get(key) {
-      let text: string;
-      try {
-        text = await fs.readFile(fileOf(key), 'utf8');
-      } catch {
-        return undefined;
-      }
-      try {
-        const entry = JSON.parse(text) as { key?: unknown; response?: CachedResponse };
-        // A damaged or foreign file is a miss; the next set() overwrites it.
-        return entry.key === key && isCachedResponse(entry.response) ? entry.response : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    async set(key, response) {
-      const file = fileOf(key);
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await fs.writeFile(tmp, JSON.stringify({ key, savedAt: new Date().toISOString(), response }));
-      await fs.rename(tmp, file);
-    },
-  };
-}
-
 /** In-process cache (tests, or a session that should not touch the disk). */
 export function createMemoryCache(): ResponseCache & { size(): number } {
   const entries = new Map<string, string>();
@@ -86,15 +56,4 @@ export function createMemoryCache(): ResponseCache & { size(): number } {
     },
     size: () => entries.size,
   };
-}
-
-function isCachedResponse(v: unknown): v is CachedResponse {
-  if (!v || typeof v !== 'object') return false;
-  const r = v as Partial<CachedResponse>;
-  return (
-    (r.kind === 'chat' || r.kind === 'structured' || r.kind === 'score') &&
-    !!r.usage &&
-    typeof r.usage.promptTokens === 'number' &&
-    typeof r.usage.completionTokens === 'number'
-  );
 }

@@ -8,10 +8,11 @@
  * An endpoint without a key gets no Authorization header (the openai package needs some key; its placeholder is stripped).
  */
 import OpenAI from 'openai';
-import pLimit from 'p-limit';
+import { AdaptiveLimit } from './adaptive-limit';
 import { createRng } from '../random';
 import {
   LlmError,
+  VSCODE_LM,
   type CallListener,
   type CallMeta,
   type ChatRequest,
@@ -39,6 +40,12 @@ import {
   type StructuredMode,
 } from './structured-output';
 
+/** How long one call waits out rate limits unless told otherwise. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 10 * 60_000;
+
+const formatDuration = (ms: number) =>
+  ms >= 90_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
+
 /** Sent as the key to endpoints that have none (see the file comment). */
 export const NO_KEY = 'sk-no-key';
 
@@ -51,6 +58,14 @@ function withoutPlaceholderKey(inner: typeof fetch): typeof fetch {
   };
 }
 
+function splitQuery(baseUrl: string): { base: string; query?: Record<string, string> } {
+  const url = new URL(baseUrl);
+  if (!url.search) return { base: baseUrl.replace(/\/+$/, '') };
+  const query = Object.fromEntries(url.searchParams);
+  url.search = '';
+  return { base: url.toString().replace(/\/+$/, ''), query };
+}
+
 export interface LlmClientOptions {
   /**
    * The key for an endpoint origin (`https://host:port`), or undefined for none. Asked per call; may be async
@@ -61,8 +76,13 @@ export interface LlmClientOptions {
   cache?: ResponseCache | null;
   /** Requests in flight per endpoint origin (default 4). */
   concurrency?: number;
-  /** Retries after the first attempt, for 429/5xx/timeouts/connection errors (default 6). */
+  /** Retries after the first attempt, for 5xx/timeouts/connection errors (default 6). Rate limits: `rateLimitWaitMs`. */
   maxRetries?: number;
+  /**
+   * How long in all one call waits out 429s (default 10 minutes): a rate limit slows a job down, it does not end it.
+   * Each wait honours Retry-After; concurrency to the endpoint halves on each 429 and grows back on successes.
+   */
+  rateLimitWaitMs?: number;
   /** Per attempt, from sending the request to reading the whole body (default 60000). */
   timeoutMs?: number;
   /** Extra or overriding prices, merged over `defaultPrices`. */
@@ -70,15 +90,19 @@ export interface LlmClientOptions {
   fetch?: typeof fetch;
   /** Handles models whose baseUrl starts with 'local:'. */
   local?: LlmClient;
+  /** Handles models whose baseUrl is `vscode-lm:` (VS Code's Language Model API; the extension provides it). */
+  vscodeLm?: LlmClient;
   /** One line per retry and per ignored cache failure (never contains keys). */
   logger?: (line: string) => void;
   /** First backoff step in ms (default 500); doubles per attempt up to `retryMaxMs` (default 30000). */
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** A Retry-After longer than this fails the call instead of waiting (default 120000). */
+  /** A Retry-After longer than this fails the call instead of waiting (default: `rateLimitWaitMs`). */
   maxRetryAfterMs?: number;
   /** Times a structured reply that is not valid JSON for its schema is asked for again (default 2). */
   invalidOutputRetries?: number;
+  /** Times a malformed 200 (no choices, no content, no log-probs, not JSON) is asked for again (default 3). */
+  malformedRetries?: number;
   /** Jitter source (default: a fixed-seed generator, so runs are reproducible). */
   random?: () => number;
   /** Injected for tests: waiting between retries, and the clock for HTTP-date Retry-After. */
@@ -93,18 +117,31 @@ interface Endpoint {
   openai: OpenAI;
 }
 
-/** Parameters that would change the response shape we parse; never passed through. */
-const RESERVED_PARAMS = new Set([
-  'stream',
-  'stream_options',
-  'n',
-  'response_format',
-  'messages',
-  'model',
-  'echo',
-  'logprobs',
-  'prompt',
-]);
+/** What makes a chat completion 200 unusable, or undefined. A refusal or an empty string is an answer; null is not. */
+function malformedChat(res: OpenAI.Chat.ChatCompletion): string | undefined {
+  if (typeof res !== 'object' || res === null) return 'the body is not a JSON object';
+  if (!Array.isArray(res.choices) || res.choices.length === 0) return 'it has no choices';
+  const message = res.choices[0]?.message as { content?: unknown; refusal?: unknown } | undefined;
+  if (typeof message !== 'object' || message === null) return 'its first choice has no message';
+  if (typeof message.content !== 'string' && typeof message.refusal !== 'string') return 'its message has no content';
+  return undefined;
+}
+
+/** What makes a scoring completion 200 unusable: no choice, or no per-token log-probs. */
+function malformedScore(res: OpenAI.Completions.Completion): string | undefined {
+  if (typeof res !== 'object' || res === null) return 'the body is not a JSON object';
+  if (!Array.isArray(res.choices) || res.choices.length === 0) return 'it has no choices';
+  const logprobs = res.choices[0]?.logprobs as { tokens?: unknown; token_logprobs?: unknown } | null | undefined;
+  if (!logprobs || !Array.isArray(logprobs.tokens) || !Array.isArray(logprobs.token_logprobs))
+    return 'it has no log-probs';
+  return undefined;
+}
+
+/**
+ * Parameters that would change the response shape we parse; never passed through. `response_format` is passed (a
+ * prompt file's own structured output, see evaluation/target-request.ts); structured calls replace it with theirs.
+ */
+const RESERVED_PARAMS = new Set(['stream', 'stream_options', 'n', 'messages', 'model', 'echo', 'logprobs', 'prompt']);
 
 export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const cache = opts.cache ?? null;
@@ -117,14 +154,16 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const timing: RetryTiming = {
     baseMs: opts.retryBaseMs ?? 500,
     maxMs: opts.retryMaxMs ?? 30_000,
-    maxRetryAfterMs: opts.maxRetryAfterMs ?? 120_000,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? opts.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
     random: opts.random ?? createRng(0x5eed).next,
     now: opts.now ?? Date.now,
   };
   const invalidOutputRetries = opts.invalidOutputRetries ?? 2;
+  const rateLimitWaitMs = opts.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+  const malformedRetries = Math.max(0, opts.malformedRetries ?? 3);
 
   const instances = new Map<string, OpenAI>();
-  const limiters = new Map<string, pLimit.Limit>();
+  const limiters = new Map<string, AdaptiveLimit>();
   const listeners = new Set<CallListener>();
   /** endpoint label + model → needs tagged text instead of response_format. */
   const needsTagged = new Set<string>();
@@ -140,12 +179,25 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     if (!origin || !/^https?:$/.test(new URL(baseUrl).protocol)) {
       throw new LlmError(`${label}: not an http(s) base URL`, 'unreachable', undefined, label);
     }
+    const parsed = new URL(baseUrl);
+    if (parsed.username || parsed.password) {
+      // fetch refuses such URLs anyway; say why, once, instead of retrying a request that cannot be built.
+      throw new LlmError(
+        `${label}: the base URL has credentials in it (user:password@); give the key as the API key instead`,
+        'unsupported',
+        undefined,
+        label,
+      );
+    }
     const key = (await opts.apiKeyFor(origin)) || undefined;
     const id = `${baseUrl}\u0000${key ?? ''}`;
     let openai = instances.get(id);
     if (!openai) {
+      // A query in the base URL (`?api-version=…`, `?api-key=…`) is sent with every request, not glued into the path.
+      const { base, query } = splitQuery(baseUrl);
       openai = new OpenAI({
-        baseURL: baseUrl.replace(/\/+$/, ''),
+        baseURL: base,
+        ...(query && { defaultQuery: query }),
         apiKey: key ?? NO_KEY,
         // Explicit nulls: the package would otherwise read OPENAI_ORG_ID / OPENAI_PROJECT_ID and send them anywhere.
         organization: null,
@@ -163,14 +215,19 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     return { label, origin, key, openai };
   }
 
-  function limiterFor(origin: string): pLimit.Limit {
+  function limiterFor(origin: string): AdaptiveLimit {
     let limit = limiters.get(origin);
     if (!limit) {
-      limit = pLimit(concurrency);
+      limit = new AdaptiveLimit(concurrency, () => new LlmError(`${endpointLabel(origin)}: aborted`, 'aborted'));
       limiters.set(origin, limit);
     }
     return limit;
   }
+
+  const malformedFailure = (ep: Endpoint, reason: string, retryable: boolean): ClassifiedFailure => ({
+    error: new LlmError(`${ep.label}: malformed response: ${reason}`, 'invalid-output', undefined, ep.label),
+    retryable,
+  });
 
   const abortedError = (ep: { label: string }) => new LlmError(`${ep.label}: aborted`, 'aborted', undefined, ep.label);
 
@@ -208,42 +265,44 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     }
   }
 
-  /** A call waiting for a concurrency slot is given up at once when aborted (the queued attempt then does nothing). */
-  function untilAborted<T>(
-    work: Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>,
-    signal: AbortSignal | undefined,
-    ep: Endpoint,
-  ) {
-    if (!signal) return work;
-    return new Promise<{ ok: true; value: T } | { ok: false; failure: ClassifiedFailure }>((resolve) => {
-      const onAbort = () => resolve({ ok: false, failure: { error: abortedError(ep), retryable: false } });
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      void work.then((outcome) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      });
-    });
-  }
-
-  /** Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. */
+  /**
+   * Runs `run` under the origin's concurrency limit, retrying transient failures with backoff. `malformed` names what
+   * is wrong with a 200 that cannot be used (no choices, no content, no log-probs): such an answer is retried like a
+   * transport error, at most `malformedRetries` times (a server that keeps answering garbage will not heal by waiting).
+   */
   async function send<T>(
     ep: Endpoint,
     signal: AbortSignal | undefined,
     run: (openai: OpenAI, signal: AbortSignal) => Promise<T>,
+    malformed: (value: T) => string | undefined = () => undefined,
   ): Promise<T> {
     const limit = limiterFor(ep.origin);
+    let malformedSeen = 0;
+    let retries = 0; // of transient failures other than rate limits (bounded by count)
+    let rateLimitRetries = 0;
+    let waitedMs = 0;
+    let firstLimitedAt: number | undefined;
     for (let n = 0; ; n++) {
-      const outcome = await untilAborted(
-        limit(() => attempt(ep, signal, run)),
-        signal,
-        ep,
-      );
-      if (outcome.ok) return outcome.value;
+      // A call waiting for a slot is given up at once when aborted.
+      const release = await limit.acquire(signal).catch(() => {
+        throw abortedError(ep);
+      });
+      let outcome = await attempt(ep, signal, run).finally(release);
+      if (outcome.ok) {
+        const reason = malformed(outcome.value);
+        limit.succeeded(); // the server took the request: the rate limit (if any) let it through
+        if (reason === undefined) return outcome.value;
+        outcome = { ok: false, failure: malformedFailure(ep, reason, ++malformedSeen <= malformedRetries) };
+      } else if (outcome.failure.error.kind === 'invalid-output') {
+        // A body that is not JSON (cut off mid-transfer, an HTML error page with status 200).
+        outcome.failure.retryable &&= ++malformedSeen <= malformedRetries;
+      }
       const { error, retryable, headers } = outcome.failure;
+      const rateLimited = error.status === 429;
+      if (rateLimited) limit.rateLimited();
       // A refused connection rarely heals within seconds: one retry, then report it.
       const refused = error.kind === 'unreachable' && error.message.includes('ECONNREFUSED') && n >= 1;
-      if (!retryable || n >= maxRetries || refused) throw error;
+      if (!retryable || refused) throw error;
       const retryAfter = parseRetryAfter(headers, timing.now());
       if (retryAfter !== undefined && retryAfter > timing.maxRetryAfterMs) {
         throw new LlmError(
@@ -253,8 +312,29 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
           error.endpoint,
         );
       }
-      const wait = retryDelay(n, retryAfter, timing);
-      log(`${error.message}; retry ${n + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+      let wait: number;
+      if (rateLimited) {
+        // Rate limits are waited out for up to `rateLimitWaitMs` in all (by the clock, or by the waits themselves
+        // when the clock is injected and does not move), however many 429s that takes.
+        firstLimitedAt ??= timing.now();
+        wait = retryDelay(rateLimitRetries++, retryAfter, timing);
+        const spent = Math.max(timing.now() - firstLimitedAt, waitedMs);
+        if (spent + wait > rateLimitWaitMs) {
+          throw new LlmError(
+            `${error.message} (still rate-limited after waiting ${formatDuration(spent)}; the limit is ` +
+              `${formatDuration(rateLimitWaitMs)}, set by --retry-minutes or WHETSTONE_RETRY_MINUTES)`,
+            error.kind,
+            error.status,
+            error.endpoint,
+          );
+        }
+        waitedMs += wait;
+        log(`${error.message}; rate-limited: resuming in ${Math.max(1, Math.round(wait / 1000))} s`);
+      } else {
+        if (retries >= maxRetries) throw error;
+        wait = retryDelay(retries++, retryAfter, timing);
+        log(`${error.message}; retry ${retries}/${maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+      }
       try {
         await sleep(wait, signal);
       } catch {
@@ -274,18 +354,24 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     }
   }
 
-  const isLocal = (model: ModelRef) => model.baseUrl.startsWith('local:');
+  // In-process backends (no HTTP, no price): the embedded llama.cpp (`local:`) and VS Code's language models.
+  const isLocal = (model: ModelRef) => model.baseUrl.startsWith('local:') || model.baseUrl.startsWith(VSCODE_LM);
   function localClient(model: ModelRef): LlmClient {
-    if (!opts.local)
+    const lm = model.baseUrl.startsWith(VSCODE_LM);
+    const client = lm ? opts.vscodeLm : opts.local;
+    if (!client)
       throw new LlmError(
-        `${model.baseUrl}: local models need the embedded backend, which is not available here`,
+        lm
+          ? `${model.model}: VS Code language models are only available inside VS Code`
+          : `${model.baseUrl}: local models need the embedded backend, which is not available here`,
         'unsupported',
         undefined,
-        'local:',
+        lm ? VSCODE_LM : 'local:',
       );
-    return opts.local;
+    return client;
   }
-  const labelOf = (model: ModelRef) => (isLocal(model) ? 'local:' : endpointLabel(model.baseUrl));
+  const labelOf = (model: ModelRef) =>
+    isLocal(model) ? (model.baseUrl.startsWith(VSCODE_LM) ? VSCODE_LM : 'local:') : endpointLabel(model.baseUrl);
   const costFor = (model: ModelRef, usage: Usage | undefined) =>
     isLocal(model) ? 0 : costOf(model.model, usage, prices);
 
@@ -342,11 +428,15 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       model: req.model.model,
       messages: req.messages,
     } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-    const res = await send(ep, req.signal, (openai, signal) => openai.chat.completions.create(body, { signal }));
-    const choice = res.choices?.[0];
-    if (!choice) throw new LlmError(`${ep.label}: response has no choices`, 'invalid-output', undefined, ep.label);
+    const res = await send(
+      ep,
+      req.signal,
+      (openai, signal) => openai.chat.completions.create(body, { signal }),
+      malformedChat,
+    );
+    const choice = res.choices[0];
     return {
-      text: choice.message?.content ?? '',
+      text: choice.message.content ?? '',
       usage: usageOf(res.usage),
       finishReason: choice.finish_reason as string | undefined,
     };
@@ -417,7 +507,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
             reply =
               mode === 'json_schema'
                 ? await remoteChat(ep, req, { response_format: responseFormatFor(schema) })
-                : await remoteChat(ep, { ...req, messages: withTaggedInstruction(req.messages, schema) });
+                : await remoteChat(
+                    ep,
+                    { ...req, messages: withTaggedInstruction(req.messages, schema) },
+                    { response_format: undefined },
+                  );
           } catch (err) {
             if (
               mode === 'json_schema' &&
@@ -503,11 +597,15 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         }
         const full = context + req.target;
         const request = (maxTokens: 0 | 1) =>
-          send(ep, req.signal, (openai, signal) =>
-            openai.completions.create(
-              { model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens },
-              { signal },
-            ),
+          send(
+            ep,
+            req.signal,
+            (openai, signal) =>
+              openai.completions.create(
+                { model: req.model.model, prompt: full, echo: true, logprobs: 1, max_tokens: maxTokens },
+                { signal },
+              ),
+            malformedScore,
           );
         let res: OpenAI.Completions.Completion;
         try {

@@ -1,14 +1,8 @@
 /** The LLM layer's public surface. */
 export * from './types';
 export { createLlmClient, NO_KEY, type LlmClientOptions } from './client';
-export {
-  createDiskCache,
-  createMemoryCache,
-  cacheKey,
-  canonicalJson,
-  type CachedResponse,
-  type ResponseCache,
-} from './cache';
+export { createDiskCache, DEFAULT_CACHE_MAX_BYTES, type DiskCacheOptions } from './cache-store';
+export { createMemoryCache, cacheKey, canonicalJson, type CachedResponse, type ResponseCache } from './cache';
 export { defaultPrices, priceOf, costOf, type ModelPrice, type PriceTable } from './prices';
 export {
   wireSchemas,

@@ -1,13 +1,17 @@
 /** The LLM layer's contract: what every backend (remote OpenAI-compatible, embedded llama.cpp) offers the engine. */
+import { redactUrlSecrets } from '../redact-urls';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'developer';
   content: string;
 }
 
+/** The baseUrl of a model served by VS Code's Language Model API (`vscode.lm`). */
+export const VSCODE_LM = 'vscode-lm:';
+
 /** One endpoint + model for a role (target, optimizer, judge, scorer). */
 export interface ModelRef {
-  /** `https://…/v1`, or `local:` for the embedded backend. */
+  /** `https://…/v1`, `local:` for the embedded backend, or `vscode-lm:` for a VS Code language model (id in `model`). */
   baseUrl: string;
   model: string;
   /** Sampling parameters passed through (temperature, top_p, max_tokens, …). */
@@ -75,7 +79,7 @@ export class LlmError extends Error {
     readonly status?: number,
     readonly endpoint?: string,
   ) {
-    super(message);
+    super(redactUrlSecrets(message)); // an error names its endpoint: never with credentials in it
     this.name = 'LlmError';
   }
 }

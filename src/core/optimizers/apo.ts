@@ -12,7 +12,7 @@ import { createRng, type Rng } from '../random';
 import { resolveParams } from './defaults';
 import { selectArms } from './bandits';
 import { callSeed, promptTexts, structuredCall, uniqueTexts } from './calls';
-import { describeInput, reasonsOf, runExample, scoreOnRows, withTemperature } from './execute';
+import { describeInput, methodTarget, reasonsOf, runExample, scoreOnRows, withTemperature } from './execute';
 import { finishWithValidation, heldOutRows, heldOutSize, HELD_OUT_SAMPLE, samples, VERIFY_SAMPLE } from './finish';
 import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
 import type { ShownError } from './prompts/common';
@@ -105,7 +105,7 @@ export const apo: Optimizer<ApoParams> = {
 
   async run(ctx: JobContext<ApoParams>) {
     const p = ctx.params;
-    const target = withTemperature(ctx.roles.target, p.targetTemperature);
+    const target = methodTarget(ctx, p.targetTemperature);
     const optimizer = withTemperature(ctx.roles.optimizer, p.optimizerTemperature);
     const task = ctx.doc.description ?? ctx.doc.name;
     const sampled = samples(target);

@@ -26,9 +26,13 @@ export async function structuredCall<T>(
   try {
     const r = await ctx.ledger.structured<T>(key, model, messages, schema, callSeed(ctx.spec.seed, path));
     if (charge && !r.replayed) ctx.charge(charge, r.meta);
+    ctx.answers.total++;
+    ctx.answers.usable++;
     return r.value;
   } catch (error) {
     if (error instanceof LlmError && error.kind === 'invalid-output') {
+      ctx.answers.total++;
+      ctx.answers.lastProblem = error.message;
       ctx.log('warn', `${path}: the model's ${schema} answer was unusable (${error.message}); skipped`);
       return undefined;
     }

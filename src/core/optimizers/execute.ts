@@ -3,11 +3,14 @@
  * Results are memoized per (prompt, row), so a prompt is never run twice on the same example within a job
  * (ProTeGi caches its scores the same way), and the target call's key is its content, so a resumed run finds it.
  */
-import { renderMessages } from '../documents';
 import { aggregate, evaluate } from '../evaluators';
+import { OPTIMIZER_EXTENSIONS } from '../evaluators/context';
+import { buildTargetRequest } from '../evaluation/target-request';
 import type { CallListener, ChatRequest, LlmClient, ModelRef, ScoreRequest, SchemaName } from '../llm/types';
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
+import { LlmError } from '../llm/types';
+import { unusableReplyEvaluation } from '../evaluation/run-eval';
 import type { CandidateRecord, ExampleResult } from '../jobs/types';
 
 const memos = new WeakMap<JobContext<unknown>, Map<string, Promise<ExampleResult>>>();
@@ -18,7 +21,20 @@ function memoOf(ctx: JobContext<unknown>): Map<string, Promise<ExampleResult>> {
   return memo;
 }
 
-/** The target model with the algorithm's temperature unless the user set one on the role. */
+/**
+ * The target as a method samples it: the file's (or role's) own temperature wins; when there is none the method's
+ * `targetTemperature` is sent, which `whetstone eval` would not send — said in the run log, so it is never silent.
+ */
+export function methodTarget(ctx: JobContext<unknown>, temperature: number): ModelRef {
+  if (ctx.roles.target.params?.temperature === undefined)
+    ctx.log(
+      'info',
+      `target calls use temperature ${temperature} (the method's targetTemperature): the prompt file sets none`,
+    );
+  return withTemperature(ctx.roles.target, temperature);
+}
+
+/** The model with the algorithm's temperature unless the user set one on the role. */
 export function withTemperature(model: ModelRef, temperature: number, extra: Record<string, unknown> = {}): ModelRef {
   return { ...model, params: { temperature, ...extra, ...model.params } };
 }
@@ -40,13 +56,33 @@ export function runExample(
   const known = memo.get(memoKey);
   if (known) return known;
   const row = ctx.rows[rowIndex];
-  const messages = renderMessages(ctx.doc, prompt, row.vars);
-  const key = `exec:${hashOf([target.baseUrl, target.model, target.params ?? null, messages])}${sample ? `:s${sample}` : ''}`;
+  // The same request `whetstone eval` sends for this row (the file's parameters and response format included).
+  const { model, messages } = buildTargetRequest(ctx.doc, prompt, row.vars, target);
+  const key = `exec:${hashOf([model.baseUrl, model.model, model.params ?? null, messages])}${sample ? `:s${sample}` : ''}`;
   const seed = sample ? ctx.spec.seed + sample : undefined;
-  const promise = ctx.ledger.chat(key, target, messages, seed).then(async (reply) => {
+  const reply = ctx.ledger.chat(key, model, messages, seed).catch((error: unknown) => {
+    // Still malformed after the client's retries: this example fails with the reason; the job goes on.
+    if (error instanceof LlmError && error.kind === 'invalid-output') return { unusable: error.message };
+    throw error;
+  });
+  const promise = reply.then(async (reply) => {
+    if ('unusable' in reply) {
+      ctx.log('warn', `example ${rowIndex + 1}: ${reply.unusable}; counted as a failed example`);
+      const failed: ExampleResult = {
+        rowIndex,
+        input: row.vars,
+        expected: row.expected,
+        output: '',
+        score: 0,
+        pass: false,
+        evaluations: [unusableReplyEvaluation(reply.unusable)],
+      };
+      return failed;
+    }
     if (charge && !reply.replayed) ctx.charge(charge, reply.meta);
     const evaluations = await evaluate(ctx.spec.evaluators, reply.value, row, {
       trusted: ctx.spec.trusted,
+      extensions: OPTIMIZER_EXTENSIONS,
       llm: ledgerClient(ctx, `judge:${rowIndex}`),
       judge: ctx.roles.judge,
       signal: ctx.signal,

@@ -40,6 +40,9 @@ export const SCORER_HELP =
   'Backends that can: vLLM or SGLang (OpenAI-compatible /v1/completions with echo + logprobs), ' +
   'or the embedded local model (model "local:<path.gguf>"). Set the scorer with --scorer-model or `models.scorer` in the sidecar.';
 
+/** The loss of an example whose log-probs never came (probability e^-50: worse than any real answer, still finite). */
+const UNUSABLE_LOSS = 50;
+
 export const pmpo: Optimizer<PmpoParams> = {
   method: 'pmpo',
   resolve: (spec) => resolveParams('pmpo', spec.preset, spec.params as Partial<PmpoParams>),
@@ -160,7 +163,14 @@ export const pmpo: Optimizer<PmpoParams> = {
       const lp = r.value.logprobs;
       return { sum: lp.reduce((a, b) => a + b, 0) };
     };
-    const exampleLoss = async (prompt: string, row: number, charge?: CandidateRecord): Promise<number> => {
+    const exampleLoss = (prompt: string, row: number, charge?: CandidateRecord): Promise<number> =>
+      exampleLossOf(prompt, row, charge).catch((error: unknown) => {
+        // Log-probs still malformed after the client's retries: this example counts as lost, the job goes on.
+        if (!(error instanceof LlmError && error.kind === 'invalid-output')) throw error;
+        ctx.log('warn', `example ${row + 1}: ${error.message}; counted as a failed example`);
+        return UNUSABLE_LOSS;
+      });
+    const exampleLossOf = async (prompt: string, row: number, charge?: CandidateRecord): Promise<number> => {
       const r = ctx.rows[row];
       if (mode === 'ce') {
         // The paper's L_CE sums −log p over the target tokens (not a per-token mean): every prompt is scored on the

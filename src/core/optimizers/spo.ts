@@ -12,7 +12,8 @@ import type { JobContext } from '../jobs/context';
 import type { ModelRef } from '../llm/types';
 import { resolveParams } from './defaults';
 import { promptTexts, structuredCall } from './calls';
-import { describeInput, reasonsOf, scoreOnRows, withTemperature } from './execute';
+import { describeInput, methodTarget, reasonsOf, scoreOnRows, withTemperature } from './execute';
+import { targetModelFor } from '../evaluation/target-request';
 import { finishWithValidation, heldOutRows, heldOutSize, HELD_OUT_SAMPLE, samples } from './finish';
 import { spoJudgePrompt, spoOptimizePrompt, type QA } from './prompts/spo';
 import type { Optimizer, SplitInfo } from './types';
@@ -44,7 +45,8 @@ export const spo: Optimizer<SpoParams> = {
     const k = Math.min(p.questions, split.train.length);
     const val = heldOutSize(split.validation.length, p.heldOutSample);
     const pairwiseValidation = val > 0 && !hasLabels(spec, split.validation);
-    const resample = ((spec.roles.target.params?.temperature as number | undefined) ?? p.targetTemperature) > 0;
+    const own = targetModelFor(spec.doc, spec.roles.target).params?.temperature as number | undefined;
+    const resample = (own ?? p.targetTemperature) > 0;
     const rounds = (p.rounds - 1) * (1 + k * (resample ? 2 : 1) + p.judgments);
     const heldOut = 2 * val + (pairwiseValidation ? p.judgments : 0);
     const target = k + (p.rounds - 1) * k * (resample ? 2 : 1) + 2 * val;
@@ -80,7 +82,7 @@ export const spo: Optimizer<SpoParams> = {
   async run(ctx: JobContext<SpoParams>) {
     const p = ctx.params;
     const requirements = requirementsOf(ctx.spec)!;
-    const executor = withTemperature(ctx.roles.target, p.targetTemperature);
+    const executor = methodTarget(ctx, p.targetTemperature);
     const optimizer = withTemperature(ctx.roles.optimizer, p.optimizerTemperature);
     const judge = withTemperature(ctx.roles.judge, p.judgeTemperature);
     const labeled = hasLabels(ctx.spec, ctx.train);

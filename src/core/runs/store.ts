@@ -2,11 +2,25 @@
  * The run store: one append-only JSONL file per run. Lines are appended in order through one queue per file, so a
  * crash leaves a valid prefix (at most a torn last line, which readers skip).
  */
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../node-file-system';
+import { redactUrlSecrets } from '../redact-urls';
+import { assertRunId, RunIdError } from './run-id';
 import type { FileSystemPort } from '../ports';
 import type { JobEvent, JobResult } from '../jobs/types';
-import type { RunAcceptedLine, RunCallLine, RunHeader, RunLine, RunRecord, RunStatus, RunSummary } from './types';
+import { readRunHeadAndTail } from './summary';
+import { ensureStateGitignore } from '../state-dir';
+import type {
+  RunAcceptedLine,
+  RunUndoneLine,
+  RunCallLine,
+  RunHeader,
+  RunLine,
+  RunRecord,
+  RunStatus,
+  RunSummary,
+} from './types';
 
 /** A live run writes a heartbeat line this often; one silent for STALE_MS is taken as crashed (interrupted). */
 export const HEARTBEAT_MS = 15_000;
@@ -32,12 +46,46 @@ export function promptNameOf(doc: { name?: string; file: string }): string {
     base
       .toLowerCase()
       .replace(/[^a-z0-9._-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'prompt'
+      // No leading or trailing dots either: a prompt named `..` must not name the parent folder.
+      .replace(/^[-.]+|[-.]+$/g, '') || 'prompt'
   );
 }
 
+/** The log file of a run: the id must be a valid run id and the result must lie inside `runsDir`. */
 export function runFilePath(runsDir: string, promptName: string, runId: string): string {
-  return path.join(runsDir, promptName, `${runId}.jsonl`);
+  assertRunId(runId);
+  return assertInsideRunsDir(runsDir, path.join(runsDir, promptName, `${runId}.jsonl`));
+}
+
+/**
+ * Refuses a path that is not inside `runsDir`, lexically and, for the parts that exist, after resolving symbolic
+ * links (a checked-in `.whetstone/runs/p -> /etc` must not redirect reads or appends).
+ */
+export function assertInsideRunsDir(runsDir: string, file: string): string {
+  const root = path.resolve(runsDir);
+  const resolved = path.resolve(file);
+  if (!isInside(root, resolved) || !isInside(realpathOfExisting(root), realpathOfExisting(resolved))) {
+    throw new RunIdError(`refused: ${resolved} is not inside ${root}`);
+  }
+  return resolved;
+}
+
+const isInside = (root: string, file: string) => file.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+
+/** The real path of the longest existing prefix of `file`, with the rest appended. */
+function realpathOfExisting(file: string): string {
+  const rest: string[] = [];
+  let current = file;
+  for (;;) {
+    try {
+      return path.join(realpathSync(current), ...rest);
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return file;
+      rest.unshift(path.basename(current));
+      current = parent;
+    }
+  }
 }
 
 /** `20261127-091502-apo-3f9a`: sortable by start time, unique enough for one workspace. */
@@ -60,16 +108,21 @@ export function isLive(file: string): boolean {
 
 /** Appends lines to one run file in order. `flush()` waits for everything written so far. */
 export class RunWriter {
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<void>;
   private failure: unknown;
 
   constructor(
     private readonly fs: FileSystemPort,
     readonly file: string,
-  ) {}
+  ) {
+    // The run store may be what creates `.whetstone/`: it comes with its .gitignore (a failure there is not fatal).
+    this.tail = ensureStateGitignore(fs, file).catch(() => undefined);
+  }
 
   append(line: RunLine, opts: { newLineFirst?: boolean } = {}): void {
-    const text = `${opts.newLineFirst ? '\n' : ''}${JSON.stringify(line)}\n`;
+    // Headers, events and messages name endpoints: never with credentials. Calls are replayed verbatim on resume.
+    const json = line.kind === 'call' ? JSON.stringify(line) : redactUrlSecrets(JSON.stringify(line));
+    const text = `${opts.newLineFirst ? '\n' : ''}${json}\n`;
     this.tail = this.tail
       .then(() => this.fs.appendText(this.file, text))
       .catch((error) => {
@@ -115,6 +168,7 @@ export function parseRunText(
   let lastBeat = Number.NaN;
   let lastPid: number | undefined;
   const accepted: RunAcceptedLine[] = [];
+  const undone: RunUndoneLine[] = [];
   for (const raw of text.split('\n')) {
     if (!raw.trim()) continue;
     let line: RunLine;
@@ -129,6 +183,8 @@ export function parseRunText(
     else if (line.kind === 'resumed') finished = false;
     else if (line.kind === 'accepted') {
       if (typeof line.candidateId === 'number' && typeof line.at === 'string') accepted.push(line);
+    } else if (line.kind === 'undone') {
+      if (typeof line.candidateId === 'number' && typeof line.at === 'string') undone.push(line);
     } else if (line.kind === 'heartbeat') {
       lastBeat = Date.parse(line.at);
       lastPid = line.pid;
@@ -161,6 +217,7 @@ export function parseRunText(
     badLines,
     tornTail,
     accepted,
+    undone,
   };
 }
 
@@ -173,6 +230,11 @@ export async function readRun(
   return parseRunText(file, await fs.readText(file), undefined, now);
 }
 
+const headTailParsing = {
+  parse: (file: string, text: string, now: number) => parseRunText(file, text, undefined, now),
+  staleMs: STALE_MS,
+};
+
 /** Every run under `runsDir` (newest first). Unreadable files are skipped. */
 export async function listRuns(runsDir: string, fs: FileSystemPort = nodeFileSystem): Promise<RunSummary[]> {
   const out: RunSummary[] = [];
@@ -180,7 +242,11 @@ export async function listRuns(runsDir: string, fs: FileSystemPort = nodeFileSys
     const dir = path.join(runsDir, promptName);
     for (const name of await fs.list(dir)) {
       if (!name.endsWith('.jsonl')) continue;
-      const record = await readRun(path.join(dir, name), fs).catch(() => undefined);
+      // Only the first line and the tail of each log (summary.ts): start-up cost does not grow with log size.
+      const file = path.join(dir, name);
+      const record = await (
+        fs === nodeFileSystem ? readRunHeadAndTail(file, headTailParsing) : readRun(file, fs)
+      ).catch(() => undefined);
       if (!record) continue;
       const { header, result } = record;
       out.push({
@@ -207,8 +273,14 @@ export async function findRunFile(
   runId: string,
   fs: FileSystemPort = nodeFileSystem,
 ): Promise<string | undefined> {
+  assertRunId(runId);
   for (const promptName of await fs.list(runsDir)) {
-    const file = runFilePath(runsDir, promptName, runId);
+    let file: string;
+    try {
+      file = runFilePath(runsDir, promptName, runId);
+    } catch {
+      continue; // a folder that leads outside the run store (a symbolic link) is not searched
+    }
     if (await fs.exists(file)) return file;
   }
   return undefined;

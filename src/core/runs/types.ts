@@ -38,7 +38,8 @@ export type RunLine =
   | { kind: 'resumed'; at: string }
   /** Written every HEARTBEAT_MS while the run executes, so another process can tell a live run from a crashed one. */
   | { kind: 'heartbeat'; at: string; pid: number }
-  | RunAcceptedLine;
+  | RunAcceptedLine
+  | RunUndoneLine;
 
 /** A candidate of this run was written into the prompt file (the extension's Accept). */
 export interface RunAcceptedLine {
@@ -48,6 +49,14 @@ export interface RunAcceptedLine {
   at: string;
   /** The region text written, so history shows what became the prompt even if the file changes later. */
   prompt: string;
+}
+
+/** An accepted candidate was taken back (the user's Undo restored the region's text from before the accept). */
+export interface RunUndoneLine {
+  kind: 'undone';
+  runId: string;
+  candidateId: number;
+  at: string;
 }
 
 export type RunStatus = 'running' | 'done' | 'interrupted';
@@ -69,6 +78,8 @@ export interface RunRecord {
   tornTail: boolean;
   /** Candidates accepted into the prompt file, in order. */
   accepted: RunAcceptedLine[];
+  /** Acceptances undone, in order (each undoes the latest earlier acceptance of its candidate). */
+  undone: RunUndoneLine[];
 }
 
 export interface RunSummary {

@@ -5,7 +5,7 @@
  */
 import type { PromptFormat } from '../documents/types';
 import { countOccurrences, protectedRegions, syntaxFor } from './protect';
-import { extractVariables } from './variables';
+import { extractVariables, type TemplateSyntax } from './variables';
 
 export interface InvariantCheck {
   ok: boolean;
@@ -35,9 +35,9 @@ export function findRoleLine(text: string): string | undefined {
   return undefined;
 }
 
-function firstTokens(text: string, format: PromptFormat): Map<string, string> {
+function firstTokens(text: string, syntax: TemplateSyntax): Map<string, string> {
   const byName = new Map<string, string>();
-  for (const v of extractVariables(text, syntaxFor(format))) {
+  for (const v of extractVariables(text, syntax)) {
     if (!byName.has(v.name)) byName.set(v.name, text.slice(v.span.start, v.span.end));
   }
   return byName;
@@ -48,17 +48,19 @@ export function checkCandidateInvariants(
   candidate: string,
   format: PromptFormat,
   extra: readonly string[] = [],
+  templateSyntax?: TemplateSyntax,
 ): InvariantCheck {
   const violations: string[] = [];
-  const before = firstTokens(originalRegion, format);
-  const after = firstTokens(candidate, format);
+  const syntax = syntaxFor(format, templateSyntax);
+  const before = firstTokens(originalRegion, syntax);
+  const after = firstTokens(candidate, syntax);
   for (const [name, token] of before) if (!after.has(name)) violations.push(`dropped variable ${token}`);
   for (const [name, token] of after) if (!before.has(name)) violations.push(`added variable ${token}`);
 
   const variableTexts = new Set<string>(
-    [...extractVariables(originalRegion, syntaxFor(format))].map((v) => originalRegion.slice(v.span.start, v.span.end)),
+    [...extractVariables(originalRegion, syntax)].map((v) => originalRegion.slice(v.span.start, v.span.end)),
   );
-  for (const region of protectedRegions(originalRegion, format, extra)) {
+  for (const region of protectedRegions(originalRegion, format, extra, syntax)) {
     if (variableTexts.has(region)) continue; // variables are compared by name above
     if (countOccurrences(candidate, region) < countOccurrences(originalRegion, region)) {
       violations.push(`changed protected text ${JSON.stringify(region)}`);

@@ -7,8 +7,13 @@ import type { PromptFormat } from '../documents/types';
 import { templateTokens } from './tokens';
 import { builtinVariableTokens, variableTokens, type TemplateSyntax } from './variables';
 
-export function syntaxFor(format: PromptFormat): TemplateSyntax {
-  return format === 'prompt.md' ? 'vscode-input' : 'mustache';
+/**
+ * The template language of a format: gh-models' own `{{key}}` replacement for .prompt.yml, VS Code's `${input:…}` for
+ * .prompt.md, Jinja2 for .prompty unless its front matter says `template: mustache` (`templateSyntax`).
+ */
+export function syntaxFor(format: PromptFormat, templateSyntax?: TemplateSyntax): TemplateSyntax {
+  if (templateSyntax) return templateSyntax;
+  return format === 'prompt.md' ? 'vscode-input' : format === 'prompt.yml' ? 'gh-models' : 'jinja2';
 }
 
 const MARKED_BLOCK = /<!--\s*whetstone:protect\s*-->[\s\S]*?<!--\s*\/whetstone:protect\s*-->/g;
@@ -29,12 +34,17 @@ function matchExtra(text: string, entry: string): string[] {
 }
 
 /** The protected substrings of `text` (each distinct string once, in order of first appearance). */
-export function protectedRegions(text: string, format: PromptFormat, extra: readonly string[] = []): string[] {
+export function protectedRegions(
+  text: string,
+  format: PromptFormat,
+  extra: readonly string[] = [],
+  templateSyntax?: TemplateSyntax,
+): string[] {
   const found: string[] = [];
   const add = (s: string) => {
     if (s && !found.includes(s)) found.push(s);
   };
-  variableTokens(text, syntaxFor(format)).forEach(add);
+  variableTokens(text, syntaxFor(format, templateSyntax)).forEach(add);
   if (format === 'prompt.md') {
     builtinVariableTokens(text).forEach(add);
     for (const m of text.matchAll(CHAT_REFERENCE)) add(m[0]);

@@ -1,13 +1,22 @@
 /**
- * Finding template variables in prompt text: Mustache/Jinja `{{ expr }}` (prompt.yml, prompty) and VS Code
- * prompt-file `${input:name}` / `${input:name:placeholder}` (prompt.md).
+ * Finding template variables in prompt text, each format by its own runtime's reading:
+ * - `gh-models` (.prompt.yml): exact `{{key}}` references (template/gh-models.ts);
+ * - `jinja2` (.prompty, default): every input name the template's expressions read, from nunjucks' parse;
+ * - `mustache` (.prompty with `template: mustache`): names read at the top level, from Mustache's parse;
+ * - `vscode-input` (.prompt.md): `${input:name}` / `${input:name:placeholder}`.
  */
 import type { VariableRef } from '../documents/types';
-import { templateTokens } from './tokens';
+import { ghReferences } from './gh-models';
+import { analyzeJinja } from './jinja';
+import { analyzeMustache } from './mustache';
+import { templateTokens, type TemplateToken } from './tokens';
 
-export type TemplateSyntax = 'mustache' | 'vscode-input';
+export type TemplateSyntax = 'gh-models' | 'jinja2' | 'mustache' | 'vscode-input';
 
-/** VS Code's built-in `${…}` context variables in prompt files: recognised, never "variables to fill". */
+/**
+ * VS Code's built-in `${…}` variables in prompt files (code.visualstudio.com/docs/copilot/customization/prompt-files,
+ * "Variables"): filled by VS Code from the workspace and editor, never inputs.
+ */
 export const VSCODE_BUILTIN_VARIABLES = new Set([
   'workspaceFolder',
   'workspaceFolderBasename',
@@ -19,36 +28,65 @@ export const VSCODE_BUILTIN_VARIABLES = new Set([
   'fileBasenameNoExtension',
 ]);
 
-const ROOT_NAME = /^[A-Za-z_][\w$]*/;
 const VSCODE_INPUT = /\$\{input:([^}:\s]+)(?::([^}]*))?\}/g;
 const VSCODE_BUILTIN = /\$\{([A-Za-z]+)\}/g;
+/** gh-models fills any key; a reference this shaped is one a YAML row key is meant to fill. */
+const GH_KEY = /^[A-Za-z_][\w.-]*$/;
 
-/**
- * Variables referenced by `text`. For Mustache the name is the root of a dotted path and filters are dropped
- * (`{{ a.b | upper }}` → `a`); `{% %}` and `{# #}` are ignored. For `vscode-input`, only `${input:…}` counts.
- */
+/** Variables referenced by `text`, in order; the span is the whole `{{…}}`/`{%…%}`/`${…}` holding the name. */
 export function extractVariables(text: string, syntax: TemplateSyntax): VariableRef[] {
-  const refs: VariableRef[] = [];
-  if (syntax === 'vscode-input') {
-    for (const m of text.matchAll(VSCODE_INPUT)) {
-      const ref: VariableRef = { name: m[1], span: { start: m.index, end: m.index + m[0].length } };
-      if (m[2] !== undefined) ref.placeholder = m[2];
-      refs.push(ref);
-    }
-    return refs;
+  switch (syntax) {
+    case 'vscode-input':
+      return [...text.matchAll(VSCODE_INPUT)].map((m) => {
+        const ref: VariableRef = { name: m[1], span: { start: m.index, end: m.index + m[0].length } };
+        if (m[2] !== undefined) ref.placeholder = m[2];
+        return ref;
+      });
+    case 'gh-models':
+      return ghReferences(text).filter((r) => GH_KEY.test(r.name));
+    case 'mustache':
+      return analyzeMustache(text).uses.map((u) => ({ name: u.name, span: { start: u.offset, end: u.end } }));
+    case 'jinja2':
+      return jinjaRefs(text);
   }
-  for (const token of templateTokens(text)) {
-    if (token.kind !== 'var') continue;
-    // Mustache section / inverted / partial markers precede the name.
-    const root = ROOT_NAME.exec(token.inner.replace(/^[#^/&>!]/, '').trimStart());
-    if (root) refs.push({ name: root[0], span: { start: token.start, end: token.end } });
+}
+
+function jinjaRefs(text: string): VariableRef[] {
+  const analysis = analyzeJinja(text);
+  const tokens = templateTokens(text);
+  // A region cut out of a template may not parse alone (`{% if %}` here, `{% endif %}` in the next message): then the
+  // roots of its `{{ … }}` expressions are its variables.
+  const uses = analysis.error ? tokenRoots(text, tokens) : analysis.uses;
+  if (uses.length === 0) return [];
+  const refs: VariableRef[] = [];
+  let t = 0;
+  for (const use of [...uses].sort((a, b) => a.offset - b.offset)) {
+    while (t < tokens.length && tokens[t].end <= use.offset) t++;
+    const token = tokens[t];
+    const span =
+      token && token.start <= use.offset
+        ? { start: token.start, end: token.end }
+        : { start: use.offset, end: use.offset + use.name.length };
+    refs.push({ name: use.name, span });
   }
   return refs;
 }
 
+const ROOT_NAME = /^[A-Za-z_]\w*/;
+
+function tokenRoots(text: string, tokens: TemplateToken[]): Array<{ name: string; offset: number }> {
+  const out: Array<{ name: string; offset: number }> = [];
+  for (const t of tokens) {
+    if (t.kind !== 'var') continue;
+    const root = ROOT_NAME.exec(t.inner);
+    if (root) out.push({ name: root[0], offset: text.indexOf(root[0], t.start) });
+  }
+  return out;
+}
+
 /** The exact `{{…}}` / `${input:…}` source texts, for invariant checks and protection. */
 export function variableTokens(text: string, syntax: TemplateSyntax): string[] {
-  return extractVariables(text, syntax).map((v) => text.slice(v.span.start, v.span.end));
+  return [...new Set(extractVariables(text, syntax).map((v) => text.slice(v.span.start, v.span.end)))];
 }
 
 /** `${selection}`-style built-ins present in prompt.md text. */
@@ -58,102 +96,7 @@ export function builtinVariableTokens(text: string): string[] {
   return out;
 }
 
-const JINJA_KEYWORDS = new Set([
-  'if',
-  'elif',
-  'else',
-  'endif',
-  'for',
-  'endfor',
-  'in',
-  'not',
-  'and',
-  'or',
-  'is',
-  'true',
-  'false',
-  'none',
-  'True',
-  'False',
-  'None',
-  'set',
-  'endset',
-  'loop',
-  'defined',
-  'length',
-  'raw',
-  'endraw',
-  'macro',
-  'endmacro',
-]);
-
-/** `for a, b in expr` / `set a = expr` → the names bound and the expression read (whitespace already collapsed). */
-export function parseBinding(tag: string): { bound: string[]; expr: string } | undefined {
-  if (tag.startsWith('for ')) {
-    const at = tag.indexOf(' in ');
-    if (at === -1) return undefined;
-    return {
-      bound: tag
-        .slice(4, at)
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-      expr: tag.slice(at + 4),
-    };
-  }
-  if (tag.startsWith('set ')) {
-    const eq = tag.indexOf('=');
-    if (eq === -1) return undefined;
-    return { bound: [tag.slice(4, eq).trim()], expr: tag.slice(eq + 1) };
-  }
-  return undefined;
-}
-
-/**
- * Names a Jinja template reads from its inputs: roots of `{{ }}` expressions and names used in `{% %}` tags,
- * minus names bound by `{% for x in … %}` / `{% set x = … %}`. Used for unused / undeclared variable warnings.
- */
+/** Names a Jinja template reads from its inputs (see template/jinja.ts). */
 export function jinjaInputNames(text: string): Set<string> {
-  const bound = new Set<string>();
-  const used = new Set<string>();
-  for (const token of templateTokens(text)) {
-    if (token.kind === 'var') {
-      const root = ROOT_NAME.exec(token.inner);
-      if (root) used.add(root[0]);
-      continue;
-    }
-    if (token.kind !== 'tag') continue;
-    const tag = token.inner.replace(/\s+/g, ' ');
-    const binding = parseBinding(tag);
-    binding?.bound.forEach((b) => bound.add(b));
-    addExpressionNames(binding ? binding.expr : tag, used);
-  }
-  for (const b of bound) used.delete(b);
-  return used;
-}
-
-/** Identifiers in an expression that are not attributes (`.x`), filters (`|x`), keywords or inside string literals. */
-function addExpressionNames(expr: string, into: Set<string>): void {
-  let prev = '';
-  for (let i = 0; i < expr.length;) {
-    const c = expr[i];
-    if (c === '"' || c === "'") {
-      const close = expr.indexOf(c, i + 1);
-      if (close === -1) return;
-      i = close + 1;
-      prev = c;
-      continue;
-    }
-    if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < expr.length && /\w/.test(expr[j])) j++;
-      const name = expr.slice(i, j);
-      if (prev !== '.' && prev !== '|' && !JINJA_KEYWORDS.has(name)) into.add(name);
-      prev = 'a';
-      i = j;
-      continue;
-    }
-    if (c !== ' ') prev = c;
-    i++;
-  }
+  return new Set(analyzeJinja(text).uses.map((u) => u.name));
 }

@@ -6,10 +6,13 @@ import * as vscode from 'vscode';
 import type { HostContext } from '../context';
 import { Commands } from '../commandIds';
 import { originOf } from '../secrets';
+import { DEFAULT_BASE_URL } from '../config';
 
 async function askEndpoint(ctx: HostContext, arg: unknown, verb: string): Promise<string | undefined> {
   if (typeof arg === 'string' && originOf(arg)) return arg;
-  const current = ctx.settings.read().baseUrl;
+  const setting = ctx.settings.read().baseUrl;
+  // On the simulated endpoint (`sim`) a key is for the real endpoint the user is about to set.
+  const current = originOf(setting) ? setting : DEFAULT_BASE_URL;
   return vscode.window
     .showInputBox({
       title: `Whetstone: ${verb} API key`,

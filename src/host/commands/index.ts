@@ -8,6 +8,7 @@ import { registerSelectModelsCommand } from './selectModels';
 import { registerJobCommands } from './jobCommands';
 import { registerSuggestionCommands } from './suggestionCommands';
 import { registerDownloadModelCommand } from './downloadModel';
+import { registerGettingStartedCommands } from './gettingStarted';
 
 export function registerCommands(ctx: HostContext): vscode.Disposable[] {
   return [
@@ -18,5 +19,6 @@ export function registerCommands(ctx: HostContext): vscode.Disposable[] {
     ...registerJobCommands(ctx),
     ...registerSuggestionCommands(ctx),
     ...registerDownloadModelCommand(ctx),
+    ...registerGettingStartedCommands(ctx),
   ];
 }

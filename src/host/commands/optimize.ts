@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Budget, Estimate, Method, MethodParams } from '../../core/jobs/types';
+import { LlmError, VSCODE_LM } from '../../core/llm/types';
 import { sidecarPathFor } from '../../core/documents';
 import type { HostContext } from '../context';
 import { JobStartError, type PreparedJob } from '../jobs/jobManager';
@@ -127,11 +128,45 @@ async function availability(ctx: HostContext, prepared: PreparedJob, info: Metho
     if (labelled === 0)
       return { ok: false, detail: '✗ needs expected answers in the test data (opens the sidecar)', fix: addData };
     const scorer = spec.roles.scorer ?? spec.roles.target;
-    const canScore = await Promise.race([
-      spec.llm.canScore(scorer).catch(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 8000)),
+    if (scorer.baseUrl.startsWith(VSCODE_LM)) {
+      return {
+        ok: false,
+        detail: '✗ VS Code language models give no log-probs; pick a local model or vLLM as the scorer',
+        fix: async () => {
+          await vscode.commands.executeCommand(Commands.selectModels, 'scorer');
+        },
+      };
+    }
+    const probe = await Promise.race([
+      spec.llm.canScore(scorer).then(
+        (ok) => ({ ok, error: undefined as unknown }),
+        (error: unknown) => ({ ok: false, error }),
+      ),
+      new Promise<{ ok: boolean; error: unknown }>((resolve) =>
+        setTimeout(() => resolve({ ok: false, error: undefined }), 8000),
+      ),
     ]);
-    if (!canScore) {
+    // A refused key is not "cannot score": the probe never got to ask.
+    const status = probe.error instanceof LlmError ? probe.error.status : undefined;
+    if (status === 401 || status === 403) {
+      return {
+        ok: false,
+        detail: `✗ the endpoint refused the API key (HTTP ${status}): set the key to check it`,
+        fix: async () => {
+          await vscode.commands.executeCommand(Commands.setApiKey, scorer.baseUrl);
+        },
+      };
+    }
+    if (probe.error instanceof LlmError && (probe.error.kind === 'unreachable' || probe.error.kind === 'timeout')) {
+      return {
+        ok: false,
+        detail: `✗ could not reach ${scorer.baseUrl} to check that it can score`,
+        fix: async () => {
+          await vscode.commands.executeCommand(Commands.selectModels, 'scorer');
+        },
+      };
+    }
+    if (!probe.ok) {
       return {
         ok: false,
         detail: '✗ this endpoint cannot score; use a local model or vLLM (sets the scorer model)',
@@ -230,7 +265,12 @@ async function confirmBudget(estimate: Estimate | undefined, budget: Budget): Pr
     .join(' / ');
   const choice = await vscode.window.showWarningMessage(
     `The estimate (${estimateText(estimate)}) exceeds the budget (${limit}). The job will stop at the budget and keep the best prompt so far.`,
-    { modal: true, detail: `Formula: ${estimate.formula}` },
+    {
+      modal: true,
+      detail:
+        `This run is expected to make about ${fmt(estimate.calls)} model calls, more than the limit allows. ` +
+        'To allow more, raise `budget` in the prompt’s sidecar file or the Whetstone › Budget settings.',
+    },
     'Start Anyway',
   );
   return choice === 'Start Anyway';

@@ -37,10 +37,13 @@ export function registerRunTestsCommand(ctx: HostContext): vscode.Disposable[] {
     const uri = await requirePromptUri(arg, 'test');
     if (!uri) return undefined;
     try {
-      const { analysis, roles, region, llm } = await prepareEval(ctx, uri);
+      const { analysis, roles, region, llm, simulated } = await prepareEval(ctx, uri);
+      const label = simulated ? 'SIMULATED · ' : '';
       const name = path.basename(uri.fsPath);
       output.clear();
-      output.appendLine(`${name} · ${analysis.rows.length} cases · ${roles.target.model} @ ${roles.target.baseUrl}`);
+      output.appendLine(
+        `${label}${name} · ${analysis.rows.length} cases · ${roles.target.model} @ ${simulated ? 'the offline simulated endpoint' : roles.target.baseUrl}`,
+      );
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Testing ${name}`, cancellable: true },
         (progress, token) => {
@@ -62,7 +65,7 @@ export function registerRunTestsCommand(ctx: HostContext): vscode.Disposable[] {
           });
         },
       );
-      const summary = `Prompt tests for ${name}: ${result.passed}/${result.cases} passed · score ${result.score.toFixed(2)}`;
+      const summary = `${label}Prompt tests for ${name}: ${result.passed}/${result.cases} passed · score ${result.score.toFixed(2)}`;
       output.appendLine(summary);
       ctx.log.info(summary);
       void vscode.window.showInformationMessage(summary, 'Show Details').then((c) => c && output.show(true));

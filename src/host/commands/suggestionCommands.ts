@@ -9,7 +9,7 @@ import { parsePromptFile, replaceOptimizableRegion, chooseRegion } from '../../c
 import type { HostContext } from '../context';
 import { Commands } from '../commandIds';
 import type { Suggestion } from '../jobs/suggestions';
-import { promptUriFrom } from './targetUri';
+import { candidateOf, promptUriFrom } from './targetUri';
 
 /** Distinct from the panel's `whetstone-candidate:` documents: this is the fallback used when the panel is absent. */
 export const SUGGESTION_SCHEME = 'whetstone-suggestion';
@@ -52,7 +52,9 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
   };
 
   const suggestionFor = (arg: unknown): Suggestion | undefined => {
-    const uri = promptUriFrom(arg);
+    // No prompt in view (e.g. from the walkthrough, with the results panel over the editor): the one on offer.
+    const offered = ctx.suggestions.all().filter((s) => s.state === 'proposed' || s.state === 'undone');
+    const uri = promptUriFrom(arg) ?? (offered.length === 1 ? offered[0].uri : undefined);
     const s = uri && ctx.suggestions.get(uri);
     if (!s)
       void vscode.window.showInformationMessage(
@@ -65,25 +67,53 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
     const uri = vscode.Uri.from({
       scheme: SUGGESTION_SCHEME,
       path: s.uri.path,
-      query: `run=${s.runId}&candidate=${s.candidateId}`,
+      query: new URLSearchParams({
+        prompt: s.uri.toString(),
+        run: s.runId,
+        candidate: String(s.candidateId),
+      }).toString(),
     });
     candidates.set(uri.toString(), candidateText);
     await vscode.commands.executeCommand(
       'vscode.diff',
       s.uri,
       uri,
-      `${path.basename(s.uri.fsPath)} ↔ candidate #${s.candidateId} (${s.score.toFixed(2)})`,
+      `${path.basename(s.uri.fsPath)} ↔ candidate #${s.candidateId}${s.score === undefined ? '' : ` (${s.score.toFixed(2)})`}`,
     );
+  };
+
+  /** The diff editor showing a candidate (its title's Accept / Next / Dismiss), closed once it is acted on. */
+  const closeCandidateDiff = async (arg: unknown) => {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const shown =
+      arg instanceof vscode.Uri && candidateOf(arg) ? arg : active && candidateOf(active) ? active : undefined;
+    if (!shown) return;
+    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) {
+      if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === shown.toString())
+        await vscode.window.tabGroups.close(tab);
+    }
+  };
+
+  /** When acting from a diff editor's title, the candidate it shows (which may not be the one on offer). */
+  const fromDiff = (arg: unknown) => {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    return (arg instanceof vscode.Uri ? candidateOf(arg) : undefined) ?? (active ? candidateOf(active) : undefined);
   };
 
   return [
     vscode.workspace.registerTextDocumentContentProvider(SUGGESTION_SCHEME, provider),
     vscode.commands.registerCommand(Commands.acceptSuggestion, async (arg?: unknown) => {
+      const shown = fromDiff(arg);
+      if (shown && ctx.resultsPanel.accept) {
+        const accepted = await ctx.resultsPanel.accept(shown.promptUri, shown.runId, shown.candidateId);
+        if (accepted) await closeCandidateDiff(arg);
+        return accepted;
+      }
       const s = suggestionFor(arg);
       if (!s) return false;
       if (ctx.resultsPanel.accept) {
         const accepted = await ctx.resultsPanel.accept(s.uri, s.runId, s.candidateId);
-        if (accepted) ctx.suggestions.clear(s.uri);
+        if (accepted) await closeCandidateDiff(arg);
         return accepted;
       }
       const doc = await vscode.workspace.openTextDocument(s.uri);
@@ -103,7 +133,8 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
       workspaceEdit.replace(s.uri, new vscode.Range(doc.positionAt(edit.start), doc.positionAt(edit.end)), edit.text);
       const ok = await vscode.workspace.applyEdit(workspaceEdit);
       if (ok) {
-        ctx.suggestions.clear(s.uri);
+        ctx.suggestions.markAccepted(s.uri, s);
+        await closeCandidateDiff(arg);
         ctx.log.info(`accepted candidate #${s.candidateId} of ${s.runId} into ${s.uri.fsPath}`);
       }
       return ok;
@@ -117,13 +148,20 @@ export function registerSuggestionCommands(ctx: HostContext): vscode.Disposable[
       // When the file moved on, still show the candidate region on its own.
       await openDiff(s, applied.text ?? s.prompt);
     }),
-    vscode.commands.registerCommand(Commands.nextSuggestion, (arg?: unknown) => {
+    vscode.commands.registerCommand(Commands.nextSuggestion, async (arg?: unknown) => {
       const uri = promptUriFrom(arg);
-      return uri ? ctx.suggestions.next(uri) : undefined;
+      const next = uri ? ctx.suggestions.next(uri) : undefined;
+      // From the diff editor's title: show the next candidate in its place.
+      if (next && fromDiff(arg)) {
+        await closeCandidateDiff(arg);
+        await vscode.commands.executeCommand(Commands.diffSuggestion, next.uri);
+      }
+      return next;
     }),
-    vscode.commands.registerCommand(Commands.dismissSuggestion, (arg?: unknown) => {
+    vscode.commands.registerCommand(Commands.dismissSuggestion, async (arg?: unknown) => {
       const uri = promptUriFrom(arg);
       if (uri) ctx.suggestions.clear(uri);
+      await closeCandidateDiff(arg);
     }),
   ];
 }

@@ -15,12 +15,15 @@ import { workspaceRootFor } from '../workspaceFiles';
 import { JobStartError } from './jobManager';
 import { createHostLlmClient, missingKeys } from './llmClient';
 import { endpointsOf, resolveRoles } from './models';
+import { resolveEndpointSettings } from './simulatedEndpoint';
 
 export interface EvalSetup {
   analysis: PromptAnalysis;
   roles: Roles;
   region?: OptimizableRegion;
   llm: LlmClient;
+  /** On the offline simulated endpoint: results are labelled SIMULATED. */
+  simulated: boolean;
 }
 
 export async function prepareEval(ctx: HostContext, uri: vscode.Uri): Promise<EvalSetup> {
@@ -34,7 +37,7 @@ export async function prepareEval(ctx: HostContext, uri: vscode.Uri): Promise<Ev
     throw new JobStartError(
       `${path.basename(uri.fsPath)} has no test cases: add \`testData\` or a \`dataset\` in the sidecar.`,
     );
-  const settings = ctx.settings.read();
+  const settings = await resolveEndpointSettings(ctx.settings.read(), ctx.log);
   const roles = resolveRoles(analysis.doc, analysis.settings, settings);
   const endpoints = endpointsOf({ target: roles.target, optimizer: roles.target, judge: roles.judge });
   const missing = await missingKeys(endpoints, ctx.keys);
@@ -47,5 +50,5 @@ export async function prepareEval(ctx: HostContext, uri: vscode.Uri): Promise<Ev
     extensionPath: ctx.extension.extensionPath,
     log: ctx.log,
   });
-  return { analysis, roles, region: chooseRegion(analysis.doc).region, llm };
+  return { analysis, roles, region: chooseRegion(analysis.doc).region, llm, simulated: settings.simulated };
 }

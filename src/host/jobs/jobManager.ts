@@ -25,13 +25,14 @@ import type { ApiKeyStore } from '../secrets';
 import type { Logger } from '../logger';
 import { workspaceRootFor } from '../workspaceFiles';
 import { endpointsOf, resolveRoles } from './models';
+import { resolveEndpointSettings } from './simulatedEndpoint';
 import { createHostLlmClient, missingKeys } from './llmClient';
 import { estimateEngineJob, startEngineJob } from './engine';
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
 /** The LLM client's retry line: `<reason>; retry 2/6 in 1.0 s`. */
-const RETRY_LINE = /; retry \d+\/\d+ in [\d.]+ s$/;
+const RETRY_LINE = /; (retry \d+\/\d+ in [\d.]+ s|rate-limited: resuming in \d+ s)$/;
 
 export interface JobRequest {
   uri: vscode.Uri;
@@ -62,6 +63,8 @@ export interface JobInfo {
   events: JobEvent[];
   /** The optimized region's text when the job started: Accept refuses if the file changed since. */
   originalRegion: string;
+  /** On the offline simulated endpoint: every result shown is labelled SIMULATED. */
+  simulated?: boolean;
   /** The latest retry notice from the LLM client ("HTTP 429 from …; retry 2/6 in 1.0 s"), until calls succeed again. */
   retrying?: string;
 }
@@ -75,6 +78,8 @@ export interface PreparedJob {
   workspaceRoot: string;
   /** Where the job's LLM client sends its lines once the job has started. */
   clientLines: { sink?: (line: string) => void };
+  /** On the offline simulated endpoint (results are labelled SIMULATED). */
+  simulated: boolean;
 }
 
 export class JobManager implements vscode.Disposable {
@@ -140,7 +145,7 @@ export class JobManager implements vscode.Disposable {
     const { region, problem } = chooseRegion(analysis.doc);
     if (!region) throw new JobStartError(`${path.basename(request.uri.fsPath)} has no prompt text to optimize.`);
     if (problem) this.log.warn(problem);
-    const settings = this.settings.read();
+    const settings = await resolveEndpointSettings(this.settings.read(), this.log);
     const roles = resolveRoles(analysis.doc, analysis.settings, settings);
     const workspaceRoot = workspaceRootFor(request.uri) ?? path.dirname(request.uri.fsPath);
     const fileBudget = analysis.settings.budget ?? {};
@@ -181,7 +186,7 @@ export class JobManager implements vscode.Disposable {
       protected: analysis.settings.protected,
       concurrency: settings.concurrency,
     };
-    return { spec, analysis, workspaceRoot, clientLines };
+    return { spec, analysis, workspaceRoot, clientLines, simulated: settings.simulated };
   }
 
   async estimate(prepared: PreparedJob): Promise<Estimate> {
@@ -211,11 +216,13 @@ export class JobManager implements vscode.Disposable {
       startedAt: new Date(),
       events: [],
       originalRegion: spec.doc.optimizable?.text ?? '',
+      simulated: prepared.simulated,
     };
     this.jobs.set(info.runId, { info, handle });
     prepared.clientLines.sink = (line) => {
       if (!RETRY_LINE.test(line) || info.status !== 'running') return;
-      info.retrying = line;
+      // The progress shows "rate-limited: resuming in 40 s" as it is; other retries with their error.
+      info.retrying = /rate-limited: resuming in \d+ s$/.exec(line)?.[0] ?? line;
       // Recorded like an engine event (the panel shows it); already in the log through the client's logger.
       const event: JobEvent = { type: 'log', level: 'warn', message: line };
       info.events.push(event);

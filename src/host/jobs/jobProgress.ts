@@ -8,22 +8,41 @@ import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
 import type { JobInfo } from './jobManager';
 import { formatDelta } from './suggestions';
+import { scoreMeaning } from '../../protocol';
+
+/** PMPO's score is −loss in nats/token, not a 0–1 score: say so wherever it is shown. */
+function unitOf(job: Pick<JobInfo, 'method'>): string {
+  return job.method === 'pmpo' ? ` ${scoreMeaning('pmpo').unit}` : '';
+}
+
+/** The failure is the endpoint refusing the key (HTTP 401/403). */
+export function keyRefused(error: string | undefined): boolean {
+  return !!error && /\b(HTTP )?40[13]\b|unauthori[sz]ed|invalid api key/i.test(error);
+}
 
 export function progressLine(job: JobInfo): string {
   const parts = [`Optimizing ${job.fileName}`, job.method.toUpperCase()];
+  if (job.simulated) parts.push('SIMULATED');
   if (job.round) parts.push(`round ${job.round.round}/${job.round.of}`);
   if (job.incumbent) {
     const delta = job.baselineScore !== undefined ? ` (${formatDelta(job.incumbent.score - job.baselineScore)})` : '';
-    parts.push(`best ${job.incumbent.score.toFixed(2)}${delta}`);
+    parts.push(`best ${job.incumbent.score.toFixed(2)}${unitOf(job)}${delta}`);
   }
   if (job.used) parts.push(job.used.costUsd === null ? `${job.used.calls} calls` : `$${job.used.costUsd.toFixed(2)}`);
-  if (job.retrying) parts.push(`retrying: ${job.retrying}`);
+  if (job.retrying) parts.push(job.retrying.startsWith('rate-limited') ? job.retrying : `retrying: ${job.retrying}`);
   return parts.join(' · ');
 }
 
 export function finishedMessage(job: JobInfo): string {
+  const label = job.simulated ? 'SIMULATED · ' : '';
+  return label + finishedSentence(job);
+}
+
+function finishedSentence(job: JobInfo): string {
   const r = job.result;
-  const summary = r ? `best ${r.best.score.toFixed(2)} (${formatDelta(r.best.score - r.baseline.score)})` : '';
+  const summary = r
+    ? `best ${r.best.score.toFixed(2)}${unitOf(job)} (${formatDelta(r.best.score - r.baseline.score)})`
+    : '';
   if (job.status === 'failed')
     return `Optimization of ${job.fileName} failed: ${job.error ?? 'unknown error'}${r ? ` — best so far kept: ${summary}` : ''}`;
   if (job.status === 'cancelled')
@@ -77,6 +96,8 @@ export function registerJobProgress(ctx: HostContext): vscode.Disposable[] {
     const actions = [
       'Show Results',
       ...(suggestion ? ['Accept'] : []),
+      // A refused key (a loopback server started with --api-key, too): offer to set it.
+      ...(job.status === 'failed' && keyRefused(job.error) ? ['Set API Key'] : []),
       ...(job.status === 'failed' ? ['Retry', 'Show Logs'] : []),
     ];
     const message = finishedMessage(job);
@@ -85,6 +106,7 @@ export function registerJobProgress(ctx: HostContext): vscode.Disposable[] {
     if (choice === 'Show Results') await vscode.commands.executeCommand(Commands.showResults, job.uri, job.runId);
     else if (choice === 'Accept') await vscode.commands.executeCommand(Commands.acceptSuggestion, job.uri);
     else if (choice === 'Show Logs') ctx.log.show();
+    else if (choice === 'Set API Key') await vscode.commands.executeCommand(Commands.setApiKey);
     else if (choice === 'Retry')
       await vscode.commands.executeCommand(Commands.optimize, job.uri, { method: job.method });
   };

@@ -9,6 +9,7 @@ import type { ApiKeyStore } from '../secrets';
 import { isLoopbackOrigin, originOf } from '../secrets';
 import type { HostSettings } from '../config';
 import type { Logger } from '../logger';
+import { createLmChatClient } from '../lm/lmChatClient';
 
 /** Thrown before a job starts when a non-local endpoint has no key; the UI offers "Set API Key". */
 export class MissingApiKeyError extends Error {
@@ -49,9 +50,15 @@ export async function createHostLlmClient(opts: HostLlmOptions): Promise<LlmClie
   const apiKeyFor = await opts.keys.resolverFor(opts.baseUrls);
   return createLlmClient({
     apiKeyFor,
-    cache: opts.settings.cacheEnabled ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache')) : null,
+    cache: opts.settings.cacheEnabled
+      ? createDiskCache(path.join(opts.workspaceRoot, '.whetstone', 'cache'), {
+          maxBytes: opts.settings.cacheMaxSizeMb * 2 ** 20,
+        })
+      : null,
     concurrency: opts.settings.concurrency,
+    rateLimitWaitMs: opts.settings.retryMinutes * 60_000,
     local: lazyLocalBackend(opts.extensionPath, opts.log),
+    vscodeLm: createLmChatClient(),
     logger: (line) => {
       opts.log.info(line);
       opts.onLine?.(line);

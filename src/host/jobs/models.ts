@@ -3,16 +3,21 @@
  * sidecar may name a model, or a model on another endpoint as `https://host/v1#model` — that endpoint only ever
  * receives a key stored for its own origin (none, unless the user set one).
  */
-import type { ModelRef } from '../../core/llm/types';
+import { VSCODE_LM, type ModelRef } from '../../core/llm/types';
+import { targetModelFor } from '../../core/evaluation/target-request';
 import type { Roles } from '../../core/jobs/types';
 import type { PromptDocument, WhetstoneSettings } from '../../core/documents/types';
 import type { HostSettings, ModelRole } from '../config';
 
 const URL_MODEL = /^(https?:\/\/[^\s#]+)#(.+)$/;
 
-/** `gpt-4o` → the configured endpoint; `https://h/v1#m` → that endpoint; `local:/x.gguf` → the embedded backend. */
+/**
+ * `gpt-4o` → the configured endpoint; `https://h/v1#m` → that endpoint; `local:/x.gguf` → the embedded backend;
+ * `vscode-lm:<id>` → a VS Code language model (Copilot, or any extension's provider).
+ */
 export function modelRefFor(spec: string, settings: HostSettings): ModelRef {
   const trimmed = spec.trim();
+  if (trimmed.startsWith(VSCODE_LM)) return { baseUrl: VSCODE_LM, model: trimmed.slice(VSCODE_LM.length) };
   if (trimmed.startsWith('local:'))
     return { baseUrl: 'local:', model: trimmed.slice('local:'.length) || settings.localModelPath };
   const m = URL_MODEL.exec(trimmed);
@@ -39,10 +44,8 @@ export function modelSpecFor(
 
 export function resolveRoles(doc: PromptDocument, fileSettings: WhetstoneSettings, settings: HostSettings): Roles {
   const ref = (role: ModelRole) => modelRefFor(modelSpecFor(role, doc, fileSettings, settings), settings);
-  const target = ref('target');
-  if (doc.modelParameters && Object.keys(doc.modelParameters).length) {
-    target.params = wireParams(doc.modelParameters);
-  }
+  // The file's parameters and response format, mapped exactly as the CLI maps them (one builder in core).
+  const target = targetModelFor(doc, ref('target'));
   return { target, optimizer: ref('optimizer'), judge: ref('judge'), scorer: ref('scorer') };
 }
 
@@ -52,14 +55,7 @@ export function endpointsOf(roles: Roles): string[] {
       Object.values(roles)
         .filter((r): r is ModelRef => !!r)
         .map((r) => r.baseUrl)
-        .filter((u) => !u.startsWith('local:')),
+        .filter((u) => !u.startsWith('local:') && !u.startsWith(VSCODE_LM)),
     ),
   ];
-}
-
-/** GitHub Models' camelCase `modelParameters` → the OpenAI wire names (`maxTokens` → `max_tokens`). */
-export function wireParams(params: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
-  return out;
 }

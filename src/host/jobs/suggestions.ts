@@ -1,30 +1,42 @@
 /**
  * The candidates of each prompt's last finished job that beat the baseline, best first, offered inline one at a time
- * (CodeLens Accept / Diff / Next / Dismiss) until accepted or dismissed. Keeps the context key
- * `whetstone.hasSuggestion` in step with the active editor.
+ * (CodeLens Accept / Diff / Next / Dismiss) until dismissed; accepting, undoing and editing change its state. Keeps the
+ * context key `whetstone.hasSuggestion` in step with the active editor.
  */
 import * as vscode from 'vscode';
 import { ContextKeys } from '../commandIds';
+import type { SuggestionState } from '../../protocol';
 import type { JobInfo } from './jobManager';
 
 export interface Suggestion {
   uri: vscode.Uri;
   runId: string;
+  /** The run's log, where accept / undo are recorded. */
+  runFile?: string;
   candidateId: number;
   prompt: string;
-  score: number;
-  baselineScore: number;
+  /** Undefined when accepted from a run whose scores this session does not know. */
+  score?: number;
+  baselineScore?: number;
   /** The region text the job optimized (Accept checks the file still has it). */
   originalRegion: string;
   /** 0-based position among `of` candidates that beat the baseline. */
   rank: number;
   of: number;
+  state: SuggestionState;
+  /** From a run on the offline simulated endpoint. */
+  simulated?: boolean;
 }
 
 export interface RankedCandidate {
   id: number;
   prompt: string;
   score: number;
+}
+
+/** Two prompts are the same suggestion when they differ only in whitespace. */
+export function distinctKey(prompt: string): string {
+  return prompt.replace(/\s+/g, ' ').trim();
 }
 
 /**
@@ -44,23 +56,39 @@ export function rankCandidates(job: Pick<JobInfo, 'events' | 'result' | 'origina
       status: e.candidate.status,
     });
   }
-  const seen = new Set<string>([job.originalRegion]);
+  // Distinct candidates only: prompts that differ in whitespace alone are one suggestion ("Next" skips them).
+  const seen = new Set<string>([distinctKey(job.originalRegion)]);
   const out: RankedCandidate[] = [];
-  if (r.best.id !== 0 && r.best.prompt !== job.originalRegion) {
+  if (r.best.id !== 0 && !seen.has(distinctKey(r.best.prompt))) {
     out.push({ id: r.best.id, prompt: r.best.prompt, score: r.best.score });
-    seen.add(r.best.prompt);
+    seen.add(distinctKey(r.best.prompt));
   }
   const rest = [...latest.values()]
     .filter((c) => c.id !== 0 && c.status !== 'rejected' && c.score > r.baseline.score)
     .sort((a, b) => b.score - a.score || a.id - b.id);
   for (const c of rest) {
-    if (seen.has(c.prompt)) continue;
-    seen.add(c.prompt);
+    if (seen.has(distinctKey(c.prompt))) continue;
+    seen.add(distinctKey(c.prompt));
     out.push({ id: c.id, prompt: c.prompt, score: c.score });
   }
   return out;
 }
 
+/** What `markAccepted` needs about a candidate written into the file (from the panel, the CodeLens or the diff). */
+export interface AcceptedCandidate {
+  runId: string;
+  candidateId: number;
+  prompt: string;
+  originalRegion: string;
+  runFile?: string;
+  score?: number;
+  baselineScore?: number;
+}
+
+/**
+ * The one source of truth for each prompt's suggestion and its state (proposed / accepted / undone / stale): the
+ * CodeLens, the in-place decorations, the status bar and the results panel all read it and follow `onDidChange`.
+ */
 export class SuggestionStore implements vscode.Disposable {
   private readonly byUri = new Map<string, Suggestion>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -76,10 +104,11 @@ export class SuggestionStore implements vscode.Disposable {
     return this.show(job.uri, 0);
   }
 
-  /** Shows the next candidate (wrapping around); undefined when there is no suggestion. */
+  /** Shows the next candidate (wrapping around); undefined when there is no suggestion on offer. */
   next(uri: vscode.Uri): Suggestion | undefined {
     const current = this.get(uri);
-    return current ? this.show(uri, (current.rank + 1) % current.of) : undefined;
+    if (!current || current.state === 'accepted' || !this.ranked.has(uri.toString())) return current;
+    return this.show(uri, (current.rank + 1) % current.of);
   }
 
   private show(uri: vscode.Uri, rank: number): Suggestion | undefined {
@@ -87,9 +116,10 @@ export class SuggestionStore implements vscode.Disposable {
     const c = entry?.candidates[rank];
     if (!entry || !c) return undefined;
     const r = entry.job.result!;
-    const s: Suggestion = {
+    return this.set({
       uri,
       runId: entry.job.runId,
+      runFile: entry.job.runFile,
       candidateId: c.id,
       prompt: c.prompt,
       score: c.score,
@@ -97,14 +127,49 @@ export class SuggestionStore implements vscode.Disposable {
       originalRegion: entry.job.originalRegion,
       rank,
       of: entry.candidates.length,
-    };
-    this.byUri.set(uri.toString(), s);
-    this.fire(uri);
+      state: 'proposed',
+      simulated: entry.job.simulated,
+    });
+  }
+
+  /** A candidate was written into the file (whoever did it): the suggestion now reads "accepted". */
+  markAccepted(uri: vscode.Uri, accepted: AcceptedCandidate): Suggestion {
+    const current = this.get(uri);
+    const same = current && current.runId === accepted.runId && current.candidateId === accepted.candidateId;
+    return this.set({
+      uri,
+      runId: accepted.runId,
+      runFile: accepted.runFile ?? (same ? current.runFile : undefined),
+      candidateId: accepted.candidateId,
+      prompt: accepted.prompt,
+      score: accepted.score ?? (same ? current.score : undefined),
+      baselineScore: accepted.baselineScore ?? (same ? current.baselineScore : undefined),
+      originalRegion: accepted.originalRegion,
+      rank: same ? current.rank : 0,
+      of: same ? current.of : 1,
+      state: 'accepted',
+      simulated: same ? current.simulated : undefined,
+    });
+  }
+
+  setState(uri: vscode.Uri, state: SuggestionState): Suggestion | undefined {
+    const current = this.get(uri);
+    if (!current || current.state === state) return current;
+    return this.set({ ...current, state });
+  }
+
+  private set(s: Suggestion): Suggestion {
+    this.byUri.set(s.uri.toString(), s);
+    this.fire(s.uri);
     return s;
   }
 
   get(uri: vscode.Uri): Suggestion | undefined {
     return this.byUri.get(uri.toString());
+  }
+
+  all(): Suggestion[] {
+    return [...this.byUri.values()];
   }
 
   clear(uri: vscode.Uri): void {
@@ -119,10 +184,11 @@ export class SuggestionStore implements vscode.Disposable {
 
   private updateContextKey(): void {
     const uri = vscode.window.activeTextEditor?.document.uri;
+    const s = uri && this.byUri.get(uri.toString());
     void vscode.commands.executeCommand(
       'setContext',
       ContextKeys.hasSuggestion,
-      !!uri && this.byUri.has(uri.toString()),
+      !!s && (s.state === 'proposed' || s.state === 'undone'),
     );
   }
 

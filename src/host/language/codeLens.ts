@@ -1,12 +1,13 @@
 /**
  * The CodeLens row above a prompt: `▶ Run tests (N)` · `✦ Optimize…` · `⟲ Runs (N)`; after a job, above the optimized
- * region: `✓ Accept best (+Δ)` · `⇄ Diff` · `▸ Next candidate (1/N)` · `✗ Dismiss`.
+ * region: `✓ Accept best (+Δ)` · `⇄ Diff` · `▸ Next candidate (1/N)` · `✗ Dismiss` — or, once acted on, what happened
+ * (`✓ Accepted #N`, `↶ Undone #N`, stale).
  */
 import * as vscode from 'vscode';
 import { chooseRegion } from '../../core/documents/region';
 import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
-import { formatDelta } from '../jobs/suggestions';
+import { formatDelta, type Suggestion } from '../jobs/suggestions';
 import { PROMPT_SELECTOR } from './selectors';
 
 export class PromptCodeLensProvider implements vscode.CodeLensProvider {
@@ -73,26 +74,7 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     if (suggestion) {
       const region = chooseRegion(analysis.doc).region;
       const line = region ? doc.positionAt(region.span.start).line : anchorLine;
-      const r = new vscode.Range(line, 0, line, 0);
-      const delta = formatDelta(suggestion.score - suggestion.baselineScore);
-      lenses.push(
-        new vscode.CodeLens(r, {
-          title: suggestion.rank === 0 ? `✓ Accept best (${delta})` : `✓ Accept #${suggestion.candidateId} (${delta})`,
-          command: Commands.acceptSuggestion,
-          arguments: [doc.uri],
-        }),
-        new vscode.CodeLens(r, { title: '⇄ Diff', command: Commands.diffSuggestion, arguments: [doc.uri] }),
-        ...(suggestion.of > 1
-          ? [
-              new vscode.CodeLens(r, {
-                title: `▸ Next candidate (${suggestion.rank + 1}/${suggestion.of})`,
-                command: Commands.nextSuggestion,
-                arguments: [doc.uri],
-              }),
-            ]
-          : []),
-        new vscode.CodeLens(r, { title: '✗ Dismiss', command: Commands.dismissSuggestion, arguments: [doc.uri] }),
-      );
+      lenses.push(...suggestionLenses(suggestion, new vscode.Range(line, 0, line, 0), doc.uri));
     }
     return lenses;
   }
@@ -106,6 +88,48 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
 
   dispose(): void {
     this.changed.dispose();
+  }
+}
+
+/** The lenses above the optimized region, by the suggestion's state (one state, the same the panel shows). */
+export function suggestionLenses(s: Suggestion, r: vscode.Range, uri: vscode.Uri): vscode.CodeLens[] {
+  const delta =
+    (s.score !== undefined && s.baselineScore !== undefined ? ` (${formatDelta(s.score - s.baselineScore)})` : '') +
+    (s.simulated ? ' · SIMULATED' : '');
+  const lens = (title: string, command: string, tooltip?: string) =>
+    new vscode.CodeLens(r, { title, command, arguments: command ? [uri] : undefined, tooltip });
+  switch (s.state) {
+    case 'proposed':
+      return [
+        lens(s.rank === 0 ? `✓ Accept best${delta}` : `✓ Accept #${s.candidateId}${delta}`, Commands.acceptSuggestion),
+        lens('⇄ Diff', Commands.diffSuggestion, 'Compare with the candidate in the diff editor'),
+        ...(s.of > 1 ? [lens(`▸ Next candidate (${s.rank + 1}/${s.of})`, Commands.nextSuggestion)] : []),
+        lens('✗ Dismiss', Commands.dismissSuggestion),
+      ];
+    case 'accepted':
+      return [
+        lens(
+          `✓ Accepted #${s.candidateId}${delta}`,
+          '',
+          'This candidate is in the file; Ctrl+Z in the editor undoes it',
+        ),
+        lens('✗ Dismiss', Commands.dismissSuggestion, 'Hide this row (the text stays as it is)'),
+      ];
+    case 'undone':
+      return [
+        lens(`↶ Undone #${s.candidateId}`, '', 'The accept was undone: the prompt reads as before the run'),
+        lens(`✓ Accept again${delta}`, Commands.acceptSuggestion),
+        lens('✗ Dismiss', Commands.dismissSuggestion),
+      ];
+    case 'stale':
+      return [
+        lens(
+          `⚠ Suggestion #${s.candidateId} is stale: the prompt changed since the run`,
+          Commands.diffSuggestion,
+          'Compare your text with the candidate',
+        ),
+        lens('✗ Dismiss', Commands.dismissSuggestion),
+      ];
   }
 }
 

@@ -1,68 +1,42 @@
 /**
  * The best candidate of a finished job, shown in place (UX §5): words it removes struck through, words it adds shown
- * highlighted where they would go, above which the CodeLens offers Accept / Diff / Dismiss. Shown only while the
- * prompt's region still reads as it did when the run started.
+ * highlighted where they would go (short labels, bounded per line: the full text is in the hover and in the diff
+ * editor behind "⇄ Diff"), above which the CodeLens offers Accept / Diff / Next / Dismiss. Shown only while the
+ * suggestion is on offer and the prompt's region still reads as it did when the run started. A status-bar item says
+ * where the active prompt's suggestion stands.
  */
 import * as vscode from 'vscode';
-import { diffWordsWithSpace } from 'diff';
 import { chooseRegion } from '../../core/documents/region';
 import type { Span } from '../../core/diagnostics';
+import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
-import type { Suggestion } from '../jobs/suggestions';
+import { formatDelta, type Suggestion } from '../jobs/suggestions';
+import { inlineDiffParts, placeAdditions } from './inlineDiff';
 
-/**
- * Source offset of each character of `decoded` (the region's decoded text) in `source` (its text in the file), found by
- * walking both: the file may add indentation, quotes and escapes that the decoded text lacks. Undefined if they
- * do not line up.
- */
-export function alignDecoded(decoded: string, source: string, sourceStart: number): number[] | undefined {
-  const map: number[] = [];
-  let j = 0;
-  for (let i = 0; i < decoded.length; i++) {
-    while (j < source.length && source[j] !== decoded[i]) j++;
-    if (j >= source.length) return undefined;
-    map.push(sourceStart + j);
-    j++;
-  }
-  map.push(sourceStart + j);
-  return map;
+export { alignDecoded, inlineDiffParts, type InlineDiffPart } from './inlineDiff';
+
+function hover(s: Suggestion, verb: string, text: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(`Candidate #${s.candidateId} ${verb}:`);
+  md.appendCodeblock(text, 'text');
+  md.appendMarkdown('\n\nAccept, compare or dismiss it from the row above the prompt.');
+  return md;
 }
 
-export interface InlineDiffPart {
-  kind: 'removed' | 'added';
-  /** File offsets: the removed text, or [at, at] where added text goes. */
-  span: Span;
-  text: string;
-}
-
-/** Word-level changes from the region's text to the suggestion, positioned in the file. */
-export function inlineDiffParts(
-  regionText: string,
-  regionSource: string,
-  regionStart: number,
-  suggestion: string,
-): InlineDiffPart[] | undefined {
-  const map = alignDecoded(regionText, regionSource, regionStart);
-  if (!map) return undefined;
-  const parts: InlineDiffPart[] = [];
-  let at = 0;
-  for (const change of diffWordsWithSpace(regionText, suggestion)) {
-    if (change.added) {
-      // Text added after a line break shows at the end of that line, not at the start of the file's next line.
-      const anchor = at > 0 && regionText[at - 1] === '\n' ? map[at - 1] : map[at];
-      parts.push({ kind: 'added', span: { start: anchor, end: anchor }, text: change.value });
-    } else if (change.removed) {
-      parts.push({
-        kind: 'removed',
-        span: { start: map[at], end: map[at + change.value.length - 1] + 1 },
-        text: change.value,
-      });
-      at += change.value.length;
-    } else {
-      at += change.value.length;
-    }
+/** Status-bar text for a suggestion, by state. */
+export function suggestionStatusText(s: Suggestion): string {
+  const delta =
+    (s.score !== undefined && s.baselineScore !== undefined ? ` (${formatDelta(s.score - s.baselineScore)})` : '') +
+    (s.simulated ? ' SIMULATED' : '');
+  switch (s.state) {
+    case 'proposed':
+      return `$(lightbulb) Suggestion #${s.candidateId}${delta}`;
+    case 'accepted':
+      return `$(check) Accepted #${s.candidateId}${delta}`;
+    case 'undone':
+      return `$(discard) Undone #${s.candidateId}`;
+    case 'stale':
+      return `$(warning) Suggestion #${s.candidateId} stale`;
   }
-  return parts;
 }
 
 export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[] {
@@ -71,6 +45,8 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
     backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
   });
   const added = vscode.window.createTextEditorDecorationType({});
+  const status = vscode.window.createStatusBarItem('whetstone.suggestion', vscode.StatusBarAlignment.Left, 9);
+  status.name = 'Whetstone suggestion';
 
   const render = async (editor: vscode.TextEditor) => {
     const suggestion: Suggestion | undefined = ctx.suggestions.get(editor.document.uri);
@@ -78,7 +54,7 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
       editor.setDecorations(removed, []);
       editor.setDecorations(added, []);
     };
-    if (!suggestion) return clear();
+    if (!suggestion || suggestion.state !== 'proposed') return clear();
     const analysis = await ctx.analyzer.analyze(editor.document);
     const region = analysis && chooseRegion(analysis.doc).region;
     if (!region || region.text.trim() !== suggestion.originalRegion.trim()) return clear();
@@ -90,32 +66,28 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
       suggestion.prompt,
     );
     if (!parts) return clear();
-    const range = (s: Span) => new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end));
+    const doc = editor.document;
+    const range = (s: Span) => new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.end));
     editor.setDecorations(
       removed,
       parts
         .filter((p) => p.kind === 'removed')
-        .map((p) => ({
-          range: range(p.span),
-          hoverMessage: `Candidate #${suggestion.candidateId} removes this`,
-        })),
+        .map((p) => ({ range: range(p.span), hoverMessage: hover(suggestion, 'removes this', p.text) })),
     );
     editor.setDecorations(
       added,
-      parts
-        .filter((p) => p.kind === 'added')
-        .map((p) => ({
-          range: range(p.span),
-          hoverMessage: `Candidate #${suggestion.candidateId} adds: ${p.text}`,
-          renderOptions: {
-            before: {
-              contentText: p.text.replace(/\r?\n/g, ' ⏎ '),
-              backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
-              border: '1px solid',
-              borderColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
-            },
+      placeAdditions(parts, (offset) => doc.positionAt(offset).line).map(({ part, label }) => ({
+        range: range(part.span),
+        hoverMessage: hover(suggestion, 'adds', part.text),
+        renderOptions: {
+          before: {
+            contentText: label,
+            backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
+            border: '1px solid',
+            borderColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
           },
-        })),
+        },
+      })),
     );
   };
   const renderFor = (uri?: vscode.Uri) => {
@@ -123,11 +95,31 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
       if (!uri || editor.document.uri.toString() === uri.toString()) void render(editor).catch(() => undefined);
     }
   };
+  const refreshStatus = () => {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const s = uri && ctx.suggestions.get(uri);
+    if (!s) return status.hide();
+    status.text = suggestionStatusText(s);
+    status.tooltip =
+      s.state === 'proposed' || s.state === 'stale'
+        ? 'Whetstone: compare this candidate with your prompt'
+        : 'Whetstone: show the run in the results panel';
+    status.command =
+      s.state === 'proposed' || s.state === 'stale'
+        ? { title: 'Diff', command: Commands.diffSuggestion, arguments: [s.uri] }
+        : { title: 'Show Results', command: Commands.showResults, arguments: [s.uri, s.runId] };
+    status.show();
+  };
   return [
     removed,
     added,
-    ctx.suggestions.onDidChange((uri) => renderFor(uri)),
+    status,
+    ctx.suggestions.onDidChange((uri) => {
+      renderFor(uri);
+      refreshStatus();
+    }),
     vscode.window.onDidChangeVisibleTextEditors(() => renderFor()),
+    vscode.window.onDidChangeActiveTextEditor(() => refreshStatus()),
     vscode.workspace.onDidChangeTextDocument((e) => renderFor(e.document.uri)),
   ];
 }

@@ -7,7 +7,7 @@ import { PROMPT_YML_KEYS } from '../../core/documents/promptYml';
 import { PROMPTY_KEYS } from '../../core/documents/prompty';
 import { PROMPT_MD_KEYS } from '../../core/documents/promptMd';
 import { SETTINGS_KEYS } from '../../core/documents/settings';
-import { closestName } from './editDistance';
+import { closestName } from '../../core/edit-distance';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { PROMPT_SELECTOR, SIDECAR_SELECTOR } from './selectors';
 import type { PromptAnalyzer } from './promptAnalyzer';

@@ -105,6 +105,15 @@ export async function tryAccept(ctx: HostContext, request: AcceptRequest): Promi
     );
   }
   ctx.log.info(`accepted candidate #${candidateId} of run ${runId} into ${name}`);
+  ctx.suggestions.markAccepted(promptUri, {
+    runId,
+    candidateId,
+    prompt: candidate.prompt,
+    originalRegion: run.originalRegion,
+    runFile: run.file,
+    score: candidate.score,
+    baselineScore: run.view.result?.baseline.score ?? run.view.candidates.find((c) => c.id === 0)?.score,
+  });
   const score = candidate.score !== undefined ? ` (score ${candidate.score.toFixed(2)})` : '';
   return {
     outcome: 'applied',

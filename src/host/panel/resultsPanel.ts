@@ -4,7 +4,14 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { AcceptConflict, HostToWebview, PanelSnapshot, RunView, WebviewToHost } from '../../protocol';
+import type {
+  AcceptConflict,
+  HostToWebview,
+  PanelSnapshot,
+  RunView,
+  SuggestionStateView,
+  WebviewToHost,
+} from '../../protocol';
 import { isWebviewMessage, runFromEvents } from '../../protocol';
 import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
@@ -74,10 +81,20 @@ export class ResultsPanel implements vscode.Disposable {
       ctx.jobs.onDidEvent(({ job, event }) => {
         if (job.uri.toString() !== promptUri.toString()) return;
         if (event.type === 'started') this.focusRunId = undefined;
-        this.post({ type: 'jobEvent', runId: job.runId, event });
+        this.post({ type: 'jobEvent', runId: job.runId, event, simulated: job.simulated });
+      }),
+      ctx.suggestions.onDidChange((uri) => {
+        if (uri.toString() !== promptUri.toString()) return;
+        const suggestion = this.suggestionView();
+        if (suggestion) this.post({ type: 'suggestionState', suggestion });
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  private suggestionView(): SuggestionStateView | undefined {
+    const s = this.ctx.suggestions.get(this.promptUri);
+    return s && { runId: s.runId, candidateId: s.candidateId, state: s.state };
   }
 
   get label(): string {
@@ -150,6 +167,7 @@ export class ResultsPanel implements vscode.Disposable {
       run,
       history: summaries,
       jobsAllowed: this.ctx.trust.isTrusted(),
+      suggestion: this.suggestionView(),
     };
   }
 

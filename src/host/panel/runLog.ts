@@ -5,9 +5,9 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { listRuns, parseRunText, type RunAcceptedLine, type RunRecord } from '../../core/runs';
+import { listRuns, parseRunText, type RunAcceptedLine, type RunRecord, type RunUndoneLine } from '../../core/runs';
 import type { AcceptanceView, RunStatus, RunSummaryView, RunView } from '../../protocol';
-import { runFromEvents, summarizeRun } from '../../protocol';
+import { applySuggestionState, runFromEvents, summarizeRun } from '../../protocol';
 
 export type AcceptanceLine = RunAcceptedLine;
 
@@ -21,6 +21,19 @@ const MAX_HISTORY = 30;
 function viewStatus(record: RunRecord, view: RunView): RunStatus {
   if (record.status === 'interrupted') return 'interrupted';
   return view.status;
+}
+
+/** Accepted and undone lines in time order, folded into acceptances (an undo marks the latest accept undone). */
+export function acceptancesOf(record: Pick<RunRecord, 'accepted' | 'undone'>): AcceptanceView[] {
+  const lines = [...record.accepted, ...(record.undone ?? [])].sort((a, b) => a.at.localeCompare(b.at));
+  let out: AcceptanceView[] = [];
+  for (const line of lines)
+    out = applySuggestionState(
+      out,
+      { runId: line.runId, candidateId: line.candidateId, state: line.kind === 'accepted' ? 'accepted' : 'undone' },
+      line.at,
+    );
+  return out;
 }
 
 /** Reads one run log into a view; undefined when the file is missing or has no header. */
@@ -43,7 +56,7 @@ export async function loadRun(file: string): Promise<LoadedRun | undefined> {
     ...base,
     runId: record.header.runId,
     limit: base.limit ?? record.header.budget,
-    accepted: record.accepted.map((a): AcceptanceView => ({ candidateId: a.candidateId, at: a.at })),
+    accepted: acceptancesOf(record),
   };
   return { record, view: { ...view, status: viewStatus(record, view) } };
 }
@@ -71,6 +84,6 @@ export async function historyFor(
   return { summaries, files };
 }
 
-export async function appendAcceptance(file: string, line: AcceptanceLine): Promise<void> {
+export async function appendAcceptance(file: string, line: AcceptanceLine | RunUndoneLine): Promise<void> {
   await fs.appendFile(file, `${JSON.stringify(line)}\n`);
 }

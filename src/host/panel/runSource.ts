@@ -3,11 +3,12 @@
  * file under the workspace's `.whetstone/runs/`.
  */
 import type * as vscode from 'vscode';
-import { findRunFile } from '../../core/runs';
+import { findRunFile, isValidRunId } from '../../core/runs';
 import type { RunView } from '../../protocol';
 import { runFromEvents } from '../../protocol';
 import type { HostContext } from '../context';
 import { loadRun } from './runLog';
+import { isSimulatedUrl } from '../jobs/simulatedEndpoint';
 
 export interface RunSource {
   view: RunView;
@@ -19,6 +20,8 @@ export interface RunSource {
 }
 
 export async function findRun(ctx: HostContext, promptUri: vscode.Uri, runId: string): Promise<RunSource | undefined> {
+  // Ids arrive from commands, candidate-document URIs and the webview: only a valid run id becomes part of a path.
+  if (!isValidRunId(runId)) return undefined;
   const job = ctx.jobs.get(runId);
   if (job) {
     const replayed = runFromEvents(job.events);
@@ -26,7 +29,7 @@ export async function findRun(ctx: HostContext, promptUri: vscode.Uri, runId: st
     const view = replayed ?? onDisk?.view;
     if (view) {
       return {
-        view: { ...view, accepted: onDisk?.view.accepted ?? view.accepted },
+        view: { ...view, accepted: onDisk?.view.accepted ?? view.accepted, simulated: job.simulated },
         file: job.runFile,
         originalRegion: job.originalRegion,
         live: job.status === 'running',
@@ -37,5 +40,11 @@ export async function findRun(ctx: HostContext, promptUri: vscode.Uri, runId: st
   if (!file) return undefined;
   const loaded = await loadRun(file);
   if (!loaded) return undefined;
-  return { view: loaded.view, file, originalRegion: loaded.record.header.originalRegion, live: false };
+  const simulated = Object.values(loaded.record.header.roles ?? {}).some((r) => isSimulatedUrl(r?.baseUrl));
+  return {
+    view: { ...loaded.view, simulated },
+    file,
+    originalRegion: loaded.record.header.originalRegion,
+    live: false,
+  };
 }

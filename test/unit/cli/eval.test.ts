@@ -59,8 +59,22 @@ describe('whetstone eval (CLI contract)', function () {
     const out = run.json();
     assert.deepEqual(
       Object.keys(out).sort(),
-      ['calls', 'cases', 'costUsd', 'failed', 'model', 'passed', 'prompt', 'results', 'score', 'tokens'].sort(),
+      [
+        'calls',
+        'cases',
+        'costUsd',
+        'extensions',
+        'failed',
+        'model',
+        'notRun',
+        'passed',
+        'prompt',
+        'results',
+        'score',
+        'tokens',
+      ].sort(),
     );
+    assert.deepEqual(out.extensions, [], 'no Whetstone extension unless asked: the verdicts are gh models eval’s');
     assert.equal(out.model, 'M');
     assert.equal(out.cases, 3);
     assert.equal(out.passed, 2);
@@ -74,6 +88,22 @@ describe('whetstone eval (CLI contract)', function () {
     assert.equal(failing.length, 1);
     assert.equal(failing[0].vars.review, 'It is fine');
     assert.match(failing[0].evaluations[0].feedback, /neutral/);
+  });
+
+  // gh-models cmd/eval/eval.go passes a test case with no evaluators; --match-expected is Whetstone's, named.
+  it('rows with expected but no evaluators pass by default; --match-expected checks them and says so', async () => {
+    fs.writeFileSync(path.join(dir, 'sentiment.prompt.yml'), PROMPT.replace(/evaluators:[\s\S]*$/, ''));
+    const plain = await runCli(['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M'], {
+      cwd: dir,
+    });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.doesNotMatch(plain.stdout, /extensions/);
+    const args = ['eval', 'sentiment.prompt.yml', '--base-url', server.url, '--model', 'M', '--match-expected'];
+    const checked = await runCli(args, { cwd: dir });
+    assert.equal(checked.code, 1, checked.stderr);
+    assert.match(checked.stdout, /2\/3 passed .*Whetstone extensions: match-expected/);
+    const json = await runCli([...args, '--robust-choices', '--json'], { cwd: dir });
+    assert.deepEqual(json.json().extensions, ['match-expected', 'robust-choices']);
   });
 
   it('exits 0 when every case passes, and progress goes to stderr only', async () => {
@@ -118,6 +148,11 @@ describe('whetstone eval (CLI contract)', function () {
     });
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /--concurrency/);
+    const cap = await runCli(['eval', 'sentiment.prompt.yml', '--cache-max-mb', '0', '--base-url', server.url], {
+      cwd: dir,
+    });
+    assert.equal(cap.code, 2);
+    assert.match(cap.stderr, /--cache-max-mb: expected a positive number/);
   });
 
   it('exits 3 naming the endpoint when it is unreachable', async () => {

@@ -1,12 +1,12 @@
 /**
- * Every real prompt file in the shared conformance corpus: parses without errors, serializes byte-identically,
- * and its optimizable region can be replaced with only the region's bytes changing — in LF and CRLF.
+ * Every file of our corpus (and of the shared corpus of real files, when WHETSTONE_CORPUS names it): parses without
+ * errors, serializes byte-identically, and its optimizable region can be replaced with only the region's bytes
+ * changing — in LF and CRLF.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import { formatDiagnostic } from '../../../src/core/diagnostics';
 import { parsePromptFile, replaceOptimizableRegion, serialize, type PromptDocument } from '../../../src/core/documents';
-import { conformanceDir, conformanceFiles, toCrlf } from './corpus';
+import { ownCorpusFiles, sharedCorpusDir, sharedCorpusFiles, toCrlf, type CorpusFile } from './corpus';
 
 const REPLACEMENTS = [
   'You are a careful assistant.',
@@ -41,13 +41,37 @@ function checkReplacement(doc: PromptDocument, t: string): string {
   return out;
 }
 
-describe('documents: conformance corpus', () => {
-  it('finds the corpus next to the repository', () => {
-    assert.ok(fs.existsSync(conformanceDir), `missing ${conformanceDir}`);
-    assert.equal(conformanceFiles().length, 50);
+describe('documents: own corpus (test/fixtures/corpus)', () => {
+  const files = ownCorpusFiles();
+  it('covers the real-world features it stands for', () => {
+    const has = (test: (f: CorpusFile) => boolean) => files.filter(test).length;
+    assert.ok(has((f) => f.text.startsWith('\uFEFF')) >= 3, 'byte-order marks');
+    assert.ok(has((f) => f.text.includes('\r\n')) >= 3, 'CRLF files');
+    assert.ok(has((f) => !f.text.endsWith('\n')) >= 3, 'no final newline');
+    assert.ok(has((f) => /\{%-? for /.test(f.text)) >= 1, 'Jinja loops');
+    assert.ok(has((f) => /content: [|>][-+]?\r?$/m.test(f.text)) >= 4, 'block and folded scalars');
+    assert.ok(has((f) => /content: >\+/.test(f.text)) >= 1, 'folded, keep');
+    assert.ok(has((f) => /content: >-/.test(f.text)) >= 1, 'folded, strip');
+    assert.ok(has((f) => f.text.includes('responseFormat: json_schema')) >= 2, 'json_schema');
+    assert.ok(has((f) => /^tools:/m.test(f.text)) >= 4, 'tools');
+    assert.ok(has((f) => f.text.includes('${input:')) >= 2, 'VS Code input variables');
   });
+  checkEach(files);
+});
 
-  for (const f of fs.existsSync(conformanceDir) ? conformanceFiles() : []) {
+// The shared corpus of others' files is an extra suite: it runs only when WHETSTONE_CORPUS points at it.
+if (process.env.WHETSTONE_CORPUS) {
+  describe(`documents: shared corpus (WHETSTONE_CORPUS=${process.env.WHETSTONE_CORPUS})`, () => {
+    it('finds all 50 files', () => {
+      assert.ok(sharedCorpusDir());
+      assert.equal(sharedCorpusFiles().length, 50);
+    });
+    checkEach(sharedCorpusFiles());
+  });
+}
+
+function checkEach(files: CorpusFile[]): void {
+  for (const f of files) {
     describe(f.id, () => {
       const doc = parsePromptFile(f.file, f.text);
 
@@ -76,7 +100,7 @@ describe('documents: conformance corpus', () => {
       });
     });
   }
-});
+}
 
 function toLf(text: string): string {
   return text.replace(/\r\n/g, '\n');

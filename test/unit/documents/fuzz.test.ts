@@ -1,9 +1,8 @@
 /**
- * Fuzz: thousands of random and mutated documents (conformance files and our fixtures with characters and lines
+ * Fuzz: thousands of random and mutated documents (corpus files and our fixtures with characters and lines
  * deleted, inserted, duplicated, swapped) through every parser. No exception may escape; results stay well-formed.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import fc from 'fast-check';
 import type { Diagnostic } from '../../../src/core/diagnostics';
 import {
@@ -16,7 +15,7 @@ import {
 } from '../../../src/core/documents';
 import { checkCandidateInvariants, protectedRegions } from '../../../src/core/template';
 import { mutated, promptText } from './arbitraries';
-import { conformanceDir, conformanceFiles, fixture } from './corpus';
+import { corpusFiles, fixture } from './corpus';
 
 const RUNS = 1500;
 
@@ -57,7 +56,7 @@ function checkReplacement(file: string, text: string, t: string): void {
 
 describe('documents: fuzz (no exception escapes a parser)', function () {
   this.timeout(120000);
-  const corpus = fs.existsSync(conformanceDir) ? conformanceFiles() : [];
+  const corpus = corpusFiles();
   const texts = (dir: string, own: string[]) => [
     ...corpus.filter((f) => f.id.startsWith(dir)).map((f) => f.text),
     ...own.map((n) => fixture(n).text),

@@ -8,12 +8,13 @@ import {
 } from '../../../src/core/template';
 
 describe('template: variables', () => {
-  it('finds {{ var }}, {{var|filter}} and dotted roots, ignoring {% %} and {# #}', () => {
+  // Jinja2 (Prompty): names come from nunjucks' parse, so a name read in a tag counts and a comment does not.
+  it('jinja2: finds {{ var }}, {{var|filter}}, dotted roots and tag reads, ignoring {# #}', () => {
     const text = 'Hi {{ name }}, {{topic|upper}} and {{ user.address.city }}. {% if name %}x{% endif %} {# {{note}} #}';
-    const refs = extractVariables(text, 'mustache');
+    const refs = extractVariables(text, 'jinja2');
     assert.deepEqual(
       refs.map((r) => r.name),
-      ['name', 'topic', 'user'],
+      ['name', 'topic', 'user', 'name'],
     );
     assert.equal(text.slice(refs[0].span.start, refs[0].span.end), '{{ name }}');
   });
@@ -39,33 +40,35 @@ describe('template: variables', () => {
 });
 
 describe('template: rendering', () => {
-  it('substitutes values, JSON-encodes objects and reports missing names, leaving them as written', () => {
+  // Jinja2 prints str(value) (runtime/python/prompty/prompty/renderers/jinja2.py); an undefined name prints nothing.
+  it('jinja2: substitutes values, prints objects as Python does and reports missing names (rendered empty)', () => {
     const r = renderTemplate(
       'A {{a}} B {{ b.c }} C {{obj}} D {{missing}}',
       { a: 'x', b: { c: 2 }, obj: { k: [1] } },
-      'mustache',
+      'jinja2',
     );
-    assert.equal(r.text, 'A x B 2 C {"k":[1]} D {{missing}}');
+    assert.equal(r.text, "A x B 2 C {'k': [1]} D ");
     assert.deepEqual(r.missing, ['missing']);
   });
 
-  it('evaluates the supported {% if %} / {% for %} subset', () => {
+  it('jinja2: evaluates if / elif / else / for', () => {
     const tpl =
       '{% if items|length > 0 %}Items:{% for it in items %} [{{it.name}}]{% endfor %}{% else %}none{% endif %}';
-    assert.equal(renderTemplate(tpl, { items: [{ name: 'a' }, { name: 'b' }] }, 'mustache').text, 'Items: [a] [b]');
-    assert.equal(renderTemplate(tpl, { items: [] }, 'mustache').text, 'none');
+    assert.equal(renderTemplate(tpl, { items: [{ name: 'a' }, { name: 'b' }] }, 'jinja2').text, 'Items: [a] [b]');
+    assert.equal(renderTemplate(tpl, { items: [] }, 'jinja2').text, 'none');
     const eq = '{% if tone == "kind" %}Be kind.{% elif not tone %}Neutral.{% else %}Other.{% endif %}';
-    assert.equal(renderTemplate(eq, { tone: 'kind' }, 'mustache').text, 'Be kind.');
-    assert.equal(renderTemplate(eq, {}, 'mustache').text, 'Neutral.');
-    assert.equal(renderTemplate(eq, { tone: 'x' }, 'mustache').text, 'Other.');
+    assert.equal(renderTemplate(eq, { tone: 'kind' }, 'jinja2').text, 'Be kind.');
+    assert.equal(renderTemplate(eq, {}, 'jinja2').text, 'Neutral.');
+    assert.equal(renderTemplate(eq, { tone: 'x' }, 'jinja2').text, 'Other.');
   });
 
-  it('keeps tags it does not understand verbatim and says so', () => {
-    const r = renderTemplate('{% macro m() %}x{% endmacro %} {{a}}', { a: 1 }, 'mustache');
-    assert.equal(r.text, '{% macro m() %}x{% endmacro %} 1');
-    assert.ok(r.unsupported.includes('{% macro m() %}'));
-    const unbalanced = renderTemplate('{% if a %} {{a}}', { a: 'y' }, 'mustache');
-    assert.equal(unbalanced.text, '{% if a %} y');
+  it('jinja2: macros work; an unbalanced template is an error and is sent as written', () => {
+    const r = renderTemplate('{% macro m(x) %}<{{x}}>{% endmacro %}{{ m(a) }}', { a: 1 }, 'jinja2');
+    assert.equal(r.text, '<1>');
+    assert.deepEqual(r.errors, []);
+    const unbalanced = renderTemplate('{% if a %} {{a}}', { a: 'y' }, 'jinja2');
+    assert.equal(unbalanced.text, '{% if a %} {{a}}');
+    assert.equal(unbalanced.errors.length, 1);
   });
 
   it('renders ${input:…} and given built-ins for prompt.md; a missing input is reported', () => {
@@ -101,11 +104,16 @@ describe('template: protected regions and candidate invariants', () => {
   it('accepts a rewrite that keeps variables and protected text', () => {
     const r = checkCandidateInvariants(
       'Classify {{review}}. Say "OK".',
-      'Please classify: {{ review }}. Say "OK".',
+      'Please classify: {{review}}. Say "OK".',
       'prompt.yml',
       ['"OK"'],
     );
     assert.deepEqual(r, { ok: true, violations: [] });
+    // gh-models fills only an exact {{review}} (pkg/prompt/prompt.go TemplateString): `{{ review }}` drops it.
+    const spaced = checkCandidateInvariants('Classify {{review}}.', 'Classify {{ review }}.', 'prompt.yml');
+    assert.deepEqual(spaced.violations, ['dropped variable {{review}}']);
+    // In a prompty, both spellings are the same Jinja variable.
+    assert.equal(checkCandidateInvariants('Classify {{review}}.', 'Classify {{ review }}.', 'prompty').ok, true);
   });
 
   it('names dropped and added variables and changed protected text', () => {
@@ -127,9 +135,9 @@ describe('template: protected regions and candidate invariants', () => {
 describe('template: Jinja whitespace control', () => {
   it('trims around {%- -%} and {{- -}} like Jinja', () => {
     assert.equal(
-      renderTemplate('A\n{%- if x %}\n  B {{- x -}}  \n{%- endif %}\nC', { x: 1 }, 'mustache').text,
+      renderTemplate('A\n{%- if x %}\n  B {{- x -}}  \n{%- endif %}\nC', { x: 1 }, 'jinja2').text,
       'A\n  B1\nC',
     );
-    assert.equal(renderTemplate('{% for i in xs -%}\n {{i}}\n{%- endfor %}', { xs: [1, 2] }, 'mustache').text, '12');
+    assert.equal(renderTemplate('{% for i in xs -%}\n {{i}}\n{%- endfor %}', { xs: [1, 2] }, 'jinja2').text, '12');
   });
 });

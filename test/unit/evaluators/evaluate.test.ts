@@ -111,7 +111,10 @@ describe('evaluate: custom JavaScript', () => {
 
   it('untrusted workspaces never run code', async () => {
     const r = await one(js('true'), 'x', row(), { trusted: false });
-    assert.deepEqual([r.pass, r.feedback], [false, 'custom code evaluators need a trusted workspace']);
+    assert.deepEqual(
+      [r.pass, r.skipped, r.untrusted, r.feedback],
+      [false, undefined, true, 'not run: custom code evaluators need a trusted workspace'],
+    );
   });
 
   it('runs expressions and function bodies with output, vars and expected', async () => {
@@ -133,11 +136,15 @@ describe('evaluate: custom JavaScript', () => {
     assert.deepEqual([r.pass, r.feedback], [false, "the evaluator's code timed out after 50 ms"]);
   });
 
-  it('reports throws, syntax errors, odd return values and async code', async () => {
+  it('reports throws, syntax errors and odd return values; settles async code inside the limit', async () => {
     assert.match((await one(js("throw new Error('boom')"), 'x')).feedback!, /threw: boom/);
     assert.match((await one(js('return ((('), 'x')).feedback!, /does not compile/);
     assert.match((await one(js("'text'"), 'x')).feedback!, /code returned string/);
-    assert.match((await one(js('Promise.resolve(true)'), 'x')).feedback!, /async evaluator code is not supported/);
+    assert.equal((await one(js('Promise.resolve(true)'), 'x')).pass, true);
+    const asyncBody = await one(js('const n = await Promise.resolve(output.length); return n === 1;'), 'x');
+    assert.match(asyncBody.feedback!, /does not compile/, 'await outside an async function is a syntax error');
+    assert.equal((await one(js('(async () => ({ pass: output === "x", reason: "ok" }))()'), 'x')).feedback, 'ok');
+    assert.match((await one(js('Promise.reject(new Error("no"))'), 'x')).feedback!, /threw: no/);
   });
 
   it("cannot change the caller's row", async () => {
@@ -148,10 +155,13 @@ describe('evaluate: custom JavaScript', () => {
 });
 
 describe('evaluate: defaults, unsupported, aggregate', () => {
-  it('a row with expected and no evaluators gets equals (trimmed, case-insensitive)', async () => {
-    const [r] = await evaluate([], ' POSITIVE \n', row({}, 'positive'), trusted);
+  it('with matchExpected, a row with expected and no evaluators gets equals (trimmed, case-insensitive)', async () => {
+    const ext = { ...trusted, extensions: { matchExpected: true } };
+    const [r] = await evaluate([], ' POSITIVE \n', row({}, 'positive'), ext);
     assert.deepEqual([r.name, r.pass], ['matches expected', true]);
-    assert.deepEqual(await evaluate([], 'x', row(), trusted), []);
+    assert.deepEqual(await evaluate([], 'x', row(), ext), []);
+    // Without it (eval's default) nothing is checked and the row passes, as `gh models eval` passes it.
+    assert.deepEqual(await evaluate([], 'negative', row({}, 'positive'), trusted), []);
   });
 
   it('unsupported specs are reported as skipped and left out of the aggregate', async () => {

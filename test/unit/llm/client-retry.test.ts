@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LlmError, parseRetryAfter } from '../../../src/core/llm';
+import { type LlmError, parseRetryAfter } from '../../../src/core/llm';
 import { echoHandler } from '../../../src/sim/echo-handler';
 import { harness, until, type Harness } from './helpers';
 
@@ -18,7 +18,7 @@ describe('llm client: retries', () => {
     assert.equal(h.sleeps.length, 1);
     // Retry-After plus at most half a base step of jitter (random() = 0.5 here → 25 ms).
     assert.equal(h.sleeps[0], 7000 + 25);
-    assert.match(h.logs[0], /HTTP 429 Too Many Requests.*retry 1\/6 in 7\.0 s/);
+    assert.match(h.logs[0], /HTTP 429 Too Many Requests.*rate-limited: resuming in 7 s/);
   });
 
   it('Retry-After as an HTTP-date and retry-after-ms are honoured against the injected clock', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LlmError, flattenChat } from '../../../src/core/llm';
+import { type LlmError, flattenChat } from '../../../src/core/llm';
 import { targetLogprobs } from '../../../src/core/llm/score';
 import type { SimHandler } from '../../../src/sim/server';
 import { echoHandler, wordScore } from '../../../src/sim/echo-handler';
@@ -39,10 +39,14 @@ describe('llm client: scoring given text', () => {
       { role: 'user' as const, content: '2+2?' },
     ];
     assert.equal(flattenChat(messages), 'System: Be brief.\n\nUser: 2+2?\n\nAssistant: ');
-    const res = await h.client.score({ model: h.model, messages, target: '4' });
+    // A server without chat-template scoring (/tokenize is 404): the plain format only with the opt-in.
+    const res = await h.client.score({ model: h.model, messages, target: '4', plainText: true });
     // 'Assistant: ' ends with a space that the tokenizer glues to the target: the straddling token ' 4' is the target's.
     assert.deepEqual(res.tokens, [' 4']);
-    assert.equal((h.server.bodies[0] as { prompt: string }).prompt, 'System: Be brief.\n\nUser: 2+2?\n\nAssistant: 4');
+    assert.equal(
+      (h.server.bodies[h.server.bodies.length - 1] as { prompt: string }).prompt,
+      'System: Be brief.\n\nUser: 2+2?\n\nAssistant: 4',
+    );
   });
 
   it('canScore: true for an echo-logprobs server, false (memoized) for one without', async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import {
-  LlmError,
+  type LlmError,
   checkValue,
   wireSchemas,
   schemaNames,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import OpenAI, { APIError } from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { startSimServer, simTokenCount, type SimServer } from '../../../src/sim/server';
 import { echoHandler, minimalInstance } from '../../../src/sim/echo-handler';
 

@@ -99,6 +99,7 @@ describe('panel protocol', () => {
       bestValidationScore: 0.85,
       candidates: 2,
       acceptedCandidateIds: [],
+      undoneCandidateIds: [],
     });
   });
 });

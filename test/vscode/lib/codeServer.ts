@@ -1,4 +1,5 @@
 /** code-server (VS Code 1.100.3) on 127.0.0.1 at a free port, in its own process group, logging to the run's logs dir. */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -27,7 +28,50 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, string> = {}): Promise<CodeServer> {
+/** code-server's environment for a run: its XDG dirs and TMPDIR inside the run dir, so nothing lands in ~/.config. */
+function runEnv(dirs: RunDirs, extraEnv: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs.xdgConfigHome,
+    XDG_DATA_HOME: dirs.xdgDataHome,
+    XDG_CACHE_HOME: dirs.xdgCacheHome,
+    TMPDIR: dirs.tmpDir,
+    ...extraEnv,
+  };
+}
+
+/** Installs a VSIX into the run's own extensions dir (as a user would), returning the installed folder's name. */
+export function installVsix(dirs: RunDirs, vsix: string): string {
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package -- --target linux-x64\``);
+  const args = [
+    '--install-extension',
+    vsix,
+    '--extensions-dir',
+    dirs.extensionsDir,
+    '--user-data-dir',
+    dirs.userDataDir,
+  ];
+  const result = spawnSync(codeServerBin, args, { encoding: 'utf8', env: runEnv(dirs), timeout: 120_000 });
+  const output = `${result.stdout}${result.stderr}`.trim();
+  if (result.status !== 0)
+    throw new Error(`code-server --install-extension ${vsix} failed (${result.status}): ${output}`);
+  const installed = fs
+    .readdirSync(dirs.extensionsDir)
+    .filter((name) => fs.statSync(path.join(dirs.extensionsDir, name)).isDirectory());
+  if (installed.length !== 1)
+    throw new Error(
+      `expected one installed extension in ${dirs.extensionsDir}, found: ${installed.join(', ')}; ${output}`,
+    );
+  return installed[0];
+}
+
+export async function startCodeServer(
+  dirs: RunDirs,
+  extraEnv: Record<string, string> = {},
+  extraArgs: string[] = [],
+  /** Keep VS Code's workspace trust on (the Restricted Mode suite); every other session disables it. */
+  workspaceTrust = false,
+): Promise<CodeServer> {
   if (!fs.existsSync(codeServerBin))
     throw new Error(`code-server is not installed at ${codeServerBin} (run node test/vscode/run.mjs once)`);
   const port = await freePort();
@@ -47,25 +91,19 @@ export async function startCodeServer(dirs: RunDirs, extraEnv: Record<string, st
       authority,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir',
       dirs.userDataDir,
       '--extensions-dir',
       dirs.extensionsDir,
       '--ignore-last-opened',
+      ...extraArgs,
     ],
     {
       stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        // code-server writes a default config and state under XDG dirs on any start: keep them out of ~/.config
-        XDG_CONFIG_HOME: dirs.xdgConfigHome,
-        XDG_DATA_HOME: dirs.xdgDataHome,
-        XDG_CACHE_HOME: dirs.xdgCacheHome,
-        TMPDIR: dirs.tmpDir,
-        ...extraEnv,
-      },
+      // code-server writes a default config and state under XDG dirs on any start: keep them out of ~/.config
+      env: runEnv(dirs, extraEnv),
     },
   );
   fs.closeSync(log);

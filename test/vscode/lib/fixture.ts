@@ -25,6 +25,9 @@ export interface Workbench {
   sim: SimHandle;
   /** Where code-server's and the browser console's logs are. */
   logs: string;
+  /** With `vsix`: the run's extensions dir and the installed extension's folder name in it. */
+  extensionsDir: string;
+  installedExtension?: string;
   /** Stops everything; the run dir is deleted unless WHETSTONE_E2E_KEEP=1 or `keep`. */
   close(options?: { keep?: boolean }): Promise<void>;
 }
@@ -34,6 +37,8 @@ export interface OpenWorkbenchOptions {
   files?: Record<string, string>;
   /** User settings merged over the defaults (quiet workbench + simulator endpoint and models). */
   settings?: Record<string, unknown>;
+  /** Install this VSIX and run it instead of the repo's unpackaged extension. */
+  vsix?: string;
 }
 
 /** Open workbenches, for screenshots after a failed test (the UI runner's root afterEach). */
@@ -53,7 +58,12 @@ export async function recordFailure(testTitle: string): Promise<void> {
 }
 
 export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
-  const session = await openWorkbenchSession({ label: 'ui', files: options.files, settings: options.settings });
+  const session = await openWorkbenchSession({
+    label: 'ui',
+    files: options.files,
+    settings: options.settings,
+    vsix: options.vsix,
+  });
   const failuresAtOpen = failedTests;
   openPages.add(session.page);
   return {
@@ -62,6 +72,8 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     simUrl: session.simUrl,
     sim: session.sim,
     logs: describeLogs(session.dirs),
+    extensionsDir: session.dirs.extensionsDir,
+    installedExtension: session.installedExtension,
     close: async (closeOptions) => {
       openPages.delete(session.page);
       const keep = closeOptions?.keep ?? failedTests > failuresAtOpen;

@@ -13,6 +13,7 @@ import {
   repoRoot,
   runsRootDir,
   suiteDir,
+  restrictedDir,
   uiDir,
   vscodeTestDir,
 } from './paths';
@@ -20,6 +21,8 @@ import { installExitHandlers, killGroupsListedIn } from './processGroups';
 import { startMemorySampler } from './memory';
 import { EXT_HOST_PREFIX, formatOutcome, type ResultsFile, type TestOutcome } from './resultsReporter';
 import { bundleSuite, findTestFiles } from './suiteBundle';
+import { ensureVsix } from './vsix';
+import { TEST_LM_PROVIDER } from './companions';
 import { describeLogs, openWorkbenchSession } from './workbench';
 
 const started = Date.now();
@@ -47,10 +50,14 @@ function selected(files: string[]): string[] {
   return filter ? files.filter((f) => f.includes(filter)) : files;
 }
 
-async function runExtensionHostSuite(): Promise<TestOutcome[]> {
-  const files = selected(findTestFiles(suiteDir));
+async function runExtensionHostSuite(
+  dir = suiteDir,
+  label = 'ext-host-suite',
+  restricted = false,
+): Promise<TestOutcome[]> {
+  const files = selected(findTestFiles(dir));
   if (!files.length) {
-    note(`no extension-host tests under ${path.relative(repoRoot, suiteDir)}/`);
+    note(`no extension-host tests under ${path.relative(repoRoot, dir)}/`);
     return [];
   }
   const phaseStart = Date.now();
@@ -64,8 +71,10 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
     reportExit = resolve;
   });
   const sessionPromise = openWorkbenchSession({
-    label: 'ext-host-suite',
+    label,
+    restricted,
     extensionTestsPath: bundle.entry,
+    companions: [TEST_LM_PROVIDER],
     onAutomationExit: (code) => {
       exitCode = code;
       reportExit();
@@ -89,7 +98,7 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   clearTimeout(timer);
   const outcomes: TestOutcome[] = [];
   const fail = (message: string) => {
-    const failure = harnessFailure('extension-host suite', message);
+    const failure = harnessFailure(label, message);
     outcomes.push(failure);
     console.log(formatOutcome(failure));
   };
@@ -119,7 +128,7 @@ async function runExtensionHostSuite(): Promise<TestOutcome[]> {
   }
   if (!keep && process.env.WHETSTONE_E2E_KEEP !== '1')
     fs.rmSync(path.dirname(bundle.entry), { recursive: true, force: true });
-  note(`extension-host suite: ${outcomes.length} result(s) in ${seconds(phaseStart)}`);
+  note(`${label}: ${outcomes.length} result(s) in ${seconds(phaseStart)}`);
   return outcomes;
 }
 
@@ -217,7 +226,7 @@ function removeStaleRunDirs(): void {
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir)) {
       const full = path.join(dir, name);
-      if (!/^(suite|ui|ext-host-suite)-/.test(name)) continue;
+      if (!/^(suite|ui|ext-host-suite|restricted-suite)-/.test(name)) continue;
       try {
         if (fs.statSync(full).mtimeMs < dayAgo) fs.rmSync(full, { recursive: true, force: true });
       } catch {
@@ -267,11 +276,23 @@ export async function main(): Promise<number> {
   }
   if (ready) {
     const typecheck = process.env.WHETSTONE_E2E_TYPECHECK === '0' ? undefined : startTypecheck();
-    const only = process.env.WHETSTONE_E2E_ONLY; // 'suite' | 'ui'
-    if (only !== 'ui') {
-      outcomes.push(...(await runExtensionHostSuite()));
+    const only = process.env.WHETSTONE_E2E_ONLY; // 'suite' | 'restricted' | 'ui'
+    if (!only || only === 'suite') outcomes.push(...(await runExtensionHostSuite()));
+    if (!only || only === 'restricted')
+      outcomes.push(...(await runExtensionHostSuite(restrictedDir, 'restricted-suite', true)));
+    if (!only || only === 'ui') {
+      // A packaging failure is reported here with its output; the other UI tests still run.
+      if (selected(findTestFiles(uiDir)).some((f) => /vsix/.test(path.basename(f)))) {
+        try {
+          ensureVsix(note);
+        } catch (error) {
+          const failure = harnessFailure('VSIX', error instanceof Error ? error.message : String(error));
+          console.log(formatOutcome(failure));
+          outcomes.push(failure);
+        }
+      }
+      outcomes.push(...(await runUiTests()));
     }
-    if (only !== 'suite') outcomes.push(...(await runUiTests()));
     if (typecheck) {
       const outcome = await typecheck;
       console.log(formatOutcome(outcome));

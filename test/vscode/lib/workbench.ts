@@ -2,10 +2,11 @@
  * One real workbench: throwaway dirs + simulator + code-server + Chromium showing the workspace with the extension
  * loaded unpackaged from the repo root. Used by the extension-host suite runner and by the UI fixture.
  */
+import { packageCompanion, type Companion } from './companions';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { installVsix, startCodeServer, type CodeServer } from './codeServer';
 import { extensionDevelopmentPath } from './paths';
 import {
   createRunDirs,
@@ -31,6 +32,18 @@ export interface WorkbenchOptions {
   onAutomationExit?: (code: number) => void;
   /** Extension-host console output, forwarded by the workbench (`window.codeAutomationLog`). */
   onAutomationLog?: (line: string) => void;
+  /**
+   * Workspace trust on, the folder untrusted (Restricted Mode): no start-up prompt, so the workspace simply opens
+   * restricted, as it does for a user who has not trusted it.
+   */
+  restricted?: boolean;
+  /**
+   * A packaged extension to install into the run's extensions dir; the workbench then runs that installed copy and
+   * not the repo's unpackaged one.
+   */
+  vsix?: string;
+  /** Test-only extensions installed beside it (e.g. a language model provider), their proposed API enabled. */
+  companions?: Companion[];
   /** Wait for the Explorer to list the workspace (default true unless running tests). */
   waitForExplorer?: boolean;
 }
@@ -43,6 +56,8 @@ export interface WorkbenchSession {
   simUrl: string;
   sim: SimHandle;
   codeServer: CodeServer;
+  /** The installed extension's folder name in `dirs.extensionsDir` (with `vsix`), e.g. `whetstone.whetstone-0.1.0-linux-x64`. */
+  installedExtension?: string;
   /** Stops browser, server and simulator; deletes the run dirs unless `keep` (or WHETSTONE_E2E_KEEP=1). */
   close(options?: { keep?: boolean }): Promise<void>;
 }
@@ -59,10 +74,24 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     seedWorkspace(dirs, options.files);
     const sim = await startSim();
     cleanups.push(() => sim.close());
-    writeUserSettings(dirs, { ...quietUserSettings, ...simSettings(sim.url), ...options.settings });
+    const trust = options.restricted
+      ? {
+          'security.workspace.trust.enabled': true,
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.banner': 'never',
+          'security.workspace.trust.untrustedFiles': 'open',
+        }
+      : {};
+    writeUserSettings(dirs, { ...quietUserSettings, ...trust, ...simSettings(sim.url), ...options.settings });
+    const installedExtension = options.vsix ? installVsix(dirs, options.vsix) : undefined;
+    const companionArgs: string[] = [];
+    for (const companion of options.companions ?? []) {
+      installVsix(dirs, packageCompanion(companion, dirs.root));
+      companionArgs.push('--enable-proposed-api', companion.id);
+    }
     // Server and browser start in parallel (about 3 s each); whichever started is stopped if the other failed.
     const [server, launched] = await Promise.allSettled([
-      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }),
+      startCodeServer(dirs, { WHETSTONE_SIM_URL: sim.url }, companionArgs, options.restricted),
       launchBrowser(dirs),
     ]);
     if (server.status === 'fulfilled') cleanups.push(() => server.value.stop());
@@ -81,7 +110,7 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
     }
     await page.goto(
       codeServer.workbenchUrl(dirs.workspaceDir, {
-        extensionDevelopmentPath,
+        extensionDevelopmentPath: options.vsix ? undefined : extensionDevelopmentPath,
         extensionTestsPath: options.extensionTestsPath,
       }),
     );
@@ -97,6 +126,7 @@ export async function openWorkbenchSession(options: WorkbenchOptions): Promise<W
       simUrl: sim.url,
       sim,
       codeServer,
+      installedExtension,
       close,
     };
   } catch (error) {

@@ -25,11 +25,11 @@ suite('host: manifest and activation', () => {
       assert.strictEqual(c.category, 'Whetstone', `${c.command} has no Whetstone category`);
   });
 
-  test('activation is lazy: our languages and contributed commands only, never "*"', () => {
+  test('activation is lazy: our languages, commands, panel and agent tools only, never "*"', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { activationEvents: string[] };
     assert.ok(!pkg.activationEvents.includes('*'));
     assert.ok(
-      pkg.activationEvents.every((e) => /^on(Language|Command|WebviewPanel):/.test(e)),
+      pkg.activationEvents.every((e) => /^on(Language|Command|WebviewPanel|LanguageModelTool):/.test(e)),
       JSON.stringify(pkg.activationEvents),
     );
   });

@@ -97,12 +97,19 @@ suite('host: suggestions', () => {
       api.context.resultsPanel.accept = panelAccept;
     }
     assert.strictEqual(doc.getText(), text.replace('content: Be brief.', 'content: Be brief and exact.'));
+    const afterAccept = await titles(uri);
     assert.ok(
-      !(await titles(uri)).some((t) => t.startsWith('✓ Accept')),
-      'the suggestion should be gone once accepted',
+      afterAccept.includes('✓ Accepted #3 (+0.40)') && !afterAccept.some((t) => t.startsWith('✓ Accept best')),
+      `once accepted the row says so and offers no second accept: ${afterAccept.join(' · ')}`,
     );
     await vscode.commands.executeCommand('undo');
     assert.strictEqual(doc.getText(), text);
+    // The undo is seen as such: the region reads as before the accept (the state follows the document change).
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && api.context.suggestions.get(uri)?.state !== 'undone')
+      await new Promise((r) => setTimeout(r, 50));
+    assert.strictEqual(api.context.suggestions.get(uri)?.state, 'undone');
+    assert.ok((await titles(uri)).includes('↶ Undone #3'), (await titles(uri)).join(' · '));
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 

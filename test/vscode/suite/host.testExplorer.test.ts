@@ -1,6 +1,6 @@
 /** Prompt tests in the Test Explorer: items per file and row, runs reporting each row, refusal when untrusted. */
 import * as assert from 'node:assert';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { startSimServer, type SimServer } from '../../../src/sim/server';
 import { echoHandler } from '../../../src/sim/echo-handler';
 import { activateWhetstone, writeWorkspaceFile } from './hostHelpers';

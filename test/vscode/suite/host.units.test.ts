@@ -3,8 +3,9 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { progressLine, finishedMessage } from '../../../src/host/jobs/jobProgress';
 import type { JobInfo } from '../../../src/host/jobs/jobManager';
-import { modelRefFor, modelSpecFor, wireParams } from '../../../src/host/jobs/models';
-import { closestName, editDistance } from '../../../src/host/language/editDistance';
+import { modelRefFor, modelSpecFor } from '../../../src/host/jobs/models';
+import { fileRequestFields } from '../../../src/core/evaluation/target-request';
+import { closestName, editDistance } from '../../../src/core/edit-distance';
 import { addColumnEdits, declareInputEdit, yamlBlockLines } from '../../../src/host/language/quickFixes';
 import { messageCostText } from '../../../src/host/language/hover';
 import { applySuggestionText, minimalEdit } from '../../../src/host/commands/suggestionCommands';
@@ -33,9 +34,11 @@ const settings: HostSettings = {
   models: { target: 'gpt-4o-mini', optimizer: 'gpt-4o', judge: '', scorer: '' },
   availableModels: [],
   concurrency: 4,
+  retryMinutes: 10,
   budget: { calls: 100, usd: 1 },
   localModelPath: '/models/m.gguf',
   cacheEnabled: true,
+  cacheMaxSizeMb: 256,
   diagnosticsDelayMs: 300,
   codeLensEnabled: true,
 };
@@ -66,6 +69,11 @@ suite('host: helpers', () => {
       progressLine(job({ round: { round: 1, of: 6 }, retrying: 'api.openai.com: HTTP 429; retry 2/6 in 2.0 s' })),
       'Optimizing reviews.prompt.yml · APO · round 1/6 · retrying: api.openai.com: HTTP 429; retry 2/6 in 2.0 s',
     );
+    // A rate-limit wait is shown as what it is.
+    assert.strictEqual(
+      progressLine(job({ round: { round: 1, of: 6 }, retrying: 'rate-limited: resuming in 40 s' })),
+      'Optimizing reviews.prompt.yml · APO · round 1/6 · rate-limited: resuming in 40 s',
+    );
   });
 
   test('model references: configured endpoint, explicit endpoint, local file, GitHub Models prefix', () => {
@@ -85,7 +93,8 @@ suite('host: helpers', () => {
     assert.strictEqual(modelSpecFor('target', doc, { models: { target: 'sidecar-model' } }, settings), 'sidecar-model');
     assert.strictEqual(modelSpecFor('judge', doc, {}, settings), 'gpt-4o');
     assert.strictEqual(modelSpecFor('scorer', doc, {}, settings), 'doc-model');
-    assert.deepStrictEqual(wireParams({ maxTokens: 5, temperature: 0, topP: 1 }), {
+    const withParams = { format: 'prompt.yml', modelParameters: { maxTokens: 5, temperature: 0, topP: 1 } };
+    assert.deepStrictEqual(fileRequestFields(withParams as unknown as PromptDocument).fields, {
       max_tokens: 5,
       temperature: 0,
       top_p: 1,

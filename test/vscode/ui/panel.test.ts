@@ -224,9 +224,10 @@ describe('results panel (real workbench)', function () {
     await frame.locator('[data-testid=run-status]').waitFor({ timeout: 30_000 });
     assert.match(
       await frame.locator('tr[data-candidate="' + best.id + '"]').innerText(),
-      /accepted/,
-      'history shows the acceptance after a reload',
+      /undone/,
+      'after a reload the candidate reads "undone": the accept was taken back with Ctrl+Z',
     );
+    assert.match(await frame.locator('.history').innerText(), new RegExp(`undone #${best.id}`));
     await setTheme(page, 'Default Light Modern');
     await page.waitForTimeout(500);
     await screenshot(page, 'panel-light');
@@ -388,8 +389,8 @@ describe('results panel (real workbench)', function () {
     );
     assert.match(
       await frame.locator('.history').innerText(),
-      /accepted #\d+/,
-      'the acceptance recorded in the run log is shown',
+      /undone #\d+/,
+      'the accept and its undo recorded in the run log are shown',
     );
   });
 });
