@@ -12,7 +12,8 @@ import type { JobContext } from '../../jobs/context';
 import type { ModelRef } from '../../llm/types';
 import type { Rng } from '../../random';
 import { promptTexts, structuredCall } from '../calls';
-import { describeInput, scoreOnRows, withTemperature } from '../execute';
+import { describeInput, methodTarget, scoreOnRows, withTemperature } from '../execute';
+import { targetModelFor } from '../../evaluation/target-request';
 import { heldOutSize, samples } from '../finish';
 import { atLeastOne, resolveOwnParams, type ParamsSpec } from '../params';
 import type { Optimizer, SplitInfo } from '../types';
@@ -79,7 +80,7 @@ export const capo: Optimizer<CapoParams> = {
 
   estimate(spec: JobSpec, p: CapoParams, split: SplitInfo): Estimate {
     const s = Math.min(split.train.length, p.scoreSample);
-    const sampled = samples(withTemperature(spec.roles.target, p.targetTemperature));
+    const sampled = samples(withTemperature(targetModelFor(spec.doc, spec.roles.target), p.targetTemperature));
     const heldOut = heldOutSize(split.validation.length, p.heldOutSample);
     const init = p.population - 1;
     const optimizer = init + p.generations * 2 * p.crossovers;
@@ -116,7 +117,7 @@ export const capo: Optimizer<CapoParams> = {
 
   async run(ctx: JobContext<CapoParams>) {
     const p = ctx.params;
-    const target = withTemperature(ctx.roles.target, p.targetTemperature);
+    const target = methodTarget(ctx, p.targetTemperature);
     const optimizer = withTemperature(ctx.roles.optimizer, p.optimizerTemperature);
     const task = ctx.doc.description ?? ctx.doc.name;
     const rows = comparisonRows(ctx, p.scoreSample);

@@ -10,7 +10,8 @@ import { JobInputError } from '../../jobs/types';
 import type { JobContext } from '../../jobs/context';
 import type { ModelRef } from '../../llm/types';
 import { promptTexts, structuredCall } from '../calls';
-import { describeInput, scoreOnRows, withTemperature } from '../execute';
+import { describeInput, methodTarget, reasonsOf, scoreOnRows, withTemperature } from '../execute';
+import { targetModelFor } from '../../evaluation/target-request';
 import { heldOutSize, samples } from '../finish';
 import { atLeastOne, resolveOwnParams, type ParamsSpec } from '../params';
 import type { Optimizer, SplitInfo } from '../types';
@@ -63,7 +64,7 @@ export const gepa: Optimizer<GepaParams> = {
   estimate(spec: JobSpec, p: GepaParams, split: SplitInfo): Estimate {
     const pareto = Math.min(split.train.length, p.paretoSize);
     const b = Math.min(split.train.length, p.minibatchSize);
-    const sampled = samples(withTemperature(spec.roles.target, p.targetTemperature));
+    const sampled = samples(withTemperature(targetModelFor(spec.doc, spec.roles.target), p.targetTemperature));
     const heldOut = heldOutSize(split.validation.length, p.heldOutSample);
     // Upper bound: the parent's minibatch run is often a memo hit, and only accepted children get the Pareto set.
     const mutation = p.iterations * (b + 1 + b + pareto);
@@ -104,7 +105,7 @@ export const gepa: Optimizer<GepaParams> = {
 
   async run(ctx: JobContext<GepaParams>) {
     const p = ctx.params;
-    const target = withTemperature(ctx.roles.target, p.targetTemperature);
+    const target = methodTarget(ctx, p.targetTemperature);
     const reflector = withTemperature(ctx.roles.optimizer, p.reflectionTemperature);
     const task = ctx.doc.description ?? ctx.doc.name;
     const pareto = comparisonRows(ctx, p.paretoSize);
@@ -182,17 +183,11 @@ async function mutate(
     ctx.log('info', `iteration ${it}: #${parent.id} is perfect on its minibatch; nothing to reflect on`);
     return undefined;
   }
-  const traces: Trace[] = before.examples.map((e) => ({
-    input: describeInput(e.input),
-    output: e.output ?? '',
-    expected: e.expected,
-    score: e.score,
-    feedback:
-      e.evaluations
-        ?.filter((v) => v.feedback)
-        .map((v) => v.feedback)
-        .join('; ') || undefined,
-  }));
+  const traces: Trace[] = before.examples.map((e) => {
+    const { reasons, critique } = reasonsOf(ctx, e);
+    const feedback = [reasons, critique && `a reviewer wrote: ${critique}`].filter(Boolean).join('; ');
+    return { input: describeInput(e.input), output: e.output ?? '', expected: e.expected, score: e.score, feedback };
+  });
   const answer = await structuredCall<{ prompts: string[] }>(
     ctx,
     `i${it}/reflect`,

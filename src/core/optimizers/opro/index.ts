@@ -8,7 +8,8 @@ import type { CandidateRecord, Estimate, JobSpec } from '../../jobs/types';
 import { JobInputError } from '../../jobs/types';
 import type { JobContext } from '../../jobs/context';
 import { promptTexts, structuredCall } from '../calls';
-import { describeInput, scoreOnRows, withTemperature } from '../execute';
+import { describeInput, methodTarget, scoreOnRows, withTemperature } from '../execute';
+import { targetModelFor } from '../../evaluation/target-request';
 import { heldOutSize, samples } from '../finish';
 import { atLeastOne, resolveOwnParams, type ParamsSpec } from '../params';
 import type { Optimizer, SplitInfo } from '../types';
@@ -58,7 +59,7 @@ export const opro: Optimizer<OproParams> = {
 
   estimate(spec: JobSpec, p: OproParams, split: SplitInfo): Estimate {
     const s = Math.min(split.train.length, p.scoreSample);
-    const sampled = samples(withTemperature(spec.roles.target, p.targetTemperature));
+    const sampled = samples(withTemperature(targetModelFor(spec.doc, spec.roles.target), p.targetTemperature));
     const heldOut = heldOutSize(split.validation.length, p.heldOutSample);
     const search = p.steps * p.candidatesPerStep * (1 + s);
     const reserve = verificationCalls(s, sampled, heldOut);
@@ -94,7 +95,7 @@ export const opro: Optimizer<OproParams> = {
 
   async run(ctx: JobContext<OproParams>) {
     const p = ctx.params;
-    const target = withTemperature(ctx.roles.target, p.targetTemperature);
+    const target = methodTarget(ctx, p.targetTemperature);
     const optimizer = withTemperature(ctx.roles.optimizer, p.optimizerTemperature);
     const task = ctx.doc.description ?? ctx.doc.name;
     const rows = comparisonRows(ctx, p.scoreSample);
