@@ -99,7 +99,8 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
     if (result.pass) passed++;
     scoreSum += result.score;
     if (keep) results[index] = result;
-    await options.onCase?.(result, ++done, rows.length);
+    done++; // not inside the optional call below: `?.` would skip the increment when there is no onCase
+    await options.onCase?.(result, done, rows.length);
   }
 
   // A fixed pool of workers takes rows in order: memory and abort listeners stay O(concurrency), not O(rows).

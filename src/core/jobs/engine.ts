@@ -372,7 +372,8 @@ async function runLocked(
     }
   }
   await ledger.idle();
-  if (stopReason === 'done' && ctx.answers.total > 0 && ctx.answers.usable === 0) {
+  const ranToItsEnd = stopReason !== 'cancelled' && stopReason !== 'failed' && stopReason !== 'budget';
+  if (ranToItsEnd && ctx.answers.total > 0 && ctx.answers.usable === 0) {
     // Nothing was optimized: say so plainly instead of "done, +0.00" with the reason among the warnings.
     stopReason = 'failed';
     failure = new NoUsableAnswers(ctx.answers.total, ctx.answers.lastProblem);

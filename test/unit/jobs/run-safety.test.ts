@@ -193,7 +193,7 @@ describe('jobs meet hostile output and rate limits', function () {
     const events: JobEvent[] = [];
     job.events.on((e) => events.push(e));
     const result = await job.result;
-    assert.equal(result.stopReason, 'done');
+    assert.equal(result.stopReason, 'rounds-done');
     assert.ok(garbageServed >= 4, `garbage served ${garbageServed} times`);
     const warned = events.filter((e) => e.type === 'log' && /counted as a failed example/.test(e.message));
     assert.ok(warned.length >= 1);
@@ -230,7 +230,7 @@ describe('jobs meet hostile output and rate limits', function () {
       40,
     );
     const result = await startJob(sim.spec('apo', { preset: 'quick' })).result;
-    assert.equal(result.stopReason, 'done');
+    assert.equal(result.stopReason, 'rounds-done');
     assert.ok(limited >= 40, `${limited} requests rate-limited`);
     assert.ok(result.best.score >= result.baseline.score);
   });
