@@ -31,6 +31,9 @@ const METHODS: BenchMethod[] = [
   { name: 'apo', label: 'APO (plan fitted to the budget)', method: 'apo' },
   { name: 'spo', label: 'SPO (plan fitted to the budget)', method: 'spo' },
   { name: 'pmpo', label: 'PMPO (plan fitted to the budget)', method: 'pmpo' },
+  { name: 'opro', label: 'OPRO (plan fitted to the budget)', method: 'opro' },
+  { name: 'capo', label: 'CAPO (plan fitted to the budget)', method: 'capo' },
+  { name: 'gepa', label: 'GEPA (plan fitted to the budget)', method: 'gepa' },
   {
     // The floor: one critique → one edit per step on the current prompt, kept only if it scores better (APO's
     // machinery with beam 1, no paraphrases, no bandit: brute force on the same rows).

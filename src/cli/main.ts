@@ -1,5 +1,6 @@
 /** The `whetstone` command: the engine headless, for terminals and CI (DESIGN.md "CLI contract"). */
 import { Command, CommanderError, Option } from 'commander';
+import { METHODS } from '../core/jobs/types';
 import { CliError, EXIT } from './errors';
 import { redactUrlSecrets } from '../core/redact-urls';
 import { evalCommand } from './commands/eval';
@@ -44,8 +45,8 @@ endpointOptions(
 endpointOptions(
   program
     .command('optimize <prompt-file>')
-    .description("optimize the prompt's system message or body with APO, SPO or PMPO")
-    .addOption(new Option('--method <method>', 'algorithm').choices(['apo', 'spo', 'pmpo']).makeOptionMandatory())
+    .description("optimize the prompt's system message or body with APO, SPO, PMPO, OPRO, CAPO or GEPA")
+    .addOption(new Option('--method <method>', 'algorithm').choices(METHODS).makeOptionMandatory())
     .option('--rounds <r>', 'optimization rounds')
     .option('--budget-calls <n>', 'stop after at most N model calls')
     .option('--budget-usd <x>', 'stop after spending at most X US dollars')

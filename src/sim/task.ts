@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { SimChatRequest, SimHandler, SimScore, SimScoreRequest } from './server';
 import { ASSISTANT_HEADER } from './chat-template';
 import { findReview, lexiconLabel, REVIEWS, type Label, type Review } from './task-data';
+import { searchMethodCandidate } from './task-methods';
 import {
   PARAPHRASE_SWAPS,
   RULE_CRITIQUES,
@@ -83,7 +84,12 @@ function schemaOf(req: SimChatRequest): string | undefined {
 
 function answer(messages: SimChatRequest['messages']): string {
   const all = messages.map((m) => m.content).join('\n');
-  const review = findReview(all);
+  // The user's review first: a prompt with few-shot examples (CAPO) quotes other reviews in its system message.
+  const user = messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');
+  const review = findReview(user) ?? findReview(all);
   const instructions =
     messages
       .filter((m) => m.role === 'system' || m.role === 'developer')
@@ -190,6 +196,8 @@ function ruleMentioned(text: string): RuleName | undefined {
 
 function candidates(text: string, prompt: string, hash: Hash): string[] {
   const h = hash(text);
+  const other = searchMethodCandidate({ addRule, paraphrase, missingForReviews }, text, h);
+  if (other !== undefined) return [other];
   // APO edit: apply the critique.
   const critique = /<critique>\n([\s\S]*?)\n<\/critique>/.exec(text)?.[1];
   if (critique !== undefined) {

@@ -6,7 +6,7 @@ import { badRunId } from './runs';
 import { startJob, estimateJob, JobInputError, type JobSpec } from '../../core/jobs';
 import { NoUsableAnswers } from '../../core/jobs/engine';
 import { replaceOptimizableRegion, RegionEditError } from '../../core/documents';
-import type { Budget, JobEvent, Method } from '../../core/jobs/types';
+import { METHODS, type Budget, type JobEvent, type Method } from '../../core/jobs/types';
 import { CliError, EXIT, usageError } from '../errors';
 import { openEndpoint } from '../endpoint';
 import { createProgress } from '../progress';
@@ -35,8 +35,6 @@ export interface OptimizeFlags {
   cache?: boolean;
   trust?: boolean;
 }
-
-const METHODS: Method[] = ['apo', 'spo', 'pmpo'];
 
 export async function optimizeCommand(file: string, flags: OptimizeFlags): Promise<number> {
   const method = flags.method as Method;

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { METHODS } from '../../core/jobs/types';
 import { spawnCli, failureReason, type CliOutcome } from './cli-process';
 import { OptimizeJobs, type OptimizeJob } from './optimize-jobs';
 import { progressReporter, type ToolExtra } from './progress';
@@ -74,10 +75,10 @@ export function createWhetstoneMcpServer(options: McpOptions): { server: McpServ
     {
       title: 'Start an optimization',
       description:
-        'Start optimizing the prompt of a file with APO, SPO or PMPO (as `whetstone optimize`). Returns a run id at once; follow it with run_status, read it with run_result, stop it with cancel_run. With wait: true the call lasts until the run ends, reporting progress, and cancelling the call cancels the run. Never edits the file.',
+        'Start optimizing the prompt of a file with APO, SPO, PMPO, OPRO, CAPO or GEPA (as `whetstone optimize`). Returns a run id at once; follow it with run_status, read it with run_result, stop it with cancel_run. With wait: true the call lasts until the run ends, reporting progress, and cancelling the call cancels the run. Never edits the file.',
       inputSchema: {
         file: z.string().describe('prompt file, relative to the workspace'),
-        method: z.enum(['apo', 'spo', 'pmpo']),
+        method: z.enum(METHODS),
         budgetCalls: z.number().int().positive().optional().describe('stop after at most N model calls'),
         budgetUsd: z.number().positive().optional(),
         rounds: z.number().int().positive().optional(),

@@ -5,6 +5,7 @@
 import { isMap, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
 import { diagnosticAt } from '../diagnostics';
+import { isMethod, METHODS } from '../jobs/types';
 import { chooseRegion } from './region';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, WhetstoneSettings } from './types';
@@ -111,8 +112,8 @@ export function settingsFromNode(
         else bad(value ?? keyNode, 'requirements must be text');
         break;
       case 'method':
-        if (v === 'apo' || v === 'spo' || v === 'pmpo') settings.method = v;
-        else bad(value ?? keyNode, `method must be apo, spo or pmpo (got ${JSON.stringify(v)})`);
+        if (isMethod(v)) settings.method = v;
+        else bad(value ?? keyNode, `method must be one of ${METHODS.join(', ')} (got ${JSON.stringify(v)})`);
         break;
       case 'models': {
         if (!isMap(value)) {

@@ -62,7 +62,7 @@ export interface WhetstoneSettings {
   /** Where the raw evaluators sit in the file they came from (sidecar or prompty metadata). */
   rawEvaluatorsSpan?: Span;
   requirements?: string;
-  method?: 'apo' | 'spo' | 'pmpo';
+  method?: import('../jobs/types').Method;
   models?: { target?: string; optimizer?: string; judge?: string; scorer?: string };
   budget?: { calls?: number; tokens?: number; usd?: number; seconds?: number };
   /** Literal substrings or `/regex/` that candidates must keep verbatim. */

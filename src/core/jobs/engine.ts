@@ -25,24 +25,16 @@ import {
   type RunLock,
 } from '../runs';
 import type { RunHeader } from '../runs/types';
-import { apo } from '../optimizers/apo';
-import { spo } from '../optimizers/spo';
-import { pmpo } from '../optimizers/pmpo';
 import type { Optimizer, SplitInfo } from '../optimizers/types';
 import { fitPlan } from '../optimizers/plan';
+import { OPTIMIZERS } from '../optimizers/registry';
 import { JobContext, type ResolvedRoles } from './context';
 import { EventStream } from './events';
 import { providerWarnings } from './provider-warnings';
 import { withJudgeEvaluators, withUsage } from './estimate-usage';
 import { BudgetStop, CallLedger, Cancelled } from './ledger';
-import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, Method, StopReason } from './types';
+import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, StopReason } from './types';
 import { describeStopReason, JobInputError } from './types';
-
-const OPTIMIZERS: Record<Method, Optimizer<unknown>> = {
-  apo: apo as Optimizer<unknown>,
-  spo: spo as Optimizer<unknown>,
-  pmpo: pmpo as Optimizer<unknown>,
-};
 
 interface Prepared {
   optimizer: Optimizer<unknown>;

@@ -5,7 +5,13 @@
 import type { ModelRef } from '../llm/types';
 import type { EvaluationResult } from '../evaluators/types';
 
-export type Method = 'apo' | 'spo' | 'pmpo';
+/** Every method's name; each has its Optimizer in src/core/optimizers/registry.ts (the type makes that complete). */
+export const METHODS = ['apo', 'spo', 'pmpo', 'opro', 'capo', 'gepa'] as const;
+export type Method = (typeof METHODS)[number];
+
+export function isMethod(value: unknown): value is Method {
+  return typeof value === 'string' && (METHODS as readonly string[]).includes(value);
+}
 
 export interface Budget {
   calls?: number;
@@ -106,7 +112,20 @@ export interface CandidateRecord {
   /** The optimized region's full text. */
   prompt: string;
   /** The critique, analysis or mutation that produced it. */
-  origin: { kind: 'baseline' | 'edit' | 'paraphrase' | 'rewrite' | 'spo'; why?: string };
+  origin: {
+    kind:
+      | 'baseline'
+      | 'edit'
+      | 'paraphrase'
+      | 'rewrite'
+      | 'spo'
+      | 'opro'
+      | 'reflection'
+      | 'merge'
+      | 'crossover'
+      | 'mutation';
+    why?: string;
+  };
   status: CandidateStatus;
   /** Why it was rejected, e.g. "broke variable {{review}}". */
   rejectedReason?: string;

@@ -2,7 +2,15 @@
  * Paper/reference defaults for every method, in one place (algorithms.md §2.7, §3.5, §4.6), plus a 'quick' preset
  * for small budgets. A job's parameters = preset over defaults, then the user's overrides.
  */
-import type { ApoParams, Method, MethodParams, PmpoParams, SpoParams } from '../jobs/types';
+import type { ApoParams, MethodParams, PmpoParams, SpoParams } from '../jobs/types';
+import { OPRO_PARAMS } from './opro';
+import { CAPO_PARAMS } from './capo';
+import { GEPA_PARAMS } from './gepa';
+
+/** The methods whose parameters are declared here (the newer ones each declare theirs in their own folder). */
+type ClassicMethod = 'apo' | 'spo' | 'pmpo';
+/** Keys of every method: a shared `params` bag may hold any of them. */
+const OTHER_METHODS_KEYS = [OPRO_PARAMS, CAPO_PARAMS, GEPA_PARAMS].flatMap((p) => Object.keys(p.defaults));
 import { JobInputError } from '../jobs/types';
 
 export const APO_DEFAULTS: ApoParams = {
@@ -77,18 +85,23 @@ export const QUICK: { apo: Partial<ApoParams>; spo: Partial<SpoParams>; pmpo: Pa
   pmpo: { rounds: 4, hardExamples: 2, variantsPerExample: 2, maxSegments: 3, maxTrain: 30 },
 };
 
-export function defaultsFor(method: Method): ApoParams | SpoParams | PmpoParams {
+export function defaultsFor(method: ClassicMethod): ApoParams | SpoParams | PmpoParams {
   return method === 'apo' ? APO_DEFAULTS : method === 'spo' ? SPO_DEFAULTS : PMPO_DEFAULTS;
 }
 
 /** Resolve a method's parameters; unknown keys or wrong types are a JobInputError naming the key. */
-export function resolveParams<M extends Method>(
+export function resolveParams<M extends ClassicMethod>(
   method: M,
   preset: 'default' | 'quick' | undefined,
   overrides: Partial<MethodParams> | undefined,
 ): M extends 'apo' ? ApoParams : M extends 'spo' ? SpoParams : PmpoParams {
   const base = { ...defaultsFor(method), ...(preset === 'quick' ? QUICK[method] : {}) } as Record<string, unknown>;
-  const known = new Set([...Object.keys(APO_DEFAULTS), ...Object.keys(SPO_DEFAULTS), ...Object.keys(PMPO_DEFAULTS)]);
+  const known = new Set([
+    ...Object.keys(APO_DEFAULTS),
+    ...Object.keys(SPO_DEFAULTS),
+    ...Object.keys(PMPO_DEFAULTS),
+    ...OTHER_METHODS_KEYS,
+  ]);
   for (const [key, value] of Object.entries(overrides ?? {})) {
     if (value === undefined) continue;
     if (!known.has(key)) {

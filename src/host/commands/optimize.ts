@@ -48,7 +48,25 @@ export const METHOD_INFO: MethodInfo[] = [
     what: "Minimizes the model's loss on expected answers (needs log-probs)",
     needs: 'expected answers and a scorer with log-probs',
   },
+  {
+    method: 'gepa',
+    what: 'Reflects on outputs and evaluator reasons; keeps every prompt that is best on some case (Pareto pool)',
+    needs: 'test cases with expected answers or evaluators (their reasons help)',
+  },
+  {
+    method: 'opro',
+    what: 'Shows the model the best prompts so far with their scores and asks for a better one',
+    needs: 'test cases with expected answers or evaluators',
+  },
+  {
+    method: 'capo',
+    what: 'Evolves instruction and few-shot examples; races out losers early; penalizes long prompts',
+    needs: 'test cases with expected answers or evaluators',
+  },
 ];
+
+/** Methods that learn from scored test cases (expected answers or evaluators), like APO. */
+const SCORED_CASE_METHODS = new Set<Method>(['apo', 'opro', 'capo', 'gepa']);
 
 interface Availability {
   ok: boolean;
@@ -89,7 +107,10 @@ async function availability(ctx: HostContext, prepared: PreparedJob, info: Metho
   const rows = analysis.rows;
   const labelled = rows.filter((r) => r.expected !== undefined || r.chosen !== undefined).length;
   const addData = async () => openSidecar(analysis.uri, 'dataset: ./data.jsonl\n');
-  if (info.method === 'apo' && (rows.length === 0 || (labelled === 0 && analysis.evaluators.length === 0))) {
+  if (
+    SCORED_CASE_METHODS.has(info.method) &&
+    (rows.length === 0 || (labelled === 0 && analysis.evaluators.length === 0))
+  ) {
     return {
       ok: false,
       detail: `✗ needs ${info.needs}: add \`testData\` or a \`dataset\` (opens the sidecar)`,
@@ -158,12 +179,11 @@ async function availability(ctx: HostContext, prepared: PreparedJob, info: Metho
   try {
     const estimate = await ctx.jobs.estimate({ ...prepared, spec: { ...spec, method: info.method } });
     const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
-    const has =
-      info.method === 'apo'
-        ? `${plural(rows.length, 'case')}${labelled ? ` (${fmt(labelled)} with expected answers)` : ` · ${plural(analysis.evaluators.length, 'evaluator')}`}`
-        : info.method === 'spo'
-          ? `requirements set${rows.length ? ` · ${plural(rows.length, 'sample input')}` : ''}`
-          : `${plural(labelled, 'expected answer')} · ${(spec.roles.scorer ?? spec.roles.target).model} can score`;
+    const has = SCORED_CASE_METHODS.has(info.method)
+      ? `${plural(rows.length, 'case')}${labelled ? ` (${fmt(labelled)} with expected answers)` : ` · ${plural(analysis.evaluators.length, 'evaluator')}`}`
+      : info.method === 'spo'
+        ? `requirements set${rows.length ? ` · ${plural(rows.length, 'sample input')}` : ''}`
+        : `${plural(labelled, 'expected answer')} · ${(spec.roles.scorer ?? spec.roles.target).model} can score`;
     return { ok: true, detail: `✓ ${has} · ${estimateText(estimate)}`, estimate };
   } catch (error) {
     return { ok: false, detail: `✗ ${error instanceof Error ? error.message : String(error)}` };

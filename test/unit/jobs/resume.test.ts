@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startJob } from '../../../src/core/jobs';
-import type { JobResult, JobSpec, Method } from '../../../src/core/jobs/types';
+import { METHODS, type JobResult, type JobSpec, type Method } from '../../../src/core/jobs/types';
 import { isStructuralEvent, readRun } from '../../../src/core/runs';
 import { createRng } from '../../../src/core/random';
 import { newClient, simSetup, type SimSetup } from './sim-setup';
@@ -16,6 +16,9 @@ const PARAMS: Record<Method, Record<string, unknown>> = {
   apo: { rounds: 2 },
   spo: { rounds: 4 },
   pmpo: { rounds: 2, hardExamples: 2, variantsPerExample: 2 },
+  opro: { steps: 2, candidatesPerStep: 3 },
+  capo: { generations: 2, population: 4, crossovers: 2 },
+  gepa: { iterations: 4, merges: 1 },
 };
 
 function structuralTypes(file: string): string[] {
@@ -48,7 +51,7 @@ describe('kill and resume: the same final prompt with the same total calls as an
   });
   after(() => sim.close());
 
-  for (const method of ['apo', 'spo', 'pmpo'] as Method[]) {
+  for (const method of METHODS) {
     describe(method, () => {
       let reference: { result: JobResult; file: string; structural: string[] };
       const spec = (over: Partial<JobSpec> = {}) =>
