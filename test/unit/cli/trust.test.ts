@@ -137,9 +137,20 @@ describe('whetstone eval/optimize: code evaluators need --trust (CLI, real proce
       ],
       { cwd: dir, env: env() },
     );
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.json().baseline.score, 0, 'the stealing evaluator failed every case inside the isolate');
-    assert.ok(filesUnder(path.join(dir, '.whetstone', 'runs')).length > 0, 'the run wrote its log');
+    // The echo endpoint gives no usable optimizer answer, so the job ends failed (exit 3) — after scoring the
+    // baseline, which is what runs the stealing evaluator.
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /none of the optimizer model's \d+ answers was usable/);
+    const logs = filesUnder(path.join(dir, '.whetstone', 'runs')).filter((f) => f.endsWith('.jsonl'));
+    assert.ok(logs.length > 0, 'the run wrote its log');
+    const baseline = fs
+      .readFileSync(logs[0], 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.kind === 'event' && l.event.type === 'candidate' && l.event.candidate.id === 0)
+      .at(-1);
+    assert.equal(baseline.event.candidate.score, 0, 'the stealing evaluator failed every case inside the isolate');
     assertNoSecret(run);
   });
 
