@@ -58,7 +58,7 @@ if (want('local')) {
   results.local = runJson(['bench/local.mjs', '--runs', quick ? '3' : '5']);
 }
 if (want('methods')) {
-  console.error('· methods (APO/SPO/PMPO vs a greedy floor on three simulated tasks)');
+  console.error('· methods (all six methods vs a greedy floor on three simulated tasks)');
   results.methods = runJson([tsx, 'bench/methods.ts', '--seeds', quick ? '2' : '5']);
 }
 if (want('sandbox')) {
@@ -85,7 +85,7 @@ function methodsReport(m) {
     '## Methods at a budget (held-out score vs calls spent)',
     '',
     `Each method on three simulated tasks (src/sim/bench-tasks.ts: missing rule, format drift, noisy labels), ${m.seeds} seeds, budgets ${m.budgets.join(' / ')} calls, zero-latency sim server; ${m.wallMs} ms wall, ${m.cpuMs} ms CPU for the whole table.`,
-    'Cell: median held-out score (min–max over seeds) · median calls spent. APO/SPO: share of held-out rows passing (true labels); PMPO: −loss (summed log-prob of the expected answers), its own scale. Baseline = the original prompt on the same held-out sample.',
+    'Cell: median held-out score (min–max over seeds) · median calls spent. APO/SPO/OPRO/CAPO/GEPA and the floor: share of held-out rows passing (true labels); PMPO: −loss (summed log-prob of the expected answers), its own scale. Baseline = the original prompt on the same held-out sample.',
     '',
   ];
   for (const task of m.tasks) {
