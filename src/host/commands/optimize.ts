@@ -30,36 +30,44 @@ interface MethodInfo {
   method: Method;
   what: string;
   needs: string;
+  /** One line from the method benchmark (BENCHMARKS.md, three simulated tasks × 5 seeds × 200/400/1,000 calls). */
+  advice: string;
 }
 
 export const METHOD_INFO: MethodInfo[] = [
   {
     method: 'apo',
+    advice: 'Best with noisy labels from ~400 calls (BENCHMARKS.md)',
     what: 'Learns from failing test cases (textual gradients + beam search)',
     needs: 'test cases with expected answers or evaluators',
   },
   {
     method: 'spo',
+    advice: 'Most reliable on format problems; no labels needed',
     what: 'No labels needed: compares outputs pairwise against requirements',
     needs: '`requirements` in the sidecar',
   },
   {
     method: 'pmpo',
+    advice: 'Lowest loss; needs a scorer with log-probs',
     what: "Minimizes the model's loss on expected answers (needs log-probs)",
     needs: 'expected answers and a scorer with log-probs',
   },
   {
     method: 'gepa',
+    advice: 'Fewest calls on clean labels: 1.00 held-out in ~60–110 calls',
     what: 'Reflects on outputs and evaluator reasons; keeps every prompt that is best on some case (Pareto pool)',
     needs: 'test cases with expected answers or evaluators (their reasons help)',
   },
   {
     method: 'opro',
+    advice: 'Good on missing rules; blind to format errors (sees scores only)',
     what: 'Shows the model the best prompts so far with their scores and asks for a better one',
     needs: 'test cases with expected answers or evaluators',
   },
   {
     method: 'capo',
+    advice: 'Needs ~1,000 calls; keeps prompts short',
     what: 'Evolves instruction and few-shot examples; races out losers early; penalizes long prompts',
     needs: 'test cases with expected answers or evaluators',
   },
@@ -218,7 +226,7 @@ async function pickMethod(
       return {
         label: `${a.ok ? '' : '$(circle-slash) '}${info.method.toUpperCase()}`,
         description: info.what,
-        detail: a.detail,
+        detail: `${a.detail} · ${info.advice}`,
         info,
         availability: a,
       };
