@@ -13,7 +13,8 @@ import { resolveParams } from './defaults';
 import { selectArms } from './bandits';
 import { callSeed, promptTexts, structuredCall, uniqueTexts } from './calls';
 import { describeInput, methodTarget, reasonsOf, runExample, scoreOnRows, withTemperature } from './execute';
-import { finishWithValidation, heldOutRows, heldOutSize, HELD_OUT_SAMPLE, samples, VERIFY_SAMPLE } from './finish';
+import { heldOutSize, samples } from './finish';
+import { comparisonRows, scoreBaseline, verificationCalls, verifyAndFinish } from './verify';
 import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
 import type { ShownError } from './prompts/common';
 import type { Optimizer, SplitInfo } from './types';
@@ -111,57 +112,19 @@ export const apo: Optimizer<ApoParams> = {
     const sampled = samples(target);
 
     // Baseline and final winner are compared on the same rows: all train rows, or a seeded sample of large sets.
-    const scoreRows =
-      ctx.train.length <= p.scoreSample
-        ? ctx.train
-        : ctx.rng
-            .shuffle(ctx.train)
-            .slice(0, p.scoreSample)
-            .sort((a, b) => a - b);
-    const baseline = ctx.baseline();
-    const heldOut = heldOutRows(ctx, ctx.validation, p.heldOutSample);
-    const reserve = scoreRows.length * (sampled ? 2 : 1) + 2 * heldOut.length;
+    const scoreRows = comparisonRows(ctx, p.scoreSample);
     // Round 0 (the baseline) comes first: without it nothing can be verified, so it is not part of the search.
-    ctx.startRound(0, p.rounds);
-    const base = await scoreOnRows(ctx, baseline.prompt, scoreRows, target, baseline);
-    Object.assign(baseline, { score: base.score, examples: base.examples, status: 'beam' as const });
-    ctx.update(baseline);
-    ctx.setBest(0);
-    ctx.emit({ type: 'beam', round: 0, ids: [0] });
-    ctx.endRound(0);
+    const baseline = await scoreBaseline(ctx, scoreRows, target, p.rounds);
+    const reserve = verificationCalls(scoreRows.length, sampled, heldOutSize(ctx.validation.length, p.heldOutSample));
     await ctx.search(reserve, async () => {
       let beam: CandidateRecord[] = [baseline];
       for (let round = 1; round <= p.rounds && !ctx.stopped; round++) {
         beam = await apoRound(ctx, round, beam, optimizer, target, task);
       }
     });
-
-    // The bandit's estimate is noisy: re-score the winner on the baseline's rows before comparing the two. At
-    // temperature > 0 both are re-run on fresh samples (the winner's own samples are the ones that made it look good).
-    const winner = ctx.candidates[ctx.bestId];
-    if (winner.id !== 0) {
-      const sample = sampled ? VERIFY_SAMPLE : 0;
-      const [full, base] = await Promise.all([
-        scoreOnRows(ctx, winner.prompt, scoreRows, target, winner, sample),
-        sampled ? scoreOnRows(ctx, baseline.prompt, scoreRows, target, baseline, sample) : undefined,
-      ]);
-      const baselineScore = base?.score ?? baseline.score ?? 0;
-      Object.assign(winner, { score: full.score, examples: full.examples });
-      ctx.update(winner);
-      if (full.score <= baselineScore) {
-        ctx.log(
-          'info',
-          `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on ${scoreRows.length} train rows${sampled ? ' (fresh samples)' : ''}, not above the baseline's ${baselineScore.toFixed(3)}; keeping the baseline`,
-        );
-        ctx.setBest(0);
-      } else ctx.setBest(winner.id);
-    }
-    await finishWithValidation(
-      ctx,
-      ctx.validation,
-      p.heldOutSample,
-      async (c, rows) => (await scoreOnRows(ctx, c.prompt, rows, target, c, sampled ? HELD_OUT_SAMPLE : 0)).score,
-    );
+    // The bandit's estimate is noisy: the winner is re-scored on the baseline's rows (fresh samples at temperature
+    // > 0, where the winner's own samples are the ones that made it look good) before the held-out score.
+    await verifyAndFinish(ctx, scoreRows, target, p.heldOutSample);
   },
 };
 
