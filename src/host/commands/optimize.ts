@@ -212,6 +212,9 @@ async function pickMethod(
   qp.placeholder = 'Choose an optimization method';
   qp.busy = true;
   qp.matchOnDetail = true;
+  // It checks each method's data and endpoint for a moment: a focus change meanwhile (a walkthrough marking its step
+  // done) must not close it.
+  qp.ignoreFocusOut = true;
   qp.items = METHOD_INFO.map((info) => ({
     label: info.method.toUpperCase(),
     description: info.what,
