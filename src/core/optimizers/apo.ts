@@ -5,7 +5,6 @@
  * rows (the engine needs a baseline score; later minibatch errors of the baseline then come from the memo).
  */
 import type { ApoParams, CandidateRecord, Estimate, ExampleResult, JobSpec } from '../jobs/types';
-import { JobInputError } from '../jobs/types';
 import type { JobContext } from '../jobs/context';
 import type { ModelRef } from '../llm/types';
 import { createRng, type Rng } from '../random';
@@ -14,7 +13,7 @@ import { selectArms } from './bandits';
 import { callSeed, promptTexts, structuredCall, uniqueTexts } from './calls';
 import { describeInput, methodTarget, reasonsOf, runExample, scoreOnRows, withTemperature } from './execute';
 import { heldOutSize, samples } from './finish';
-import { comparisonRows, scoreBaseline, verificationCalls, verifyAndFinish } from './verify';
+import { comparisonRows, missingScoredCases, scoreBaseline, verificationCalls, verifyAndFinish } from './verify';
 import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
 import type { ShownError } from './prompts/common';
 import type { Optimizer, SplitInfo } from './types';
@@ -34,15 +33,12 @@ export const apo: Optimizer<ApoParams> = {
   method: 'apo',
   resolve: (spec) => resolveParams('apo', spec.preset, spec.params as Partial<ApoParams>),
 
-  check(spec: JobSpec, _p: ApoParams, split: SplitInfo) {
-    if (!split.train.some((i) => spec.rows[i].expected !== undefined) && spec.evaluators.length === 0) {
-      return new JobInputError(
-        'APO needs labeled examples: add `expected` to the test rows (testData or the dataset) or configure evaluators',
-        'no-expected',
-      );
-    }
-    return undefined;
-  },
+  check: (spec, _p, split) =>
+    missingScoredCases(
+      spec,
+      split,
+      'APO needs labeled examples: add `expected` to the test rows (testData or the dataset) or configure evaluators',
+    ),
 
   estimate(spec: JobSpec, p: ApoParams, split: SplitInfo): Estimate {
     const n = split.train.length;

@@ -4,14 +4,30 @@
  * A winner that does not beat the baseline there is not the result (nothing unverified is applied).
  */
 import type { JobContext } from '../jobs/context';
-import type { CandidateRecord } from '../jobs/types';
+import type { CandidateRecord, JobSpec } from '../jobs/types';
+import { JobInputError } from '../jobs/types';
+import type { SplitInfo } from './types';
 import type { ModelRef } from '../llm/types';
 import { scoreOnRows } from './execute';
 import { finishWithValidation, HELD_OUT_SAMPLE, samples, VERIFY_SAMPLE } from './finish';
 
 /** Calls the finish needs: the re-score on `rows` (and the baseline's when sampling) plus the held-out pair. */
 export function verificationCalls(rows: number, sampled: boolean, heldOut: number): number {
-  return rows * (sampled ? 2 : 1) + 2 * heldOut;
+  return finishPhases(rows, sampled, heldOut).reduce((sum, phase) => sum + phase.calls, 0);
+}
+
+/** The finish as plan phases (what `verificationCalls` adds up). */
+export function finishPhases(rows: number, sampled: boolean, heldOut: number): { name: string; calls: number }[] {
+  return [
+    { name: 'verification', calls: rows * (sampled ? 2 : 1) },
+    { name: 'held-out', calls: 2 * heldOut },
+  ];
+}
+
+/** The check of every method that learns from scored cases: some train row has `expected`, or there are evaluators. */
+export function missingScoredCases(spec: JobSpec, split: SplitInfo, message: string): JobInputError | undefined {
+  if (split.train.some((i) => spec.rows[i].expected !== undefined) || spec.evaluators.length > 0) return undefined;
+  return new JobInputError(message, 'no-expected');
 }
 
 /** The comparison rows: every train row, or a seeded sample of `size` (sorted, so order is stable). */

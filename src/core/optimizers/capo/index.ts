@@ -7,7 +7,6 @@
  * prompt must earn its cost. Few-shot examples come from train rows outside the raced rows, never held-out ones.
  */
 import type { CandidateRecord, Estimate, JobSpec } from '../../jobs/types';
-import { JobInputError } from '../../jobs/types';
 import type { JobContext } from '../../jobs/context';
 import type { ModelRef } from '../../llm/types';
 import type { Rng } from '../../random';
@@ -17,7 +16,14 @@ import { targetModelFor } from '../../evaluation/target-request';
 import { heldOutSize, samples } from '../finish';
 import { atLeastOne, resolveOwnParams, type ParamsSpec } from '../params';
 import type { Optimizer, SplitInfo } from '../types';
-import { comparisonRows, scoreBaseline, verificationCalls, verifyAndFinish } from '../verify';
+import {
+  comparisonRows,
+  finishPhases,
+  missingScoredCases,
+  scoreBaseline,
+  verificationCalls,
+  verifyAndFinish,
+} from '../verify';
 import { capoCrossoverPrompt, capoMutationPrompt } from './prompts';
 import { race } from './racing';
 
@@ -69,14 +75,12 @@ export const capo: Optimizer<CapoParams> = {
   method: 'capo',
   resolve: (spec) => resolveOwnParams(CAPO_PARAMS, spec.preset, spec.params as Record<string, unknown>),
 
-  check(spec: JobSpec, _p: CapoParams, split: SplitInfo) {
-    if (!split.train.some((i) => spec.rows[i].expected !== undefined) && spec.evaluators.length === 0)
-      return new JobInputError(
-        'CAPO needs scored examples: add `expected` to the test rows or configure evaluators',
-        'no-expected',
-      );
-    return undefined;
-  },
+  check: (spec, _p, split) =>
+    missingScoredCases(
+      spec,
+      split,
+      'CAPO needs scored examples: add `expected` to the test rows or configure evaluators',
+    ),
 
   estimate(spec: JobSpec, p: CapoParams, split: SplitInfo): Estimate {
     const s = Math.min(split.train.length, p.scoreSample);
@@ -93,8 +97,7 @@ export const capo: Optimizer<CapoParams> = {
         { name: 'baseline', calls: s },
         { name: 'initial population', calls: init },
         { name: `${p.generations} generations`, calls: p.generations * 2 * p.crossovers + racing },
-        { name: 'verification', calls: reserve - 2 * heldOut },
-        { name: 'held-out', calls: 2 * heldOut },
+        ...finishPhases(s, sampled, heldOut),
       ],
       proposals: init + p.generations * p.crossovers,
       reserve,

@@ -6,7 +6,6 @@
  * two candidates of different lineages are merged (GEPA+Merge). The winner has the best mean on the Pareto set.
  */
 import type { CandidateRecord, Estimate, ExampleResult, JobSpec } from '../../jobs/types';
-import { JobInputError } from '../../jobs/types';
 import type { JobContext } from '../../jobs/context';
 import type { ModelRef } from '../../llm/types';
 import { promptTexts, structuredCall } from '../calls';
@@ -15,7 +14,14 @@ import { targetModelFor } from '../../evaluation/target-request';
 import { heldOutSize, samples } from '../finish';
 import { atLeastOne, resolveOwnParams, type ParamsSpec } from '../params';
 import type { Optimizer, SplitInfo } from '../types';
-import { comparisonRows, scoreBaseline, verificationCalls, verifyAndFinish } from '../verify';
+import {
+  comparisonRows,
+  finishPhases,
+  missingScoredCases,
+  scoreBaseline,
+  verificationCalls,
+  verifyAndFinish,
+} from '../verify';
 import { paretoFront, sampleFromFront } from './pareto';
 import { gepaMergePrompt, gepaReflectPrompt, type Trace } from './prompts';
 
@@ -52,14 +58,12 @@ export const gepa: Optimizer<GepaParams> = {
   method: 'gepa',
   resolve: (spec) => resolveOwnParams(GEPA_PARAMS, spec.preset, spec.params as Record<string, unknown>),
 
-  check(spec: JobSpec, _p: GepaParams, split: SplitInfo) {
-    if (!split.train.some((i) => spec.rows[i].expected !== undefined) && spec.evaluators.length === 0)
-      return new JobInputError(
-        'GEPA needs scored examples: add `expected` to the test rows or configure evaluators (their reasons feed its reflection)',
-        'no-expected',
-      );
-    return undefined;
-  },
+  check: (spec, _p, split) =>
+    missingScoredCases(
+      spec,
+      split,
+      'GEPA needs scored examples: add `expected` to the test rows or configure evaluators (their reasons feed its reflection)',
+    ),
 
   estimate(spec: JobSpec, p: GepaParams, split: SplitInfo): Estimate {
     const pareto = Math.min(split.train.length, p.paretoSize);
@@ -80,8 +84,7 @@ export const gepa: Optimizer<GepaParams> = {
         { name: 'baseline on the Pareto set', calls: pareto },
         { name: `${p.iterations} reflective mutations`, calls: mutation },
         ...(p.merges ? [{ name: `${p.merges} merges`, calls: merge }] : []),
-        { name: 'verification', calls: reserve - 2 * heldOut },
-        { name: 'held-out', calls: 2 * heldOut },
+        ...finishPhases(pareto, sampled, heldOut),
       ],
       proposals: p.iterations + p.merges,
       reserve,

@@ -5,7 +5,6 @@
  * the top 20 in the meta-prompt, 3 exemplars per step; the number of steps and the subset size are budget-fitted.
  */
 import type { CandidateRecord, Estimate, JobSpec } from '../../jobs/types';
-import { JobInputError } from '../../jobs/types';
 import type { JobContext } from '../../jobs/context';
 import { promptTexts, structuredCall } from '../calls';
 import { describeInput, methodTarget, scoreOnRows, withTemperature } from '../execute';
@@ -13,7 +12,14 @@ import { targetModelFor } from '../../evaluation/target-request';
 import { heldOutSize, samples } from '../finish';
 import { atLeastOne, resolveOwnParams, type ParamsSpec } from '../params';
 import type { Optimizer, SplitInfo } from '../types';
-import { comparisonRows, scoreBaseline, verificationCalls, verifyAndFinish } from '../verify';
+import {
+  comparisonRows,
+  finishPhases,
+  missingScoredCases,
+  scoreBaseline,
+  verificationCalls,
+  verifyAndFinish,
+} from '../verify';
 import { oproMetaPrompt, type Exemplar } from './prompts';
 
 export interface OproParams {
@@ -48,14 +54,12 @@ export const opro: Optimizer<OproParams> = {
   method: 'opro',
   resolve: (spec) => resolveOwnParams(OPRO_PARAMS, spec.preset, spec.params as Record<string, unknown>),
 
-  check(spec: JobSpec, _p: OproParams, split: SplitInfo) {
-    if (!split.train.some((i) => spec.rows[i].expected !== undefined) && spec.evaluators.length === 0)
-      return new JobInputError(
-        'OPRO needs scored examples: add `expected` to the test rows or configure evaluators',
-        'no-expected',
-      );
-    return undefined;
-  },
+  check: (spec, _p, split) =>
+    missingScoredCases(
+      spec,
+      split,
+      'OPRO needs scored examples: add `expected` to the test rows or configure evaluators',
+    ),
 
   estimate(spec: JobSpec, p: OproParams, split: SplitInfo): Estimate {
     const s = Math.min(split.train.length, p.scoreSample);
@@ -70,8 +74,7 @@ export const opro: Optimizer<OproParams> = {
       phases: [
         { name: 'baseline', calls: s },
         { name: `${p.steps} steps`, calls: search },
-        { name: 'verification', calls: reserve - 2 * heldOut },
-        { name: 'held-out', calls: 2 * heldOut },
+        ...finishPhases(s, sampled, heldOut),
       ],
       proposals: optimizer,
       reserve,
