@@ -1,4 +1,5 @@
 /** Entry point: a prompt file's text → PromptDocument (format from the file name), never throwing. */
+import { emptyDocument } from './empty-document';
 import { diagnosticAt } from '../diagnostics';
 import { parsePromptMd } from './promptMd';
 import { parsePrompty } from './prompty';
@@ -43,27 +44,16 @@ export function parsePromptFile(file: string, text: string): PromptDocument {
     }
   } catch (e) {
     // A parser bug must not take the caller down; report it as a diagnostic instead.
-    return {
-      file,
-      format: format ?? 'prompt.md',
-      text,
-      messages: [],
-      variables: [],
-      declaredVariables: [],
-      testData: [],
-      evaluators: [],
-      settings: {},
-      diagnostics: [
-        diagnosticAt(
-          file,
-          text,
-          { start: 0, end: 0 },
-          'error',
-          'internal-error',
-          `could not read the prompt file: ${e instanceof Error ? e.message : String(e)}`,
-        ),
-      ],
-    };
+    return emptyDocument(file, format ?? 'prompt.md', text, [
+      diagnosticAt(
+        file,
+        text,
+        { start: 0, end: 0 },
+        'error',
+        'internal-error',
+        `could not read the prompt file: ${e instanceof Error ? e.message : String(e)}`,
+      ),
+    ]);
   }
   const { region, problem } = chooseRegion(doc);
   doc.optimizable = region;

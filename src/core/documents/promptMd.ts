@@ -3,6 +3,7 @@
  * Variables are `${input:name}` / `${input:name:placeholder}`; built-ins such as `${selection}` and `#tool:` refs are
  * kept as protected text, not variables to fill.
  */
+import { emptyDocument } from './empty-document';
 import { isMap, isScalar } from 'yaml';
 import { extractVariables } from '../template/variables';
 import { decodeEol, trimSpan, usesCrlf } from './frontMatter';
@@ -14,18 +15,7 @@ import { diag, mapEntries, toPlain } from './yamlSource';
 export const PROMPT_MD_KEYS = ['description', 'name', 'argument-hint', 'agent', 'mode', 'model', 'tools', 'tags'];
 
 export function parsePromptMd(file: string, text: string): PromptDocument {
-  const doc: PromptDocument = {
-    file,
-    format: 'prompt.md',
-    text,
-    messages: [],
-    variables: [],
-    declaredVariables: [],
-    testData: [],
-    evaluators: [],
-    settings: {},
-    diagnostics: [],
-  };
+  const doc: PromptDocument = emptyDocument(file, 'prompt.md', text);
   const { slice, bodyStart } = readHeader(doc, {
     severity: 'warning',
     message: 'the header starts with --- but has no closing --- line; reading the whole file as the body',

@@ -1,4 +1,5 @@
 /** GitHub Models `*.prompt.yml`: messages, model settings, `testData` rows and raw `evaluators`, with source spans. */
+import { emptyDocument } from './empty-document';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Span } from '../diagnostics';
 import { diagnosticAt, type LineIndex } from '../diagnostics';
@@ -25,18 +26,7 @@ export const PROMPT_YML_KEYS = [
 
 export function parsePromptYml(file: string, text: string): PromptDocument {
   const slice = parseYamlSlice(file, text);
-  const doc: PromptDocument = {
-    file,
-    format: 'prompt.yml',
-    text,
-    messages: [],
-    variables: [],
-    declaredVariables: [],
-    testData: [],
-    evaluators: [],
-    settings: {},
-    diagnostics: [...slice.diagnostics],
-  };
+  const doc: PromptDocument = emptyDocument(file, 'prompt.yml', text, [...slice.diagnostics]);
   const root = slice.doc.contents;
   if (!isMap(root)) {
     const span = nodeSpan(slice, root) ?? { start: 0, end: 0 };

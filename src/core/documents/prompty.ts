@@ -3,6 +3,7 @@
  * (`system:`, `user:`, `assistant:` … alone on a line, any case, optionally `# role:`). Text before the first role
  * line is a system message; a body with no role line is a single-body prompt (one system message).
  */
+import { emptyDocument } from './empty-document';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
 import { diagnosticAt, LineIndex } from '../diagnostics';
@@ -40,18 +41,7 @@ export const PROMPTY_KEYS = [
 ];
 
 export function parsePrompty(file: string, text: string): PromptDocument {
-  const doc: PromptDocument = {
-    file,
-    format: 'prompty',
-    text,
-    messages: [],
-    variables: [],
-    declaredVariables: [],
-    testData: [],
-    evaluators: [],
-    settings: {},
-    diagnostics: [],
-  };
+  const doc: PromptDocument = emptyDocument(file, 'prompty', text);
   const { slice, bodyStart } = readHeader(doc, {
     severity: 'error',
     message: 'front matter starts with --- but has no closing --- line; reading the whole file as the prompt body',
