@@ -6,7 +6,8 @@
 import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
-import { LlmError, type LlmClient, type ModelRef } from '../llm/types';
+import type { LlmClient, ModelRef } from '../llm/types';
+import { failsOnlyThisRequest } from '../llm/batch/lines';
 import { evaluate, aggregate } from '../evaluators';
 import type { EvalExtensions } from '../evaluators/context';
 import { buildTargetRequest } from './target-request';
@@ -50,9 +51,16 @@ export interface EvalRunOptions {
   concurrency?: number;
   /** Keep every case in `results` (default true); false keeps memory flat for huge runs that stream via onCase. */
   keepResults?: boolean;
+  /**
+   * Send the target calls through the provider's batch API (when the client has batching on): every row is started
+   * at once, so up to BATCH_WORKERS rows leave as one batch; `concurrency` does not apply.
+   */
+  batch?: boolean;
 }
 
 const DEFAULT_WORKERS = 16;
+/** Rows in flight in batch mode: one provider batch's worth (OpenAI takes up to 50,000 requests per batch). */
+export const BATCH_WORKERS = 50_000;
 
 export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const { doc, rows, llm, target } = options;
@@ -72,9 +80,9 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
     const row = rows[index];
     const request = buildTargetRequest(doc, regionText, row.vars, target, signal);
     const { messages } = request;
-    const reply = await llm.chat(request).catch((error: unknown) => {
-      // An answer still malformed after the client's retries fails this case, not the run.
-      if (error instanceof LlmError && error.kind === 'invalid-output') return { failed: error.message };
+    const reply = await llm.chat({ ...request, batch: options.batch }).catch((error: unknown) => {
+      // An answer still malformed after the client's retries, or a failed batch line, fails this case, not the run.
+      if (failsOnlyThisRequest(error)) return { failed: error.message };
       throw error;
     });
     if ('failed' in reply) return unusableReplyCase(index, row, reply.failed);
@@ -104,7 +112,8 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   }
 
   // A fixed pool of workers takes rows in order: memory and abort listeners stay O(concurrency), not O(rows).
-  const workers = Math.max(1, Math.min(rows.length, options.concurrency ?? DEFAULT_WORKERS));
+  const pool = options.batch ? BATCH_WORKERS : (options.concurrency ?? DEFAULT_WORKERS);
+  const workers = Math.max(1, Math.min(rows.length, pool));
   let next = 0;
   const worker = async () => {
     while (next < rows.length && !signal.aborted) await runRow(next++);
