@@ -103,7 +103,8 @@ export class CallLedger {
   chat(key: string, model: ModelRef, messages: ChatMessage[], seed?: number, batch = false): Promise<Called<string>> {
     return this.call(
       key,
-      (signal) => this.opts.llm.chat({ model, messages, seed, signal, batch }).then((r) => ({ value: r.text, meta: r })),
+      (signal) =>
+        this.opts.llm.chat({ model, messages, seed, signal, batch }).then((r) => ({ value: r.text, meta: r })),
       batch,
     );
   }
