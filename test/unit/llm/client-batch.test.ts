@@ -53,7 +53,11 @@ describe('llm client: batch API', () => {
     const submitted = events.find((e) => e.type === 'submitted');
     assert.ok(submitted && submitted.type === 'submitted' && submitted.requests === 5, JSON.stringify(events));
     assert.ok(events.some((e) => e.type === 'finished'));
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.json')), [], 'collected batches are forgotten');
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.endsWith('.json')),
+      [],
+      'collected batches are forgotten',
+    );
   });
 
   it('puts batch answers in the response cache: the same request again costs nothing', async () => {
@@ -92,7 +96,10 @@ describe('llm client: batch API', () => {
         (e: unknown) => e,
       );
     assert.ok(error instanceof LlmError && error.kind === 'unsupported', String(error));
-    assert.match(error.message, /127\.0\.0\.1:\d+\/v1: this endpoint has no batch API \(POST \/files answered HTTP 404\)/);
+    assert.match(
+      error.message,
+      /127\.0\.0\.1:\d+\/v1: this endpoint has no batch API \(POST \/files answered HTTP 404\)/,
+    );
     assert.match(error.message, /run without --batch/);
   });
 
