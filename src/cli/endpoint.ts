@@ -114,12 +114,13 @@ export async function openEndpoint(
     retryBaseMs: numberFromEnv(env.WHETSTONE_RETRY_BASE_MS),
     rateLimitWaitMs,
     logger: clientLines(log),
-    // Polling every 10 s at first, then up to once a minute; WHETSTONE_BATCH_POLL_MS makes tests fast.
+    // Polling every 10 s at first, then up to once a minute; WHETSTONE_BATCH_POLL_MS / _COLLECT_MS make tests fast.
     ...(batch && {
       batch: {
         dir: path.resolve('.whetstone', 'batches'),
         pollMs: numberFromEnv(env.WHETSTONE_BATCH_POLL_MS),
         maxPollMs: numberFromEnv(env.WHETSTONE_BATCH_POLL_MS),
+        collectMs: numberFromEnv(env.WHETSTONE_BATCH_COLLECT_MS),
         onEvent: batch.onEvent,
       },
     }),
