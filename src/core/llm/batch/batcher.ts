@@ -7,7 +7,8 @@
  * A request's custom_id is its response-cache key. Submitted batches are remembered on disk (pending-store.ts): a
  * killed run that asks for the same requests again re-attaches to the batch it already paid for.
  */
-import OpenAI, { toFile } from 'openai';
+import { toFile } from 'openai';
+import type OpenAI from 'openai';
 import { LlmError } from '../types';
 import { classifyFailure } from '../errors';
 import { BatchRequestError, readBatchLines, type LineOutcome } from './lines';
