@@ -3,6 +3,7 @@
  * extension's "Run Prompt Tests". Rows run through a bounded pool of workers; the LLM client enforces the
  * per-endpoint limit.
  */
+import { setMaxListeners } from 'node:events';
 import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
@@ -67,6 +68,8 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const regionText = options.regionText ?? doc.optimizable?.text ?? '';
   // A dead endpoint fails the run (exit 3 in the CLI); abort the siblings so nothing is left in flight.
   const controller = new AbortController();
+  // Each row in flight listens for the abort: in batch mode that is every row, not a pool of 16.
+  if (options.batch) setMaxListeners(0, controller.signal);
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
   const signal = controller.signal;

@@ -86,6 +86,18 @@ describe('llm client: batch API', () => {
     assert.ok(settled.filter((s) => s.status === 'fulfilled').length === 4);
   });
 
+  it('sends a line that failed with a 5xx once more in the next batch, as the sync path retries it', async () => {
+    let refused = 0;
+    server.batches!.options.failLine = (_id, body) =>
+      JSON.stringify(body).includes('gamma') && refused++ === 0 ? { status: 503, message: 'busy' } : undefined;
+    const llm = client();
+    const model = { baseUrl: server.url, model: 'sim-model' };
+    const answers = await Promise.all(words.map((w) => llm.chat({ model, messages: ask(w), batch: true })));
+    assert.equal(answers[2].text, 'echo: say gamma');
+    assert.equal(server.batches!.stats.batchesCreated, 2, 'the second batch held only the refused line');
+    assert.equal(server.batches!.stats.lines, 6);
+  });
+
   it('names the endpoint and suggests running without --batch when there is no batch API', async () => {
     await server.close();
     server = await startSimServer({ handler: echoHandler, batches: false });

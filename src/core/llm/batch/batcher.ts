@@ -58,6 +58,9 @@ interface Waiter {
 interface Entry {
   waiters: Set<Waiter>;
   batchId?: string;
+  /** The request body, kept for one resend when its line failed in a way a later batch may get past. */
+  body: object;
+  resent?: boolean;
 }
 
 interface Queue {
@@ -102,7 +105,7 @@ export function createBatcher(
     const slot = slotOf(target.label, customId);
     let entry = entries.get(slot);
     const fresh = !entry;
-    if (!entry) entries.set(slot, (entry = { waiters: new Set() }));
+    if (!entry) entries.set(slot, (entry = { waiters: new Set(), body }));
     const outcome = waitOn(entry, target.label, signal);
     if (fresh) {
       const pending = await store.batchFor(target.label, customId).catch(() => undefined);
@@ -339,10 +342,28 @@ export function createBatcher(
           target.label,
         ),
       };
+      if (resend(target, id, outcome)) continue;
       if (!settle(slotOf(target.label, id), outcome)) await keep(target, id, outcome).catch(() => undefined);
     }
     emit({ type: 'finished', batchId: record.batchId, status: batch.status, ...counts });
     await store.remove(record.batchId).catch(() => undefined);
+  }
+
+  /**
+   * A line that failed for a reason a later batch may get past (a 5xx or 429 inside the batch, or not run because
+   * the batch expired) is sent once more in the next batch, as the sync path would retry it.
+   */
+  function resend(target: BatchTarget, customId: string, outcome: LineOutcome): boolean {
+    const slot = slotOf(target.label, customId);
+    const entry = entries.get(slot);
+    if (outcome.ok || !entry || entry.resent || entry.waiters.size === 0) return false;
+    const status = outcome.error.status;
+    if (status !== undefined && status !== 429 && status < 500) return false;
+    entry.resent = true;
+    entry.batchId = undefined;
+    log(`${outcome.error.message}; sending that request again in the next batch`);
+    enqueue(target, slot, customId, entry.body);
+    return true;
   }
 
   return { send };
