@@ -137,6 +137,26 @@ describe('llm client: batch API', () => {
     assert.ok(events.some((e) => e.type === 'attached' && e.requests === 5));
   });
 
+  it('sends the requests of a remembered batch the endpoint no longer knows again', async () => {
+    server.batches!.options.pollsToComplete = Number.POSITIVE_INFINITY;
+    const model = { baseUrl: server.url, model: 'sim-model' };
+    const stop = new AbortController();
+    const gone = client().chat({ model, messages: ask('alpha'), batch: true, signal: stop.signal });
+    await until(() => events.some((e) => e.type === 'submitted'));
+    stop.abort();
+    await gone.catch(() => undefined);
+    const [name] = fs.readdirSync(dir).filter((n) => n.endsWith('.json'));
+    const record = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+    fs.rmSync(path.join(dir, name));
+    fs.writeFileSync(path.join(dir, 'batch-unknown.json'), JSON.stringify({ ...record, batchId: 'batch-unknown' }));
+
+    server.batches!.options.pollsToComplete = 1;
+    const answer = await client().chat({ model, messages: ask('alpha'), batch: true });
+    assert.equal(answer.text, 'echo: say alpha');
+    assert.equal(server.batches!.stats.batchesCreated, 2);
+    assert.ok(!fs.existsSync(path.join(dir, 'batch-unknown.json')), 'the stale record is dropped');
+  });
+
   it('leaves requests without batch: true synchronous', async () => {
     const res = await client().chat({ model: { baseUrl: server.url, model: 'sim-model' }, messages: ask('alpha') });
     assert.equal(res.batch, undefined);

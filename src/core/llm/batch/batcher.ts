@@ -217,7 +217,7 @@ export function createBatcher(
     return batch.id;
   }
 
-  /** One API call; failures become LlmErrors naming the endpoint, and a 404 says the endpoint has no batch API. */
+  /** One API call; failures become LlmErrors naming the endpoint; a 404 on a POST says there is no batch API. */
   async function call<T>(target: BatchTarget, what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -229,7 +229,7 @@ export function createBatcher(
         timedOut: false,
         timeoutMs: LONG_REQUEST_MS,
       });
-      if (error.status === 404 || error.status === 405)
+      if (what.startsWith('POST') && (error.status === 404 || error.status === 405))
         throw new LlmError(
           `${target.label}: this endpoint has no batch API (${what} answered HTTP ${error.status}); ` +
             'run without --batch to send the calls one by one',
@@ -294,6 +294,7 @@ export function createBatcher(
         );
         failures = 0;
       } catch (error) {
+        if (error instanceof LlmError && error.status === 404) return forgotten(target, record);
         if (!(error instanceof LlmError) || !transient(error) || ++failures > MAX_POLL_FAILURES) throw error;
         log(`batch ${record.batchId}: status check failed (${error.message}); trying again`);
         continue;
@@ -347,6 +348,19 @@ export function createBatcher(
     }
     emit({ type: 'finished', batchId: record.batchId, status: batch.status, ...counts });
     await store.remove(record.batchId).catch(() => undefined);
+  }
+
+  /** The endpoint no longer knows a remembered batch (deleted, another account): its requests are sent anew. */
+  async function forgotten(target: BatchTarget, record: PendingBatch): Promise<void> {
+    await store.remove(record.batchId).catch(() => undefined);
+    log(`${target.label} does not know batch ${record.batchId} any more; sending its requests again`);
+    for (const id of record.customIds) {
+      const slot = slotOf(target.label, id);
+      const entry = entries.get(slot);
+      if (!entry || entry.waiters.size === 0) continue;
+      entry.batchId = undefined;
+      enqueue(target, slot, id, entry.body);
+    }
   }
 
   /**
