@@ -64,7 +64,8 @@ describe('--batch (CLI)', function () {
 
   it('eval --batch gives the sync verdicts and score in one batch, at half the cost', async () => {
     const sync = await runCli(evalArgs('--no-cache'), { cwd: dir });
-    const batch = await runCli(evalArgs('--no-cache', '--batch'), { cwd: dir, env: FAST });
+    // --concurrency bounds direct calls only: in batch mode every row goes into the one batch.
+    const batch = await runCli(evalArgs('--no-cache', '--batch', '--concurrency', '1'), { cwd: dir, env: FAST });
     assert.equal(batch.code, sync.code, batch.stderr);
     const [s, b] = [sync.json(), batch.json()];
     assert.deepEqual(
@@ -160,7 +161,15 @@ describe('--batch (CLI)', function () {
       const ws = tempWorkspace(files);
       const args = ['optimize', 'reviews.prompt.yml', '--base-url', server.url, '--model', 'sim-model'];
       const run = await runCli(
-        [...args, '--method', 'apo', '--preset', 'quick', '--json', ...(batch ? ['--batch'] : [])],
+        [
+          ...args,
+          '--method',
+          'apo',
+          '--preset',
+          'quick',
+          '--json',
+          ...(batch ? ['--batch', '--concurrency', '2'] : []),
+        ],
         {
           cwd: ws,
           env: FAST,
@@ -184,5 +193,7 @@ describe('--batch (CLI)', function () {
     assert.equal(batched.out.batchCalls, batched.lines, 'every batched line is a target call the run counted');
     assert.equal(batched.direct + batched.lines, sync.direct, 'the same calls, the target ones through batches');
     assert.ok(batched.direct > 0, 'optimizer calls stay synchronous');
+    // The target calls issued together leave together: the concurrency limit (2 here) does not cut them into batches.
+    assert.ok(batched.batches * 2 < batched.lines, `${batched.batches} batches for ${batched.lines} target calls`);
   });
 });
