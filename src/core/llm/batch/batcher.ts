@@ -7,10 +7,9 @@
  * A request's custom_id is its response-cache key. Submitted batches are remembered on disk (pending-store.ts): a
  * killed run that asks for the same requests again re-attaches to the batch it already paid for.
  */
-import { toFile } from 'openai';
 import type OpenAI from 'openai';
 import { LlmError } from '../types';
-import { classifyFailure } from '../errors';
+import { createBatch, downloadFile, retrieveBatch, type BatchTarget } from './provider';
 import { BatchRequestError, readBatchLines, type LineOutcome } from './lines';
 import { createPendingStore, type PendingBatch, type PendingStore } from './pending-store';
 
@@ -37,13 +36,7 @@ export type BatchEvent =
   | { type: 'finished'; batchId: string; status: string; completed: number; failed: number; total: number }
   | { type: 'left-running'; batchId: string };
 
-/** Where a batch goes: the client's own OpenAI instance for the endpoint (its key, base URL, no redirects). */
-export interface BatchTarget {
-  label: string;
-  model: string;
-  openai: OpenAI;
-  key?: string;
-}
+export type { BatchTarget } from './provider';
 
 export interface Batcher {
   /** The outcome of one chat request (`body` = the /v1/chat/completions request body). */
@@ -77,9 +70,6 @@ interface Watch {
 const TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
 /** Status checks that may fail in a row (network, 5xx) before the batch is given up on. */
 const MAX_POLL_FAILURES = 20;
-/** Per-request retries of the openai package for uploads, status checks and downloads (transient errors only). */
-const API_RETRIES = 3;
-const LONG_REQUEST_MS = 10 * 60_000;
 
 /** Stores an answer nobody in this process is waiting for any more (so a later run finds it in the cache). */
 export type KeepOutcome = (target: BatchTarget, customId: string, outcome: LineOutcome) => Promise<void>;
@@ -202,45 +192,6 @@ export function createBatcher(
     watch(target, record);
   }
 
-  async function createBatch(target: BatchTarget, jsonl: string): Promise<string> {
-    const opts = { maxRetries: API_RETRIES, timeout: LONG_REQUEST_MS };
-    const upload = await toFile(Buffer.from(jsonl), 'whetstone-batch.jsonl');
-    const file = await call(target, 'POST /files', () =>
-      target.openai.files.create({ file: upload, purpose: 'batch' }, opts),
-    );
-    const batch = await call(target, 'POST /batches', () =>
-      target.openai.batches.create(
-        { input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' },
-        opts,
-      ),
-    );
-    return batch.id;
-  }
-
-  /** One API call; failures become LlmErrors naming the endpoint; a 404 on a POST says there is no batch API. */
-  async function call<T>(target: BatchTarget, what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      const { error } = classifyFailure(err, {
-        endpoint: target.label,
-        apiKey: target.key,
-        userAborted: false,
-        timedOut: false,
-        timeoutMs: LONG_REQUEST_MS,
-      });
-      if (what.startsWith('POST') && (error.status === 404 || error.status === 405))
-        throw new LlmError(
-          `${target.label}: this endpoint has no batch API (${what} answered HTTP ${error.status}); ` +
-            'run without --batch to send the calls one by one',
-          'unsupported',
-          error.status,
-          target.label,
-        );
-      throw error;
-    }
-  }
-
   function attach(target: BatchTarget, record: PendingBatch): void {
     if (watches.has(record.batchId)) return;
     emit({
@@ -289,9 +240,7 @@ export function createBatcher(
       wait = Math.min(maxPollMs, Math.ceil(wait * 1.5));
       let batch: OpenAI.Batches.Batch;
       try {
-        batch = await call(target, `GET /batches/${record.batchId}`, () =>
-          target.openai.batches.retrieve(record.batchId, { maxRetries: API_RETRIES }),
-        );
+        batch = await retrieveBatch(target, record.batchId);
         failures = 0;
       } catch (error) {
         if (error instanceof LlmError && error.status === 404) return forgotten(target, record);
@@ -328,9 +277,7 @@ export function createBatcher(
     const outcomes = new Map<string, LineOutcome>();
     for (const fileId of [batch.output_file_id, batch.error_file_id]) {
       if (!fileId) continue;
-      const text = await call(target, `GET /files/${fileId}/content`, async () =>
-        (await target.openai.files.content(fileId, { maxRetries: API_RETRIES, timeout: LONG_REQUEST_MS })).text(),
-      );
+      const text = await downloadFile(target, fileId);
       const skipped = readBatchLines(text, target.label, outcomes);
       if (skipped) log(`batch ${record.batchId}: ${skipped} unreadable line(s) in file ${fileId}; ignored`);
     }
