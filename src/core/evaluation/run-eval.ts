@@ -10,6 +10,7 @@ import { LlmError, type LlmClient, type ModelRef } from '../llm/types';
 import { evaluate, aggregate } from '../evaluators';
 import type { EvalExtensions } from '../evaluators/context';
 import { buildTargetRequest } from './target-request';
+import { runPool } from '../worker-pool';
 
 export interface EvalCaseResult {
   index: number;
@@ -104,13 +105,9 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   }
 
   // A fixed pool of workers takes rows in order: memory and abort listeners stay O(concurrency), not O(rows).
-  const workers = Math.max(1, Math.min(rows.length, options.concurrency ?? DEFAULT_WORKERS));
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length && !signal.aborted) await runRow(next++);
-  };
+  const workers = options.concurrency ?? DEFAULT_WORKERS;
   try {
-    await Promise.all(Array.from({ length: workers }, worker)).catch((error: unknown) => {
+    await runPool(rows.length, workers, runRow, () => signal.aborted).catch((error: unknown) => {
       controller.abort(error);
       throw error;
     });

@@ -12,6 +12,8 @@ import { hashOf } from '../jobs/ledger';
 import { LlmError } from '../llm/types';
 import { unusableReplyEvaluation } from '../evaluation/run-eval';
 import type { CandidateRecord, ExampleResult } from '../jobs/types';
+import { DEFAULT_JOB_CONCURRENCY } from '../jobs/types';
+import { mapPool } from '../worker-pool';
 
 const memos = new WeakMap<JobContext<unknown>, Map<string, Promise<ExampleResult>>>();
 
@@ -108,7 +110,15 @@ export function runExample(
   return promise;
 }
 
-/** Mean score of `prompt` over `rows` (all run concurrently, issued in row order). */
+/**
+ * Rows one scoring runs at once: the job's concurrency (what the ledger lets through anyway), so pending rows cost
+ * O(concurrency) memory, not O(rows).
+ */
+export function rowWorkers(ctx: JobContext<unknown>): number {
+  return ctx.spec.concurrency ?? DEFAULT_JOB_CONCURRENCY;
+}
+
+/** Mean score of `prompt` over `rows` (a bounded pool of workers, issued in row order). */
 export async function scoreOnRows(
   ctx: JobContext<unknown>,
   prompt: string,
@@ -117,7 +127,7 @@ export async function scoreOnRows(
   charge?: CandidateRecord,
   sample = 0,
 ): Promise<{ score: number; examples: ExampleResult[] }> {
-  const examples = await Promise.all(rows.map((r) => runExample(ctx, prompt, r, target, charge, sample)));
+  const examples = await mapPool(rows, rowWorkers(ctx), (r) => runExample(ctx, prompt, r, target, charge, sample));
   const score = examples.length ? examples.reduce((s, e) => s + e.score, 0) / examples.length : 0;
   return { score, examples };
 }
