@@ -140,6 +140,8 @@ function bundleSizes() {
 /** The issue-12 scale rows: each with the ratio that shows whether cost per unit stays flat. */
 function scaleRows(s, row) {
   const ratio = (x) => (x == null ? '—' : `${x.toFixed(2)}×`);
+  if (s.load)
+    row('Machine load during the scale run (1-min load average, shared machine)', s.load, '—');
   if (s.eval) {
     const cells = s.eval.map((e) =>
       e.finished
@@ -173,6 +175,13 @@ function scaleRows(s, row) {
       'Response cache on disk per 1k entries',
       `${s.cache.small.perThousandKb.toFixed(0)} KB at 1k, ${s.cache.large.perThousandKb.toFixed(0)} KB at 10k (payload ${(s.cache.large.payloadBytes / 10 / 1024).toFixed(0)} KB per 1k); ratio ${ratio(s.cache.ratio)}`,
       '—',
+    );
+  if (s.cacheOpen)
+    row(
+      'Response cache open (first lookup of a new process)',
+      `${s.cacheOpen.opens.map((o) => `${o.entries / 1000}k entries ${o.ms.toFixed(1)} ms`).join(', ')}; 100k/10k ratio ${ratio(s.cacheOpen.ratio)} (10× the entries)`,
+      'ratio < 10',
+      s.cacheOpen.ratio < 10,
     );
   if (s.apo)
     row(
