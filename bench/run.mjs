@@ -67,7 +67,8 @@ if (want('sandbox')) {
 }
 if (want('scale')) {
   console.error('· scale (eval rows, calls/s, analysis, cache size, APO calls)');
-  results.scale = runJson(['bench/scale.mjs']);
+  // Through tsx: the APO part imports the simulated task's data from src/.
+  results.scale = runJson([tsx, 'bench/scale.mjs']);
 }
 if (want('extension') && existsSync(path.join(repo, 'bench', 'extension.mjs'))) {
   console.error('· extension (code-server + Chromium)');
@@ -146,7 +147,7 @@ function scaleRows(s, row) {
     const cells = s.eval.map((e) =>
       e.finished
         ? `${e.rows / 1000}k rows ${e.msPerRow.toFixed(2)} ms/row, ${e.peakRssMb.toFixed(0)} MB`
-        : `${e.rows / 1000}k rows unfinished after ${(e.wallMs / 1000).toFixed(0)} s (${e.requests} requests), ${e.peakRssMb.toFixed(0)} MB`,
+        : `${e.rows / 1000}k rows unfinished after ${(e.wallMs / 1000).toFixed(0)} s (${e.requests} requests${e.msPerRequestSoFar ? `, ${e.msPerRequestSoFar.toFixed(2)} ms/row so far` : ''}), ${e.peakRssMb.toFixed(0)} MB`,
     );
     row(
       'Eval wall per row and peak RSS (CLI, c=16, zero-latency server)',
@@ -160,7 +161,12 @@ function scaleRows(s, row) {
       'LLM client calls/s (zero-latency server in its own process)',
       s.throughput
         .map((t) => `c=${t.concurrency} ${t.callsPerSecond.toFixed(0)}/s (${t.cpuMsPer1000.toFixed(0)} ms CPU per 1k)`)
-        .join(', '),
+        .join(', ') +
+        (s.throughputBuiltinFetch
+          ? `; with the built-in fetch instead: ${s.throughputBuiltinFetch
+              .map((t) => `c=${t.concurrency} ${t.callsPerSecond.toFixed(0)}/s (${t.cpuMsPer1000.toFixed(0)} ms)`)
+              .join(', ')}`
+          : ''),
       '—',
     );
   if (s.analysis)
