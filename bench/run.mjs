@@ -141,8 +141,7 @@ function bundleSizes() {
 /** The issue-12 scale rows: each with the ratio that shows whether cost per unit stays flat. */
 function scaleRows(s, row) {
   const ratio = (x) => (x == null ? '—' : `${x.toFixed(2)}×`);
-  if (s.load)
-    row('Machine load during the scale run (1-min load average, shared machine)', s.load, '—');
+  if (s.load) row('Machine load during the scale run (1-min load average, shared machine)', s.load, '—');
   if (s.eval) {
     const cells = s.eval.map((e) =>
       e.finished
