@@ -67,7 +67,8 @@ if (want('sandbox')) {
 }
 if (want('scale')) {
   console.error('· scale (eval rows, calls/s, analysis, cache size, APO calls)');
-  results.scale = runJson(['bench/scale.mjs']);
+  // Through tsx: the APO part imports the simulated task's data from src/.
+  results.scale = runJson([tsx, 'bench/scale.mjs']);
 }
 if (want('batch')) {
   console.error('· batch (eval --batch on 10k rows vs direct calls)');
@@ -144,11 +145,12 @@ function bundleSizes() {
 /** The issue-12 scale rows: each with the ratio that shows whether cost per unit stays flat. */
 function scaleRows(s, row) {
   const ratio = (x) => (x == null ? '—' : `${x.toFixed(2)}×`);
+  if (s.load) row('Machine load during the scale run (1-min load average, shared machine)', s.load, '—');
   if (s.eval) {
     const cells = s.eval.map((e) =>
       e.finished
         ? `${e.rows / 1000}k rows ${e.msPerRow.toFixed(2)} ms/row, ${e.peakRssMb.toFixed(0)} MB`
-        : `${e.rows / 1000}k rows unfinished after ${(e.wallMs / 1000).toFixed(0)} s (${e.requests} requests), ${e.peakRssMb.toFixed(0)} MB`,
+        : `${e.rows / 1000}k rows unfinished after ${(e.wallMs / 1000).toFixed(0)} s (${e.requests} requests${e.msPerRequestSoFar ? `, ${e.msPerRequestSoFar.toFixed(2)} ms/row so far` : ''}), ${e.peakRssMb.toFixed(0)} MB`,
     );
     row(
       'Eval wall per row and peak RSS (CLI, c=16, zero-latency server)',
@@ -162,7 +164,12 @@ function scaleRows(s, row) {
       'LLM client calls/s (zero-latency server in its own process)',
       s.throughput
         .map((t) => `c=${t.concurrency} ${t.callsPerSecond.toFixed(0)}/s (${t.cpuMsPer1000.toFixed(0)} ms CPU per 1k)`)
-        .join(', '),
+        .join(', ') +
+        (s.throughputBuiltinFetch
+          ? `; with the built-in fetch instead: ${s.throughputBuiltinFetch
+              .map((t) => `c=${t.concurrency} ${t.callsPerSecond.toFixed(0)}/s (${t.cpuMsPer1000.toFixed(0)} ms)`)
+              .join(', ')}`
+          : ''),
       '—',
     );
   if (s.analysis)
@@ -177,6 +184,13 @@ function scaleRows(s, row) {
       'Response cache on disk per 1k entries',
       `${s.cache.small.perThousandKb.toFixed(0)} KB at 1k, ${s.cache.large.perThousandKb.toFixed(0)} KB at 10k (payload ${(s.cache.large.payloadBytes / 10 / 1024).toFixed(0)} KB per 1k); ratio ${ratio(s.cache.ratio)}`,
       '—',
+    );
+  if (s.cacheOpen)
+    row(
+      'Response cache open (first lookup of a new process)',
+      `${s.cacheOpen.opens.map((o) => `${o.entries / 1000}k entries ${o.ms.toFixed(1)} ms`).join(', ')}; 100k/10k ratio ${ratio(s.cacheOpen.ratio)} (10× the entries)`,
+      'ratio < 10',
+      s.cacheOpen.ratio < 10,
     );
   if (s.apo)
     row(

@@ -2,8 +2,9 @@
  * In-process scale measurements (run by bench/scale.mjs through tsx; prints one JSON object):
  * - analysis of a 2k- and a 20k-line prompt file, each time as a FRESH string (what the extension host hands over on
  *   every re-analysis), through core `loadPrompt`;
- * - response cache size on disk per 1,000 entries, at 1k and 10k entries.
- * Usage: tsx bench/scale-inproc.ts [--repeats N] [--only analysis,cache]
+ * - response cache size on disk per 1,000 entries, at 1k and 10k entries;
+ * - response cache open time (a new process's first lookup) at 1k/10k/100k entries.
+ * Usage: tsx bench/scale-inproc.ts [--repeats N] [--only analysis,cache,open]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,7 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const repeats = Number(arg('repeats', '3'));
-const only = arg('only', 'analysis,cache').split(',');
+const only = arg('only', 'analysis,cache,open').split(',');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A string with the same content but a new identity and storage (as if read from the editor again). */
@@ -72,7 +73,10 @@ function diskBytes(dir: string): { bytes: number; apparent: number; files: numbe
   return { bytes, apparent, files };
 }
 
-async function cacheSize(entries: number) {
+const cacheKeyOf = (i: number) => `${i.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`;
+
+/** Writes `entries` chat entries into a new cache directory (then closes it, as a finished run does). */
+async function filledCache(entries: number) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wsbench-cache-'));
   const cache = createDiskCache(dir);
   let payload = 0;
@@ -80,17 +84,35 @@ async function cacheSize(entries: number) {
   for (let i = 0; i < entries; i++) {
     const text = `negative — review ${i} mentions a broken hinge and slow support`;
     payload += text.length;
-    await cache.set(`${i.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`, {
-      kind: 'chat',
-      text,
-      usage: { promptTokens: 42, completionTokens: 3 },
-    });
+    await cache.set(cacheKeyOf(i), { kind: 'chat', text, usage: { promptTokens: 42, completionTokens: 3 } });
   }
   const writeMs = performance.now() - start;
-  await (cache as { close?: () => Promise<void> }).close?.();
+  await cache.close();
+  return { dir, payload, writeMs };
+}
+
+async function cacheSize(entries: number) {
+  const { dir, payload, writeMs } = await filledCache(entries);
   const size = diskBytes(dir);
   rmSync(dir, { recursive: true, force: true });
   return { entries, payloadBytes: payload, ...size, perThousandKb: size.bytes / 1024 / (entries / 1000), writeMs };
+}
+
+/** Time from opening the cache to its first answered lookup (what every CLI run and extension start pays). */
+async function cacheOpen(entries: number) {
+  const { dir } = await filledCache(entries);
+  const samples: number[] = [];
+  for (let r = 0; r < repeats + 1; r++) {
+    const start = performance.now();
+    const cache = createDiskCache(dir);
+    const hit = await cache.get(cacheKeyOf(entries - 1));
+    const ms = performance.now() - start;
+    if (!hit) throw new Error('cache open bench: the last entry was not found');
+    await cache.close();
+    if (r > 0) samples.push(ms);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { entries, ms: median(samples) };
 }
 
 async function main() {
@@ -104,6 +126,12 @@ async function main() {
     const small = await cacheSize(1000);
     const large = await cacheSize(10000);
     out.cache = { small, large, ratio: large.perThousandKb / small.perThousandKb };
+  }
+  if (only.includes('open')) {
+    const sizes = [1000, 10000, 100000];
+    const opens = [];
+    for (const n of sizes) opens.push(await cacheOpen(n));
+    out.cacheOpen = { opens, ratio: opens[2].ms / opens[1].ms };
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -19,7 +19,8 @@ const tsx = path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const cli = flag('cli', path.join(repo, 'dist', 'cli.js'));
 const only = flag('only', 'eval,throughput,inproc,apo').split(',');
 const evalRows = flag('rows', '1000,10000,100000').split(',').map(Number);
-const deadlineMs = Number(flag('deadline', '300000'));
+// 15 minutes: 100,000 rows must finish even on a loaded shared machine (a quadratic run still reports).
+const deadlineMs = Number(flag('deadline', '900000'));
 
 const SYSTEM = 'Classify the sentiment of the review. Answer with one lowercase word: positive or negative.';
 const WORDS = ['love', 'hate', 'great', 'broke', 'fine', 'awful', 'solid', 'nice'];

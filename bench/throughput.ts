@@ -13,9 +13,16 @@ const arg = (name: string, fallback: string) => {
 const url = arg('url', '');
 const calls = Number(arg('calls', '4000'));
 const levels = arg('concurrency', '16,64,256').split(',').map(Number);
+// `--fetch builtin` measures the built-in fetch (undici) instead of the client's default (node-fetch.ts).
+const builtinFetch = arg('fetch', 'default') === 'builtin';
 
 async function measure(concurrency: number) {
-  const client = createLlmClient({ apiKeyFor: () => undefined, concurrency, cache: null });
+  const client = createLlmClient({
+    apiKeyFor: () => undefined,
+    concurrency,
+    cache: null,
+    ...(builtinFetch && { fetch: globalThis.fetch }),
+  });
   const model = { baseUrl: url, model: 'sim-model' };
   const ask = (i: number) =>
     client.chat({ model, messages: [{ role: 'user', content: `Review ${i}: I love this product.` }] });

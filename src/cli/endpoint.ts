@@ -102,11 +102,14 @@ export async function openEndpoint(
 
   const batch = flags.batch ? createBatchReporter(log) : undefined;
   const key = env.OPENAI_API_KEY;
+  const cache =
+    flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache'), { maxBytes: cacheMaxBytes });
+  // Closing writes the cache's index tables, so the next run opens it without scanning the log.
+  if (cache) closers.push(() => cache.close());
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
     apiKeyFor: (url: string) => (origin !== undefined && safeOrigin(url) === origin ? key : undefined),
-    cache:
-      flags.cache === false ? null : createDiskCache(path.resolve('.whetstone', 'cache'), { maxBytes: cacheMaxBytes }),
+    cache,
     concurrency,
     local,
     // Operational knobs for slow endpoints (and fast tests); not part of the stable flag contract.

@@ -19,12 +19,12 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
   return {
     update(done, total, rawLabel) {
       if (quiet) return;
-      const label = redactUrlSecrets(rawLabel);
       if (tty) {
         // Redraw at most every 50 ms: a 100,000-row eval must not write 100,000 bars.
         const now = Date.now();
         if (done !== total && now - lastDraw < 50) return;
         lastDraw = now;
+        const label = redactUrlSecrets(rawLabel);
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : 0;
         stream.write(`\r\x1b[2K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${label}`);
@@ -32,8 +32,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       } else {
         // Plain mode: a line per 10% step (and the last), so logs stay short.
         const step = total > 0 ? Math.floor((done / total) * 10) : 0;
-        const key = `${step}|${label}`;
-        if (key !== lastPlain || done === total) stream.write(`${done}/${total} ${label}\n`);
+        const key = `${step}|${rawLabel}`;
+        if (key !== lastPlain || done === total) stream.write(`${done}/${total} ${redactUrlSecrets(rawLabel)}\n`);
         lastPlain = key;
       }
     },

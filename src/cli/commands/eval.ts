@@ -73,8 +73,23 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
         progress.update(done, total, 'cases');
         return out.add(c);
       },
-    }).catch((error) => {
-      throw endpointFailure(error, endpoint.baseUrl);
+    }).catch(async (error) => {
+      const failure = endpointFailure(error, endpoint.baseUrl);
+      progress.finish();
+      // The run stopped part-way (endpoint gone): --json still ends as one valid document with what finished.
+      if (flags.json) {
+        const written = await out.flushAll();
+        const stopped = {
+          cases: written,
+          passed,
+          failed: written - passed - notRunCount,
+          notRun: notRunCount,
+          notFinished: loaded.rows.length - written,
+          error: failure.message,
+        };
+        process.stdout.write(`\n],${JSON.stringify(stopped).slice(1)}\n`);
+      }
+      throw failure;
     });
     await out.drained();
     progress.finish();

@@ -12,6 +12,7 @@ import { failsOnlyThisRequest } from '../llm/batch/lines';
 import { evaluate, aggregate } from '../evaluators';
 import type { EvalExtensions } from '../evaluators/context';
 import { buildTargetRequest } from './target-request';
+import { runPool } from '../worker-pool';
 
 export interface EvalCaseResult {
   index: number;
@@ -115,14 +116,9 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   }
 
   // A fixed pool of workers takes rows in order: memory and abort listeners stay O(concurrency), not O(rows).
-  const pool = options.batch ? BATCH_WORKERS : (options.concurrency ?? DEFAULT_WORKERS);
-  const workers = Math.max(1, Math.min(rows.length, pool));
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length && !signal.aborted) await runRow(next++);
-  };
+  const workers = options.batch ? BATCH_WORKERS : (options.concurrency ?? DEFAULT_WORKERS);
   try {
-    await Promise.all(Array.from({ length: workers }, worker)).catch((error: unknown) => {
+    await runPool(rows.length, workers, runRow, () => signal.aborted).catch((error: unknown) => {
       controller.abort(error);
       throw error;
     });

@@ -34,7 +34,7 @@ import { providerWarnings } from './provider-warnings';
 import { withJudgeEvaluators, withUsage } from './estimate-usage';
 import { BudgetStop, CallLedger, Cancelled } from './ledger';
 import type { BudgetUsed, Estimate, JobEvent, JobHandle, JobResult, JobSpec, StopReason } from './types';
-import { describeStopReason, JobInputError } from './types';
+import { DEFAULT_JOB_CONCURRENCY, describeStopReason, JobInputError } from './types';
 
 interface Prepared {
   optimizer: Optimizer<unknown>;
@@ -331,7 +331,7 @@ async function runLocked(
     replay,
     append: (line) => writer.append(line),
     signal,
-    concurrency: spec.concurrency ?? 8,
+    concurrency: spec.concurrency ?? DEFAULT_JOB_CONCURRENCY,
     previous,
     onUsage: () => {
       if (Date.now() - lastBudgetEvent > 250) emitBudget();

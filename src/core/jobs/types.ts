@@ -294,6 +294,9 @@ export interface JobSpec {
   batch?: boolean;
 }
 
+/** The job's concurrency when the spec sets none. */
+export const DEFAULT_JOB_CONCURRENCY = 8;
+
 export type JobListener = (event: JobEvent) => void;
 
 export interface JobHandle {

@@ -1,8 +1,11 @@
 /**
  * The response cache on disk: one append-only log in numbered segments (`<dir>/log/00000001.seg`, …), one JSON line
  * per entry `␞{"k":"<key>","r":<response>}` (led by the ASCII record separator 0x1E, which JSON text never contains
- * unescaped, so a record's start is unambiguous), and an in-memory index key → (segment, offset, length) built by scanning
- * the segments once (keys are read from each line's fixed prefix; payloads are not parsed until asked for).
+ * unescaped, so a record's start is unambiguous), and an index key → (segment, offset, length): per segment a
+ * persisted sorted table (`<seq>.idx`, cache-table.ts) for what was indexed before, plus an in-memory map for the
+ * records after it (found by scanning only the segment's tail; keys are read from each line's fixed prefix, payloads
+ * are not parsed until asked for). Tables are written when a segment fills, every CHECKPOINT_BYTES of new records,
+ * and on close, so opening reads small tables and at most a short tail instead of the whole log.
  *
  * - Several processes may use one cache at once: each record is written with ONE append (O_APPEND) write, so
  *   records never interleave; another process's records are found by scanning the segments' new tails on a miss.
@@ -15,6 +18,7 @@ import * as path from 'node:path';
 import type { CachedResponse, ResponseCache } from './cache';
 import { nodeFileSystem } from '../node-file-system';
 import { ensureStateGitignore } from '../state-dir';
+import { emptyTable, keyHashes, readTable, writeTable, type SegmentTable, type TableEntry } from './cache-table';
 
 export interface DiskCacheOptions {
   /** Size cap of the log in bytes (default 256 MiB). */
@@ -37,6 +41,8 @@ interface Segment {
   /** Bytes scanned so far (up to the last complete line). */
   scanned: number;
   handle?: fs.FileHandle;
+  /** The persisted index of the segment's first `table.covered` bytes (loaded once, before the first scan). */
+  table?: SegmentTable;
 }
 
 const RS = 0x1e;
@@ -47,6 +53,8 @@ const KEY = /^[\w:.-]{1,256}$/;
 const SEGMENT = /^(\d{8})\.seg$/;
 /** How long a process keeps appending to a segment it did not see rotate (another process may rotate it). */
 const RESCAN_MS = 1000;
+/** New bytes in a segment after which its table is rewritten (bounds the tail a later open has to scan). */
+const CHECKPOINT_BYTES = 2 * 1024 * 1024;
 
 export function createDiskCache(
   dir: string,
@@ -70,6 +78,7 @@ export function createDiskCache(
   };
 
   const fileOf = (seq: number) => path.join(logDir, `${String(seq).padStart(8, '0')}.seg`);
+  const tableFileOf = (seq: number) => path.join(logDir, `${String(seq).padStart(8, '0')}.idx`);
   const newest = () => Math.max(0, ...segments.keys());
 
   async function open(): Promise<void> {
@@ -102,10 +111,14 @@ export function createDiskCache(
     return segment.handle;
   }
 
-  /** Indexes the complete lines appended to `segment` since the last scan. */
+  /** Indexes the complete lines appended to `segment` since the last scan (after its table, when it has one). */
   async function scan(segment: Segment): Promise<void> {
     const handle = await handleOf(segment);
     if (!handle) return;
+    if (!segment.table) {
+      segment.table = (await readTable(tableFileOf(segment.seq), handle)) ?? emptyTable();
+      segment.scanned = Math.max(segment.scanned, segment.table.covered);
+    }
     const { size } = await handle.stat();
     if (size <= segment.scanned) return;
     const chunkSize = 1 << 20;
@@ -141,6 +154,40 @@ export function createDiskCache(
     index.set(key, { seg: seq, offset: base + at, length: end - at });
   }
 
+  /** Where the newest record of `key` is: a tail record, unless a newer segment's table has one. */
+  function locate(key: string): Location | undefined {
+    const tail = index.get(key);
+    for (const seq of [...segments.keys()].sort((a, b) => b - a)) {
+      if (tail && seq <= tail.seg) break;
+      const found = segments.get(seq)!.table?.find(key);
+      if (found) return { seg: seq, ...found };
+    }
+    return tail;
+  }
+
+  /** Folds the segment's tail records into its table and persists it; the tail map keeps only other segments. */
+  async function checkpoint(segment: Segment): Promise<void> {
+    const handle = await handleOf(segment);
+    if (!handle || !segment.table || segment.scanned <= segment.table.covered) return;
+    const newer: TableEntry[] = [];
+    for (const [key, loc] of index) {
+      if (loc.seg !== segment.seq) continue;
+      const [h1, h2] = keyHashes(key);
+      newer.push({ h1, h2, offset: loc.offset, length: loc.length });
+    }
+    const table = segment.table.merged(newer, segment.scanned);
+    // A table that cannot be written only means the next open scans this segment's tail again.
+    if (
+      !(await writeTable(tableFileOf(segment.seq), table, handle).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
+    segment.table = table;
+    for (const [key, loc] of index) if (loc.seg === segment.seq) index.delete(key);
+  }
+
   async function forget(seq: number): Promise<void> {
     const segment = segments.get(seq);
     segments.delete(seq);
@@ -158,10 +205,10 @@ export function createDiskCache(
   }
 
   async function lookup(key: string): Promise<{ response: CachedResponse; line: Buffer; loc: Location } | undefined> {
-    let loc = index.get(key);
+    let loc = locate(key);
     if (!loc) {
       await refresh(false);
-      loc = index.get(key);
+      loc = locate(key);
       if (!loc) return undefined;
     }
     const line = await readAt(loc);
@@ -194,8 +241,12 @@ export function createDiskCache(
     }
     // Index it (and whatever other processes appended meanwhile): with O_APPEND our offset is known only by reading.
     const segment = segments.get(writer.seq);
-    if (segment) await scan(segment);
-    if ((segment?.scanned ?? 0) >= segmentBytes) await rotate(writer.seq);
+    if (!segment) return;
+    await scan(segment);
+    if (segment.scanned >= segmentBytes) {
+      await checkpoint(segment);
+      await rotate(writer.seq);
+    } else if (segment.scanned - (segment.table?.covered ?? 0) >= CHECKPOINT_BYTES) await checkpoint(segment);
   }
 
   async function rotate(full: number): Promise<void> {
@@ -215,6 +266,7 @@ export function createDiskCache(
     for (const seq of [...segments.keys()].sort((a, b) => a - b)) {
       if (total <= maxBytes || seq >= newest()) break;
       await fs.unlink(fileOf(seq)).catch(() => undefined); // another process may have deleted it already
+      await fs.unlink(tableFileOf(seq)).catch(() => undefined);
       total -= sizes.get(seq) ?? 0;
       await forget(seq);
     }
@@ -243,6 +295,7 @@ export function createDiskCache(
     async close() {
       await ready().catch(() => undefined);
       await serial(async () => {
+        for (const s of segments.values()) await checkpoint(s);
         await writer?.handle.close().catch(() => undefined);
         writer = undefined;
         for (const s of segments.values()) await s.handle?.close().catch(() => undefined);

@@ -26,6 +26,7 @@ import {
   type Usage,
 } from './types';
 import { cacheKey, type CachedResponse, type ResponseCache } from './cache';
+import { createNodeFetch } from './node-fetch';
 import { endpointLabel, originOf } from './endpoint';
 import { classifyFailure, type ClassifiedFailure } from './errors';
 import { costOf, defaultPrices, type PriceTable } from './prices';
@@ -153,6 +154,8 @@ const RESERVED_PARAMS = new Set(['stream', 'stream_options', 'n', 'messages', 'm
 export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const cache = opts.cache ?? null;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
+  // Keep-alive sockets for as many calls as may be in flight per origin (node-fetch.ts: less CPU per call).
+  const baseFetch = opts.fetch ?? createNodeFetch(concurrency);
   const maxRetries = Math.max(0, opts.maxRetries ?? 6);
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const prices: PriceTable = { ...defaultPrices, ...opts.prices };
@@ -215,7 +218,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         // Backstop only; our own per-attempt timer (which also covers reading the body) fires first.
         timeout: timeoutMs + 1000,
         // An endpoint we hold no key for gets no Authorization header at all, not the placeholder.
-        fetch: key ? opts.fetch : withoutPlaceholderKey(opts.fetch ?? fetch),
+        fetch: key ? baseFetch : withoutPlaceholderKey(baseFetch),
         fetchOptions: { redirect: 'error' },
       });
       instances.set(id, openai);

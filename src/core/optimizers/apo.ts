@@ -11,7 +11,16 @@ import { createRng, type Rng } from '../random';
 import { resolveParams } from './defaults';
 import { selectArms } from './bandits';
 import { callSeed, promptTexts, structuredCall, uniqueTexts } from './calls';
-import { describeInput, methodTarget, reasonsOf, runExample, scoreOnRows, withTemperature } from './execute';
+import {
+  describeInput,
+  methodTarget,
+  reasonsOf,
+  rowWorkers,
+  runExample,
+  scoreOnRows,
+  withTemperature,
+} from './execute';
+import { mapPool } from '../worker-pool';
 import { heldOutSize, samples } from './finish';
 import { comparisonRows, missingScoredCases, scoreBaseline, verificationCalls, verifyAndFinish } from './verify';
 import { critiquePrompt, editPrompt, paraphrasePrompt } from './prompts/apo';
@@ -168,7 +177,9 @@ async function apoRound(
     rng: ctx.rng,
     pull: async (arm, rows) => {
       const candidate = arms[arm];
-      const results = await Promise.all(rows.map((r) => runExample(ctx, candidate.prompt, r, target, candidate)));
+      const results = await mapPool(rows, rowWorkers(ctx), (r) =>
+        runExample(ctx, candidate.prompt, r, target, candidate),
+      );
       const seen = examplesOf.get(arm) ?? new Map();
       for (const e of results) seen.set(e.rowIndex, e);
       examplesOf.set(arm, seen);

@@ -10,8 +10,10 @@ import type { CallListener, ChatRequest, LlmClient, ModelRef, ScoreRequest, Sche
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
 import { failsOnlyThisRequest } from '../llm/batch/lines';
-import { unusableReplyEvaluation } from '../evaluation/run-eval';
+import { BATCH_WORKERS, unusableReplyEvaluation } from '../evaluation/run-eval';
 import type { CandidateRecord, ExampleResult } from '../jobs/types';
+import { DEFAULT_JOB_CONCURRENCY } from '../jobs/types';
+import { mapPool } from '../worker-pool';
 
 const memos = new WeakMap<JobContext<unknown>, Map<string, Promise<ExampleResult>>>();
 
@@ -108,7 +110,17 @@ export function runExample(
   return promise;
 }
 
-/** Mean score of `prompt` over `rows` (all run concurrently, issued in row order). */
+/**
+ * Rows one scoring runs at once: the job's concurrency (what the ledger lets through anyway), so pending rows cost
+ * O(concurrency) memory, not O(rows).
+ */
+export function rowWorkers(ctx: JobContext<unknown>): number {
+  // In batch mode a round's target calls must reach the batcher together, or --concurrency would cut them up.
+  if (ctx.spec.batch) return BATCH_WORKERS;
+  return ctx.spec.concurrency ?? DEFAULT_JOB_CONCURRENCY;
+}
+
+/** Mean score of `prompt` over `rows` (a bounded pool of workers, issued in row order). */
 export async function scoreOnRows(
   ctx: JobContext<unknown>,
   prompt: string,
@@ -117,7 +129,7 @@ export async function scoreOnRows(
   charge?: CandidateRecord,
   sample = 0,
 ): Promise<{ score: number; examples: ExampleResult[] }> {
-  const examples = await Promise.all(rows.map((r) => runExample(ctx, prompt, r, target, charge, sample)));
+  const examples = await mapPool(rows, rowWorkers(ctx), (r) => runExample(ctx, prompt, r, target, charge, sample));
   const score = examples.length ? examples.reduce((s, e) => s + e.score, 0) / examples.length : 0;
   return { score, examples };
 }

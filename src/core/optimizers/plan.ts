@@ -5,6 +5,7 @@
  * step that fits, then states the plan in plain words. A new method adds its own ladder; nothing here changes.
  */
 import type { Budget, Estimate, JobSpec, PlanSummary } from '../jobs/types';
+import { DEFAULT_JOB_CONCURRENCY } from '../jobs/types';
 import type { SplitInfo } from './types';
 
 /** A ladder step: upper bounds for numeric parameters (never raises one; keys the user set stay as set). */
@@ -82,7 +83,7 @@ export function fitPlan<P>(
   opts: { pinned: ReadonlySet<string>; perCall: (e: Estimate) => { tokens?: number; usd?: number | null } },
 ): Fitted<P> {
   const first = planner.estimate(spec, params, split);
-  const afford = affordableCalls(spec.budget, opts.perCall(first), spec.concurrency ?? 8);
+  const afford = affordableCalls(spec.budget, opts.perCall(first), spec.concurrency ?? DEFAULT_JOB_CONCURRENCY);
   const levels: { params: P; estimate: Estimate }[] = [{ params, estimate: first }];
   for (const step of planner.planSteps) {
     const next = applyStep(levels[levels.length - 1].params, step, opts.pinned);

@@ -14,7 +14,8 @@ import { LlmError } from '../llm/types';
 import { NO_CHAT_TEMPLATE } from '../llm/score';
 import { resolveParams } from './defaults';
 import { locateSegment, promptTexts, structuredCall, uniqueTexts } from './calls';
-import { describeInput, withTemperature } from './execute';
+import { describeInput, rowWorkers, withTemperature } from './execute';
+import { mapPool } from '../worker-pool';
 import { finishWithValidation, heldOutRows, heldOutSize } from './finish';
 import { compactRewritePrompt, rewritePrompt, segmentPrompt, type MaskRow } from './prompts/pmpo';
 import type { Optimizer, SplitInfo } from './types';
@@ -186,7 +187,7 @@ export const pmpo: Optimizer<PmpoParams> = {
       return Math.log1p(Math.exp(-margin)); // −log σ(margin)
     };
     const batch = async (prompt: string, on: number[], charge?: CandidateRecord) => {
-      const losses = await Promise.all(on.map((r) => exampleLoss(prompt, r, charge)));
+      const losses = await mapPool(on, rowWorkers(ctx), (r) => exampleLoss(prompt, r, charge));
       const examples: ExampleResult[] = on.map((r, i) => ({
         rowIndex: r,
         input: ctx.rows[r].vars,

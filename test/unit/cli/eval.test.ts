@@ -3,7 +3,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSimServer, type SimServer, type SimHandler } from '../../../src/sim/server';
-import { runCli, tempWorkspace } from './run-cli';
+import { spawn } from 'node:child_process';
+import * as readline from 'node:readline';
+import { repoRoot, runCli, tempWorkspace } from './run-cli';
 
 const PROMPT = `name: Sentiment
 model: sim-model
@@ -211,5 +213,53 @@ describe('whetstone eval (CLI contract)', function () {
     assert.equal(run.code, 1, run.stderr);
     assert.ok(server.stats.authHeaders.every((h) => h === 'Bearer sk-test-123'));
     assert.ok(!run.stderr.includes('sk-test-123') && !run.stdout.includes('sk-test-123'), 'the key is never printed');
+  });
+});
+
+describe('whetstone eval --json when the endpoint dies mid-run', function () {
+  this.timeout(120_000);
+
+  it('still prints one valid JSON document: the finished cases, an error, and how many did not finish', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) =>
+      JSON.stringify({
+        review: `review ${i}: I ${i % 3 ? 'love' : 'hate'} it`,
+        expected: i % 3 ? 'positive' : 'negative',
+      }),
+    );
+    const dir = tempWorkspace({ 'sentiment.prompt.yml': PROMPT, 'rows.jsonl': `${rows.join('\n')}\n` });
+    // `--require tsx/cjs` (not the tsx CLI, which runs the script in a child process): the kill reaches the server.
+    const script = path.join(__dirname, 'sim-process.ts');
+    const sim = spawn(process.execPath, ['--require', 'tsx/cjs', script, '--announce-after', '60'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const lines = readline.createInterface({ input: sim.stdout });
+      const next = () => new Promise<any>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
+      const { url } = await next();
+      // The server process dies (SIGKILL, no clean close) once it has answered 60 calls.
+      void next().then(() => sim.kill('SIGKILL'));
+      const run = await runCli(
+        ['eval', 'sentiment.prompt.yml', '--dataset', 'rows.jsonl', '--base-url', url, '--model', 'M', '--json'],
+        { cwd: dir, env: { WHETSTONE_RETRY_BASE_MS: '5', WHETSTONE_TIMEOUT_MS: '1500' } },
+      );
+      assert.equal(run.code, 3, run.stderr);
+      const out = run.json(); // throws when the document is unterminated
+      assert.ok(out.results.length >= 1 && out.results.length < 400, `${out.results.length} cases written`);
+      assert.equal(out.cases, out.results.length);
+      assert.equal(out.notFinished, 400 - out.cases);
+      assert.equal(out.passed + out.failed + out.notRun, out.cases);
+      assert.match(out.error, new RegExp(new URL(url).host.replace('.', '\\.')));
+      const indexes = out.results.map((r: any) => r.index);
+      assert.deepEqual(
+        indexes,
+        [...indexes].sort((a: number, b: number) => a - b),
+        'cases in row order',
+      );
+      assert.equal(new Set(indexes).size, indexes.length);
+    } finally {
+      sim.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

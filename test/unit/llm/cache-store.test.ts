@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createDiskCache } from '../../../src/core/llm/cache-store';
@@ -110,5 +110,84 @@ describe('response cache store (segment log)', () => {
     assert.deepEqual((await fresh.get('hostile'))?.value, { k: 'evil', nested: text });
     await assert.rejects(fresh.set('bad key\n', entry('x')), /invalid key/);
     await fresh.close();
+  });
+});
+
+describe('response cache store: persisted segment tables', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'whetstone-table-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const fill = async (n: number, text = (i: number) => `answer ${i}`) => {
+    const cache = createDiskCache(dir, { segmentBytes: 16 * 1024 });
+    for (let i = 0; i < n; i++) await cache.set(`key-${i}`, entry(text(i)));
+    await cache.close();
+  };
+  const files = (ext: string) => readdirSync(path.join(dir, 'log')).filter((f) => f.endsWith(ext));
+  const readAll = async (n: number) => {
+    const cache = createDiskCache(dir, { segmentBytes: 16 * 1024 });
+    const got = [];
+    for (let i = 0; i < n; i++) got.push((await cache.get(`key-${i}`))?.text);
+    await cache.close();
+    return got;
+  };
+
+  it('close writes a table per segment covering all of it, and a reopened cache finds every entry', async () => {
+    await fill(600);
+    const segs = files('.seg');
+    assert.ok(segs.length >= 3, `${segs.length} segments`);
+    assert.deepEqual(
+      files('.idx').map((f) => f.replace('.idx', '')),
+      segs.map((f) => f.replace('.seg', '')),
+    );
+    assert.deepEqual(
+      await readAll(600),
+      Array.from({ length: 600 }, (_, i) => `answer ${i}`),
+    );
+  });
+
+  it('a torn, garbled or stale table is ignored: the segment is scanned and every entry is still found', async () => {
+    await fill(300);
+    const [first, second] = files('.idx');
+    const firstPath = path.join(dir, 'log', first);
+    writeFileSync(firstPath, readFileSync(firstPath).subarray(0, 70)); // torn mid-write
+    writeFileSync(path.join(dir, 'log', second), 'not a table');
+    // The newest segment gets records after its table was written (as another process's appends would).
+    const newest = files('.seg').at(-1)!;
+    appendFileSync(path.join(dir, 'log', newest), `\x1e{"k":"late","r":${JSON.stringify(entry('late'))}}\n`);
+    assert.deepEqual(
+      await readAll(300),
+      Array.from({ length: 300 }, (_, i) => `answer ${i}`),
+    );
+    const cache = createDiskCache(dir, { segmentBytes: 16 * 1024 });
+    assert.equal((await cache.get('late'))?.text, 'late');
+    await cache.close();
+  });
+
+  it('a table whose segment was rewritten under the same name is not trusted (entries move)', async () => {
+    await fill(50);
+    const seg = path.join(dir, 'log', files('.seg')[0]);
+    const text = readFileSync(seg, 'utf8').replace(/answer (\d+)/g, 'changed answer $1');
+    rmSync(seg);
+    writeFileSync(seg, text); // same name; new inode, every record at a new offset
+    const got = await readAll(50);
+    assert.deepEqual(
+      got,
+      Array.from({ length: 50 }, (_, i) => `changed answer ${i}`),
+    );
+  });
+
+  it('the newest record of a key wins across the table, the tail and reopening', async () => {
+    await fill(100);
+    let cache = createDiskCache(dir, { segmentBytes: 16 * 1024 });
+    await cache.set('key-5', entry('newer 5'));
+    assert.equal((await cache.get('key-5'))?.text, 'newer 5');
+    await cache.close();
+    cache = createDiskCache(dir, { segmentBytes: 16 * 1024 });
+    assert.equal((await cache.get('key-5'))?.text, 'newer 5');
+    assert.equal((await cache.get('key-99'))?.text, 'answer 99');
+    await cache.close();
   });
 });
