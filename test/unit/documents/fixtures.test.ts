@@ -100,7 +100,7 @@ describe('documents: prompt.yml fixtures', () => {
     assert.ok(syntax.length >= 1);
     assert.equal(syntax[0].line, 4);
     assert.equal(syntax[0].severity, 'error');
-    assert.match(syntax[0].message, /closing "quote/);
+    assert.match(syntax[0].message, /^This quoted text has no closing "\./);
     const notAMap = parsePromptFile('x.prompt.yml', '- just\n- a list\n');
     assert.equal(at(notAMap, 'not-a-prompt').length, 1);
     const badMessages = parsePromptFile('x.prompt.yml', 'messages:\n  - role: system\n  - content: hi\n  - 3\n');
