@@ -4,20 +4,23 @@
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { ParsedRecords } from './raw-records';
+import { plainYamlMessage } from '../documents/yaml-messages';
+import { problemStart } from '../documents/yamlSource';
 
 const ROW_LIST_KEYS = ['rows', 'data', 'testData', 'tests'];
 
 export function parseYamlRows(text: string): ParsedRecords {
   const out: ParsedRecords = { records: [], problems: [] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const source = text.replace(/^\uFEFF/, '');
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false });
   for (const error of doc.errors) {
-    const pos = lineCounter.linePos(error.pos[0]);
+    const pos = lineCounter.linePos(problemStart(source, error));
     out.problems.push({
       line: pos.line,
       column: pos.col,
       code: 'dataset-bad-yaml',
-      message: error.message.split('\n')[0],
+      message: plainYamlMessage(error),
     });
   }
   if (doc.errors.length) return out;

@@ -36,7 +36,7 @@ function labelText(value: unknown): string | undefined {
 
 export function rowFromRecord(record: unknown, line: number | undefined, opts: RowShapeOptions = {}): RowShapeResult {
   if (!isPlainObject(record)) {
-    const kind = Array.isArray(record) ? 'an array' : record === null ? 'null' : `a ${typeof record}`;
+    const kind = Array.isArray(record) ? 'an array' : record === null ? 'empty (null)' : `a ${typeof record}`;
     return { problem: `a row must be an object with variables, but this one is ${kind}` };
   }
   if (record.vars !== undefined && !isPlainObject(record.vars)) {

@@ -1,10 +1,10 @@
 /** GitHub Models `*.prompt.yml`: messages, model settings, `testData` rows and raw `evaluators`, with source spans. */
 import { emptyDocument } from './empty-document';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { Span } from '../diagnostics';
-import { diagnosticAt, type LineIndex } from '../diagnostics';
+import { diagnosticAt } from '../diagnostics';
 import { closestName } from '../edit-distance';
 import { extractVariables } from '../template/variables';
+import { missingVariableDiagnostics } from './missing-variables';
 import { rowsFromNode } from './rows';
 import type { PromptDocument, PromptMessage, VariableRef } from './types';
 import { diag, mapEntries, nodeSpan, parseYamlSlice, scalarString, toPlain, toPlainGoStrings } from './yamlSource';
@@ -43,7 +43,6 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
     return doc;
   }
   let sawMessages = false;
-  const rowSpans: Span[] = [];
   for (const { key, keyNode, value } of mapEntries(root)) {
     const plain = toPlain(slice, value);
     switch (key) {
@@ -69,7 +68,7 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
         readMessages(value);
         break;
       case 'testData':
-        doc.testData = rowsFromNode(slice, value, 'testData', doc.diagnostics, rowSpans);
+        doc.testData = rowsFromNode(slice, value, 'testData', doc.diagnostics);
         doc.testDataSpan = nodeSpan(slice, value);
         break;
       case 'evaluators':
@@ -107,7 +106,15 @@ export function parsePromptYml(file: string, text: string): PromptDocument {
       ),
     );
   }
-  checkRowsCoverVariables(doc, rowSpans, slice.lines);
+  // A row without a value for a message variable sends `{{name}}` literally: one warning at the variable.
+  doc.diagnostics.push(
+    ...missingVariableDiagnostics(
+      doc,
+      doc.testData,
+      { name: 'test rows', singular: 'test row', code: 'missing-column' },
+      slice.lines,
+    ),
+  );
   return doc;
 
   function readMessages(node: unknown): void {
@@ -191,28 +198,4 @@ function parseJsonOrKeep(s: string): unknown {
   } catch {
     return s;
   }
-}
-
-/** A row without a value for a message variable would send `{{name}}` literally: warn at that row. */
-function checkRowsCoverVariables(doc: PromptDocument, rowSpans: Span[], lines: LineIndex): void {
-  const names = [...new Set(doc.variables.map((v) => v.name))];
-  doc.testData.forEach((row, i) => {
-    const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(row.vars, n));
-    if (missing.length === 0 || !rowSpans[i]) return;
-    const lineEnd = doc.text.indexOf('\n', rowSpans[i].start);
-    const span = {
-      start: rowSpans[i].start,
-      end: lineEnd === -1 ? rowSpans[i].end : Math.min(lineEnd, rowSpans[i].end),
-    };
-    doc.diagnostics.push(
-      diagnosticAt(
-        doc.file,
-        lines,
-        span,
-        'warning',
-        'missing-column',
-        `testData[${i}] has no value for ${missing.map((n) => `{{${n}}}`).join(', ')}: gh models sends it as written`,
-      ),
-    );
-  });
 }

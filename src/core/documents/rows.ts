@@ -1,19 +1,12 @@
 /** Turning inline example rows (GitHub Models `testData`, sidecar `rows`) into DatasetRows. */
 import { isMap, isSeq } from 'yaml';
-import type { Diagnostic, Span } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
 import { lineAt } from '../diagnostics';
 import type { DatasetRow } from '../data/types';
 import { rowFromRecord } from '../data/row-shape';
-import { diag, nodeSpan, toPlain, type YamlSlice } from './yamlSource';
+import { diag, toPlain, type YamlSlice } from './yamlSource';
 
-/** `spans`, when given, receives each returned row's source span (same order as the rows). */
-export function rowsFromNode(
-  slice: YamlSlice,
-  node: unknown,
-  field: string,
-  diagnostics: Diagnostic[],
-  spans?: Span[],
-): DatasetRow[] {
+export function rowsFromNode(slice: YamlSlice, node: unknown, field: string, diagnostics: Diagnostic[]): DatasetRow[] {
   if (node === null || node === undefined) return [];
   if (!isSeq(node)) {
     if (!isScalarNull(node))
@@ -37,7 +30,6 @@ export function rowsFromNode(
       return;
     }
     rows.push(shaped.row);
-    spans?.push(nodeSpan(slice, item) ?? { start: slice.offset, end: slice.offset });
   });
   return rows;
 }

@@ -5,6 +5,7 @@
 import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics';
 import { diagnosticAt, LineIndex } from '../diagnostics';
+import { plainYamlMessage } from './yaml-messages';
 
 export interface YamlSlice {
   doc: Document.Parsed;
@@ -48,13 +49,13 @@ export function parseYamlSlice(
   }
   // The first problems are the useful ones; a garbled file can have thousands.
   for (const e of doc.errors.slice(0, MAX_REPORTED)) {
-    const at = e.code === 'MISSING_CHAR' ? (openingQuote(src, e.pos[0], e.message) ?? e.pos[0]) : e.pos[0];
+    const at = problemStart(src, e);
     const span = { start: start + at, end: start + Math.max(at, e.pos[1]) };
-    slice.diagnostics.push(diagnosticAt(file, lines, span, 'error', 'yaml-syntax', `YAML: ${firstLine(e.message)}`));
+    slice.diagnostics.push(diagnosticAt(file, lines, span, 'error', 'yaml-syntax', plainYamlMessage(e)));
   }
   for (const w of doc.warnings.slice(0, MAX_REPORTED)) {
     const span = { start: start + w.pos[0], end: start + Math.max(w.pos[0], w.pos[1]) };
-    slice.diagnostics.push(diagnosticAt(file, lines, span, 'warning', 'yaml-warning', `YAML: ${firstLine(w.message)}`));
+    slice.diagnostics.push(diagnosticAt(file, lines, span, 'warning', 'yaml-warning', plainYamlMessage(w)));
   }
   return slice;
 }
@@ -99,6 +100,11 @@ function tooDeepAt(src: string, limit: number): number {
   return -1;
 }
 
+/** Where a YAML error should be shown in `src`: where the library says, or an unclosed quote's opening. */
+export function problemStart(src: string, e: { code: string; message: string; pos: [number, number] }): number {
+  return e.code === 'MISSING_CHAR' ? (openingQuote(src, e.pos[0], e.message) ?? e.pos[0]) : e.pos[0];
+}
+
 /**
  * The YAML library reports an unclosed quote where the text ends; the useful position is where the quote opened:
  * the last such quote before that point that starts a scalar (after `key: `, `- `, `[`, `{`, `,` or a line start).
@@ -113,10 +119,6 @@ function openingQuote(src: string, end: number, message: string): number | undef
     if (j < 0 || src[j] === '\n' || src[j] === '\r' || ':-[{,'.includes(src[j])) return i;
   }
   return undefined;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0];
 }
 
 /** The node's value range in the whole file (a scalar: without a trailing comment). */

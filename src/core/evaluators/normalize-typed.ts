@@ -7,7 +7,8 @@
  * split a text value like promptfoo, `is-json` parses the whole output, `javascript` numbers pass above 0 unless a
  * threshold is set. An assertion we cannot run becomes an `unsupported` spec plus a warning.
  */
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
+import { plainYamlMessage } from '../documents/yaml-messages';
 import { builtinJudge } from './builtin-judges';
 import { schemaProblem } from './json-schema';
 import { isRecord, type NormalizeProblem, type NormalizedEntry } from './normalize-types';
@@ -95,6 +96,10 @@ function parseYamlSchema(text: string): { schema: unknown } | { problem: string 
   try {
     return { schema: parseYaml(text) as unknown };
   } catch (err) {
+    if (err instanceof YAMLError) {
+      const line = err.linePos?.[0].line;
+      return { problem: `${line ? `line ${line} of the schema: ` : ''}${plainYamlMessage(err)}` };
+    }
     return { problem: err instanceof Error ? err.message : String(err) };
   }
 }

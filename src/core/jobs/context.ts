@@ -7,7 +7,7 @@ import type { DatasetRow } from '../data/types';
 import type { PromptDocument } from '../documents/types';
 import type { ModelRef } from '../llm/types';
 import type { Rng } from '../random';
-import { checkCandidateInvariants } from '../template';
+import { checkCandidateInvariants, type VariableSources } from '../template';
 import { BudgetStop, type CallLedger } from './ledger';
 import type { CandidateRecord, JobEvent, JobSpec, Method, RoundSummary, StopReason } from './types';
 
@@ -55,6 +55,7 @@ export class JobContext<P = Record<string, unknown>> {
   readonly signal: AbortSignal;
   readonly protectedTexts: string[];
   private readonly emitEvent: (event: JobEvent) => void;
+  private variableSources: VariableSources | undefined;
 
   constructor(init: {
     spec: JobSpec;
@@ -185,13 +186,14 @@ export class JobContext<P = Record<string, unknown>> {
 
   /** Why a candidate text may not be used, or undefined when it keeps every invariant. */
   invariantProblem(prompt: string): string | undefined {
-    if (!prompt.trim()) return 'empty prompt';
+    if (!prompt.trim()) return 'the optimizer returned an empty prompt';
     const check = checkCandidateInvariants(
       this.original,
       prompt,
       this.doc.format,
       this.protectedTexts,
       this.doc.templateSyntax,
+      (this.variableSources ??= variableSourcesOf(this.doc, this.rows)),
     );
     return check.ok ? undefined : check.violations.join('; ');
   }
@@ -230,4 +232,19 @@ export class JobContext<P = Record<string, unknown>> {
       calls,
     });
   }
+}
+
+/** Variables the file fills outside its optimized region, and the names rows and declared inputs give values to. */
+function variableSourcesOf(doc: PromptDocument, rows: readonly DatasetRow[]): VariableSources {
+  const region = doc.optimizable?.span;
+  const elsewhere = new Map<string, string>();
+  for (const v of doc.variables) {
+    const inside = region !== undefined && v.span.start >= region.start && v.span.end <= region.end;
+    if (inside || elsewhere.has(v.name)) continue;
+    const message = doc.messages.find((m) => v.span.start >= m.span.start && v.span.end <= m.span.end);
+    if (message) elsewhere.set(v.name, message.role);
+  }
+  const columns = new Set<string>(doc.declaredVariables.map((d) => d.name));
+  for (const row of rows) for (const name of Object.keys(row.vars)) columns.add(name);
+  return { elsewhere, columns };
 }

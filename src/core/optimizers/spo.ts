@@ -15,6 +15,7 @@ import { promptTexts, structuredCall } from './calls';
 import { describeInput, methodTarget, reasonsOf, scoreOnRows, withTemperature } from './execute';
 import { targetModelFor } from '../evaluation/target-request';
 import { finishWithValidation, heldOutRows, heldOutSize, HELD_OUT_SAMPLE, samples } from './finish';
+import { nameSlots, slotNames } from './pairwise-reason';
 import { spoJudgePrompt, spoOptimizePrompt, type QA } from './prompts/spo';
 import type { Optimizer, SplitInfo } from './types';
 
@@ -167,9 +168,11 @@ export const spo: Optimizer<SpoParams> = {
         const accepted = wins > p.judgments - wins;
         candidate.score = labeled ? run.score : wins / p.judgments;
         candidate.examples = run.examples;
+        // The judge's reason for the outcome: a winning judgment's if accepted, a losing one's if dropped.
+        const reason = accepted ? analysis.won : (analysis.lost ?? analysis.won);
         candidate.origin = {
           kind: 'spo',
-          why: `revision of #${incumbent.id}; judged better in ${wins}/${p.judgments}${analysis ? `: ${analysis}` : ''}`,
+          why: `revision of #${incumbent.id}; judged better than #${incumbent.id} in ${wins} of ${p.judgments} comparisons${reason ? `. The judge: ${reason}` : ''}`,
         };
         candidate.status = accepted ? 'beam' : 'dropped';
         ctx.update(candidate);
@@ -227,6 +230,13 @@ export const spo: Optimizer<SpoParams> = {
   },
 };
 
+const REASON_CHARS = 300;
+
+function shorten(text: string): string {
+  const flat = text.trim().replace(/\s+/g, ' ');
+  return flat.length <= REASON_CHARS ? flat : `${flat.slice(0, REASON_CHARS - 1).trimEnd()}…`;
+}
+
 /** J judgments of new vs incumbent answers; which set sits in slot A is seeded (random or balanced). */
 async function judgeRound(
   ctx: JobContext<SpoParams>,
@@ -237,7 +247,7 @@ async function judgeRound(
   oldAnswers: QA[],
   references: QA[],
   charge: CandidateRecord,
-): Promise<{ wins: number; analysis?: string }> {
+): Promise<{ wins: number; analysis: { won?: string; lost?: string } }> {
   const J = ctx.params.judgments;
   // Random order per judgment (the reference), or balanced: half with the new answers in slot A, in a seeded order.
   const swaps = ctx.params.balancedJudging
@@ -256,14 +266,18 @@ async function judgeRound(
     ),
   );
   let wins = 0;
-  let analysis: string | undefined;
+  const analysis: { won?: string; lost?: string } = {};
   verdicts.forEach((v, j) => {
     const choice = typeof v?.choice === 'string' ? v.choice.trim().toUpperCase() : '';
     const won = (choice === 'A' && swaps[j]) || (choice === 'B' && !swaps[j]);
-    if (won) {
-      wins++;
-      analysis ??= typeof v?.analysis === 'string' ? v.analysis.slice(0, 300) : undefined;
-    }
+    if (won) wins++;
+    // The judge's words say "A" and "B"; the user sees which prompt each one was in this judgment.
+    const said =
+      typeof v?.analysis === 'string' && v.analysis.trim()
+        ? shorten(nameSlots(v.analysis, slotNames(swaps[j])))
+        : undefined;
+    if (won) analysis.won ??= said;
+    else if (choice === 'A' || choice === 'B') analysis.lost ??= said;
   });
   return { wins, analysis };
 }

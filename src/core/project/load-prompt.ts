@@ -11,6 +11,13 @@ import type { FileSystemPort } from '../ports';
 import { parsePromptFile, parseSidecar, sidecarPathFor, mergeSettings } from '../documents';
 import { loadDataset, checkDatasetColumns } from '../data';
 import { normalizeEvaluators } from '../evaluators';
+import { missingVariableDiagnostics, type RowsSource } from '../documents/missing-variables';
+
+const rowsOf = (file: string): RowsSource => ({
+  name: `rows of ${file}`,
+  singular: `row of ${file}`,
+  code: 'dataset-missing-variable',
+});
 
 export interface LoadedPrompt {
   doc: PromptDocument;
@@ -70,12 +77,14 @@ export async function loadPrompt(
     diagnostics.push(...loaded.diagnostics);
     rows = loaded.rows;
     rowsSource = 'dataset';
+    diagnostics.push(...missingVariableDiagnostics(doc, rows, rowsOf(path.basename(datasetFile))));
   } else if (settings.rows?.length) {
     rows = settings.rows;
     rowsSource = 'sidecar';
     diagnostics.push(...checkDatasetColumns(rows, variableNames, sidecarFile));
+    diagnostics.push(...missingVariableDiagnostics(doc, rows, rowsOf(path.basename(sidecarFile))));
   } else if (doc.testData.length) {
-    // The prompt.yml parser already reports testData rows missing a variable, at the row.
+    // The prompt.yml parser already reports variables the testData rows lack, at the variable.
     rows = doc.testData;
     rowsSource = 'testData';
   }

@@ -12,4 +12,4 @@ export { protectedRegions, syntaxFor, countOccurrences } from './protect';
 export { checkCandidateInvariants, promptyRoleOf, findRoleLine } from './invariants';
 export { templateTokens } from './tokens';
 export type { TemplateToken } from './tokens';
-export type { InvariantCheck } from './invariants';
+export type { InvariantCheck, VariableSources } from './invariants';

@@ -43,19 +43,44 @@ function firstTokens(text: string, syntax: TemplateSyntax): Map<string, string> 
   return byName;
 }
 
+/** Where else the prompt's variables get values, so a rejection can say what adding one would do. */
+export interface VariableSources {
+  /** Variables the file fills outside the optimized region (other messages), with the role of the first one. */
+  elsewhere: ReadonlyMap<string, string>;
+  /** Names the test rows or declared inputs give values to. */
+  columns: ReadonlySet<string>;
+}
+
+const NO_SOURCES: VariableSources = { elsewhere: new Map(), columns: new Set() };
+
+/** Why adding variable `name` (written `token`) breaks the prompt, in the user's words. */
+function addedVariableProblem(token: string, name: string, sources: VariableSources): string {
+  const role = sources.elsewhere.get(name);
+  if (role !== undefined) {
+    return `adds ${token} to the optimized text, where the original does not use it; the ${role} message already fills it, so the model would receive it twice`;
+  }
+  if (sources.columns.has(name)) {
+    return `adds ${token}, a test-data field the original prompt does not use, so the prompt would depend on an input your application may not send`;
+  }
+  return `adds ${token}, which is not a variable of this prompt: no message and no test row gives it a value`;
+}
+
 export function checkCandidateInvariants(
   originalRegion: string,
   candidate: string,
   format: PromptFormat,
   extra: readonly string[] = [],
   templateSyntax?: TemplateSyntax,
+  sources: VariableSources = NO_SOURCES,
 ): InvariantCheck {
   const violations: string[] = [];
   const syntax = syntaxFor(format, templateSyntax);
   const before = firstTokens(originalRegion, syntax);
   const after = firstTokens(candidate, syntax);
-  for (const [name, token] of before) if (!after.has(name)) violations.push(`dropped variable ${token}`);
-  for (const [name, token] of after) if (!before.has(name)) violations.push(`added variable ${token}`);
+  for (const [name, token] of before) {
+    if (!after.has(name)) violations.push(`removes the variable ${token}, which every candidate must keep`);
+  }
+  for (const [name, token] of after) if (!before.has(name)) violations.push(addedVariableProblem(token, name, sources));
 
   const variableTexts = new Set<string>(
     [...extractVariables(originalRegion, syntax)].map((v) => originalRegion.slice(v.span.start, v.span.end)),
@@ -63,7 +88,7 @@ export function checkCandidateInvariants(
   for (const region of protectedRegions(originalRegion, format, extra, syntax)) {
     if (variableTexts.has(region)) continue; // variables are compared by name above
     if (countOccurrences(candidate, region) < countOccurrences(originalRegion, region)) {
-      violations.push(`changed protected text ${JSON.stringify(region)}`);
+      violations.push(`changes the protected text ${JSON.stringify(region)}, which must stay as written`);
     }
   }
 

@@ -1,12 +1,15 @@
 /** "Show Running Jobs", "Show Results", "Resume Interrupted Job", "Show Logs", and the interrupted-run notice. */
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import type { HostContext } from '../context';
 import { Commands } from '../commandIds';
 import { progressLine } from '../jobs/jobProgress';
 import { promptUriFrom } from './targetUri';
 import { showStartError } from './optimize';
 import type { RunSummary } from '../../core/runs';
+import { interruptedNotice, promptPathOf } from '../jobs/runNames';
+
+/** A file as the user knows it in this workspace (relative to its folder; the folder's name too in a multi-root one). */
+const relativePath = (file: string): string => vscode.workspace.asRelativePath(file, true);
 
 function runLabel(r: RunSummary): string {
   const scores = r.bestScore !== undefined ? ` · ${r.baselineScore?.toFixed(2) ?? '?'}→${r.bestScore.toFixed(2)}` : '';
@@ -15,8 +18,7 @@ function runLabel(r: RunSummary): string {
 
 async function resume(ctx: HostContext, run: RunSummary): Promise<{ runId: string } | undefined> {
   if (!ctx.trust.require('Resuming a job')) return undefined;
-  const root = path.dirname(path.dirname(path.dirname(path.dirname(run.file))));
-  const uri = vscode.Uri.file(path.resolve(root, run.promptFile));
+  const uri = vscode.Uri.file(promptPathOf(run));
   try {
     const prepared = await ctx.jobs.prepare({ uri, method: run.method, resumeRunId: run.runId });
     const job = await ctx.jobs.start(prepared);
@@ -91,7 +93,12 @@ export function registerJobCommands(ctx: HostContext): vscode.Disposable[] {
             ? interrupted[0]
             : (
                 await vscode.window.showQuickPick(
-                  interrupted.map((r) => ({ label: r.promptName, description: runLabel(r), run: r })),
+                  interrupted.map((r) => ({
+                    label: relativePath(promptPathOf(r)),
+                    description: runLabel(r),
+                    detail: `run ${r.runId}`,
+                    run: r,
+                  })),
                   { title: 'Resume which job?' },
                 )
               )?.run;
@@ -107,10 +114,6 @@ export async function announceInterruptedRuns(ctx: HostContext): Promise<void> {
   const runs = await ctx.jobs.interruptedRuns();
   if (!runs.length) return;
   ctx.log.info(`interrupted runs: ${runs.map((r) => r.runId).join(', ')}`);
-  const text =
-    runs.length === 1
-      ? `1 interrupted job (${runs[0].promptName} · ${runs[0].method.toUpperCase()})`
-      : `${runs.length} interrupted jobs`;
-  const choice = await vscode.window.showInformationMessage(`Whetstone: ${text} — Resume?`, 'Resume');
+  const choice = await vscode.window.showInformationMessage(interruptedNotice(runs, relativePath), 'Resume');
   if (choice) await vscode.commands.executeCommand(Commands.resumeJob, runs.length === 1 ? runs[0].runId : undefined);
 }

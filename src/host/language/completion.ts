@@ -9,6 +9,7 @@ import { PROMPT_MD_KEYS } from '../../core/documents/promptMd';
 import { SETTINGS_KEYS } from '../../core/documents/settings';
 import type { PromptAnalyzer } from './promptAnalyzer';
 import { PROMPT_SELECTOR, SIDECAR_SELECTOR } from './selectors';
+import { variableChoices } from './variableCompletions';
 import type { Settings } from '../config';
 
 /** Evaluator `type`s the sidecar accepts (EvaluatorSpec), with what each checks. */
@@ -184,15 +185,18 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     vscodeInput: boolean,
   ): Promise<vscode.CompletionItem[]> {
     const analysis = this.analyzer ? await this.analyzer.analyze(doc) : undefined;
-    const names = new Map<string, string>();
-    for (const d of analysis?.doc.declaredVariables ?? []) names.set(d.name, d.description ?? 'declared input');
-    for (const v of analysis?.doc.variables ?? []) if (!names.has(v.name)) names.set(v.name, 'used in this prompt');
-    for (const row of analysis?.rows ?? [])
-      for (const k of Object.keys(row.vars)) if (!names.has(k)) names.set(k, 'test data column');
+    const choices = variableChoices({
+      declared: analysis?.doc.declaredVariables ?? [],
+      used: (analysis?.doc.variables ?? []).map((v) => v.name),
+      rows: analysis?.rows ?? [],
+      evaluators: analysis?.evaluators ?? [],
+    });
     const range = new vscode.Range(position.translate(0, -typed.length), position);
     const after = doc.lineAt(position.line).text.slice(position.character);
-    return [...names].map(([name, detail]) => {
+    return choices.map(({ name, detail }, i) => {
       const it = item(name, vscode.CompletionItemKind.Variable, detail, range);
+      // The order of variableChoices (the prompt's variables first, answer columns last), not alphabetical.
+      it.sortText = String(i).padStart(3, '0');
       if (vscodeInput && !after.startsWith('}')) it.insertText = `${name}}`;
       if (!vscodeInput && !/^\s*-?\}\}/.test(after)) it.insertText = `${name}}}`;
       return it;

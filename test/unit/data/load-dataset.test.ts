@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataset, rowsFromTestData, checkDatasetColumns } from '../../../src/core/data';
 import { nodeFileSystem } from '../../../src/core/node-file-system';
+import { loadPrompt } from '../../../src/core/project/load-prompt';
 
 const fixtures = path.join(__dirname, '../../fixtures/data');
 
@@ -120,8 +121,34 @@ describe('loadDataset', () => {
     const file = await write('v.jsonl', '{"input": "hello", "expected": "x"}\n{"other": 1}\n');
     const { rows, diagnostics } = await loadDataset(file, nodeFileSystem, { variables: ['question'] });
     assert.deepEqual(rows[0].vars, { input: 'hello', question: 'hello' });
-    assert.ok(diagnostics.some((d) => d.code === 'dataset-missing-variable' && d.line === 2));
+    // A row lacking a variable is reported by loadPrompt, once, at the variable in the prompt (not per row here).
+    assert.ok(!diagnostics.some((d) => d.code === 'dataset-missing-variable'));
     assert.ok(diagnostics.some((d) => d.code === 'dataset-unused-column' && /'other'/.test(d.message)));
+  });
+
+  it('a dataset lacking a variable in some rows gives one warning at the variable in the prompt', async () => {
+    await write(
+      'rows.jsonl',
+      ['{"review": "fine", "expected": "positive"}', '{"text": "bad"}', '{"text": "ok"}'].join('\n'),
+    );
+    const prompt = await write(
+      'p.prompt.yml',
+      'messages:\n  - role: system\n    content: Label it.\n  - role: user\n    content: "Review: {{review}}"\n',
+    );
+    await write('p.whetstone.yaml', 'dataset: rows.jsonl\n');
+    const { diagnostics } = await loadPrompt(prompt, nodeFileSystem);
+    const missing = diagnostics.filter((d) => d.code === 'dataset-missing-variable');
+    assert.deepEqual(
+      missing.map((d) => [d.file, d.line, d.column, d.message]),
+      [
+        [
+          prompt,
+          5,
+          23,
+          '{{review}} has no value in 2 of 3 rows of rows.jsonl (rows 2 and 3): gh models sends the text {{review}} to the model as written in those rows',
+        ],
+      ],
+    );
   });
 });
 
@@ -135,7 +162,7 @@ describe('rowsFromTestData', () => {
 });
 
 describe('checkDatasetColumns', () => {
-  it('names the row and the missing variable, reports unused columns once', () => {
+  it('reports unused columns once (missing variables are reported at the variable, not per row)', () => {
     const d = checkDatasetColumns(
       [
         { vars: { a: 1, b: 2 }, line: 3 },
@@ -145,13 +172,9 @@ describe('checkDatasetColumns', () => {
       'f.jsonl',
     );
     assert.deepEqual(
-      d.map((x) => [x.line, x.code]),
-      [
-        [4, 'dataset-missing-variable'],
-        [3, 'dataset-unused-column'],
-      ],
+      d.map((x) => [x.line, x.code, x.message]),
+      [[3, 'dataset-unused-column', "column 'b' is not used by the prompt (no {{b}} in it)"]],
     );
-    assert.match(d[0].message, /row 2 has no value for variable 'a'/);
   });
 });
 

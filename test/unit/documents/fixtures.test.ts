@@ -83,14 +83,50 @@ describe('documents: prompt.yml fixtures', () => {
     ]);
   });
 
-  it('warns at a testData row that lacks a value for a message variable', () => {
+  it('warns once, at the variable, when testData rows lack a value for it, saying how many rows', () => {
     const d = parsePromptFile(
       'm.prompt.yml',
       'messages:\n  - role: user\n    content: "{{a}} {{b}}"\ntestData:\n  - a: 1\n    b: 2\n  - a: 3\n',
     );
     assert.deepEqual(
+      at(d, 'missing-column').map((x) => [x.line, x.column, x.endColumn, x.message]),
+      [
+        [
+          3,
+          21,
+          26,
+          '{{b}} has no value in 1 of 2 test rows (row 2): gh models sends the text {{b}} to the model as written in that row',
+        ],
+      ],
+    );
+  });
+
+  it('a variable no row has: one warning, not one per row', () => {
+    const rows = Array.from({ length: 24 }, (_, i) => `  - text: review ${i}\n`).join('');
+    const d = parsePromptFile(
+      'm.prompt.yml',
+      `messages:\n  - role: system\n    content: Label it.\n  - role: user\n    content: "{{text}} {{review}} {{review}}"\ntestData:\n${rows}`,
+    );
+    assert.deepEqual(
       at(d, 'missing-column').map((x) => [x.line, x.message]),
-      [[7, 'testData[1] has no value for {{b}}: gh models sends it as written']],
+      [
+        [
+          5,
+          '{{review}} has no value in 24 of 24 test rows: gh models sends the text {{review}} to the model as written',
+        ],
+      ],
+    );
+  });
+
+  it('names at most five rows that lack a variable', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => (i % 3 === 0 ? `  - a: ${i}\n    b: x\n` : `  - a: ${i}\n`));
+    const d = parsePromptFile(
+      'm.prompt.yml',
+      `messages:\n  - role: user\n    content: "{{a}} {{b}}"\ntestData:\n${rows.join('')}`,
+    );
+    assert.match(
+      at(d, 'missing-column')[0].message,
+      /^\{\{b\}\} has no value in 6 of 10 test rows \(rows 2, 3, 5, 6, 8 and 1 more\):/,
     );
   });
 
@@ -100,7 +136,7 @@ describe('documents: prompt.yml fixtures', () => {
     assert.ok(syntax.length >= 1);
     assert.equal(syntax[0].line, 4);
     assert.equal(syntax[0].severity, 'error');
-    assert.match(syntax[0].message, /closing "quote/);
+    assert.match(syntax[0].message, /^This quoted text has no closing "\./);
     const notAMap = parsePromptFile('x.prompt.yml', '- just\n- a list\n');
     assert.equal(at(notAMap, 'not-a-prompt').length, 1);
     const badMessages = parsePromptFile('x.prompt.yml', 'messages:\n  - role: system\n  - content: hi\n  - 3\n');

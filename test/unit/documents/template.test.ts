@@ -111,7 +111,7 @@ describe('template: protected regions and candidate invariants', () => {
     assert.deepEqual(r, { ok: true, violations: [] });
     // gh-models fills only an exact {{review}} (pkg/prompt/prompt.go TemplateString): `{{ review }}` drops it.
     const spaced = checkCandidateInvariants('Classify {{review}}.', 'Classify {{ review }}.', 'prompt.yml');
-    assert.deepEqual(spaced.violations, ['dropped variable {{review}}']);
+    assert.deepEqual(spaced.violations, ['removes the variable {{review}}, which every candidate must keep']);
     // In a prompty, both spellings are the same Jinja variable.
     assert.equal(checkCandidateInvariants('Classify {{review}}.', 'Classify {{ review }}.', 'prompty').ok, true);
   });
@@ -120,9 +120,26 @@ describe('template: protected regions and candidate invariants', () => {
     const r = checkCandidateInvariants('Review {{review}} with #tool:fetch', 'Review {{text}} carefully', 'prompt.md');
     assert.equal(r.ok, false);
     // prompt.md variables are ${input:…}; {{…}} is plain text there, so only the tool reference counts.
-    assert.deepEqual(r.violations, ['changed protected text "#tool:fetch"']);
+    assert.deepEqual(r.violations, ['changes the protected text "#tool:fetch", which must stay as written']);
     const y = checkCandidateInvariants('Review {{review}}', 'Review {{x}}', 'prompt.yml');
-    assert.deepEqual(y.violations, ['dropped variable {{review}}', 'added variable {{x}}']);
+    assert.deepEqual(y.violations, [
+      'removes the variable {{review}}, which every candidate must keep',
+      'adds {{x}}, which is not a variable of this prompt: no message and no test row gives it a value',
+    ]);
+  });
+
+  it('says where an added variable really comes from: another message, a test-data field, or nowhere', () => {
+    const sources = { elsewhere: new Map([['review', 'user']]), columns: new Set(['review', 'context']) };
+    const check = (candidate: string) =>
+      checkCandidateInvariants('Classify the review.', candidate, 'prompt.yml', [], undefined, sources).violations;
+    assert.deepEqual(check('Classify the review.\nReview: {{review}}'), [
+      'adds {{review}} to the optimized text, where the original does not use it; the user message already fills it, so the model would receive it twice',
+    ]);
+    assert.deepEqual(check('Classify the review. Context: {{context}}'), [
+      'adds {{context}}, a test-data field the original prompt does not use, so the prompt would depend on an input your application may not send',
+    ]);
+    // The same spelling rule as the runtime: in a prompt.yml, `{{ review }}` is literal text, so nothing is added.
+    assert.deepEqual(check('Classify the review {{ review }}.'), []);
   });
 
   it('rejects a prompty candidate that would add a role line', () => {

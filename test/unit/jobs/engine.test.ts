@@ -203,7 +203,8 @@ describe('job engine', function () {
       .map((e) => (e as Extract<JobEvent, { type: 'candidate' }>).candidate);
     // The simulated paraphrases sometimes swap "Answer with" for "Reply with", which changes the protected text.
     const protectedRejections = rejected.filter(
-      (c) => c.rejectedReason === 'changed protected text "Answer with one lowercase word"',
+      (c) =>
+        c.rejectedReason === 'changes the protected text "Answer with one lowercase word", which must stay as written',
     );
     assert.ok(protectedRejections.length > 0);
     const systems = (sim.server.bodies.slice(first) as any[])

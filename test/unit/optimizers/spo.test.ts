@@ -97,12 +97,42 @@ describe('SPO on the simulated review task (real HTTP, real client)', function (
       if (counts.length === 2) assert.deepEqual(counts, [2, 2], 'each answer set sits in slot A twice');
     }
     for (const c of candidatesOf(run.events).filter((x) => x.origin.kind === 'spo' && x.status !== 'rejected')) {
-      const [won, of] = /judged better in (\d+)\/(\d+)/
+      const [won, of] = /judged better than #\d+ in (\d+) of (\d+) comparisons/
         .exec(c.origin.why ?? '')!
         .slice(1)
         .map(Number);
       const accepted = run.events.some((e) => e.type === 'incumbent' && e.id === c.id);
       assert.equal(accepted, won > of - won, `#${c.id}: ${won}/${of}`);
     }
+  });
+
+  it("names the prompts in the judge's reason instead of slots A and B, whichever slot each sat in", async () => {
+    const first = sim.server.bodies.length;
+    const run = await runObserved(sim.spec('spo', { preset: 'quick', params: { balancedJudging: true } }), sim.server);
+    const verdicts = (sim.server.bodies.slice(first) as any[]).filter(
+      (b) => b?.response_format?.json_schema?.name === 'pairwise_verdict',
+    );
+    assert.ok(verdicts.length >= 4, 'the judge was asked');
+    let reasons = 0;
+    for (const c of candidatesOf(run.events).filter((x) => x.origin.kind === 'spo' && x.status !== 'rejected')) {
+      const why = c.origin.why ?? '';
+      const said = /The judge: (.*)$/.exec(why)?.[1];
+      if (!said) continue;
+      reasons++;
+      assert.doesNotMatch(said, /\b[AB]\b/, `no slot letter left: ${said}`);
+      // The simulated judge says "<slot A> meets the requirements on a answers, <slot B> on b." and picks the larger.
+      const m =
+        /^The (new prompt|current best) meets the requirements on (\d+) answers, the (new prompt|current best) on (\d+)\.$/.exec(
+          said,
+        );
+      assert.ok(m, said);
+      assert.notEqual(m[1], m[3], said);
+      const counts = { [m[1]]: Number(m[2]), [m[3]]: Number(m[4]) };
+      const accepted = run.events.some((e) => e.type === 'incumbent' && e.id === c.id);
+      const verb = accepted ? 'accepted' : 'dropped';
+      if (accepted) assert.ok(counts['new prompt'] >= counts['current best'], `${verb} #${c.id}: ${said}`);
+      else assert.ok(counts['new prompt'] <= counts['current best'], `${verb} #${c.id}: ${said}`);
+    }
+    assert.ok(reasons > 0, 'some candidate carries a reason');
   });
 });
