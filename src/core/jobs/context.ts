@@ -160,6 +160,7 @@ export class JobContext<P = Record<string, unknown>> {
       status: 'proposed',
       tokens: 0,
       costUsd: 0,
+      usage: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0 },
     };
     const reason = this.candidates.length === 0 ? undefined : this.invariantProblem(prompt);
     if (reason) {
@@ -201,10 +202,21 @@ export class JobContext<P = Record<string, unknown>> {
     this.emit({ type: 'candidate', candidate: structuredClone(candidate) });
   }
 
+  /** Calls already charged: the ledger shares one answer between identical requests, which is charged once. */
+  private readonly chargedCalls = new WeakSet<object>();
+
+  /** Attributes one call's usage to the candidate it scored (bookkeeping only: it issues nothing). */
   charge(
     candidate: CandidateRecord,
-    meta: { usage: { promptTokens: number; completionTokens: number }; costUsd: number | null },
+    meta: { usage: { promptTokens: number; completionTokens: number }; costUsd: number | null; cached?: boolean },
   ): void {
+    if (this.chargedCalls.has(meta)) return;
+    this.chargedCalls.add(meta);
+    const usage = (candidate.usage ??= { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0 });
+    if (meta.cached) usage.cachedCalls++;
+    else usage.calls++;
+    usage.promptTokens += meta.usage.promptTokens;
+    usage.completionTokens += meta.usage.completionTokens;
     candidate.tokens += meta.usage.promptTokens + meta.usage.completionTokens;
     candidate.costUsd = candidate.costUsd === null || meta.costUsd === null ? null : candidate.costUsd + meta.costUsd;
   }

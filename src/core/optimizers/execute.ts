@@ -6,7 +6,7 @@
 import { aggregate, evaluate } from '../evaluators';
 import { OPTIMIZER_EXTENSIONS } from '../evaluators/context';
 import { buildTargetRequest } from '../evaluation/target-request';
-import type { CallListener, ChatRequest, LlmClient, ModelRef, ScoreRequest, SchemaName } from '../llm/types';
+import type { CallListener, CallMeta, ChatRequest, LlmClient, ModelRef, ScoreRequest, SchemaName } from '../llm/types';
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
 import { LlmError } from '../llm/types';
@@ -83,7 +83,8 @@ export function runExample(
     const evaluations = await evaluate(ctx.spec.evaluators, reply.value, row, {
       trusted: ctx.spec.trusted,
       extensions: OPTIMIZER_EXTENSIONS,
-      llm: ledgerClient(ctx, `judge:${rowIndex}`),
+      // The judge's calls are spent scoring this candidate too: they count in its tokens and cost.
+      llm: ledgerClient(ctx, `judge:${rowIndex}`, charge),
       judge: ctx.roles.judge,
       signal: ctx.signal,
       input: messages
@@ -124,31 +125,33 @@ export async function scoreOnRows(
 
 /**
  * An LlmClient whose calls go through the ledger with content keys (for evaluators that call a judge model),
- * so they count against the budget and replay on resume.
+ * so they count against the budget and replay on resume; new calls are charged to `charge` when given.
  */
-export function ledgerClient(ctx: JobContext<unknown>, prefix: string): LlmClient {
+export function ledgerClient(ctx: JobContext<unknown>, prefix: string, charge?: CandidateRecord): LlmClient {
   const key = (kind: string, req: unknown) => `${prefix}:${kind}:${hashOf(req)}`;
   const strip = (req: ChatRequest | ScoreRequest) => ({ ...req, signal: undefined });
+  const charged = <T extends { meta: CallMeta; replayed: boolean }>(r: T): T => {
+    if (charge && !r.replayed) ctx.charge(charge, r.meta);
+    return r;
+  };
   return {
     chat: async (req: ChatRequest) => {
-      const r = await ctx.ledger.chat(key('chat', strip(req)), req.model, req.messages, req.seed);
+      const r = charged(await ctx.ledger.chat(key('chat', strip(req)), req.model, req.messages, req.seed));
       return { text: r.value, ...r.meta };
     },
     structured: async <T>(req: ChatRequest & { schema: SchemaName }) => {
-      const r = await ctx.ledger.structured<T>(
-        key('structured', strip(req)),
-        req.model,
-        req.messages,
-        req.schema,
-        req.seed,
+      const r = charged(
+        await ctx.ledger.structured<T>(key('structured', strip(req)), req.model, req.messages, req.schema, req.seed),
       );
       return { value: r.value, mode: 'json_schema' as const, ...r.meta };
     },
     score: async (req: ScoreRequest) => {
-      const r = await ctx.ledger.call(key('score', strip(req)), (signal) =>
-        ctx.spec.llm
-          .score({ ...req, signal })
-          .then((s) => ({ value: { tokens: s.tokens, logprobs: s.logprobs }, meta: s })),
+      const r = charged(
+        await ctx.ledger.call(key('score', strip(req)), (signal) =>
+          ctx.spec.llm
+            .score({ ...req, signal })
+            .then((s) => ({ value: { tokens: s.tokens, logprobs: s.logprobs }, meta: s })),
+        ),
       );
       return { ...r.value, ...r.meta };
     },
