@@ -39,9 +39,13 @@ const COLUMNS: [string, string, string?][] = [
   ['score', 'score'],
   ['Δ', 'delta', 'change against the original'],
   ['held-out', 'heldout', 'score on rows the search never saw'],
-  ['tokens', 'tokens', 'tokens spent scoring it: sent + received (its runs on the test rows and their judges)'],
-  ['cost', 'cost', 'USD spent scoring it; — when a model’s price is unknown'],
-  ['calls', 'calls', 'model calls spent scoring it (answers from the cache counted apart)'],
+  [
+    'tokens',
+    'tokens',
+    'tokens spent on it, sent + received: scoring it on the test rows (and their judges) and asking the optimizer to improve it',
+  ],
+  ['cost', 'cost', 'USD spent on it (as for tokens); — when a model’s price is unknown'],
+  ['calls', 'calls', 'model calls spent on it (as for tokens; answers from the cache counted apart)'],
   ['status', 'status', 'what happened to it, and why'],
 ];
 const NUMERIC = new Set(['score', 'delta', 'heldout', 'tokens', 'cost', 'calls']);

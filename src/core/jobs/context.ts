@@ -169,6 +169,8 @@ export class JobContext<P = Record<string, unknown>> {
     }
     this.candidates.push(candidate);
     this.byPrompt.set(prompt, candidate);
+    for (const meta of this.unproposedUsage.get(prompt) ?? []) this.charge(candidate, meta);
+    this.unproposedUsage.delete(prompt);
     this.update(candidate);
     return { candidate, isNew: true };
   }
@@ -219,6 +221,19 @@ export class JobContext<P = Record<string, unknown>> {
     usage.completionTokens += meta.usage.completionTokens;
     candidate.tokens += meta.usage.promptTokens + meta.usage.completionTokens;
     candidate.costUsd = candidate.costUsd === null || meta.costUsd === null ? null : candidate.costUsd + meta.costUsd;
+  }
+
+  /** Usage of texts scored before they were proposed (APO's successor filter), charged when they are. */
+  private readonly unproposedUsage = new Map<string, Parameters<JobContext['charge']>[1][]>();
+
+  /** Charges a call that scored `prompt` to its candidate, or keeps it until the text is proposed. */
+  chargePrompt(prompt: string, meta: Parameters<JobContext['charge']>[1]): void {
+    const key = this.candidates.length === 0 ? prompt : this.normalize(prompt);
+    const known = this.byPrompt.get(key) ?? this.byPrompt.get(prompt);
+    if (known) return this.charge(known, meta);
+    const list = this.unproposedUsage.get(key) ?? [];
+    list.push(meta);
+    this.unproposedUsage.set(key, list);
   }
 
   setBest(id: number): void {

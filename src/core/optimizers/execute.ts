@@ -65,6 +65,8 @@ export function runExample(
     if (error instanceof LlmError && error.kind === 'invalid-output') return { unusable: error.message };
     throw error;
   });
+  // Every new call that scores `prompt` is charged to its candidate (to `charge`, else to the record of that text).
+  const bill = (meta: CallMeta) => (charge ? ctx.charge(charge, meta) : ctx.chargePrompt(prompt, meta));
   const promise = reply.then(async (reply) => {
     if ('unusable' in reply) {
       ctx.log('warn', `example ${rowIndex + 1}: ${reply.unusable}; counted as a failed example`);
@@ -79,12 +81,12 @@ export function runExample(
       };
       return failed;
     }
-    if (charge && !reply.replayed) ctx.charge(charge, reply.meta);
+    if (!reply.replayed) bill(reply.meta);
     const evaluations = await evaluate(ctx.spec.evaluators, reply.value, row, {
       trusted: ctx.spec.trusted,
       extensions: OPTIMIZER_EXTENSIONS,
       // The judge's calls are spent scoring this candidate too: they count in its tokens and cost.
-      llm: ledgerClient(ctx, `judge:${rowIndex}`, charge),
+      llm: ledgerClient(ctx, `judge:${rowIndex}`, bill),
       judge: ctx.roles.judge,
       signal: ctx.signal,
       input: messages
@@ -125,13 +127,13 @@ export async function scoreOnRows(
 
 /**
  * An LlmClient whose calls go through the ledger with content keys (for evaluators that call a judge model),
- * so they count against the budget and replay on resume; new calls are charged to `charge` when given.
+ * so they count against the budget and replay on resume; new calls are passed to `bill` when given.
  */
-export function ledgerClient(ctx: JobContext<unknown>, prefix: string, charge?: CandidateRecord): LlmClient {
+export function ledgerClient(ctx: JobContext<unknown>, prefix: string, bill?: (meta: CallMeta) => void): LlmClient {
   const key = (kind: string, req: unknown) => `${prefix}:${kind}:${hashOf(req)}`;
   const strip = (req: ChatRequest | ScoreRequest) => ({ ...req, signal: undefined });
   const charged = <T extends { meta: CallMeta; replayed: boolean }>(r: T): T => {
-    if (charge && !r.replayed) ctx.charge(charge, r.meta);
+    if (bill && !r.replayed) bill(r.meta);
     return r;
   };
   return {
