@@ -317,6 +317,8 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       }
       case 'loadRun':
+        // A run the user opened from the history stays on display: the panel no longer follows the editor.
+        if (message.purpose === 'show') this.pinned = true;
         await this.loadAndPost(message.runId, message.purpose);
         return;
     }
