@@ -395,6 +395,9 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'diffSplit':
         setUi({ diffMode: 'split' });
         return;
+      case 'toggleAllCandidates':
+        setUi({ showAllCandidates: !ui.showAllCandidates });
+        return;
       case 'toggleExamples':
         setUi({ showExamples: !ui.showExamples });
         return;

@@ -96,6 +96,33 @@ function statusCell(doc: Document, run: RunView, d: DistinctCandidate, bestId: n
   );
 }
 
+/** The row that lists or hides the dropped candidates. */
+function foldRow(doc: Document, hidden: number, foldable: number): HTMLElement {
+  return h(
+    doc,
+    'tr',
+    { class: 'fold-row' },
+    h(
+      doc,
+      'td',
+      { colspan: COLUMNS.length },
+      h(
+        doc,
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          'data-action': 'toggleAllCandidates',
+          'data-focus-key': 'toggleAllCandidates',
+          'data-testid': 'fold',
+          'aria-expanded': hidden ? 'false' : 'true',
+        },
+        hidden ? `Show ${foldable} dropped, each with why it was dropped` : `Hide the ${foldable} dropped`,
+      ),
+    ),
+  );
+}
+
 export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement {
   const { doc } = ctx;
   const baseline = baselineOf(run);
@@ -105,7 +132,16 @@ export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement 
   const holds = (d: DistinctCandidate, id: number | undefined) =>
     id !== undefined && (d.candidate.id === id || d.duplicates.some((x) => x.id === id));
   const focusId = entries.find((d) => holds(d, ctx.selectedId))?.candidate.id ?? entries[0]?.candidate.id;
-  for (const d of entries) {
+  // A short list by default: what is still in the running (and the rejected, which say what a rewrite broke); the
+  // dropped, each with its reason, on request.
+  const folded = (d: DistinctCandidate) =>
+    d.candidate.status === 'dropped' &&
+    d.candidate.id !== bestId &&
+    !holds(d, ctx.selectedId) &&
+    !run.accepted.some((a) => holds(d, a.candidateId));
+  const hidden = ctx.ui.showAllCandidates ? 0 : entries.filter(folded).length;
+  const shown = hidden ? entries.filter((d) => !folded(d)) : entries;
+  for (const d of shown) {
     const c = d.candidate;
     const selected = holds(d, ctx.selectedId);
     const rejected = c.status === 'rejected';
@@ -145,6 +181,8 @@ export function renderCandidates(ctx: RenderContext, run: RunView): HTMLElement 
     );
     body.append(row);
   }
+  const foldable = entries.filter(folded).length;
+  if (foldable) body.append(foldRow(doc, hidden, foldable));
   if (entries.length === 0) {
     body.append(
       h(doc, 'tr', {}, h(doc, 'td', { colspan: COLUMNS.length, class: 'muted' }, 'Waiting for the first candidate…')),

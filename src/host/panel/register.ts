@@ -25,12 +25,18 @@ function track(panel: ResultsPanel): ResultsPanel {
 
 /**
  * The panel's selection follows the editor: when the active editor moves to a prompt file that has no panel of its
- * own, the visible panel that is not pinned to a chosen run shows that prompt instead.
+ * own, the visible panel that is not pinned to a chosen run shows that prompt instead (a prompt with its own panel
+ * brings that one forward).
  */
 function followEditor(editor: vscode.TextEditor | undefined): void {
   if (!editor || !isPromptDocument(editor.document)) return;
   const key = editor.document.uri.toString();
-  if (panels.has(key)) return;
+  const own = panels.get(key);
+  if (own) {
+    // Its own panel, hidden in another group: bring it to the front there (never over the editor just chosen).
+    if (!own.panel.visible && own.panel.viewColumn !== editor.viewColumn) own.panel.reveal(undefined, true);
+    return;
+  }
   const follower = [...panels.values()].find((p) => !p.pinned && p.panel.visible);
   if (!follower) return;
   panels.delete(follower.promptUri.toString());

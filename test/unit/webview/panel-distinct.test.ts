@@ -76,10 +76,30 @@ function crowdedRun(): { events: JobEvent[]; candidates: CandidateRecord[] } {
   return { events, candidates };
 }
 
+/** The crowded run in a panel, with the dropped rows listed (`expand`). */
+function openCrowded(expand = true): ReturnType<typeof openPanel> {
+  const page = openPanel();
+  page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(crowdedRun().events) }) });
+  if (expand) click(page, page.root.querySelector('[data-testid=fold]'));
+  return page;
+}
+
 describe('results panel: distinct candidates, reasons, usage, rounds that ran', () => {
+  it('lists what is still in the running and the rejected; the dropped on request', () => {
+    const page = openCrowded(false);
+    const ids = () =>
+      [...page.root.querySelectorAll('tr[data-candidate]')].map((r) => r.getAttribute('data-candidate'));
+    assert.deepEqual(ids(), ['1', '0', '25']);
+    const fold = page.root.querySelector('[data-testid=fold]');
+    assert.equal(text(fold), 'Show 2 dropped, each with why it was dropped');
+    click(page, fold);
+    assert.deepEqual(ids(), ['1', '2', '3', '0', '25']);
+    assert.equal(text(page.root.querySelector('[data-testid=fold]')), 'Hide the 2 dropped');
+    assert.equal(page.app.ui.showAllCandidates, true, 'the choice is kept with the UI state');
+  });
+
   it('shows one row per distinct text with its lineage, best first, and the count of proposed prompts', () => {
-    const page = openPanel();
-    page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(crowdedRun().events) }) });
+    const page = openCrowded();
     const rows = [...page.root.querySelectorAll('tr[data-candidate]')];
     assert.deepEqual(
       rows.map((r) => r.getAttribute('data-candidate')),
@@ -102,11 +122,10 @@ describe('results panel: distinct candidates, reasons, usage, rounds that ran', 
   });
 
   it('gives every row that did not win its reason, never a bare status', () => {
-    const page = openPanel();
-    page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(crowdedRun().events) }) });
-    const reasons = Object.fromEntries(
+    const page = openCrowded();
+    const reasons: Record<string, string> = Object.fromEntries(
       [...page.root.querySelectorAll('tr[data-candidate]')].map((r) => [
-        r.getAttribute('data-candidate'),
+        r.getAttribute('data-candidate') ?? '',
         text(r.querySelector('[data-testid=reason] .reason')),
       ]),
     );
@@ -198,8 +217,7 @@ describe('results panel: distinct candidates, reasons, usage, rounds that ran', 
   });
 
   it('a snapshot for another prompt (the editor moved) drops the last prompt’s selection and run', () => {
-    const page = openPanel();
-    page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(crowdedRun().events) }) });
+    const page = openCrowded();
     click(page, page.root.querySelector('tr[data-candidate="2"]'));
     assert.equal(page.app.ui.selectedCandidateId, 2);
     page.app.receive({

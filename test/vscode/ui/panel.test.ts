@@ -112,6 +112,10 @@ async function assertCandidateTable(page: Page, record: NonNullable<ReturnType<t
   const latest = new Map<number, { prompt: string; round: number; score?: number; status: string }>();
   for (const e of record.events) if (e.type === 'candidate') latest.set(e.candidate.id, e.candidate);
   const texts = new Set([...latest.values()].map((c) => distinctKey(c.prompt)));
+  // A short list first: the dropped are listed on request.
+  const fold = frame.locator('[data-testid=fold]');
+  const shortList = await frame.locator('tr[data-candidate]').count();
+  if (await fold.count()) await fold.click();
   const rows = frame.locator('tr[data-candidate]');
   assert.equal(await rows.count(), texts.size, `one row per distinct text (${latest.size} proposed)`);
   const bestId = record.result?.best.id;
@@ -124,7 +128,9 @@ async function assertCandidateTable(page: Page, record: NonNullable<ReturnType<t
       calls: tr.querySelector('.col-calls')?.textContent ?? '',
     })),
   );
-  console.log(`      candidate table: ${cells.length} distinct rows of ${latest.size} proposed`);
+  console.log(
+    `      candidate table: ${shortList} rows at first, ${cells.length} distinct rows of ${latest.size} proposed`,
+  );
   for (const c of cells) {
     if (c.id !== bestId) assert.match(c.reason, /^(accepted · |undone · )?[a-z -]+: \S/, `#${c.id}: "${c.reason}"`);
     assert.match(c.tokens, /^[\d,]+ \+ [\d,]+$/, `#${c.id} tokens sent + received: "${c.tokens}"`);
@@ -145,6 +151,7 @@ async function assertCandidateTable(page: Page, record: NonNullable<ReturnType<t
   await frame.locator('[data-testid=summary-stop]').waitFor();
   await frame.locator('.candidates').scrollIntoViewIfNeeded();
   await screenshot(page, 'panel-candidates');
+  if (await fold.count()) await fold.click(); // back to the short list
 }
 
 describe('results panel (real workbench)', function () {
@@ -308,6 +315,9 @@ describe('results panel (real workbench)', function () {
     fs.writeFileSync(path.join(runDir, '20261127-100000-apo-beef.jsonl'), hostileRunLog(promptFile, original));
 
     await explorerItem(page, 'xss.prompt.yml').waitFor({ timeout: 20_000 });
+    // A fresh panel (its first render is measured): close the one that would follow the editor to this file.
+    await page.locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' }).first().click();
+    await runCommand(page, 'View: Close Editor');
     await focusEditorOf(page, 'xss.prompt.yml');
     await runCommand(page, 'Whetstone: Show Results');
 
@@ -421,6 +431,10 @@ describe('results panel (real workbench)', function () {
   it('follows the editor: switching to another prompt file shows that prompt’s runs', async () => {
     const { page } = wb;
     const frame = webviewFrame(page);
+    // The panel beside the editors (its own group), as when a job opens it next to the prompt.
+    await page.locator('.tabs-container .tab', { hasText: 'Whetstone: conflict.prompt.yml' }).first().click();
+    await runCommand(page, 'View: Move Editor into Right Group');
+    await runCommand(page, 'View: Focus First Editor Group');
     // The last test left the panel on conflict.prompt.yml; the editor moves back to reviews.prompt.yml.
     await focusEditorOf(page, 'reviews.prompt.yml');
     await frame.locator('.title', { hasText: 'reviews.prompt.yml' }).waitFor({ timeout: 30_000 });
