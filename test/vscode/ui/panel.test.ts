@@ -431,10 +431,10 @@ describe('results panel (real workbench)', function () {
   it('follows the editor: switching to another prompt file shows that prompt’s runs', async () => {
     const { page } = wb;
     const frame = webviewFrame(page);
-    // The panel beside the editors (its own group), as when a job opens it next to the prompt.
-    await page.locator('.tabs-container .tab', { hasText: 'Whetstone: conflict.prompt.yml' }).first().click();
-    await runCommand(page, 'View: Move Editor into Right Group');
-    await runCommand(page, 'View: Focus First Editor Group');
+    // The earlier tests left the panel in its own group beside the editors, as when a job opens it next to the
+    // prompt: make an editor's group the active one, so the files below open there and the panel stays visible.
+    await page.locator('.tabs-container .tab[aria-label^="conflict.prompt.yml"]').first().click();
+    await frame.locator('.title', { hasText: 'conflict.prompt.yml' }).waitFor({ timeout: 30_000 });
     // The last test left the panel on conflict.prompt.yml; the editor moves back to reviews.prompt.yml.
     await focusEditorOf(page, 'reviews.prompt.yml');
     await frame.locator('.title', { hasText: 'reviews.prompt.yml' }).waitFor({ timeout: 30_000 });
