@@ -441,12 +441,13 @@ describe('results panel (real workbench)', function () {
     await frame.locator('tr[data-candidate]').first().waitFor({ timeout: 30_000 });
     assert.match((await frame.locator('.title').innerText()).replace(/\s+/g, ' '), /reviews\.prompt\.yml · APO/);
     await page.locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' }).first().waitFor();
+    // xss.prompt.yml has its own panel (the hostile-log test opened it): it comes forward in its group.
     await focusEditorOf(page, 'xss.prompt.yml');
-    await frame.locator('.title', { hasText: 'xss.prompt.yml' }).waitFor({ timeout: 30_000 });
-    assert.equal(await frame.locator('tr[data-candidate="2"] [data-testid=reason]').count(), 1, 'that run’s rows');
+    await page
+      .locator('.tabs-container .tab.active', { hasText: 'Whetstone: xss.prompt.yml' })
+      .waitFor({ timeout: 30_000 });
+    assert.match(await frame.locator('.title').innerText(), /reviews\.prompt\.yml/, 'the other panel stays put');
     await screenshot(page, 'panel-follows-editor');
-    await focusEditorOf(page, 'reviews.prompt.yml');
-    await frame.locator('.title', { hasText: 'reviews.prompt.yml' }).waitFor({ timeout: 30_000 });
   });
 
   it('survives a window reload: the serializer revives the panel and it refetches its data', async () => {
