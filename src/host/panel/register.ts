@@ -37,7 +37,7 @@ function followEditor(editor: vscode.TextEditor | undefined): void {
     if (!own.panel.visible && own.panel.viewColumn !== editor.viewColumn) own.panel.reveal(undefined, true);
     return;
   }
-  const follower = [...panels.values()].find((p) => !p.pinned && p.panel.visible);
+  const follower = [...panels.values()].find((p) => !p.pinned && p.panel.visible && p.isReady);
   if (!follower) return;
   panels.delete(follower.promptUri.toString());
   follower.retarget(editor.document.uri);

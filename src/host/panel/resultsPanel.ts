@@ -101,6 +101,11 @@ export class ResultsPanel implements vscode.Disposable {
     );
   }
 
+  /** The webview has answered `ready` (a panel still loading or being revived is never retargeted). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   /** The prompt file this panel shows. */
   get promptUri(): vscode.Uri {
     return this.uri;
