@@ -27,6 +27,7 @@ import {
   renderSuggestionState,
   renderWarnings,
 } from './render/states';
+import { renderRunSummary } from './render/summary';
 import { restoreUiState, type UiState } from './state';
 import type { VsCodeApi } from './vscode-api';
 
@@ -121,6 +122,7 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       children.push(
         renderBanner(ctx, run),
         renderSuggestionState(ctx, run),
+        renderRunSummary(ctx, run),
         conflict && conflict.runId === run.runId ? renderConflict(ctx, conflict) : null,
         renderChart(ctx, run),
         renderWarnings(ctx, run),
@@ -173,7 +175,23 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
         snapshot = message.snapshot;
         suggestion = message.snapshot.suggestion;
         if (ui.promptUri !== snapshot.promptUri) {
-          ui = { ...ui, promptUri: snapshot.promptUri };
+          // The panel now follows another prompt (the editor switched files): that prompt's runs, nothing of the last.
+          const switched = ui.promptUri !== undefined;
+          ui = switched
+            ? {
+                ...ui,
+                promptUri: snapshot.promptUri,
+                shownRunId: undefined,
+                selectedCandidateId: undefined,
+                compareRunId: undefined,
+              }
+            : { ...ui, promptUri: snapshot.promptUri };
+          if (switched) {
+            runs.clear();
+            compare = undefined;
+            conflict = undefined;
+            notice = undefined;
+          }
           api.setState(ui);
         }
         const run = message.snapshot.run;
@@ -376,6 +394,9 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
         return;
       case 'diffSplit':
         setUi({ diffMode: 'split' });
+        return;
+      case 'toggleAllCandidates':
+        setUi({ showAllCandidates: !ui.showAllCandidates });
         return;
       case 'toggleExamples':
         setUi({ showExamples: !ui.showExamples });

@@ -18,6 +18,11 @@ export function formatCost(usd: number | null | undefined): string {
   return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
+/** A cost where an unknown price reads "—" (a per-candidate cell; the budget line says "$?"). */
+export function formatKnownCost(usd: number | null | undefined): string {
+  return usd === null || usd === undefined ? DASH : formatCost(usd);
+}
+
 export function formatCount(n: number | undefined): string {
   if (n === undefined) return DASH;
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

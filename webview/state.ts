@@ -8,6 +8,8 @@ export interface UiState {
   selectedCandidateId?: number;
   diffMode: 'inline' | 'split';
   showExamples: boolean;
+  /** List the dropped candidates too (by default the table lists those still in the running, and the rejected). */
+  showAllCandidates?: boolean;
   /** A history run the user opened; absent means "the live / latest run". */
   shownRunId?: string;
   compareRunId?: string;
@@ -27,6 +29,7 @@ export function restoreUiState(raw: unknown): UiState {
   }
   if (value.diffMode === 'inline' || value.diffMode === 'split') state.diffMode = value.diffMode;
   if (typeof value.showExamples === 'boolean') state.showExamples = value.showExamples;
+  if (typeof value.showAllCandidates === 'boolean') state.showAllCandidates = value.showAllCandidates;
   if (typeof value.shownRunId === 'string') state.shownRunId = value.shownRunId;
   if (typeof value.compareRunId === 'string') state.compareRunId = value.compareRunId;
   if (typeof value.promptUri === 'string') state.promptUri = value.promptUri;

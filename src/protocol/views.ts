@@ -152,10 +152,17 @@ export function applyJobEvent(run: RunView | undefined, event: JobEvent): RunVie
       return { ...run, warnings: [...run.warnings, event.message].slice(-MAX_WARNINGS) };
     case 'done':
       return { ...run, result: event.result, used: event.result.used, status: statusFromResult(event.result, 'done') };
+    // The result's usage is the ledger's final count, the same number the host's notifications report.
     case 'failed':
-      return { ...run, result: event.result ?? run.result, error: event.error, status: 'failed' };
+      return {
+        ...run,
+        result: event.result ?? run.result,
+        used: event.result?.used ?? run.used,
+        error: event.error,
+        status: 'failed',
+      };
     case 'cancelled':
-      return { ...run, result: event.result ?? run.result, status: 'cancelled' };
+      return { ...run, result: event.result ?? run.result, used: event.result?.used ?? run.used, status: 'cancelled' };
     default:
       return run;
   }

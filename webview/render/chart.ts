@@ -30,6 +30,19 @@ function yDomain(values: number[]): Domain {
   return { lo: lo - pad, hi: hi + pad };
 }
 
+/**
+ * The last round that ran: the highest round a scored candidate or a finished round belongs to, and while running the
+ * round in progress (never the planned total).
+ */
+export function roundsRan(run: RunView, scored: readonly { round: number }[]): number {
+  return Math.max(
+    0,
+    ...scored.map((c) => c.round),
+    ...(run.result?.rounds ?? []).map((r) => r.round),
+    run.status === 'running' ? (run.round?.round ?? 0) : 0,
+  );
+}
+
 export function renderChart(ctx: RenderContext, run: RunView): HTMLElement | null {
   const { doc } = ctx;
   const scored = run.candidates.filter((c) => c.score !== undefined && c.status !== 'rejected');
@@ -38,9 +51,9 @@ export function renderChart(ctx: RenderContext, run: RunView): HTMLElement | nul
   const bestId = bestIdOf(run);
   const best = run.candidates.find((c) => c.id === bestId);
   const heldOut = run.result?.best.validationScore ?? best?.validationScore;
-  const lastRound = Math.max(run.round?.round ?? 0, ...scored.map((c) => c.round));
-  // While running, leave room for the planned rounds; a finished run (maybe stopped early) ends at its last round.
-  const maxRound = Math.max(1, lastRound, run.status === 'running' ? (run.round?.of ?? 0) : 0);
+  const lastRound = roundsRan(run, scored);
+  // The x axis ends at the last round that ran: planned rounds that never ran (an early stop, the budget) are not drawn.
+  const maxRound = Math.max(1, lastRound);
   const values = scored.map((c) => c.score as number);
   if (baseline?.score !== undefined) values.push(baseline.score);
   if (heldOut !== undefined) values.push(heldOut);
@@ -52,6 +65,8 @@ export function renderChart(ctx: RenderContext, run: RunView): HTMLElement | nul
     class: 'chart',
     viewBox: `0 0 ${W} ${H}`,
     role: 'img',
+    // Rounds on the x axis (r0 … the last that ran), for tests and assistive tools.
+    'data-rounds': lastRound + 1,
     'aria-label': `Score over rounds: baseline ${formatScore(baseline?.score)}, best ${formatScore(best?.score)}`,
   });
   // Axes and ticks.
@@ -68,7 +83,7 @@ export function renderChart(ctx: RenderContext, run: RunView): HTMLElement | nul
     );
   }
   const step = Math.max(1, Math.ceil(maxRound / 10));
-  for (let r = 0; r <= maxRound; r += step) {
+  for (let r = 0; r <= lastRound; r += step) {
     root.append(svg(doc, 'text', { class: 'tick', x: x(r), y: H - 6, 'text-anchor': 'middle' }, `r${r}`));
   }
   if (baseline?.score !== undefined) {

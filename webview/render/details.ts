@@ -3,7 +3,15 @@
  * compared with the baseline, and Accept / Open diff / Copy.
  */
 import type { CandidateView, RunView } from '../../src/protocol';
-import { baselineOf, compareExamples } from '../../src/protocol';
+import {
+  baselineOf,
+  bestIdOf,
+  candidateReason,
+  compareExamples,
+  distinctCandidates,
+  distinctEntryOf,
+  lineageText,
+} from '../../src/protocol';
 import { h } from '../dom';
 import { formatInput, formatScore } from '../format';
 import type { RenderContext } from './context';
@@ -104,6 +112,15 @@ export function renderDetails(ctx: RenderContext, run: RunView): HTMLElement {
   const scoreLine = [`score ${formatScore(c.score)}`];
   if (c.validationScore !== undefined) scoreLine.push(`held-out ${formatScore(c.validationScore)}`);
   section.append(h(doc, 'p', { class: 'muted' }, scoreLine.join(' · ')));
+  const entry = distinctEntryOf(distinctCandidates(run.candidates, bestIdOf(run)), c.id);
+  const lineage = entry ? lineageText(entry) : undefined;
+  section.append(
+    h(doc, 'p', { class: 'status-line', 'data-testid': 'details-reason' }, candidateReason(run, c, bestIdOf(run))),
+  );
+  if (lineage)
+    section.append(
+      h(doc, 'p', { class: 'muted', 'data-testid': 'lineage' }, `Same text (up to whitespace) ${lineage}.`),
+    );
   if (c.status === 'rejected') {
     section.append(
       h(doc, 'p', { class: 'error-text' }, `Rejected before scoring: ${c.rejectedReason ?? 'it broke an invariant'}`),

@@ -44,7 +44,14 @@ function budgetMeter(ctx: RenderContext, run: RunView): HTMLElement | null {
     },
     fill,
   );
-  const parts = [`${formatCount(calls)}${limitCalls ? ` / ${formatCount(limitCalls)}` : ''} calls`];
+  // Calls spent: the ledger's count in the last budget event (or the result), the number the notifications say. An
+  // estimate is not a limit: it is labelled as planned so it cannot be read as the calls spent.
+  const planned = run.limit?.calls === undefined ? run.estimate?.calls : undefined;
+  const parts = [
+    run.limit?.calls !== undefined
+      ? `${formatCount(calls)} / ${formatCount(run.limit.calls)} calls`
+      : `${formatCount(calls)} calls${planned !== undefined ? ` (${formatCount(planned)} planned)` : ''}`,
+  ];
   if (used) parts.push(`${formatCount(used.tokens)} tokens`);
   if (used)
     parts.push(formatCost(used.costUsd) + (run.limit?.usd !== undefined ? ` / ${formatCost(run.limit.usd)}` : ''));

@@ -6,11 +6,16 @@ import { formatCost, formatCount, formatScore, formatTime } from '../format';
 import type { RenderContext } from './context';
 import { renderInlineDiff } from './diff-view';
 
+/** A score with its method's unit, so no line or cell shows a bare number of an unknown scale. */
+export function scoreWithUnit(method: RunView['method'], score: number | undefined): string {
+  return score === undefined ? formatScore(score) : `${formatScore(score)} ${scoreMeaning(method).unit}`;
+}
+
 export function historyLabel(s: RunSummaryView): string {
   // Each line carries its method's unit: APO/SPO scores (0–1) and PMPO's −loss (nats/token) are different scales.
   const parts = [
     `${formatTime(s.startedAt)} ${s.method.toUpperCase()} ${formatScore(s.baselineScore)}→${formatScore(s.bestScore)}` +
-      (s.method === 'pmpo' ? ` ${scoreMeaning(s.method).unit}` : ''),
+      ` ${scoreMeaning(s.method).unit}`,
   ];
   if (s.status !== 'done') parts.push(s.status === 'budget' ? 'budget' : s.status);
   if (s.acceptedCandidateIds.length) parts.push(`accepted ${s.acceptedCandidateIds.map((id) => `#${id}`).join(', ')}`);
@@ -70,9 +75,10 @@ export function renderCompare(ctx: RenderContext, a: RunView, b: RunView): HTMLE
   const sb = summarizeRun(b);
   const rows: [string, (s: RunSummaryView, r: RunView) => string][] = [
     ['method', (s) => s.method.toUpperCase()],
-    ['baseline', (s) => formatScore(s.baselineScore)],
-    ['best', (s) => formatScore(s.bestScore)],
-    ['held-out', (s) => formatScore(s.bestValidationScore)],
+    // Each score cell carries its unit: two runs of different methods are on different scales.
+    ['baseline', (s) => scoreWithUnit(s.method, s.baselineScore)],
+    ['best', (s) => scoreWithUnit(s.method, s.bestScore)],
+    ['held-out', (s) => scoreWithUnit(s.method, s.bestValidationScore)],
     ['candidates', (s) => String(s.candidates)],
     ['calls', (_s, r) => formatCount(r.used?.calls)],
     ['cost', (_s, r) => formatCost(r.used?.costUsd)],
@@ -128,6 +134,14 @@ export function renderCompare(ctx: RenderContext, a: RunView, b: RunView): HTMLE
         ),
       ),
     ),
+    scoreMeaning(a.method).unit !== scoreMeaning(b.method).unit
+      ? h(
+          doc,
+          'p',
+          { class: 'muted', 'data-testid': 'compare-scales' },
+          `${sa.method.toUpperCase()} and ${sb.method.toUpperCase()} score on different scales: compare each run with its own baseline, not the two scores.`,
+        )
+      : null,
     h(doc, 'h3', {}, `Best prompts: ${formatTime(b.startedAt)} → ${formatTime(a.startedAt)}`),
     renderInlineDiff(doc, bestPrompt(b), bestPrompt(a)),
   );

@@ -161,6 +161,7 @@ export class JobContext<P = Record<string, unknown>> {
       status: 'proposed',
       tokens: 0,
       costUsd: 0,
+      usage: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0 },
     };
     const reason = this.candidates.length === 0 ? undefined : this.invariantProblem(prompt);
     if (reason) {
@@ -169,6 +170,8 @@ export class JobContext<P = Record<string, unknown>> {
     }
     this.candidates.push(candidate);
     this.byPrompt.set(prompt, candidate);
+    for (const meta of this.unproposedUsage.get(prompt) ?? []) this.charge(candidate, meta);
+    this.unproposedUsage.delete(prompt);
     this.update(candidate);
     return { candidate, isNew: true };
   }
@@ -203,12 +206,36 @@ export class JobContext<P = Record<string, unknown>> {
     this.emit({ type: 'candidate', candidate: structuredClone(candidate) });
   }
 
+  /** Calls already charged: the ledger shares one answer between identical requests, which is charged once. */
+  private readonly chargedCalls = new WeakSet<object>();
+
+  /** Attributes one call's usage to the candidate it scored (bookkeeping only: it issues nothing). */
   charge(
     candidate: CandidateRecord,
-    meta: { usage: { promptTokens: number; completionTokens: number }; costUsd: number | null },
+    meta: { usage: { promptTokens: number; completionTokens: number }; costUsd: number | null; cached?: boolean },
   ): void {
+    if (this.chargedCalls.has(meta)) return;
+    this.chargedCalls.add(meta);
+    const usage = (candidate.usage ??= { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0 });
+    if (meta.cached) usage.cachedCalls++;
+    else usage.calls++;
+    usage.promptTokens += meta.usage.promptTokens;
+    usage.completionTokens += meta.usage.completionTokens;
     candidate.tokens += meta.usage.promptTokens + meta.usage.completionTokens;
     candidate.costUsd = candidate.costUsd === null || meta.costUsd === null ? null : candidate.costUsd + meta.costUsd;
+  }
+
+  /** Usage of texts scored before they were proposed (APO's successor filter), charged when they are. */
+  private readonly unproposedUsage = new Map<string, Parameters<JobContext['charge']>[1][]>();
+
+  /** Charges a call that scored `prompt` to its candidate, or keeps it until the text is proposed. */
+  chargePrompt(prompt: string, meta: Parameters<JobContext['charge']>[1]): void {
+    const key = this.candidates.length === 0 ? prompt : this.normalize(prompt);
+    const known = this.byPrompt.get(key) ?? this.byPrompt.get(prompt);
+    if (known) return this.charge(known, meta);
+    const list = this.unproposedUsage.get(key) ?? [];
+    list.push(meta);
+    this.unproposedUsage.set(key, list);
   }
 
   setBest(id: number): void {

@@ -129,13 +129,30 @@ export interface CandidateRecord {
   status: CandidateStatus;
   /** Why it was rejected, e.g. "broke variable {{review}}". */
   rejectedReason?: string;
+  /**
+   * Why it has its status, in plain words, set where the method decides (e.g. "lost the bandit race after 12 of 24
+   * rows"); absent in run logs written before reasons were recorded.
+   */
+  statusReason?: string;
   /** Mean score on the training examples it was scored on (higher is better; PMPO: −loss). */
   score?: number;
   /** Score on held-out (validation) examples, where measured. */
   validationScore?: number;
   examples?: ExampleResult[];
+  /** Tokens of the calls spent scoring it (target runs and their judges), prompt + completion. */
   tokens: number;
+  /** USD of those calls; null when some model's price is unknown. */
   costUsd: number | null;
+  /** Those calls in detail (calls answered from the cache counted apart); absent in older run logs. */
+  usage?: CandidateUsage;
+}
+
+/** What scoring one candidate spent. */
+export interface CandidateUsage {
+  calls: number;
+  cachedCalls: number;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export type JobEvent =

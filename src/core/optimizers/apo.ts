@@ -194,11 +194,18 @@ async function apoRound(
     if (seen) c.examples = [...seen.values()].sort((a, b) => a.rowIndex - b.rowIndex);
   });
   const next = selection.ranking.slice(0, p.beamSize).map((i) => arms[i]);
-  for (const c of arms) {
-    if (next.includes(c)) c.status = 'beam';
-    else if (c.id !== 0) c.status = 'dropped';
+  arms.forEach((c, i) => {
+    const place = selection.ranking.indexOf(i) + 1;
+    const rows = `${examplesOf.get(i)?.size ?? 0} of ${ctx.train.length} rows`;
+    if (next.includes(c)) {
+      c.status = 'beam';
+      c.statusReason = `kept for round ${round + 1}: placed ${place} of ${arms.length} in the bandit race after ${rows}`;
+    } else if (c.id !== 0) {
+      c.status = 'dropped';
+      c.statusReason = `lost the bandit race after ${rows}: placed ${place} of ${arms.length}, and only the top ${p.beamSize} go on`;
+    }
     ctx.update(c);
-  }
+  });
   ctx.emit({ type: 'beam', round, ids: next.map((c) => c.id) });
   ctx.setBest(next[0].id);
   ctx.endRound(round);
@@ -390,6 +397,9 @@ function registerExpansion(ctx: JobContext<ApoParams>, x: Expansion, round: numb
   for (const c of pool) {
     if (kept.includes(c)) continue;
     c.status = 'dropped';
+    c.statusReason = `never scored: only ${p.maxSuccessors} of the ${pool.length} new prompts from #${parent.id} go to the race, ${
+      errorScores ? 'those that did best on its mistakes' : 'picked at random (seeded)'
+    }`;
     ctx.update(c);
   }
   return pool.filter((c) => kept.includes(c));

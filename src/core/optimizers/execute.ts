@@ -6,7 +6,7 @@
 import { aggregate, evaluate } from '../evaluators';
 import { OPTIMIZER_EXTENSIONS } from '../evaluators/context';
 import { buildTargetRequest } from '../evaluation/target-request';
-import type { CallListener, ChatRequest, LlmClient, ModelRef, ScoreRequest, SchemaName } from '../llm/types';
+import type { CallListener, CallMeta, ChatRequest, LlmClient, ModelRef, ScoreRequest, SchemaName } from '../llm/types';
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
 import { failsOnlyThisRequest } from '../llm/batch/lines';
@@ -67,6 +67,8 @@ export function runExample(
     if (failsOnlyThisRequest(error)) return { unusable: error.message };
     throw error;
   });
+  // Every new call that scores `prompt` is charged to its candidate (to `charge`, else to the record of that text).
+  const bill = (meta: CallMeta) => (charge ? ctx.charge(charge, meta) : ctx.chargePrompt(prompt, meta));
   const promise = reply.then(async (reply) => {
     if ('unusable' in reply) {
       ctx.log('warn', `example ${rowIndex + 1}: ${reply.unusable}; counted as a failed example`);
@@ -81,11 +83,12 @@ export function runExample(
       };
       return failed;
     }
-    if (charge && !reply.replayed) ctx.charge(charge, reply.meta);
+    if (!reply.replayed) bill(reply.meta);
     const evaluations = await evaluate(ctx.spec.evaluators, reply.value, row, {
       trusted: ctx.spec.trusted,
       extensions: OPTIMIZER_EXTENSIONS,
-      llm: ledgerClient(ctx, `judge:${rowIndex}`),
+      // The judge's calls are spent scoring this candidate too: they count in its tokens and cost.
+      llm: ledgerClient(ctx, `judge:${rowIndex}`, bill),
       judge: ctx.roles.judge,
       signal: ctx.signal,
       input: messages
@@ -136,31 +139,33 @@ export async function scoreOnRows(
 
 /**
  * An LlmClient whose calls go through the ledger with content keys (for evaluators that call a judge model),
- * so they count against the budget and replay on resume.
+ * so they count against the budget and replay on resume; new calls are passed to `bill` when given.
  */
-export function ledgerClient(ctx: JobContext<unknown>, prefix: string): LlmClient {
+export function ledgerClient(ctx: JobContext<unknown>, prefix: string, bill?: (meta: CallMeta) => void): LlmClient {
   const key = (kind: string, req: unknown) => `${prefix}:${kind}:${hashOf(req)}`;
   const strip = (req: ChatRequest | ScoreRequest) => ({ ...req, signal: undefined });
+  const charged = <T extends { meta: CallMeta; replayed: boolean }>(r: T): T => {
+    if (bill && !r.replayed) bill(r.meta);
+    return r;
+  };
   return {
     chat: async (req: ChatRequest) => {
-      const r = await ctx.ledger.chat(key('chat', strip(req)), req.model, req.messages, req.seed);
+      const r = charged(await ctx.ledger.chat(key('chat', strip(req)), req.model, req.messages, req.seed));
       return { text: r.value, ...r.meta };
     },
     structured: async <T>(req: ChatRequest & { schema: SchemaName }) => {
-      const r = await ctx.ledger.structured<T>(
-        key('structured', strip(req)),
-        req.model,
-        req.messages,
-        req.schema,
-        req.seed,
+      const r = charged(
+        await ctx.ledger.structured<T>(key('structured', strip(req)), req.model, req.messages, req.schema, req.seed),
       );
       return { value: r.value, mode: 'json_schema' as const, ...r.meta };
     },
     score: async (req: ScoreRequest) => {
-      const r = await ctx.ledger.call(key('score', strip(req)), (signal) =>
-        ctx.spec.llm
-          .score({ ...req, signal })
-          .then((s) => ({ value: { tokens: s.tokens, logprobs: s.logprobs }, meta: s })),
+      const r = charged(
+        await ctx.ledger.call(key('score', strip(req)), (signal) =>
+          ctx.spec.llm
+            .score({ ...req, signal })
+            .then((s) => ({ value: { tokens: s.tokens, logprobs: s.logprobs }, meta: s })),
+        ),
       );
       return { ...r.value, ...r.meta };
     },

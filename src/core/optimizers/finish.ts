@@ -54,6 +54,8 @@ export async function finishWithValidation(
       ctx.log('info', `held-out score on a seeded sample of ${rows.length} of ${validation.length} held-out rows`);
   }
   best.status = 'best';
+  if (best.id !== 0)
+    best.statusReason = `the winner: verified against the original${ctx.heldOut ? ` and scored on ${ctx.heldOut.rows} held-out rows` : ''}`;
   ctx.update(best);
   ctx.verified = true;
 }

@@ -266,12 +266,20 @@ export const pmpo: Optimizer<PmpoParams> = {
           if (!winner || scored[i].loss < winner.b.loss) winner = { c, b: scored[i] };
         });
         const improved = winner !== undefined && winner.b.loss < incumbentBatch.loss;
-        for (const c of fresh) {
-          c.status = improved && c === winner!.c ? 'beam' : 'dropped';
+        const loss = (l: number) => `${l.toFixed(3)} nats/token`;
+        fresh.forEach((c, i) => {
+          const won = improved && c === winner!.c;
+          c.status = won ? 'beam' : 'dropped';
+          c.statusReason = won
+            ? `lowered the loss of #${incumbent.id} in round ${round}: ${loss(scored[i].loss)} against ${loss(incumbentBatch.loss)}`
+            : improved
+              ? `lost to #${winner!.c.id} in round ${round}: loss ${loss(scored[i].loss)} against ${loss(winner!.b.loss)}`
+              : `did not lower the loss of #${incumbent.id} in round ${round}: ${loss(scored[i].loss)} against ${loss(incumbentBatch.loss)}`;
           ctx.update(c);
-        }
+        });
         if (improved) {
           incumbent.status = 'scored';
+          incumbent.statusReason = `replaced by #${winner!.c.id} in round ${round}, which has a lower loss`;
           ctx.update(incumbent);
           incumbent = winner!.c;
           incumbentBatch = winner!.b;

@@ -175,9 +175,13 @@ export const spo: Optimizer<SpoParams> = {
           why: `revision of #${incumbent.id}; judged better than #${incumbent.id} in ${wins} of ${p.judgments} comparisons${reason ? `. The judge: ${reason}` : ''}`,
         };
         candidate.status = accepted ? 'beam' : 'dropped';
+        candidate.statusReason = accepted
+          ? `judged better than #${incumbent.id} in ${wins} of ${p.judgments} comparisons in round ${round}`
+          : `judged better than #${incumbent.id} in only ${wins} of ${p.judgments} comparisons in round ${round}; it needed a majority`;
         ctx.update(candidate);
         if (accepted) {
           incumbent.status = 'scored';
+          incumbent.statusReason = `replaced by #${candidate.id} in round ${round}, which the judge preferred`;
           ctx.update(incumbent);
           incumbent = candidate;
           incumbentAnswers = run.examples;

@@ -77,6 +77,9 @@ export async function verifyAndFinish(
     Object.assign(winner, { score: full.score, examples: full.examples });
     ctx.update(winner);
     if (full.score <= baselineScore) {
+      winner.status = 'scored';
+      winner.statusReason = `re-scored on ${rows.length} train rows${sampled ? ' (fresh samples)' : ''} it scores ${full.score.toFixed(2)}, not above the original's ${baselineScore.toFixed(2)}, so the original stays`;
+      ctx.update(winner);
       ctx.log(
         'info',
         `the best candidate #${winner.id} scores ${full.score.toFixed(3)} on ${rows.length} train rows${sampled ? ' (fresh samples)' : ''}, not above the baseline's ${baselineScore.toFixed(3)}; keeping the baseline`,

@@ -45,8 +45,11 @@ function finishedSentence(job: JobInfo): string {
     : '';
   if (job.status === 'failed')
     return `Optimization of ${job.fileName} failed: ${job.error ?? 'unknown error'}${r ? ` — best so far kept: ${summary}` : ''}`;
-  if (job.status === 'cancelled')
-    return `Optimization of ${job.fileName} cancelled${r ? ` — best so far kept: ${summary}` : ''}`;
+  if (job.status === 'cancelled') {
+    // The ledger's final count (the result's), the number the results panel shows for this run.
+    const calls = job.used ? ` after ${job.used.calls} call${job.used.calls === 1 ? '' : 's'}` : '';
+    return `Optimization of ${job.fileName} cancelled${calls}${r ? ` — best so far kept: ${summary}` : ''}`;
+  }
   if (r?.stopReason === 'budget') return `Optimization finished: stopped at the budget — best so far kept: ${summary}`;
   return `Optimization finished: ${summary}`;
 }

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { ContextKeys } from '../commandIds';
-import type { SuggestionState } from '../../protocol';
+import { distinctKey, type SuggestionState } from '../../protocol';
 import type { JobInfo } from './jobManager';
 
 export interface Suggestion {
@@ -34,11 +34,6 @@ export interface RankedCandidate {
   score: number;
 }
 
-/** Two prompts are the same suggestion when they differ only in whitespace. */
-export function distinctKey(prompt: string): string {
-  return prompt.replace(/\s+/g, ' ').trim();
-}
-
 /**
  * Candidates of a job that scored above the baseline, best first (ties: earlier id), one per distinct prompt; the
  * engine's final best comes first even if a later event re-scored it. Rejected and unscored candidates are left out.
@@ -56,7 +51,8 @@ export function rankCandidates(job: Pick<JobInfo, 'events' | 'result' | 'origina
       status: e.candidate.status,
     });
   }
-  // Distinct candidates only: prompts that differ in whitespace alone are one suggestion ("Next" skips them).
+  // Distinct candidates only: prompts that differ in whitespace alone are one suggestion ("Next" skips them), by the
+  // same key as the panel's distinct rows.
   const seen = new Set<string>([distinctKey(job.originalRegion)]);
   const out: RankedCandidate[] = [];
   if (r.best.id !== 0 && !seen.has(distinctKey(r.best.prompt))) {

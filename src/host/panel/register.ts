@@ -8,18 +8,40 @@ import * as path from 'node:path';
 import type { HostContext } from '../context';
 import { tryAccept } from './acceptance';
 import { openCandidateDiff, registerCandidateDocuments } from './candidateDocuments';
+import { isPromptDocument } from '../language/selectors';
 import { findRun } from './runSource';
 import { panelOptions, panelTitle, RESULTS_VIEW_TYPE, ResultsPanel } from './resultsPanel';
 
 const panels = new Map<string, ResultsPanel>();
 
 function track(panel: ResultsPanel): ResultsPanel {
-  const key = panel.promptUri.toString();
-  panels.set(key, panel);
+  panels.set(panel.promptUri.toString(), panel);
   panel.onDidDispose(() => {
+    const key = panel.promptUri.toString();
     if (panels.get(key) === panel) panels.delete(key);
   });
   return panel;
+}
+
+/**
+ * The panel's selection follows the editor: when the active editor moves to a prompt file that has no panel of its
+ * own, the visible panel that is not pinned to a chosen run shows that prompt instead (a prompt with its own panel
+ * brings that one forward).
+ */
+function followEditor(editor: vscode.TextEditor | undefined): void {
+  if (!editor || !isPromptDocument(editor.document)) return;
+  const key = editor.document.uri.toString();
+  const own = panels.get(key);
+  if (own) {
+    // Its own panel, hidden in another group: bring it to the front there (never over the editor just chosen).
+    if (!own.panel.visible && own.panel.viewColumn !== editor.viewColumn) own.panel.reveal(undefined, true);
+    return;
+  }
+  const follower = [...panels.values()].find((p) => !p.pinned && p.panel.visible && p.isReady);
+  if (!follower) return;
+  panels.delete(follower.promptUri.toString());
+  follower.retarget(editor.document.uri);
+  panels.set(key, follower);
 }
 
 /** Opens the panel for a prompt file, or reveals the one already open (optionally switching to `runId`). */
@@ -124,6 +146,7 @@ export function registerResultsPanel(ctx: HostContext): vscode.Disposable[] {
       },
     }),
     // "The results panel opens beside the editor and fills in live" (UX §3).
+    vscode.window.onDidChangeActiveTextEditor(followEditor),
     ctx.jobs.onDidStart((job) => {
       showResultsPanel(ctx, job.uri, undefined, { preserveFocus: true });
     }),

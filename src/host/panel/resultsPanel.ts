@@ -49,14 +49,23 @@ export class ResultsPanel implements vscode.Disposable {
   private readyMs: number | undefined;
   private snapshotMs: number | undefined;
 
+  /**
+   * Opened on a run the user chose (history, a runs list): the panel stays on that prompt. Otherwise it follows the
+   * active editor to another prompt file (see `retarget`).
+   */
+  pinned: boolean;
+  private uri: vscode.Uri;
+
   constructor(
     private readonly ctx: HostContext,
-    readonly promptUri: vscode.Uri,
+    promptUri: vscode.Uri,
     readonly panel: vscode.WebviewPanel,
     private readonly createdAt: number,
     runId?: string,
   ) {
+    this.uri = promptUri;
     this.focusRunId = runId;
+    this.pinned = runId !== undefined;
     const webview = panel.webview;
     webview.options = panelOptions(ctx.extension.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'icons', 'whetstone.svg');
@@ -79,17 +88,40 @@ export class ResultsPanel implements vscode.Disposable {
         if (!panel.visible) this.ready = false;
       }),
       ctx.jobs.onDidEvent(({ job, event }) => {
-        if (job.uri.toString() !== promptUri.toString()) return;
+        if (job.uri.toString() !== this.promptUri.toString()) return;
         if (event.type === 'started') this.focusRunId = undefined;
         this.post({ type: 'jobEvent', runId: job.runId, event, simulated: job.simulated });
       }),
       ctx.suggestions.onDidChange((uri) => {
-        if (uri.toString() !== promptUri.toString()) return;
+        if (uri.toString() !== this.promptUri.toString()) return;
         const suggestion = this.suggestionView();
         if (suggestion) this.post({ type: 'suggestionState', suggestion });
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /** The webview has answered `ready` (a panel still loading or being revived is never retargeted). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** The prompt file this panel shows. */
+  get promptUri(): vscode.Uri {
+    return this.uri;
+  }
+
+  /** Shows another prompt's runs (the active editor moved to it): a fresh snapshot, nothing kept of the last one. */
+  retarget(promptUri: vscode.Uri): void {
+    if (promptUri.toString() === this.uri.toString()) return;
+    this.uri = promptUri;
+    this.focusRunId = undefined;
+    this.pendingConflict = undefined;
+    this.panel.title = panelTitle(promptUri);
+    if (this.ready)
+      void this.handle({ type: 'ready' }).catch((error) =>
+        this.ctx.log.error('results panel: follow the editor failed', error),
+      );
   }
 
   private suggestionView(): SuggestionStateView | undefined {
@@ -106,6 +138,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   reveal(runId?: string): void {
+    if (runId) this.pinned = true;
     if (runId && runId !== this.focusRunId) {
       this.focusRunId = runId;
       void this.loadAndPost(runId, 'show');
@@ -289,6 +322,8 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       }
       case 'loadRun':
+        // A run the user opened from the history stays on display: the panel no longer follows the editor.
+        if (message.purpose === 'show') this.pinned = true;
         await this.loadAndPost(message.runId, message.purpose);
         return;
     }

@@ -127,7 +127,12 @@ describe('results panel: chart domains', () => {
       assert.ok(cy >= 10 && cy <= 138, `dot inside the plot (cy=${cy})`);
     }
     assert.match(text(page.root.querySelector('[data-testid=run-status]')), /running round 2\/4/);
-    assert.equal(chart.querySelectorAll('text.tick').length, 3 + 5, 'three score ticks and r0..r4 while running');
+    assert.equal(
+      chart.querySelectorAll('text.tick').length,
+      3 + 3,
+      'three score ticks and r0..r2: the rounds that ran, not the 4 planned',
+    );
+    assert.equal(chart.getAttribute('data-rounds'), '3');
   });
 });
 

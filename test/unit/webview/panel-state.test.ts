@@ -41,7 +41,7 @@ describe('results panel: state survives hide/show and reload', () => {
   it('reopens a history run (asking the host for its data) and compares two runs', () => {
     const page = openPanel();
     page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: live, history }) });
-    assert.match(text(page.root.querySelector('.history')), /2026-11-26 17:02 SPO 0\.40→0\.90 · accepted #1/);
+    assert.match(text(page.root.querySelector('.history')), /2026-11-26 17:02 SPO 0\.40→0\.90 0–1 · accepted #1/);
     click(page, page.root.querySelector('[data-action=openRun][data-run="run-0"]'));
     assert.deepEqual(page.api.posted.at(-1), { type: 'loadRun', runId: 'run-0', purpose: 'show' });
     page.app.receive({ type: 'runLoaded', purpose: 'show', run: older });

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chooseRegion, parsePromptFile, replaceOptimizableRegion } from '../../../src/core/documents';
 import { parseRunText } from '../../../src/core/runs';
+import { distinctKey } from '../../../src/protocol';
 import { createSimulatedTask } from '../../../src/sim/task';
 import {
   explorerItem,
@@ -102,6 +103,57 @@ function hostileRunLog(
   return [header, ...events.map((event) => ({ kind: 'event', event }))].map((l) => JSON.stringify(l)).join('\n') + '\n';
 }
 
+/**
+ * The table after a real run: one row per distinct text, a reason on every row that did not win, tokens / cost /
+ * calls per row, and a chart whose x axis holds exactly the rounds that ran.
+ */
+async function assertCandidateTable(page: Page, record: NonNullable<ReturnType<typeof parseRunText>>): Promise<void> {
+  const frame = webviewFrame(page);
+  const latest = new Map<number, { prompt: string; round: number; score?: number; status: string }>();
+  for (const e of record.events) if (e.type === 'candidate') latest.set(e.candidate.id, e.candidate);
+  const texts = new Set([...latest.values()].map((c) => distinctKey(c.prompt)));
+  // A short list first: the dropped are listed on request.
+  const fold = frame.locator('[data-testid=fold]');
+  const shortList = await frame.locator('tr[data-candidate]').count();
+  if (await fold.count()) await fold.click();
+  const rows = frame.locator('tr[data-candidate]');
+  assert.equal(await rows.count(), texts.size, `one row per distinct text (${latest.size} proposed)`);
+  const bestId = record.result?.best.id;
+  const cells = await rows.evaluateAll((trs) =>
+    trs.map((tr) => ({
+      id: Number(tr.getAttribute('data-candidate')),
+      reason: tr.querySelector('[data-testid=reason] .reason')?.textContent ?? '',
+      tokens: tr.querySelector('.col-tokens')?.textContent ?? '',
+      cost: tr.querySelector('.col-cost')?.textContent ?? '',
+      calls: tr.querySelector('.col-calls')?.textContent ?? '',
+    })),
+  );
+  console.log(
+    `      candidate table: ${shortList} rows at first, ${cells.length} distinct rows of ${latest.size} proposed`,
+  );
+  for (const c of cells) {
+    if (c.id !== bestId) assert.match(c.reason, /^(accepted · |undone · )?[a-z -]+: \S/, `#${c.id}: "${c.reason}"`);
+    assert.match(c.tokens, /^[\d,]+ \+ [\d,]+$/, `#${c.id} tokens sent + received: "${c.tokens}"`);
+    assert.match(c.cost, /^(—|\$[\d.]+)$/, `#${c.id} cost: "${c.cost}"`);
+    assert.match(c.calls, /^\d+/, `#${c.id} calls: "${c.calls}"`);
+  }
+  const heads = await frame.locator('.candidates th').allInnerTexts();
+  for (const head of ['tokens', 'cost', 'calls', 'status']) assert.ok(heads.includes(head), `a ${head} column`);
+  // Rounds that ran: those the engine finished, and any a scored candidate belongs to (never the planned total).
+  const scoredRounds = [...latest.values()].filter((c) => c.score !== undefined && c.status !== 'rejected');
+  const ran = Math.max(0, ...(record.result?.rounds ?? []).map((r) => r.round), ...scoredRounds.map((c) => c.round));
+  assert.equal(
+    await frame.locator('svg.chart').getAttribute('data-rounds'),
+    String(ran + 1),
+    'the chart draws r0 … the last round that ran',
+  );
+  assert.equal(await frame.locator('svg.chart text.tick', { hasText: /^r\d+$/ }).count(), ran + 1);
+  await frame.locator('[data-testid=summary-stop]').waitFor();
+  await frame.locator('.candidates').scrollIntoViewIfNeeded();
+  await screenshot(page, 'panel-candidates');
+  if (await fold.count()) await fold.click(); // back to the short list
+}
+
 describe('results panel (real workbench)', function () {
   this.timeout(240_000);
   let wb: Workbench;
@@ -177,6 +229,7 @@ describe('results panel (real workbench)', function () {
     const record = parseRunText(runFile, fs.readFileSync(runFile, 'utf8'), false);
     assert.ok(record?.result, 'the run finished with a result');
     const best = record.result.best;
+    await assertCandidateTable(page, record);
 
     await frame.locator('tr[data-candidate="' + best.id + '"]').click();
     await frame.locator('vscode-button[data-action=accept]').click();
@@ -262,6 +315,9 @@ describe('results panel (real workbench)', function () {
     fs.writeFileSync(path.join(runDir, '20261127-100000-apo-beef.jsonl'), hostileRunLog(promptFile, original));
 
     await explorerItem(page, 'xss.prompt.yml').waitFor({ timeout: 20_000 });
+    // A fresh panel (its first render is measured): close the one that would follow the editor to this file.
+    await page.locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' }).first().click();
+    await runCommand(page, 'View: Close Editor');
     await focusEditorOf(page, 'xss.prompt.yml');
     await runCommand(page, 'Whetstone: Show Results');
 
@@ -370,6 +426,28 @@ describe('results panel (real workbench)', function () {
       expected,
       'the candidate replaced the region only after the user chose it',
     );
+  });
+
+  it('follows the editor: switching to another prompt file shows that prompt’s runs', async () => {
+    const { page } = wb;
+    const frame = webviewFrame(page);
+    // The earlier tests left the panel in its own group beside the editors, as when a job opens it next to the
+    // prompt: make an editor's group the active one, so the files below open there and the panel stays visible.
+    await page.locator('.tabs-container .tab[aria-label^="conflict.prompt.yml"]').first().click();
+    await frame.locator('.title', { hasText: 'conflict.prompt.yml' }).waitFor({ timeout: 30_000 });
+    // The last test left the panel on conflict.prompt.yml; the editor moves back to reviews.prompt.yml.
+    await focusEditorOf(page, 'reviews.prompt.yml');
+    await frame.locator('.title', { hasText: 'reviews.prompt.yml' }).waitFor({ timeout: 30_000 });
+    await frame.locator('tr[data-candidate]').first().waitFor({ timeout: 30_000 });
+    assert.match((await frame.locator('.title').innerText()).replace(/\s+/g, ' '), /reviews\.prompt\.yml · APO/);
+    await page.locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' }).first().waitFor();
+    // xss.prompt.yml has its own panel (the hostile-log test opened it): it comes forward in its group.
+    await focusEditorOf(page, 'xss.prompt.yml');
+    await page
+      .locator('.tabs-container .tab.active', { hasText: 'Whetstone: xss.prompt.yml' })
+      .waitFor({ timeout: 30_000 });
+    assert.match(await frame.locator('.title').innerText(), /reviews\.prompt\.yml/, 'the other panel stays put');
+    await screenshot(page, 'panel-follows-editor');
   });
 
   it('survives a window reload: the serializer revives the panel and it refetches its data', async () => {

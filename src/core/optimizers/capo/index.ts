@@ -197,11 +197,15 @@ export const capo: Optimizer<CapoParams> = {
           const out = result.eliminatedAfter.get(c.id);
           if (out !== undefined) {
             c.status = 'dropped';
+            c.statusReason = `lost the race in generation ${gen} after ${seen} of ${rows.length} rows: others scored clearly higher`;
             ctx.log(
               'info',
               `generation ${gen}: #${c.id} raced out after block ${out} (${seen} of ${rows.length} rows)`,
             );
-          } else c.status = 'beam';
+          } else {
+            c.status = 'beam';
+            c.statusReason = `survived the race in generation ${gen} (${seen} of ${rows.length} rows)`;
+          }
           if (c.id !== 0) ctx.update(c);
         }
         population = result.survivors.slice(0, p.population).map((id) => ctx.candidates[id]);

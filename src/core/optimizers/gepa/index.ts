@@ -166,6 +166,7 @@ async function admit(ctx: JobContext<GepaParams>, c: CandidateRecord, pareto: nu
 
 function drop(ctx: JobContext<GepaParams>, c: CandidateRecord, why: string): void {
   c.status = 'dropped';
+  c.statusReason = `not admitted to the pool: ${why}`;
   ctx.update(c);
   ctx.log('info', `#${c.id} not admitted to the pool: ${why}`);
 }
