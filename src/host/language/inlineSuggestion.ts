@@ -1,7 +1,7 @@
 /**
  * The best candidate of a finished job, shown in place (UX §5): words it removes struck through, words it adds shown
- * highlighted where they would go (short labels, bounded per line: the full text is in the hover and in the diff
- * editor behind "⇄ Diff"), above which the CodeLens offers Accept / Diff / Next / Dismiss. Shown only while the
+ * highlighted at their column (bounded per line: the full text is in the hover and in the diff editor behind
+ * "⇄ Diff"), whole new lines as a dashed rule and a count under the line they follow (hover: the lines), above which the CodeLens offers Accept / Diff / Next / Dismiss. Shown only while the
  * suggestion is on offer and the prompt's region still reads as it did when the run started. A status-bar item says
  * where the active prompt's suggestion stands.
  */
@@ -11,7 +11,7 @@ import type { Span } from '../../core/diagnostics';
 import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
 import { formatDelta, type Suggestion } from '../jobs/suggestions';
-import { inlineDiffParts, placeAdditions } from './inlineDiff';
+import { addedLinesLabel, inlineDiffParts, placeAdditions } from './inlineDiff';
 
 export { alignDecoded, inlineDiffParts, type InlineDiffPart } from './inlineDiff';
 
@@ -39,20 +39,37 @@ export function suggestionStatusText(s: Suggestion): string {
   }
 }
 
+/** Where whole new lines go: a dashed rule under (or over) the line, a gutter mark and a short count. */
+function addedLinesDecoration(context: vscode.ExtensionContext, above: boolean) {
+  const colour = new vscode.ThemeColor('diffEditor.insertedTextBackground');
+  return vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    borderStyle: 'dashed',
+    borderWidth: above ? '2px 0 0 0' : '0 0 2px 0',
+    borderColor: new vscode.ThemeColor('editorGutter.addedBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Left,
+    gutterIconPath: vscode.Uri.joinPath(context.extensionUri, 'media', 'suggestion-new-lines.svg'),
+    gutterIconSize: 'contain',
+    after: { margin: '0 0 0 2ch', backgroundColor: colour, color: new vscode.ThemeColor('editor.foreground') },
+  });
+}
+
 export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[] {
   const removed = vscode.window.createTextEditorDecorationType({
     textDecoration: 'line-through',
     backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
   });
   const added = vscode.window.createTextEditorDecorationType({});
+  const linesBelow = addedLinesDecoration(ctx.extension, false);
+  const linesAbove = addedLinesDecoration(ctx.extension, true);
   const status = vscode.window.createStatusBarItem('whetstone.suggestion', vscode.StatusBarAlignment.Left, 9);
   status.name = 'Whetstone suggestion';
 
   const render = async (editor: vscode.TextEditor) => {
     const suggestion: Suggestion | undefined = ctx.suggestions.get(editor.document.uri);
     const clear = () => {
-      editor.setDecorations(removed, []);
-      editor.setDecorations(added, []);
+      for (const type of [removed, added, linesBelow, linesAbove]) editor.setDecorations(type, []);
     };
     if (!suggestion || suggestion.state !== 'proposed') return clear();
     const analysis = await ctx.analyzer.analyze(editor.document);
@@ -74,9 +91,10 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
         .filter((p) => p.kind === 'removed')
         .map((p) => ({ range: range(p.span), hoverMessage: hover(suggestion, 'removes this', p.text) })),
     );
+    const lineOf = (offset: number) => doc.positionAt(offset).line;
     editor.setDecorations(
       added,
-      placeAdditions(parts, (offset) => doc.positionAt(offset).line).map(({ part, label }) => ({
+      placeAdditions(parts, lineOf, (line) => doc.lineAt(line).text.length).map(({ part, label }) => ({
         range: range(part.span),
         hoverMessage: hover(suggestion, 'adds', part.text),
         renderOptions: {
@@ -89,6 +107,16 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
         },
       })),
     );
+    const newLines = (above: boolean) =>
+      parts
+        .filter((p) => p.kind === 'addedLines' && !!p.above === above)
+        .map((p) => ({
+          range: range(p.span),
+          hoverMessage: hover(suggestion, `adds these lines ${above ? 'above' : 'below'}`, p.text),
+          renderOptions: { after: { contentText: addedLinesLabel(p) } },
+        }));
+    editor.setDecorations(linesBelow, newLines(false));
+    editor.setDecorations(linesAbove, newLines(true));
   };
   const renderFor = (uri?: vscode.Uri) => {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -113,6 +141,8 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
   return [
     removed,
     added,
+    linesBelow,
+    linesAbove,
     status,
     ctx.suggestions.onDidChange((uri) => {
       renderFor(uri);
