@@ -88,16 +88,15 @@ export function inlineDiffParts(
       continue;
     }
     removedBreakAt = change.removed && change.value.includes('\n') ? at : undefined;
-    if (change.removed) {
+    // A removed run of bare line breaks has nothing to strike through (e.g. a block scalar's final newline).
+    if (change.removed && !/^\s*\n\s*$/.test(change.value)) {
       parts.push({
         kind: 'removed',
         span: { start: map[at], end: map[at + change.value.length - 1] + 1 },
         text: change.value,
       });
-      at += change.value.length;
-    } else {
-      at += change.value.length;
     }
+    at += change.value.length;
   }
   return parts;
 }

@@ -63,7 +63,7 @@ describe('in-place suggestion parts and labels', () => {
       kinds(parts, 'removed')
         .map((p) => p.text)
         .join('|'),
-      /^Please\|make sure to answer \|/,
+      /^Please\|make sure to answer $/,
     );
   });
 

@@ -37,9 +37,9 @@ export async function optimizeWithApo(page: Page, file: string, runStatus: Locat
 }
 
 export interface PaintedLine {
-  /** The line's own text as painted (injected decoration text is CSS content, not in here). */
+  /** The line's own text as painted, without inlay hints. */
   text: string;
-  /** Text injected into the line by decorations (`before` / `after` content), in order. */
+  /** Text shown in the line that is not in the file: inlay hints and decoration `before` / `after` content. */
   injected: string[];
   /** Painted text with a line-through (removed words). */
   struck: string[];
@@ -57,27 +57,33 @@ export interface EditorSnapshot {
 
 /** The visible painted lines of `editor` with their decorations, and how wide its content is. */
 export function snapshotEditor(editor: Locator): Promise<EditorSnapshot> {
+  // Only anonymous functions in here: tsx names named ones with a helper (`__name`) the page does not have.
   return editor.evaluate((el) => {
     const box = el.getBoundingClientRect();
-    const clean = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ');
-    const pseudo = (node: Element, which: '::before' | '::after') => {
-      const content = getComputedStyle(node, which).content;
-      return content && content !== 'none' && content !== 'normal' ? clean(JSON.parse(content) as string) : '';
-    };
     const lines = [...el.querySelectorAll<HTMLElement>('.view-lines .view-line')]
-      .filter((line) => {
-        const r = line.getBoundingClientRect();
-        return r.top >= box.top && r.top < box.bottom;
-      })
+      .filter((line) => line.getBoundingClientRect().top >= box.top && line.getBoundingClientRect().top < box.bottom)
       .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
       .map((line) => {
         const spans = [...line.querySelectorAll('span span')];
+        const isHint = spans.map((s) => /inlay|dyn-rule/.test(s.className));
+        const pseudo = spans.flatMap((s) =>
+          ['::before', '::after']
+            .map((which) => getComputedStyle(s, which).content)
+            .filter((c) => c && c !== 'none' && c !== 'normal')
+            .map((c) => JSON.parse(c) as string),
+        );
         return {
-          text: clean(line.textContent),
-          injected: spans.flatMap((s) => [pseudo(s, '::before'), pseudo(s, '::after')]).filter(Boolean),
+          text: spans
+            .filter((_, i) => !isHint[i])
+            .map((s) => s.textContent ?? '')
+            .join('')
+            .replace(/\u00a0/g, ' '),
+          injected: [...spans.filter((_, i) => isHint[i]).map((s) => s.textContent ?? ''), ...pseudo]
+            .map((t) => t.replace(/\u00a0/g, ' '))
+            .filter((t) => t.trim()),
           struck: spans
             .filter((s) => getComputedStyle(s).textDecorationLine.includes('line-through'))
-            .map((s) => clean(s.textContent)),
+            .map((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ')),
         };
       });
     const scrollable = el.querySelector<HTMLElement>('.editor-scrollable');
