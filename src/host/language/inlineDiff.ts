@@ -147,3 +147,23 @@ export function placeAdditions(
   }
   return out;
 }
+
+/** Longest inlay hint shown whole: VS Code cuts longer ones (`editor.inlayHints.maximumLength`, 43 by default). */
+export const HINT_CHARS = 40;
+
+/**
+ * A label split at spaces into pieces of at most `max` characters that join back to it: each piece is its own inlay
+ * hint, so a long addition wraps with the line instead of being cut.
+ */
+export function hintChunks(label: string, max = HINT_CHARS): string[] {
+  const chunks: string[] = [];
+  let rest = label;
+  while (rest.length > max) {
+    const space = rest.lastIndexOf(' ', max - 1);
+    const cut = space > 0 ? space + 1 : max;
+    chunks.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest) chunks.push(rest);
+  return chunks;
+}

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
-import { addedLinesLabel, placeAdditions } from './inlineDiff';
+import { addedLinesLabel, hintChunks, placeAdditions } from './inlineDiff';
 import { PROMPT_SELECTOR } from './selectors';
 import { partHover, suggestionParts } from './suggestionParts';
 
@@ -29,13 +29,17 @@ export class SuggestionHintsProvider implements vscode.InlayHintsProvider {
     const lineOf = (offset: number) => doc.positionAt(offset).line;
     for (const { part, label } of placeAdditions(parts, lineOf, (line) => doc.lineAt(line).text.length)) {
       const at = doc.positionAt(part.span.start);
-      const hint = new vscode.InlayHint(at, label);
-      hint.tooltip = partHover(suggestion, 'adds', part.text);
-      // Apart from a struck word it follows or a word it runs into, as a space would be.
       const text = doc.lineAt(at.line).text;
-      hint.paddingLeft = at.character > 0 && /\S/.test(text[at.character - 1]) && !/^\s/.test(label);
-      hint.paddingRight = at.character < text.length && /\S/.test(text[at.character]) && !/\s$/.test(label);
-      hints.push(hint);
+      const chunks = hintChunks(label);
+      chunks.forEach((chunk, i) => {
+        const hint = new vscode.InlayHint(at, chunk);
+        hint.tooltip = partHover(suggestion, 'adds', part.text);
+        // Apart from a struck word it follows or a word it runs into, as a space would be.
+        hint.paddingLeft = i === 0 && at.character > 0 && /\S/.test(text[at.character - 1]) && !/^\s/.test(label);
+        hint.paddingRight =
+          i === chunks.length - 1 && at.character < text.length && /\S/.test(text[at.character]) && !/\s$/.test(label);
+        hints.push(hint);
+      });
     }
     for (const part of parts.filter((p) => p.kind === 'addedLines')) {
       const where = part.above ? 'above' : 'below';

@@ -7,6 +7,8 @@ import { strict as assert } from 'node:assert';
 import {
   addedLabel,
   addedLinesLabel,
+  HINT_CHARS,
+  hintChunks,
   inlineDiffParts,
   lineRoom,
   MAX_ADDED_CHARS,
@@ -126,5 +128,16 @@ describe('in-place suggestion parts and labels', () => {
       () => 40,
     ).reduce((n, p) => n + p.label.length, 0);
     assert.ok(total <= 40 + 50, `${total} chars on one line`);
+  });
+
+  it('a long addition is split at spaces into hints VS Code shows whole, which join back to it', () => {
+    const label = ' If the praise is sarcastic, answer negative. When a review is mixed, answer neutral.';
+    const chunks = hintChunks(label);
+    assert.equal(chunks.join(''), label);
+    assert.ok(chunks.length > 1 && chunks.every((c) => c.length <= HINT_CHARS), JSON.stringify(chunks));
+    assert.deepEqual(
+      hintChunks('x'.repeat(90)).map((c) => c.length),
+      [40, 40, 10],
+    );
   });
 });

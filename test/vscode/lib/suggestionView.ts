@@ -87,7 +87,8 @@ export function snapshotEditor(editor: Locator): Promise<EditorSnapshot> {
         };
       });
     const scrollable = el.querySelector<HTMLElement>('.editor-scrollable');
-    const content = el.querySelector<HTMLElement>('.lines-content');
+    // `.view-lines` is as wide as Monaco's scroll width (`.lines-content` is a fixed huge layer).
+    const content = el.querySelector<HTMLElement>('.view-lines');
     const bar = el.querySelector<HTMLElement>('.editor-scrollable > .scrollbar.horizontal');
     const slider = bar?.querySelector<HTMLElement>('.slider');
     const track = bar?.getBoundingClientRect().width ?? 0;
