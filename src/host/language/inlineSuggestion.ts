@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
 import { formatDelta, type Suggestion } from '../jobs/suggestions';
+import type { Span } from '../../core/diagnostics';
 import type { InlineDiffPart } from './inlineDiff';
 import { partHover, suggestionParts } from './suggestionParts';
 import { registerSuggestionHints } from './suggestionHints';
@@ -47,6 +48,18 @@ function addedLinesDecoration(context: vscode.ExtensionContext, above: boolean) 
   });
 }
 
+/**
+ * The words of a removed span, each its own range: a struck range that ran across a wrap point painted its background
+ * over the next row's indentation.
+ */
+function wordSpans(doc: vscode.TextDocument, span: Span): Span[] {
+  const text = doc.getText(new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end)));
+  return [...text.matchAll(/\S+/g)].map((m) => ({
+    start: span.start + m.index,
+    end: span.start + m.index + m[0].length,
+  }));
+}
+
 export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[] {
   const removed = vscode.window.createTextEditorDecorationType({
     textDecoration: 'line-through',
@@ -62,7 +75,13 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
     const decorations = (kind: InlineDiffPart['kind'], above: boolean, verb: string): vscode.DecorationOptions[] =>
       (found?.parts ?? [])
         .filter((p) => p.kind === kind && !!p.above === above)
-        .map((p) => ({ range: found!.range(p.span), hoverMessage: partHover(found!.suggestion, verb, p.text) }));
+        .flatMap((p) =>
+          (kind === 'removed' ? wordSpans(editor.document, p.span) : [p.span]).map((span) => ({ span, p })),
+        )
+        .map(({ span, p }) => ({
+          range: found!.range(span),
+          hoverMessage: partHover(found!.suggestion, verb, p.text),
+        }));
     editor.setDecorations(removed, decorations('removed', false, 'removes this'));
     editor.setDecorations(linesBelow, decorations('addedLines', false, 'adds these lines below'));
     editor.setDecorations(linesAbove, decorations('addedLines', true, 'adds these lines above'));

@@ -37,7 +37,9 @@ export async function optimizeWithApo(page: Page, file: string, runStatus: Locat
 }
 
 export interface PaintedLine {
-  /** The line's own text as painted, without inlay hints. */
+  /** Its line number in the file (0 if its number is not painted). */
+  number: number;
+  /** The line's own text as painted (all its wrapped rows), without inlay hints. */
   text: string;
   /** Text shown in the line that is not in the file: inlay hints and decoration `before` / `after` content. */
   injected: string[];
@@ -60,11 +62,17 @@ export function snapshotEditor(editor: Locator): Promise<EditorSnapshot> {
   // Only anonymous functions in here: tsx names named ones with a helper (`__name`) the page does not have.
   return editor.evaluate((el) => {
     const box = el.getBoundingClientRect();
-    const lines = [...el.querySelectorAll<HTMLElement>('.view-lines .view-line')]
-      .filter((line) => line.getBoundingClientRect().top >= box.top && line.getBoundingClientRect().top < box.bottom)
+    // Line numbers by painted row: a wrapped line's further rows have an empty number.
+    const numbers = [...el.querySelectorAll<HTMLElement>('.margin-view-overlays .line-numbers')].map((n) => ({
+      top: Math.round(n.getBoundingClientRect().top),
+      number: Number((n.textContent ?? '').trim()) || 0,
+    }));
+    const rows = [...el.querySelectorAll<HTMLElement>('.view-lines .view-line')]
+      .filter((row) => row.getBoundingClientRect().top >= box.top && row.getBoundingClientRect().top < box.bottom)
       .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-      .map((line) => {
-        const spans = [...line.querySelectorAll('span span')];
+      .map((row) => {
+        const top = Math.round(row.getBoundingClientRect().top);
+        const spans = [...row.querySelectorAll('span span')];
         const isHint = spans.map((s) => /inlay|dyn-rule/.test(s.className));
         const pseudo = spans.flatMap((s) =>
           ['::before', '::after']
@@ -73,6 +81,7 @@ export function snapshotEditor(editor: Locator): Promise<EditorSnapshot> {
             .map((c) => JSON.parse(c) as string),
         );
         return {
+          number: numbers.filter((n) => n.number && n.top <= top + 1).sort((a, b) => b.top - a.top)[0]?.number ?? 0,
           text: spans
             .filter((_, i) => !isHint[i])
             .map((s) => s.textContent ?? '')
@@ -86,6 +95,16 @@ export function snapshotEditor(editor: Locator): Promise<EditorSnapshot> {
             .map((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ')),
         };
       });
+    // One entry per file line: its wrapped rows joined (a wrap keeps the space at the end of the row it leaves).
+    const lines: { number: number; text: string; injected: string[]; struck: string[] }[] = [];
+    for (const row of rows) {
+      const last = lines[lines.length - 1];
+      if (last && last.number === row.number) {
+        last.text += row.text;
+        last.injected.push(...row.injected);
+        last.struck.push(...row.struck);
+      } else lines.push({ ...row });
+    }
     const scrollable = el.querySelector<HTMLElement>('.editor-scrollable');
     // `.view-lines` is as wide as Monaco's scroll width (`.lines-content` is a fixed huge layer).
     const content = el.querySelector<HTMLElement>('.view-lines');
@@ -108,7 +127,7 @@ export function describeLines(lines: PaintedLine[]): string {
   return lines
     .map(
       (l) =>
-        `${l.text}${l.injected.length ? `  [+ ${l.injected.join(' | ')}]` : ''}` +
+        `${l.number}: ${l.text}${l.injected.length ? `  [+ ${l.injected.join(' | ')}]` : ''}` +
         `${l.struck.length ? `  [- ${l.struck.join(' | ')}]` : ''}`,
     )
     .join('\n');

@@ -44,11 +44,22 @@ async function suggestAfterApo(wb: Workbench, file: string, shot: string): Promi
     frame.locator('[data-testid=run-status]', { hasText: /^(done|stopped at the budget)$/ }),
   );
   await frame.locator('#app').waitFor();
+  // Scroll the prompt's first line to the top of the editor, as a user reading the suggestion would.
+  const editor = promptEditor(page);
+  const box = (await editor.boundingBox())!;
+  const content = (await editor
+    .locator('.view-line', { hasText: /^\s*content: \|/ })
+    .first()
+    .boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, content.y - box.y - 40);
+  await page.waitForTimeout(800);
   await screenshot(page, shot);
-  const snapshot = await snapshotEditor(promptEditor(page));
+  const snapshot = await snapshotEditor(editor);
   console.log(
     `      editor ${snapshot.clientWidth} px, content ${snapshot.contentWidth} px, ${snapshot.lines.length} lines`,
   );
+  console.log(describeLines(snapshot.lines).replace(/^/gm, '        '));
   return snapshot;
 }
 
@@ -69,7 +80,7 @@ describe('the suggestion in place, one line (real workbench, 1400×900, panel op
     const snapshot = await suggestAfterApo(wb, 'one-line.prompt.yml', 'suggestion-one-line-1400x900');
     const all = describeLines(snapshot.lines);
     assert.ok(linesWith(snapshot, 'You classify product reviews').length > 0, `the prompt's line is painted:\n${all}`);
-    assert.ok(linesWith(snapshot, 'messages:').length > 0, `the file around it is painted:\n${all}`);
+    assert.ok(linesWith(snapshot, 'role: user').length > 0, `the file around it is painted:\n${all}`);
     assertNoSidewaysScroll(snapshot);
     // The wordy "Please make sure to answer" is struck and "Answer" shown in its place, on the prompt's line.
     const struck = snapshot.lines.flatMap((l) => l.struck).join(' ');
