@@ -48,7 +48,7 @@ async function suggestAfterApo(wb: Workbench, file: string, shot: string): Promi
   const editor = promptEditor(page);
   const box = (await editor.boundingBox())!;
   const content = (await editor
-    .locator('.view-line', { hasText: /^\s*content: \|/ })
+    .locator('.view-line', { hasText: /^\s*content:\s\|/ })
     .first()
     .boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
