@@ -22,7 +22,23 @@ const SLACK_PX = 12;
 
 /** The painted lines whose text contains `text` (a wrapped line is several painted lines). */
 function linesWith(snapshot: EditorSnapshot, text: string): PaintedLine[] {
-  return snapshot.lines.filter((l) => l.text.includes(text));
+  // A wrapped row starts with the line's indentation again: compare with runs of spaces as one.
+  return snapshot.lines.filter((l) => l.text.replace(/\s+/g, ' ').includes(text));
+}
+
+/** The editor scrolled down by `px`: a second screenshot, and the lines of both views (by line number). */
+async function scrolledFurther(wb: Workbench, before: EditorSnapshot, px: number, shot: string) {
+  const editor = promptEditor(wb.page);
+  const box = (await editor.boundingBox())!;
+  // Put the cursor in the editor, then page down: Monaco scrolls a page and keeps the cursor in view.
+  await wb.page.mouse.click(box.x + box.width - 60, box.y + 20);
+  for (let i = 0; i < Math.round(px / 400); i++) await wb.page.keyboard.press('PageDown');
+  await wb.page.waitForTimeout(1_000);
+  await screenshot(wb.page, shot);
+  const after = await snapshotEditor(editor);
+  console.log(describeLines(after.lines).replace(/^/gm, '        '));
+  const seen = new Set(after.lines.map((l) => l.number));
+  return { after, lines: [...before.lines.filter((l) => !seen.has(l.number)), ...after.lines] };
 }
 
 function assertNoSidewaysScroll(snapshot: EditorSnapshot): void {
@@ -44,16 +60,7 @@ async function suggestAfterApo(wb: Workbench, file: string, shot: string): Promi
     frame.locator('[data-testid=run-status]', { hasText: /^(done|stopped at the budget)$/ }),
   );
   await frame.locator('#app').waitFor();
-  // Scroll the prompt's first line to the top of the editor, as a user reading the suggestion would.
   const editor = promptEditor(page);
-  const box = (await editor.boundingBox())!;
-  const content = (await editor
-    .locator('.view-line', { hasText: /^\s*content:\s\|/ })
-    .first()
-    .boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.wheel(0, content.y - box.y - 40);
-  await page.waitForTimeout(800);
   await screenshot(page, shot);
   const snapshot = await snapshotEditor(editor);
   console.log(
@@ -112,7 +119,11 @@ describe('the suggestion in place, twenty lines (real workbench, 1400×900, pane
   after(async () => wb?.close());
 
   it('APO on a twenty-line prompt: words changed on each line in place, new lines marked, no sideways scroll', async () => {
-    const snapshot = await suggestAfterApo(wb, 'long.prompt.yml', 'suggestion-twenty-lines-1400x900');
+    const top = await suggestAfterApo(wb, 'long.prompt.yml', 'suggestion-twenty-lines-1400x900');
+    assertNoSidewaysScroll(top);
+    // The prompt's last lines and the new-lines marker are below the fold: scroll down as a reader would.
+    const { after, lines } = await scrolledFurther(wb, top, 800, 'suggestion-twenty-lines-end-1400x900');
+    const snapshot: EditorSnapshot = { ...after, lines };
     const all = describeLines(snapshot.lines);
     // The prompt's own lines are painted (the words they keep).
     for (const kept of ['a careful assistant', 'the whole review before you decide', 'never add punctuation'])
