@@ -64,3 +64,22 @@ export const PARAPHRASE_SWAPS: readonly [string, string][] = [
   ['product reviews', 'customer reviews'],
   ['by sentiment', 'by their sentiment'],
 ];
+
+/**
+ * Wordy phrasings the optimizer tightens whenever it edits a prompt (none occur in the example prompt, so its runs are
+ * unchanged): a long, wordy prompt gets a suggestion that changes words on many lines, as a real optimizer's would.
+ */
+export const WORDY_REWRITES: readonly [RegExp, (match: string, ...groups: string[]) => string][] = [
+  [/\bPlease make sure (?:that you |to )(\w)/g, (_m, c) => c.toUpperCase()],
+  [/\bIt is (?:very )?important that you (\w)/g, (_m, c) => c.toUpperCase()],
+  [/\bIn order to\b/g, () => 'To'],
+  [/\bin order to\b/g, () => 'to'],
+  [/ at all times\b/g, () => ''],
+  [/\bvery carefully\b/g, () => 'carefully'],
+  [/\bbasically /g, () => ''],
+];
+
+/** The prompt with its wordy phrasings tightened. */
+export function tighten(prompt: string): string {
+  return WORDY_REWRITES.reduce((text, [pattern, rewrite]) => text.replace(pattern, rewrite), prompt);
+}

@@ -23,6 +23,7 @@ import {
   RULE_ORDER,
   RULE_SENTENCES,
   rulesIn,
+  tighten,
   type RuleName,
 } from './task-rules';
 
@@ -171,9 +172,11 @@ function critiques(text: string, prompt: string, hash: Hash): string[] {
   return out;
 }
 
+/** The prompt with a sentence stating `rule`: on a line of its own, or, for a one-line prompt, on that line. */
 function addRule(prompt: string, rule: RuleName, variant: number): string {
   const sentences = RULE_SENTENCES[rule];
-  return `${prompt.replace(/\s+$/, '')}\n${sentences[variant % sentences.length]}`;
+  const text = tighten(prompt).replace(/\s+$/, '');
+  return `${text}${text.includes('\n') ? '\n' : ' '}${sentences[variant % sentences.length]}`;
 }
 
 function paraphrase(prompt: string, variant: number, lossy: boolean): string {

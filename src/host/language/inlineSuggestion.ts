@@ -1,26 +1,21 @@
 /**
- * The best candidate of a finished job, shown in place (UX §5): words it removes struck through, words it adds shown
- * highlighted where they would go (short labels, bounded per line: the full text is in the hover and in the diff
- * editor behind "⇄ Diff"), above which the CodeLens offers Accept / Diff / Next / Dismiss. Shown only while the
- * suggestion is on offer and the prompt's region still reads as it did when the run started. A status-bar item says
- * where the active prompt's suggestion stands.
+ * The best candidate of a finished job, shown in place (UX §5): words it removes struck through (a decoration on their
+ * range), words it adds at their column (inlay hints, suggestionHints.ts), whole new lines as a dashed rule and a gutter
+ * mark under the line they follow with a count (hover: the lines; the diff editor behind "⇄ Diff" shows them as
+ * lines), with the CodeLens above offering Accept / Diff / Next / Dismiss. Shown only while the suggestion is on offer
+ * and the prompt's region still reads as it did when the run started. A status-bar item says where the active
+ * prompt's suggestion stands.
  */
 import * as vscode from 'vscode';
-import { chooseRegion } from '../../core/documents/region';
-import type { Span } from '../../core/diagnostics';
 import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
 import { formatDelta, type Suggestion } from '../jobs/suggestions';
-import { inlineDiffParts, placeAdditions } from './inlineDiff';
+import type { Span } from '../../core/diagnostics';
+import type { InlineDiffPart } from './inlineDiff';
+import { partHover, suggestionParts } from './suggestionParts';
+import { registerSuggestionHints } from './suggestionHints';
 
 export { alignDecoded, inlineDiffParts, type InlineDiffPart } from './inlineDiff';
-
-function hover(s: Suggestion, verb: string, text: string): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(`Candidate #${s.candidateId} ${verb}:`);
-  md.appendCodeblock(text, 'text');
-  md.appendMarkdown('\n\nAccept, compare or dismiss it from the row above the prompt.');
-  return md;
-}
 
 /** Status-bar text for a suggestion, by state. */
 export function suggestionStatusText(s: Suggestion): string {
@@ -39,56 +34,57 @@ export function suggestionStatusText(s: Suggestion): string {
   }
 }
 
+/** Where whole new lines go: a dashed rule under (or over) the line, a gutter mark and a short count. */
+function addedLinesDecoration(context: vscode.ExtensionContext, above: boolean) {
+  return vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    borderStyle: 'dashed',
+    borderWidth: above ? '2px 0 0 0' : '0 0 2px 0',
+    borderColor: new vscode.ThemeColor('editorGutter.addedBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Left,
+    gutterIconPath: vscode.Uri.joinPath(context.extensionUri, 'media', 'suggestion-new-lines.svg'),
+    gutterIconSize: 'contain',
+  });
+}
+
+/**
+ * The words of a removed span, each its own range: a struck range that ran across a wrap point painted its background
+ * over the next row's indentation.
+ */
+function wordSpans(doc: vscode.TextDocument, span: Span): Span[] {
+  const text = doc.getText(new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end)));
+  return [...text.matchAll(/\S+/g)].map((m) => ({
+    start: span.start + m.index,
+    end: span.start + m.index + m[0].length,
+  }));
+}
+
 export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[] {
   const removed = vscode.window.createTextEditorDecorationType({
     textDecoration: 'line-through',
     backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
   });
-  const added = vscode.window.createTextEditorDecorationType({});
+  const linesBelow = addedLinesDecoration(ctx.extension, false);
+  const linesAbove = addedLinesDecoration(ctx.extension, true);
   const status = vscode.window.createStatusBarItem('whetstone.suggestion', vscode.StatusBarAlignment.Left, 9);
   status.name = 'Whetstone suggestion';
 
   const render = async (editor: vscode.TextEditor) => {
-    const suggestion: Suggestion | undefined = ctx.suggestions.get(editor.document.uri);
-    const clear = () => {
-      editor.setDecorations(removed, []);
-      editor.setDecorations(added, []);
-    };
-    if (!suggestion || suggestion.state !== 'proposed') return clear();
-    const analysis = await ctx.analyzer.analyze(editor.document);
-    const region = analysis && chooseRegion(analysis.doc).region;
-    if (!region || region.text.trim() !== suggestion.originalRegion.trim()) return clear();
-    const text = editor.document.getText();
-    const parts = inlineDiffParts(
-      region.text,
-      text.slice(region.span.start, region.span.end),
-      region.span.start,
-      suggestion.prompt,
-    );
-    if (!parts) return clear();
-    const doc = editor.document;
-    const range = (s: Span) => new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.end));
-    editor.setDecorations(
-      removed,
-      parts
-        .filter((p) => p.kind === 'removed')
-        .map((p) => ({ range: range(p.span), hoverMessage: hover(suggestion, 'removes this', p.text) })),
-    );
-    editor.setDecorations(
-      added,
-      placeAdditions(parts, (offset) => doc.positionAt(offset).line).map(({ part, label }) => ({
-        range: range(part.span),
-        hoverMessage: hover(suggestion, 'adds', part.text),
-        renderOptions: {
-          before: {
-            contentText: label,
-            backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
-            border: '1px solid',
-            borderColor: new vscode.ThemeColor('diffEditor.insertedLineBackground'),
-          },
-        },
-      })),
-    );
+    const found = await suggestionParts(ctx, editor.document);
+    const decorations = (kind: InlineDiffPart['kind'], above: boolean, verb: string): vscode.DecorationOptions[] =>
+      (found?.parts ?? [])
+        .filter((p) => p.kind === kind && !!p.above === above)
+        .flatMap((p) =>
+          (kind === 'removed' ? wordSpans(editor.document, p.span) : [p.span]).map((span) => ({ span, p })),
+        )
+        .map(({ span, p }) => ({
+          range: found!.range(span),
+          hoverMessage: partHover(found!.suggestion, verb, p.text),
+        }));
+    editor.setDecorations(removed, decorations('removed', false, 'removes this'));
+    editor.setDecorations(linesBelow, decorations('addedLines', false, 'adds these lines below'));
+    editor.setDecorations(linesAbove, decorations('addedLines', true, 'adds these lines above'));
   };
   const renderFor = (uri?: vscode.Uri) => {
     for (const editor of vscode.window.visibleTextEditors) {
@@ -111,8 +107,10 @@ export function registerInlineSuggestions(ctx: HostContext): vscode.Disposable[]
     status.show();
   };
   return [
+    ...registerSuggestionHints(ctx),
     removed,
-    added,
+    linesBelow,
+    linesAbove,
     status,
     ctx.suggestions.onDidChange((uri) => {
       renderFor(uri);

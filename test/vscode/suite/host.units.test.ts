@@ -181,11 +181,11 @@ suite('host: helpers', () => {
       { kind: 'added', span: { start: 19, end: 19 }, text: 'precise' },
     ]);
     assert.strictEqual(alignDecoded('abc', 'xyz', 0), undefined);
-    // Added after the region's final line break: shown at the end of the last line.
+    // A new line after the region's final line break: a marker on the last line, not text glued to its end.
     const tail = inlineDiffParts(`${decoded}\n`, `${source}\n`, start, `${decoded}\nBe exact.\n`)!;
     assert.deepStrictEqual(
       tail.map((p) => [p.kind, p.span.start, p.text]),
-      [['added', file.indexOf('word.') + 'word.'.length, 'Be exact.\n']],
+      [['addedLines', file.indexOf('word.') + 'word.'.length, 'Be exact.']],
     );
   });
 

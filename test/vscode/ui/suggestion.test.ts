@@ -9,31 +9,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createSimulatedTask } from '../../../src/sim/task';
-import {
-  clickDialogButton,
-  explorerItem,
-  openWorkbench,
-  pickContextMenu,
-  quickPick,
-  rightClickExplorerItem,
-  screenshot,
-  webviewFrame,
-  type Locator,
-  type Page,
-  type Workbench,
-} from '../lib/fixture';
-
-/** The editor (not the diff editor) showing the prompt: the one with our CodeLens row. */
-function promptEditor(page: Page): Locator {
-  return page
-    .locator('.editor-instance .monaco-editor:not(.monaco-diff-editor .monaco-editor)')
-    .filter({ has: page.locator('.codelens-decoration') })
-    .first();
-}
-
-function lens(page: Page, text: RegExp): Locator {
-  return promptEditor(page).locator('.codelens-decoration a', { hasText: text }).first();
-}
+import { openWorkbench, screenshot, webviewFrame, type Locator, type Page, type Workbench } from '../lib/fixture';
+import { describeLines, lens, optimizeWithApo, promptEditor, snapshotEditor } from '../lib/suggestionView';
 
 /** A lens row holding `text` (a lens without a command, like "✓ Accepted #N", is plain text, not a link). */
 function lensRow(page: Page, text: RegExp): Locator {
@@ -62,26 +39,12 @@ describe('the suggestion in place (real workbench, 1400×900, panel open)', func
   it('APO → the editor keeps painting its text, the suggestion shows word by word, no USD warning', async () => {
     const { page } = wb;
     assert.deepEqual(page.viewportSize(), { width: 1400, height: 900 });
-    await explorerItem(page, 'reviews.prompt.yml').dblclick();
-    // Let the editor open and settle first: a right-click while it opens can lose the context menu.
-    await page.locator('.editor-instance .view-lines').first().waitFor({ timeout: 20_000 });
-    await page.waitForTimeout(1_000);
-    await rightClickExplorerItem(page, 'reviews.prompt.yml');
-    await pickContextMenu(page, 'Optimize Prompt…');
-    await page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: /est\./ })
-      .first()
-      .waitFor({ timeout: 30_000 });
-    await quickPick(page, 'APO');
-    await clickDialogButton(page, 'Start Anyway');
-
     const frame = webviewFrame(page);
-    await frame
-      .locator('[data-testid=run-status]', { hasText: /^(done|stopped at the budget)$/ })
-      .waitFor({ timeout: 200_000 });
-    await lens(page, /^✓ Accept best/).waitFor({ timeout: 30_000 });
-    // Let the decorations paint.
-    await page.waitForTimeout(1_000);
+    await optimizeWithApo(
+      page,
+      'reviews.prompt.yml',
+      frame.locator('[data-testid=run-status]', { hasText: /^(done|stopped at the budget)$/ }),
+    );
     await screenshot(page, 'suggestion-after-apo-1400x900');
 
     const editor = promptEditor(page);
@@ -102,8 +65,6 @@ describe('the suggestion in place (real workbench, 1400×900, panel open)', func
         scrollWidth: thumb > 0 ? Math.round((box.width * track) / thumb) : -1,
         sliderLeft: slider ? parseFloat(slider.style.left || '0') : -1,
         visibleTexts: visible.map((l) => l.text.trim()),
-        injected: el.querySelectorAll('.view-lines [class*="ced-"]').length,
-        struck: el.querySelectorAll('.view-lines [class*="ced-"], .view-overlays [class*="ced-"]').length,
       };
     });
     console.log(`      editor: ${JSON.stringify({ ...painted, visibleTexts: painted.visibleTexts.length })}`);
@@ -118,7 +79,12 @@ describe('the suggestion in place (real workbench, 1400×900, panel open)', func
       painted.scrollWidth > 0 && painted.scrollWidth < 4_000,
       `the editor scrolls over ${painted.scrollWidth} px (the run-on decoration made it 16,777,216 px)`,
     );
-    assert.ok(painted.injected > 0, 'the suggestion is shown in place (added words as decorations)');
+    // APO adds whole lines here: a marker at the end of the line they follow says so (never their text glued to it).
+    const lines = (await snapshotEditor(editor)).lines;
+    assert.ok(
+      lines.some((l) => l.injected.some((t) => /^\+\d+ new lines? below$/.test(t.trim()))),
+      `the new lines are marked in place:\n${describeLines(lines)}`,
+    );
 
     // A calls limit is set and the simulated model has no price: no USD-budget warning anywhere.
     const panelText = await frame.locator('#app').innerText();
