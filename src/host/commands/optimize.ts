@@ -23,6 +23,8 @@ export interface OptimizeOptions {
   preset?: 'default' | 'quick';
   budget?: Budget;
   seed?: number;
+  /** The held-out split's shuffle seed, when it must differ from the file's (see JobRequest). */
+  splitSeed?: number;
   resumeRunId?: string;
 }
 
@@ -85,7 +87,7 @@ interface Availability {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function estimateText(e: Estimate): string {
+export function estimateText(e: Estimate): string {
   const cost = e.costUsd === null || e.costUsd === undefined ? '' : ` ≈ $${e.costUsd.toFixed(2)}`;
   return `est. ${fmt(e.calls)} calls${cost}`;
 }

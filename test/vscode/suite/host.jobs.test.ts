@@ -7,9 +7,11 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { startSimServer, type SimServer } from '../../../src/sim/server';
 import { echoHandler } from '../../../src/sim/echo-handler';
+import { createSimulatedTask } from '../../../src/sim/task';
 import { activateWhetstone, fixtureUri, writeWorkspaceFile } from './hostHelpers';
 import type { WhetstoneApi } from '../../../src/host/extension';
 import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
+import type { RunHeader } from '../../../src/core/runs/types';
 
 function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
   const source = fs.readFileSync(fixtureUri('host/sentiment.prompt.yml').fsPath, 'utf8');
@@ -19,6 +21,10 @@ function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
     `split:\n  validation: 0.5\n  seed: 7\nbudget:\n  calls: 400\n${extraSidecar}`,
   );
   return uri;
+}
+
+function headerOf(runFile: string): RunHeader {
+  return JSON.parse(fs.readFileSync(runFile, 'utf8').split('\n')[0]) as RunHeader;
 }
 
 suite('host: jobs and keys', () => {
@@ -173,6 +179,58 @@ suite('host: jobs and keys', () => {
     assert.ok(result, 'no result');
     assert.strictEqual(result.cases, 4);
     assert.strictEqual(result.passed + result.failed, 4);
+  });
+
+  suite('Re-run: the same seed or a new one', () => {
+    let sim: SimServer;
+    suiteSetup(async () => {
+      sim = await startSimServer({ handler: createSimulatedTask().handler });
+    });
+    suiteTeardown(async () => {
+      await sim.close();
+    });
+
+    test('the same seed repeats the run from the cache (0 HTTP calls, same result); a new seed makes new calls', async () => {
+      // Every role on this test's own simulator, so its request count is this prompt's alone.
+      const models = ['target', 'optimizer', 'judge', 'scorer'].map((r) => `  ${r}: ${sim.url}#sim-model`).join('\n');
+      const uri = reviewsCopy('rerun-seeds', `models:\n${models}\n`);
+      type Started = { runId: string; runFile: string; seed?: number };
+      const first = await vscode.commands.executeCommand<Started>('whetstone.optimize', uri, {
+        method: 'apo',
+        preset: 'quick',
+        params: { rounds: 1 },
+      });
+      const firstJob = await api.context.jobs.whenFinished(first.runId);
+      assert.strictEqual(firstJob.status, 'done', firstJob.error);
+      const afterFirst = sim.stats.requests;
+      assert.ok(afterFirst > 0, 'the first run made no request to the simulator');
+      assert.strictEqual(headerOf(first.runFile).seed, 7, 'the sidecar split seed is the default job seed');
+
+      const same = await vscode.commands.executeCommand<Started>('whetstone.rerun', uri, first.runId, {
+        seed: 'same',
+      });
+      assert.ok(same?.runId && same.runId !== first.runId, JSON.stringify(same));
+      assert.strictEqual(same.seed, 7);
+      const sameJob = await api.context.jobs.whenFinished(same.runId);
+      assert.strictEqual(sameJob.status, 'done', sameJob.error);
+      assert.strictEqual(sim.stats.requests - afterFirst, 0, 'a same-seed re-run went to the endpoint');
+      assert.strictEqual(sameJob.result?.best.prompt, firstJob.result?.best.prompt);
+      assert.strictEqual(sameJob.result?.best.score, firstJob.result?.best.score);
+      assert.deepStrictEqual(
+        { seed: headerOf(same.runFile).seed, params: headerOf(same.runFile).params },
+        { seed: 7, params: headerOf(first.runFile).params },
+      );
+
+      const fresh = await vscode.commands.executeCommand<Started>('whetstone.rerun', uri, same.runId, { seed: 'new' });
+      assert.strictEqual(fresh?.seed, 8, 'a new seed is one no earlier run of this prompt used');
+      const freshJob = await api.context.jobs.whenFinished(fresh.runId);
+      assert.strictEqual(freshJob.status, 'done', freshJob.error);
+      assert.ok(sim.stats.requests > afterFirst, 'a new-seed re-run made no request');
+      const header = headerOf(fresh.runFile);
+      assert.strictEqual(header.seed, 8);
+      // The held-out rows stay those of the first run, so the two runs' scores compare.
+      assert.deepStrictEqual(header.split, headerOf(first.runFile).split);
+    });
   });
 
   suite('keys per origin', () => {
