@@ -56,7 +56,8 @@ export function rerunChoices(opts: {
       seed: opts.newSeed,
       label: 'Re-run with a new seed',
       description: `seed ${opts.newSeed}`,
-      detail: `New calls, may find a different prompt${cost}.`,
+      // Seedless calls (the target's answers to an unchanged prompt) still come from the cache: the estimate is a ceiling.
+      detail: `New calls, may find a different prompt${opts.estimate ? ` (${opts.estimate}; answers already in the cache are free)` : ''}.`,
     },
   ];
 }

@@ -41,7 +41,8 @@ describe('Re-run choices', () => {
         choice: 'new',
         seed: 8,
         label: 'Re-run with a new seed',
-        detail: 'New calls, may find a different prompt (est. 240 calls ≈ $0.03).',
+        detail:
+          'New calls, may find a different prompt (est. 240 calls ≈ $0.03; answers already in the cache are free).',
       },
     );
   });

@@ -183,8 +183,11 @@ suite('host: jobs and keys', () => {
 
   suite('Re-run: the same seed or a new one', () => {
     let sim: SimServer;
+    const task = createSimulatedTask();
+    /** Optimizer answers the simulator gave (structured calls: critiques, rewrites), which the job seed varies. */
+    const optimizerAnswers = () => Object.values(task.stats.structured).reduce((a, b) => a + b, 0);
     suiteSetup(async () => {
-      sim = await startSimServer({ handler: createSimulatedTask().handler });
+      sim = await startSimServer({ handler: task.handler });
     });
     suiteTeardown(async () => {
       await sim.close();
@@ -193,7 +196,16 @@ suite('host: jobs and keys', () => {
     test('the same seed repeats the run from the cache (0 HTTP calls, same result); a new seed makes new calls', async () => {
       // Every role on this test's own simulator, so its request count is this prompt's alone.
       const models = ['target', 'optimizer', 'judge', 'scorer'].map((r) => `  ${r}: ${sim.url}#sim-model`).join('\n');
-      const uri = reviewsCopy('rerun-seeds', `models:\n${models}\n`);
+      // The review task, whose baseline fails some rows, so APO asks the optimizer (seeded calls) for rewrites.
+      const source = fs.readFileSync(fixtureUri('reviews.prompt.yml').fsPath, 'utf8');
+      const uri = writeWorkspaceFile(
+        'host-jobs/rerun-seeds.prompt.yml',
+        source.replace(/^name: .*$/m, 'name: rerun-seeds'),
+      );
+      writeWorkspaceFile(
+        'host-jobs/rerun-seeds.whetstone.yaml',
+        `split:\n  validation: 0.25\n  seed: 7\nbudget:\n  calls: 400\nmodels:\n${models}\n`,
+      );
       type Started = { runId: string; runFile: string; seed?: number };
       const first = await vscode.commands.executeCommand<Started>('whetstone.optimize', uri, {
         method: 'apo',
@@ -203,6 +215,8 @@ suite('host: jobs and keys', () => {
       const firstJob = await api.context.jobs.whenFinished(first.runId);
       assert.strictEqual(firstJob.status, 'done', firstJob.error);
       const afterFirst = sim.stats.requests;
+      const optimizerAfterFirst = optimizerAnswers();
+      assert.ok(optimizerAfterFirst > 0, 'the first run never asked the optimizer');
       assert.ok(afterFirst > 0, 'the first run made no request to the simulator');
       assert.strictEqual(headerOf(first.runFile).seed, 7, 'the sidecar split seed is the default job seed');
 
@@ -226,6 +240,7 @@ suite('host: jobs and keys', () => {
       const freshJob = await api.context.jobs.whenFinished(fresh.runId);
       assert.strictEqual(freshJob.status, 'done', freshJob.error);
       assert.ok(sim.stats.requests > afterFirst, 'a new-seed re-run made no request');
+      assert.ok(optimizerAnswers() > optimizerAfterFirst, 'a new-seed re-run did not ask the optimizer again');
       const header = headerOf(fresh.runFile);
       assert.strictEqual(header.seed, 8);
       // The held-out rows stay those of the first run, so the two runs' scores compare.
