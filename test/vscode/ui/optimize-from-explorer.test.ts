@@ -1,6 +1,7 @@
 /**
  * The user journey's first job: right-click a prompt file in the Explorer → "Optimize Prompt…" → APO in the method
  * picker → the job runs against the local simulator, announces that it finished, and leaves its run log on disk.
+ * Before it: the same menu offers one way to run the prompt's tests (VS Code's "Run Tests", through our controller).
  */
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
@@ -42,6 +43,36 @@ describe('Optimize Prompt… from the Explorer', () => {
     wb = await openWorkbench({ files: { 'reviews.whetstone.yaml': quickSidecar } });
   });
   after(async () => wb?.close());
+
+  it('the Explorer menu has one entry that runs prompt tests (VS Code\'s own "Run Tests"), and it runs them', async () => {
+    const { page } = wb;
+    const menu = page.locator('.context-view .monaco-menu');
+    // The first menu can open before the extension registered its items: reopen until "Optimize Prompt…" is there.
+    let labels: string[] = [];
+    for (let attempt = 0; attempt < 30 && !labels.includes('Optimize Prompt…'); attempt++) {
+      if (attempt) {
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(500);
+      }
+      await rightClickExplorerItem(page, 'reviews.prompt.yml');
+      labels = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.split('\n')[0].trim());
+    }
+    await screenshot(page, 'explorer-context-menu');
+    assert.deepStrictEqual(
+      labels.filter((l) => /run.*tests/i.test(l)),
+      ['Run Tests'],
+      labels.join(' | '),
+    );
+    const chatsBefore = wb.sim.taskStats.chat;
+    await pickContextMenu(page, 'Run Tests');
+    // Through Whetstone's test controller: the simulator answers the file's test cases.
+    const deadline = Date.now() + 60_000;
+    while (wb.sim.taskStats.chat - chatsBefore < 24 && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.ok(
+      wb.sim.taskStats.chat - chatsBefore >= 24,
+      `the 24 test cases were not sent: ${wb.sim.taskStats.chat - chatsBefore} chat calls`,
+    );
+  });
 
   it('runs APO on reviews.prompt.yml to the end and writes its run log under .whetstone/runs/', async () => {
     const { page } = wb;
