@@ -7,6 +7,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  explorerItem,
   openWorkbench,
   pickContextMenu,
   quickPick,
@@ -44,34 +45,46 @@ describe('Optimize Prompt… from the Explorer', () => {
   });
   after(async () => wb?.close());
 
-  it('the Explorer menu has one entry that runs prompt tests (VS Code\'s own "Run Tests"), and it runs them', async () => {
+  it('the Explorer menu has one entry that runs prompt tests, before and after activation; its run marks the gutter', async () => {
     const { page } = wb;
-    const menu = page.locator('.context-view .monaco-menu');
-    // The first menu can open before the extension registered its items: reopen until "Optimize Prompt…" is there.
-    let labels: string[] = [];
-    for (let attempt = 0; attempt < 30 && !labels.includes('Optimize Prompt…'); attempt++) {
-      if (attempt) {
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(500);
+    const runTestLabels = async () => {
+      const menu = page.locator('.context-view .monaco-menu');
+      // The first menu can open before the extension's items are in: reopen until "Optimize Prompt…" is there.
+      let labels: string[] = [];
+      for (let attempt = 0; attempt < 30 && !labels.includes('Optimize Prompt…'); attempt++) {
+        if (attempt) {
+          await page.keyboard.press('Escape');
+          await page.waitForTimeout(500);
+        }
+        await rightClickExplorerItem(page, 'reviews.prompt.yml');
+        labels = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.split('\n')[0].trim());
       }
-      await rightClickExplorerItem(page, 'reviews.prompt.yml');
-      labels = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.split('\n')[0].trim());
-    }
-    await screenshot(page, 'explorer-context-menu');
-    assert.deepStrictEqual(
-      labels.filter((l) => /run.*tests/i.test(l)),
-      ['Run Tests'],
-      labels.join(' | '),
-    );
+      return labels.filter((l) => /run.*tests/i.test(l));
+    };
+    // Before any prompt file is open the extension is not active and VS Code has no test controller: ours shows.
+    assert.strictEqual((await runTestLabels()).length, 1);
+    await page.keyboard.press('Escape');
+
+    // Opening the file activates the extension; its test controller makes VS Code add its own "Run Tests".
+    await explorerItem(page, 'reviews.prompt.yml').dblclick();
+    await page.locator('.codelens-decoration', { hasText: 'Run tests' }).first().waitFor({ timeout: 60_000 });
+    assert.deepStrictEqual(await runTestLabels(), ['Run Tests']);
+    await screenshot(page, 'explorer-context-menu-run-tests');
     const chatsBefore = wb.sim.taskStats.chat;
     await pickContextMenu(page, 'Run Tests');
-    // Through Whetstone's test controller: the simulator answers the file's test cases.
-    const deadline = Date.now() + 60_000;
-    while (wb.sim.taskStats.chat - chatsBefore < 24 && Date.now() < deadline) await page.waitForTimeout(250);
+
+    // The run goes through Whetstone's test controller: the cases reach the simulator, and the editor's gutter shows
+    // a verdict on the rows' lines.
+    const verdicts = page.locator(
+      '.monaco-editor .glyph-margin-widgets [class*="testing-passed-icon"], .monaco-editor .glyph-margin-widgets [class*="testing-failed-icon"]',
+    );
+    await verdicts.first().waitFor({ timeout: 60_000 });
+    await screenshot(page, 'explorer-run-tests-gutter');
     assert.ok(
       wb.sim.taskStats.chat - chatsBefore >= 24,
-      `the 24 test cases were not sent: ${wb.sim.taskStats.chat - chatsBefore} chat calls`,
+      `${wb.sim.taskStats.chat - chatsBefore} chat calls for 24 cases`,
     );
+    await page.keyboard.press('Control+w');
   });
 
   it('runs APO on reviews.prompt.yml to the end and writes its run log under .whetstone/runs/', async () => {
