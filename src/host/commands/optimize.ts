@@ -28,7 +28,7 @@ export interface OptimizeOptions {
   resumeRunId?: string;
 }
 
-interface MethodInfo {
+export interface MethodInfo {
   method: Method;
   what: string;
   needs: string;
@@ -78,7 +78,7 @@ export const METHOD_INFO: MethodInfo[] = [
 /** Methods that learn from scored test cases (expected answers or evaluators), like APO. */
 const SCORED_CASE_METHODS = new Set<Method>(['apo', 'opro', 'capo', 'gepa']);
 
-interface Availability {
+export interface Availability {
   ok: boolean;
   detail: string;
   fix?: () => Promise<void>;
@@ -112,7 +112,8 @@ async function openSidecar(uri: vscode.Uri, seed: string): Promise<void> {
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
 }
 
-async function availability(ctx: HostContext, prepared: PreparedJob, info: MethodInfo): Promise<Availability> {
+/** Whether a method can run on this file and endpoint, in one line for the picker (exported for the host tests). */
+export async function availability(ctx: HostContext, prepared: PreparedJob, info: MethodInfo): Promise<Availability> {
   const { analysis, spec } = prepared;
   const rows = analysis.rows;
   const labelled = rows.filter((r) => r.expected !== undefined || r.chosen !== undefined).length;

@@ -12,6 +12,8 @@ import { activateWhetstone, fixtureUri, writeWorkspaceFile } from './hostHelpers
 import type { WhetstoneApi } from '../../../src/host/extension';
 import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
 import type { RunHeader } from '../../../src/core/runs/types';
+import { availability, METHOD_INFO } from '../../../src/host/commands/optimize';
+import { keyRefused } from '../../../src/host/jobs/jobProgress';
 
 function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
   const source = fs.readFileSync(fixtureUri('host/sentiment.prompt.yml').fsPath, 'utf8');
@@ -291,6 +293,35 @@ suite('host: jobs and keys', () => {
         other.stats.authHeaders.every((h) => h === undefined),
         `another origin got an Authorization header: ${JSON.stringify(other.stats.authHeaders)}`,
       );
+    });
+
+    test('a loopback endpoint that refuses the key (401): the failure offers Set API Key, the picker says so for PMPO', async () => {
+      const locked = await startSimServer({ handler: echoHandler });
+      locked.faults.when(() => true, { kind: 'status', status: 401, message: 'invalid api key' });
+      try {
+        const models = ['target', 'optimizer', 'judge', 'scorer'].map((r) => `  ${r}: ${locked.url}#m`).join('\n');
+        const uri = reviewsCopy('locked-loopback', `models:\n${models}\n`);
+        const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, {
+          method: 'apo',
+          preset: 'quick',
+          params: { rounds: 1 },
+        });
+        assert.ok(started?.runId, 'a loopback endpoint needs no key to start');
+        const job = await api.context.jobs.whenFinished(started.runId);
+        assert.strictEqual(job.status, 'failed');
+        // The closing notification adds "Set API Key" exactly when this holds (jobProgress.announce).
+        assert.ok(keyRefused(job.error), String(job.error));
+
+        const prepared = await api.context.jobs.prepare({ uri, method: 'pmpo' });
+        const pmpo = METHOD_INFO.find((m) => m.method === 'pmpo')!;
+        const picked = await availability(api.context, prepared, pmpo);
+        assert.strictEqual(picked.ok, false);
+        assert.match(picked.detail, /refused the API key \(HTTP 401\)/);
+        assert.doesNotMatch(picked.detail, /cannot score/);
+        assert.ok(picked.fix, 'the picker offers to set the key');
+      } finally {
+        await locked.close();
+      }
     });
 
     test('a remote endpoint without a key does not start and makes no request', async () => {

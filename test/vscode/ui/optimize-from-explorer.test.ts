@@ -13,6 +13,7 @@ import {
   quickPick,
   rightClickExplorerItem,
   screenshot,
+  setTheme,
   waitForNotification,
   type Workbench,
 } from '../lib/fixture';
@@ -84,6 +85,31 @@ describe('Optimize Prompt… from the Explorer', () => {
       wb.sim.taskStats.chat - chatsBefore >= 24,
       `${wb.sim.taskStats.chat - chatsBefore} chat calls for 24 cases`,
     );
+    await page.keyboard.press('Control+w');
+  });
+
+  it('{{review}} is coloured apart from the prompt text around it in the light theme', async () => {
+    const { page } = wb;
+    await explorerItem(page, 'reviews.prompt.yml').dblclick();
+    await setTheme(page, 'Default Light Modern');
+    // Line 13 of the example: `Review: {{review}}` inside a YAML block scalar.
+    const line = page.locator('.monaco-editor .view-line', { hasText: 'Review: {{review}}' }).first();
+    await line.waitFor({ timeout: 30_000 });
+    // Each token is a span with its theme colour (spaces may render as U+00A0, hence the normalizing).
+    const tokens = await line
+      .locator('span span')
+      .evaluateAll((spans) =>
+        spans.map((el) => ({
+          text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
+          color: getComputedStyle(el).color,
+        })),
+      );
+    const variable = tokens.find((t) => t.text === 'review')?.color;
+    const text = tokens.find((t) => t.text.includes('Review:'))?.color;
+    await line.scrollIntoViewIfNeeded();
+    await screenshot(page, 'variable-colour-light-modern');
+    assert.strictEqual(variable, 'rgb(38, 127, 153)', 'Light Modern teal (#267F99) for template variables');
+    assert.ok(text && text !== variable, JSON.stringify(tokens));
     await page.keyboard.press('Control+w');
   });
 
