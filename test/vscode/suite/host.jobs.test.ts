@@ -14,6 +14,7 @@ import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
 import type { RunHeader } from '../../../src/core/runs/types';
 import { availability, METHOD_INFO } from '../../../src/host/commands/optimize';
 import { keyRefused } from '../../../src/host/jobs/jobProgress';
+import { createLlmClient } from '../../../src/core/llm';
 
 function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
   const source = fs.readFileSync(fixtureUri('host/sentiment.prompt.yml').fsPath, 'utf8');
@@ -313,8 +314,11 @@ suite('host: jobs and keys', () => {
         assert.ok(keyRefused(job.error), String(job.error));
 
         const prepared = await api.context.jobs.prepare({ uri, method: 'pmpo' });
+        // The picker's check, with a client from this test bundle: its LlmError is the class the bundled check knows
+        // (the extension's own client throws the extension bundle's copy, which `instanceof` here would not match).
+        const llm = createLlmClient({ apiKeyFor: () => undefined, maxRetries: 0 });
         const pmpo = METHOD_INFO.find((m) => m.method === 'pmpo')!;
-        const picked = await availability(api.context, prepared, pmpo);
+        const picked = await availability(api.context, { ...prepared, spec: { ...prepared.spec, llm } }, pmpo);
         assert.strictEqual(picked.ok, false);
         assert.match(picked.detail, /refused the API key \(HTTP 401\)/);
         assert.doesNotMatch(picked.detail, /cannot score/);
