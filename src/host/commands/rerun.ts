@@ -7,6 +7,7 @@
  * and resolves to `{ runId, runFile, seed }`.
  */
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { MethodParams, StopReason } from '../../core/jobs/types';
 import { findRunFile, isValidRunId, readRun, type RunRecord } from '../../core/runs';
 import type { HostContext } from '../context';
@@ -34,14 +35,21 @@ async function readRunOf(ctx: HostContext, uri: vscode.Uri, runId: unknown): Pro
 /** The run's own settings, the seeds on offer and what each choice costs. */
 async function planRerun(ctx: HostContext, uri: vscode.Uri, record: RunRecord): Promise<RerunPlan> {
   const { header } = record;
+  const newSeed = nextSeed((await ctx.jobs.runsFor(uri)).map((r) => r.seed));
+  const prepared = await ctx.jobs.prepare({ uri, method: header.method, seed: newSeed });
   const options: OptimizeOptions = {
     method: header.method,
     preset: header.preset,
     params: header.params as Partial<MethodParams>,
-    splitSeed: header.splitSeed ?? header.seed,
+    // Logs from before splitSeed was recorded: the file's split seed, else the job seed (as the engine chose then).
+    splitSeed: header.splitSeed ?? prepared.analysis.settings.split?.seed ?? header.seed,
   };
-  const newSeed = nextSeed((await ctx.jobs.runsFor(uri)).map((r) => r.seed));
-  const prepared = await ctx.jobs.prepare({ uri, ...options, method: header.method, seed: newSeed });
+  prepared.spec = {
+    ...prepared.spec,
+    preset: options.preset,
+    params: { ...prepared.spec.params, ...options.params },
+    split: { ...prepared.spec.split, seed: options.splitSeed },
+  };
   const estimate = await ctx.jobs.estimate(prepared).then(estimateText, () => undefined);
   const reuse = cacheReuse({
     finished: record.status === 'done' && !STOPPED_EARLY.has(record.result?.stopReason ?? 'failed'),
@@ -53,7 +61,7 @@ async function planRerun(ctx: HostContext, uri: vscode.Uri, record: RunRecord): 
 
 async function pickSeed(plan: RerunPlan): Promise<RerunChoice | undefined> {
   return vscode.window.showQuickPick<RerunChoice>(plan.choices, {
-    title: `Re-run ${plan.record.header.method.toUpperCase()} on ${plan.record.header.promptName}`,
+    title: `Re-run ${plan.record.header.method.toUpperCase()} on ${path.basename(plan.record.header.promptFile)}`,
     placeHolder: 'Repeat this run, or search again with a new seed?',
   });
 }
