@@ -96,14 +96,12 @@ describe('Optimize Prompt… from the Explorer', () => {
     const line = page.locator('.monaco-editor .view-line', { hasText: 'Review: {{review}}' }).first();
     await line.waitFor({ timeout: 30_000 });
     // Each token is a span with its theme colour (spaces may render as U+00A0, hence the normalizing).
-    const tokens = await line
-      .locator('span span')
-      .evaluateAll((spans) =>
-        spans.map((el) => ({
-          text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
-          color: getComputedStyle(el).color,
-        })),
-      );
+    const tokens = await line.locator('span span').evaluateAll((spans) =>
+      spans.map((el) => ({
+        text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
+        color: getComputedStyle(el).color,
+      })),
+    );
     const variable = tokens.find((t) => t.text === 'review')?.color;
     const text = tokens.find((t) => t.text.includes('Review:'))?.color;
     await line.scrollIntoViewIfNeeded();
