@@ -69,6 +69,10 @@ if (want('scale')) {
   console.error('· scale (eval rows, calls/s, analysis, cache size, APO calls)');
   results.scale = runJson(['bench/scale.mjs']);
 }
+if (want('batch')) {
+  console.error('· batch (eval --batch on 10k rows vs direct calls)');
+  results.batch = runJson(['bench/batch.mjs']);
+}
 if (want('extension') && existsSync(path.join(repo, 'bench', 'extension.mjs'))) {
   console.error('· extension (code-server + Chromium)');
   results.extension = runJson(['bench/extension.mjs', '--runs', String(repeats)]);
@@ -182,6 +186,17 @@ function scaleRows(s, row) {
     );
 }
 
+/** `eval --batch` beside direct calls on the same rows: wall, peak RSS, batches sent, cost. */
+function batchRow(b, row) {
+  const side = (x) => `${(x.wallMs / 1000).toFixed(1)} s, ${x.peakRssMb.toFixed(0)} MB, $${x.costUsd?.toFixed(4)}`;
+  row(
+    `Eval --batch on ${b.rows / 1000}k rows (CLI, sim Batch API)`,
+    `batch: ${side(b.batch)}, ${b.batch.batches} batch, ${b.batch.directCalls} direct calls; direct at c=16: ${side(b.direct)}`,
+    'one batch, half the cost',
+    b.batch.batches === 1 && Math.abs(b.batch.costUsd * 2 - b.direct.costUsd) < 1e-9,
+  );
+}
+
 function report(r) {
   const kb = (b) => (b == null ? '—' : `${(b / 1024).toFixed(0)} KB`);
   const ms = (x, d = 0) => (x == null ? '—' : `${x.toFixed(d)} ms`);
@@ -280,6 +295,7 @@ function report(r) {
       );
   }
   if (r.scale) scaleRows(r.scale, row);
+  if (r.batch) batchRow(r.batch, row);
   row(
     'Bundles',
     Object.entries(r.bundles)
@@ -307,6 +323,7 @@ function report(r) {
     '- Peer: `whetstone eval` and `promptfoo eval` run as CLIs, same prompt (system + user), same cases, same equals evaluator, no cache, against a fresh server each.',
     '- Memory: peak RSS (getrusage) of `whetstone optimize --method apo` with default parameters.',
     '- Scale (bench/scale.mjs): `whetstone eval` as a CLI at concurrency 16 on 1k/10k/100k JSONL rows (peak RSS = VmHWM); calls/s through the LLM client with c workers (bench/throughput.ts); `loadPrompt` of a 2k/20k-line .prompt.yml handed over as a fresh string each time; the disk cache after 1k/10k entries (allocated blocks); APO quick on 1k/10k rows. A linearity ratio of 1.0 means cost per unit is flat.',
+    '- Batch (bench/batch.mjs): `whetstone eval --batch` as a CLI on 10k JSONL rows against the sim server (in its own process) whose Batch API completes a batch on its second status check, polled every 50 ms, beside the same eval sent directly at concurrency 16; peak RSS = VmHWM.',
     ...(r.extension?.method ?? []).map((m) => `- Extension — ${m}`),
     '',
   );

@@ -32,7 +32,8 @@ async function main() {
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   const lines = readline.createInterface({ input: process.stdin });
   lines.on('line', (line) => {
-    if (line.trim() === 'stats') process.stdout.write(`${JSON.stringify(server.stats)}\n`);
+    if (line.trim() === 'stats')
+      process.stdout.write(`${JSON.stringify({ ...server.stats, batches: server.batches?.stats })}\n`);
   });
   lines.on('close', () => void server.close().then(() => process.exit(0)));
 }

@@ -8,6 +8,7 @@ import type { LlmClient, ModelRef } from '../core/llm/types';
 import { createLlmClient, createDiskCache, deferredClient, DEFAULT_CACHE_MAX_BYTES } from '../core/llm';
 import { usageError } from './errors';
 import { redactUrlSecrets } from '../core/redact-urls';
+import { createBatchReporter, type BatchReporter } from './batch-progress';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** The LLM client's default per-origin limit. */
@@ -19,6 +20,8 @@ export interface EndpointFlags {
   cacheMaxMb?: string;
   concurrency?: string;
   retryMinutes?: string;
+  /** Target calls marked for it go through the provider's batch API (`--batch`). */
+  batch?: boolean;
 }
 
 export interface Endpoint {
@@ -28,6 +31,8 @@ export interface Endpoint {
   llm: LlmClient;
   /** Requests in flight per endpoint origin (the --concurrency flag, or the client's default). */
   concurrency: number;
+  /** With `--batch`: the stderr lines about batches (the command sets how to pick one up again). */
+  batch?: BatchReporter;
   /** A model flag → reference; `local:/x.gguf` → the embedded backend. */
   model(name: string): ModelRef;
   close(): Promise<void>;
@@ -95,6 +100,7 @@ export async function openEndpoint(
     throw usageError(`--retry-minutes: expected a number of minutes, got ${retryMinutes}`);
   }
 
+  const batch = flags.batch ? createBatchReporter(log) : undefined;
   const key = env.OPENAI_API_KEY;
   const llm = createLlmClient({
     // The key is bound to the endpoint's origin; any other origin gets none.
@@ -108,6 +114,16 @@ export async function openEndpoint(
     retryBaseMs: numberFromEnv(env.WHETSTONE_RETRY_BASE_MS),
     rateLimitWaitMs,
     logger: clientLines(log),
+    // Polling every 10 s at first, then up to once a minute; WHETSTONE_BATCH_POLL_MS / _COLLECT_MS make tests fast.
+    ...(batch && {
+      batch: {
+        dir: path.resolve('.whetstone', 'batches'),
+        pollMs: numberFromEnv(env.WHETSTONE_BATCH_POLL_MS),
+        maxPollMs: numberFromEnv(env.WHETSTONE_BATCH_POLL_MS),
+        collectMs: numberFromEnv(env.WHETSTONE_BATCH_COLLECT_MS),
+        onEvent: batch.onEvent,
+      },
+    }),
   });
 
   return {
@@ -115,6 +131,7 @@ export async function openEndpoint(
     simulated,
     llm,
     concurrency: concurrency ?? DEFAULT_CONCURRENCY,
+    batch,
     model(name: string): ModelRef {
       if (usesLocal(name)) return { baseUrl: 'local:', model: path.resolve(name.slice('local:'.length)) };
       if (baseUrl === undefined) {

@@ -39,7 +39,12 @@ endpointOptions(
     .option('--dataset <file>', "dataset file (JSONL, CSV, YAML) instead of the file's own rows")
     .option('--model <m>', "target model (default: the file's model)")
     .option('--match-expected', 'Whetstone extension: check rows that have `expected` but no evaluators against it')
-    .option('--robust-choices', "Whetstone extension: read an LLM judge's answer, not gh's first choice contained"),
+    .option('--robust-choices', "Whetstone extension: read an LLM judge's answer, not gh's first choice contained")
+    .option(
+      '--batch',
+      "send the target calls as one batch through the provider's batch API (half price, results within 24 h; " +
+        're-running the same command picks up a batch already sent)',
+    ),
 ).action(async (file: string, flags) => finish(await evalCommand(file, flags)));
 
 endpointOptions(
@@ -59,7 +64,12 @@ endpointOptions(
     .option('--dataset <file>', "dataset file instead of the file's own rows")
     .option('--seed <s>', 'seed for every random choice', '0')
     .option('--resume <run-id>', 'resume an interrupted run from its log')
-    .option('--apply', 'write the best prompt into the file (only the optimized region changes)'),
+    .option('--apply', 'write the best prompt into the file (only the optimized region changes)')
+    .option(
+      '--batch',
+      "send the target calls through the provider's batch API (half price, slower); optimizer and judge calls stay " +
+        'direct; --resume picks up a batch already sent',
+    ),
 ).action(async (file: string, flags) => finish(await optimizeCommand(file, flags)));
 
 program

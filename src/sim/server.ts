@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultQueue, type Fault } from './faults';
 import { renderSimChatTemplate, SimVocabulary } from './chat-template';
+import { createSimBatches, type SimBatches, type SimBatchOptions } from './batches';
 
 export interface SimMessage {
   role: string;
@@ -70,8 +71,21 @@ export interface SimServer {
   faults: FaultQueue;
   /** Every parsed request body, in arrival order (for asserting what the client sent). */
   bodies: unknown[];
+  /** The Files + Batch API's knobs and counters (batches.ts); undefined when started with `batches: false`. */
+  batches?: SimBatches;
   close(): Promise<void>;
 }
+
+type ChatReply =
+  | { error: { status: number; message: string; param: string | null } }
+  | {
+      req: SimChatRequest;
+      content: string;
+      finishReason: string;
+      id: string;
+      usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+      payload: { choices: Record<string, unknown>[] };
+    };
 
 /** Token count used for `usage` (see the file comment). */
 export function simTokenCount(text: string): number {
@@ -81,13 +95,31 @@ export function simTokenCount(text: string): number {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function startSimServer(opts: { handler: SimHandler; port?: number }): Promise<SimServer> {
+export async function startSimServer(opts: {
+  handler: SimHandler;
+  port?: number;
+  /** The Files + Batch API (on by default, like OpenAI); false answers 404 there, like servers without one. */
+  batches?: Partial<SimBatchOptions> | false;
+}): Promise<SimServer> {
   const { handler } = opts;
   const stats: SimStats = { requests: 0, inFlight: 0, maxInFlight: 0, byPath: {}, authHeaders: [] };
   const faults = new FaultQueue();
   const bodies: unknown[] = [];
   let responseCounter = 0;
   const vocabulary = new SimVocabulary();
+  // Batch lines are answered by the same chat path as synchronous requests.
+  const batches =
+    opts.batches === false
+      ? undefined
+      : createSimBatches(async (b) => {
+          const reply = await chatReply(b);
+          if ('error' in reply)
+            return {
+              status: reply.error.status,
+              body: { error: { message: reply.error.message, type: 'invalid_request_error' } },
+            };
+          return { status: 200, body: reply.payload };
+        }, opts.batches);
 
   const server = http.createServer((req, res) => {
     stats.requests++;
@@ -105,7 +137,10 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const buffer = Buffer.concat(chunks);
+      const contentType = req.headers['content-type'] ?? '';
+      // A file upload is multipart form data, not JSON.
+      const raw = contentType.startsWith('multipart/form-data') ? '' : buffer.toString('utf8');
       let body: unknown = undefined;
       if (raw) {
         try {
@@ -116,7 +151,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       }
       bodies.push(body);
       const fault = faults.take({ method: req.method ?? 'GET', path, body, index });
-      route(req.method ?? 'GET', path, body, fault, res).catch((err: unknown) => {
+      route(req.method ?? 'GET', path, body, fault, res, buffer, contentType).catch((err: unknown) => {
         if (!res.headersSent) sendError(res, 500, `sim handler failed: ${String(err)}`);
         else res.destroy();
       });
@@ -129,6 +164,8 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     body: unknown,
     fault: Fault | undefined,
     res: http.ServerResponse,
+    raw: Buffer,
+    contentType: string,
   ) {
     if (fault) {
       switch (fault.kind) {
@@ -161,7 +198,14 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
         data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'sim' })),
       });
     }
-    if (method !== 'POST') return sendError(res, 404, `no route ${method} ${path}`);
+    const batchReply = await batches?.handle(method, path, body, raw, contentType);
+    if (batchReply) {
+      if (batchReply.text === undefined) return sendJson(res, batchReply.status, batchReply.json);
+      res.writeHead(batchReply.status, { 'content-type': 'application/octet-stream' });
+      return res.end(batchReply.text);
+    }
+    const known = path === '/v1/chat/completions' || path === '/v1/completions' || path === '/tokenize';
+    if (method !== 'POST' || !known) return sendError(res, 404, `no route ${method} ${path}`);
     if (typeof body !== 'object' || body === null) return sendError(res, 400, 'expected a JSON object body');
     const b = body as Record<string, unknown>;
     if (path === '/v1/chat/completions') return chatCompletions(b, fault, res);
@@ -206,17 +250,13 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     return { tokens, logprobs };
   }
 
-  async function chatCompletions(b: Record<string, unknown>, fault: Fault | undefined, res: http.ServerResponse) {
+  /** A chat completion for a request body: the payload and its parts, or the error a server would answer. */
+  async function chatReply(b: Record<string, unknown>, fault?: Fault): Promise<ChatReply> {
     if (typeof b.model !== 'string' || !Array.isArray(b.messages))
-      return sendError(res, 400, "'model' and 'messages' are required");
+      return { error: { status: 400, message: "'model' and 'messages' are required", param: null } };
     if (b.response_format !== undefined && handler.rejectResponseFormat) {
-      return sendError(
-        res,
-        400,
-        "Unsupported parameter: 'response_format' (json_schema) is not supported by this server",
-        {},
-        'response_format',
-      );
+      const message = "Unsupported parameter: 'response_format' (json_schema) is not supported by this server";
+      return { error: { status: 400, message, param: 'response_format' } };
     }
     const req: SimChatRequest = {
       model: b.model,
@@ -247,6 +287,28 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
     };
+    const payload = {
+      id,
+      object: 'chat.completion',
+      created: 0,
+      model: req.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content, refusal: null },
+          finish_reason: finishReason,
+          logprobs: null,
+        },
+      ],
+      usage,
+    };
+    return { req, content, finishReason, id, usage, payload };
+  }
+
+  async function chatCompletions(b: Record<string, unknown>, fault: Fault | undefined, res: http.ServerResponse) {
+    const reply = await chatReply(b, fault);
+    if ('error' in reply) return sendError(res, reply.error.status, reply.error.message, {}, reply.error.param);
+    const { req, content, finishReason, id, usage, payload } = reply;
     if (b.stream === true) {
       const includeUsage = (b.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       const delay = fault?.kind === 'slow-stream' ? fault.chunkDelayMs : 0;
@@ -276,21 +338,6 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
       res.end();
       return;
     }
-    const payload = {
-      id,
-      object: 'chat.completion',
-      created: 0,
-      model: req.model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content, refusal: null },
-          finish_reason: finishReason,
-          logprobs: null,
-        },
-      ],
-      usage,
-    };
     if (fault?.kind === 'truncated-body') return sendTruncated(res, payload);
     if (fault?.kind === 'stall-body') return sendStalled(res, payload);
     if (fault?.kind === 'garbage-200') return sendGarbage(res, payload, fault.shape);
@@ -375,6 +422,7 @@ export async function startSimServer(opts: { handler: SimHandler; port?: number 
     stats,
     faults,
     bodies,
+    batches: batches?.state,
     close: () =>
       new Promise<void>((resolve) => {
         // Hanging requests would keep close() waiting forever: drop every connection.

@@ -22,6 +22,7 @@ export interface EvalFlags {
   trust?: boolean;
   matchExpected?: boolean;
   robustChoices?: boolean;
+  batch?: boolean;
 }
 
 /** The Whetstone extensions turned on, by the names the output shows. */
@@ -64,6 +65,7 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       target,
       trusted,
       concurrency: endpoint.concurrency,
+      batch: flags.batch,
       keepResults: false,
       onCase: (c, done, total) => {
         if (notRun(c)) notRunCount++;
@@ -87,14 +89,18 @@ export async function evalCommand(file: string, flags: EvalFlags): Promise<numbe
       calls: meter.totals.calls,
       tokens: meter.totals.tokens,
       costUsd: meter.totals.costUsd,
+      ...(flags.batch && { batchCalls: meter.totals.batchCalls }),
     };
     if (flags.json) {
       process.stdout.write(`\n],${JSON.stringify(totals).slice(1)}\n`);
     } else {
       const cost = totals.costUsd === null ? 'cost unknown' : `$${totals.costUsd.toFixed(4)}`;
+      const batched = meter.totals.batchCalls
+        ? ` (${meter.totals.batchCalls} through the batch API, at half price)`
+        : '';
       process.stdout.write(
         `${passed}/${result.cases} passed${notRunCount ? ` · ${notRunCount} not run (code evaluators need --trust)` : ''} · score ${result.score.toFixed(3)} · ` +
-          `${totals.calls} calls · ${totals.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}` +
+          `${totals.calls} calls${batched} · ${totals.tokens} tokens · ${cost}${endpoint.simulated ? ' · SIMULATED' : ''}` +
           `${totals.extensions.length ? ` · Whetstone extensions: ${totals.extensions.join(', ')}` : ''}\n`,
       );
     }

@@ -13,6 +13,7 @@ import { createProgress } from '../progress';
 import { loadForCommand, resolveTargetModel, endpointFailure } from './shared';
 import { evaluatorName } from '../../core/evaluators';
 import { codeEvaluators, codeEvaluatorsTrusted, refusalSentence } from '../trust';
+import { meterUsage } from '../usage-meter';
 
 export interface OptimizeFlags {
   method?: string;
@@ -34,6 +35,7 @@ export interface OptimizeFlags {
   apply?: boolean;
   cache?: boolean;
   trust?: boolean;
+  batch?: boolean;
 }
 
 export async function optimizeCommand(file: string, flags: OptimizeFlags): Promise<number> {
@@ -99,6 +101,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       protected: settings.protected,
       resumeRunId: flags.resume,
       concurrency: flags.concurrency === undefined ? undefined : Number(flags.concurrency),
+      batch: flags.batch,
     };
     let estimate;
     try {
@@ -109,12 +112,15 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
     }
     progress.line(
       `${method.toUpperCase()} on ${path.basename(file)}: estimated ${estimate.calls} calls (${estimate.formula})` +
-        (estimate.costUsd != null ? ` ≈ $${estimate.costUsd.toFixed(2)}` : ''),
+        (estimate.costUsd != null ? ` ≈ $${estimate.costUsd.toFixed(2)}` : '') +
+        (flags.batch ? '; the target calls go through the batch API at half price' : ''),
     );
+    const meter = meterUsage(endpoint.llm);
 
     const job = startJob(spec);
     // A stable first line naming the run, so a supervisor (the MCP server, a CI wrapper) can follow or resume it.
     progress.line(`run ${job.runId} started · log ${path.relative(process.cwd(), job.file)}`);
+    endpoint.batch?.setResumeHint(`run the same command with --resume ${job.runId}`);
     const onSignal = () => job.cancel();
     process.once('SIGINT', onSignal);
     job.events.on((event: JobEvent) => reportEvent(event, progress));
@@ -166,8 +172,10 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
       ...(result.unverified && { unverified: result.unverified }),
       ...(result.heldOut && { heldOut: result.heldOut }),
       ...(estimate.plan && { plan: estimate.plan }),
+      ...(flags.batch && { batchCalls: meter.totals.batchCalls }),
       simulated: endpoint.simulated,
     };
+    meter.stop();
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
@@ -182,7 +190,7 @@ export async function optimizeCommand(file: string, flags: OptimizeFlags): Promi
           (result.heldOut ? `held-out: a seeded sample of ${result.heldOut.rows} of ${result.heldOut.of} rows\n` : '') +
           `baseline ${result.baseline.score.toFixed(3)}${held(result.baseline.validationScore)} → ` +
           `best ${result.best.score.toFixed(3)}${held(result.best.validationScore)} (${delta >= 0 ? '+' : ''}${delta.toFixed(3)})\n` +
-          `${report.calls} calls · ${report.tokens} tokens · ${report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`}\n` +
+          `${report.calls} calls${meter.totals.batchCalls ? ` (${meter.totals.batchCalls} through the batch API, at half price)` : ''} · ${report.tokens} tokens · ${report.costUsd === null ? 'cost unknown' : `$${report.costUsd.toFixed(4)}`}\n` +
           `\n--- best prompt ---\n${result.best.prompt}\n`,
       );
     }

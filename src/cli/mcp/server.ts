@@ -27,6 +27,10 @@ const endpointShape = {
   dataset: z.string().optional().describe("dataset file instead of the file's own test rows"),
   concurrency: z.number().int().positive().optional(),
   noCache: z.boolean().optional().describe('bypass the response cache'),
+  batch: z
+    .boolean()
+    .optional()
+    .describe("send the target calls through the provider's batch API: half price, results can take hours"),
 };
 
 export function createWhetstoneMcpServer(options: McpOptions): { server: McpServer; close(): Promise<void> } {
@@ -275,6 +279,7 @@ function endpointArgs(args: {
   dataset?: string;
   concurrency?: number;
   noCache?: boolean;
+  batch?: boolean;
 }) {
   const out: string[] = [];
   if (args.baseUrl) out.push('--base-url', args.baseUrl);
@@ -282,6 +287,7 @@ function endpointArgs(args: {
   if (args.dataset) out.push('--dataset', args.dataset);
   if (args.concurrency) out.push('--concurrency', String(args.concurrency));
   if (args.noCache) out.push('--no-cache');
+  if (args.batch) out.push('--batch');
   return out;
 }
 

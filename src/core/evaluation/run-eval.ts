@@ -3,10 +3,12 @@
  * extension's "Run Prompt Tests". Rows run through a bounded pool of workers; the LLM client enforces the
  * per-endpoint limit.
  */
+import { setMaxListeners } from 'node:events';
 import type { PromptDocument } from '../documents/types';
 import type { DatasetRow } from '../data/types';
 import type { EvaluatorSpec, EvaluationResult } from '../evaluators/types';
-import { LlmError, type LlmClient, type ModelRef } from '../llm/types';
+import type { LlmClient, ModelRef } from '../llm/types';
+import { failsOnlyThisRequest } from '../llm/batch/lines';
 import { evaluate, aggregate } from '../evaluators';
 import type { EvalExtensions } from '../evaluators/context';
 import { buildTargetRequest } from './target-request';
@@ -50,15 +52,24 @@ export interface EvalRunOptions {
   concurrency?: number;
   /** Keep every case in `results` (default true); false keeps memory flat for huge runs that stream via onCase. */
   keepResults?: boolean;
+  /**
+   * Send the target calls through the provider's batch API (when the client has batching on): every row is started
+   * at once, so up to BATCH_WORKERS rows leave as one batch; `concurrency` does not apply.
+   */
+  batch?: boolean;
 }
 
 const DEFAULT_WORKERS = 16;
+/** Rows in flight in batch mode: one provider batch's worth (OpenAI takes up to 50,000 requests per batch). */
+export const BATCH_WORKERS = 50_000;
 
 export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const { doc, rows, llm, target } = options;
   const regionText = options.regionText ?? doc.optimizable?.text ?? '';
   // A dead endpoint fails the run (exit 3 in the CLI); abort the siblings so nothing is left in flight.
   const controller = new AbortController();
+  // Each row in flight listens for the abort: in batch mode that is every row, not a pool of 16.
+  if (options.batch) setMaxListeners(0, controller.signal);
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
   const signal = controller.signal;
@@ -72,9 +83,9 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
     const row = rows[index];
     const request = buildTargetRequest(doc, regionText, row.vars, target, signal);
     const { messages } = request;
-    const reply = await llm.chat(request).catch((error: unknown) => {
-      // An answer still malformed after the client's retries fails this case, not the run.
-      if (error instanceof LlmError && error.kind === 'invalid-output') return { failed: error.message };
+    const reply = await llm.chat({ ...request, batch: options.batch }).catch((error: unknown) => {
+      // An answer still malformed after the client's retries, or a failed batch line, fails this case, not the run.
+      if (failsOnlyThisRequest(error)) return { failed: error.message };
       throw error;
     });
     if ('failed' in reply) return unusableReplyCase(index, row, reply.failed);
@@ -104,7 +115,8 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   }
 
   // A fixed pool of workers takes rows in order: memory and abort listeners stay O(concurrency), not O(rows).
-  const workers = Math.max(1, Math.min(rows.length, options.concurrency ?? DEFAULT_WORKERS));
+  const pool = options.batch ? BATCH_WORKERS : (options.concurrency ?? DEFAULT_WORKERS);
+  const workers = Math.max(1, Math.min(rows.length, pool));
   let next = 0;
   const worker = async () => {
     while (next < rows.length && !signal.aborted) await runRow(next++);

@@ -99,9 +99,13 @@ export class CallLedger {
     return (this.now() - this.started) / 1000;
   }
 
-  chat(key: string, model: ModelRef, messages: ChatMessage[], seed?: number): Promise<Called<string>> {
-    return this.call(key, (signal) =>
-      this.opts.llm.chat({ model, messages, seed, signal }).then((r) => ({ value: r.text, meta: r })),
+  /** `batch`: may wait for the provider's batch API; such calls are not held back by the concurrency limit. */
+  chat(key: string, model: ModelRef, messages: ChatMessage[], seed?: number, batch = false): Promise<Called<string>> {
+    return this.call(
+      key,
+      (signal) =>
+        this.opts.llm.chat({ model, messages, seed, signal, batch }).then((r) => ({ value: r.text, meta: r })),
+      batch,
     );
   }
 
@@ -132,10 +136,14 @@ export class CallLedger {
   }
 
   /** A logged call: replayed from the log when present, else reserved, issued, counted and appended. */
-  call<T>(key: string, issue: (signal: AbortSignal) => Promise<{ value: T; meta: CallMeta }>): Promise<Called<T>> {
+  call<T>(
+    key: string,
+    issue: (signal: AbortSignal) => Promise<{ value: T; meta: CallMeta }>,
+    unlimited = false,
+  ): Promise<Called<T>> {
     const known = this.memo.get(key);
     if (known) return known as Promise<Called<T>>;
-    const promise = this.run(key, issue);
+    const promise = this.run(key, issue, unlimited);
     this.memo.set(key, promise);
     // A failed call may be retried by a later request under the same key.
     promise.catch(() => this.memo.delete(key));
@@ -145,6 +153,7 @@ export class CallLedger {
   private run<T>(
     key: string,
     issue: (signal: AbortSignal) => Promise<{ value: T; meta: CallMeta }>,
+    unlimited: boolean,
   ): Promise<Called<T>> {
     const logged = this.opts.replay.get(key);
     if (logged) {
@@ -156,7 +165,7 @@ export class CallLedger {
     } catch (error) {
       return Promise.reject(error);
     }
-    const task = this.limit(async () => {
+    const task = (unlimited ? (work: () => Promise<Called<T>>) => work() : this.limit)(async () => {
       try {
         if (this.opts.signal.aborted) throw new Cancelled();
         if (this.stopping) throw this.stopping;

@@ -287,6 +287,11 @@ export interface JobSpec {
   protected?: string[];
   /** Concurrent LLM calls the engine issues at once (default 8); the client still applies its own per-endpoint limit. */
   concurrency?: number;
+  /**
+   * Send the target's calls through the provider's batch API (the client must have batching on). They are not
+   * bounded by `concurrency`, so all the target calls issued together (a round's scoring) leave as one batch.
+   */
+  batch?: boolean;
 }
 
 export type JobListener = (event: JobEvent) => void;

@@ -39,6 +39,11 @@ import {
   withTaggedInstruction,
   type StructuredMode,
 } from './structured-output';
+import { createBatcher, type BatchOptions, type BatchTarget } from './batch/batcher';
+import type { LineOutcome } from './batch/lines';
+
+/** OpenAI bills batch requests at half the synchronous price. */
+export const BATCH_PRICE_FACTOR = 0.5;
 
 /** How long one call waits out rate limits unless told otherwise. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 10 * 60_000;
@@ -108,6 +113,8 @@ export interface LlmClientOptions {
   /** Injected for tests: waiting between retries, and the clock for HTTP-date Retry-After. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** Chat requests marked `batch` go through the provider's batch API (batch/batcher.ts); absent: all synchronous. */
+  batch?: BatchOptions;
 }
 
 interface Endpoint {
@@ -172,6 +179,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   /** Endpoints (label + model) without `/tokenize` for messages: chat prompts cannot be scored in their template. */
   const noChatTemplate = new Set<string>();
   const scoreProbes = new Map<string, Promise<boolean>>();
+  const batcher = opts.batch && createBatcher(opts.batch, (l) => log(l), keepBatchAnswer);
 
   async function endpointFor(baseUrl: string): Promise<Endpoint> {
     const origin = originOf(baseUrl);
@@ -388,10 +396,10 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     schema: SchemaName | undefined,
     keyParts: Record<string, unknown>,
     accept: (entry: CachedResponse) => boolean,
-    fresh: () => Promise<{ entry: CachedResponse; costUsd: number | null }>,
+    fresh: (key: string) => Promise<{ entry: CachedResponse; costUsd: number | null; batch?: boolean }>,
     build: (entry: CachedResponse, meta: CallMeta) => R,
   ): Promise<R> {
-    const key = cache ? cacheKey({ kind, ...keyParts }) : '';
+    const key = cache || batcher ? cacheKey({ kind, ...keyParts }) : '';
     if (cache) {
       const hit = await cache.get(key).catch((err: Error) => {
         log(`response cache read failed (ignored): ${err.message}`);
@@ -404,10 +412,10 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
         return build(hit, meta);
       }
     }
-    const { entry, costUsd } = await fresh();
+    const { entry, costUsd, batch } = await fresh(key);
     if (cache)
       await cache.set(key, entry).catch((err: Error) => log(`response cache write failed (ignored): ${err.message}`));
-    const meta: CallMeta = { usage: entry.usage, costUsd, cached: false };
+    const meta: CallMeta = { usage: entry.usage, costUsd, cached: false, ...(batch && { batch }) };
     emit(kind, model, meta, schema);
     return build(entry, meta);
   }
@@ -420,14 +428,17 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   });
   const ZERO: Usage = { promptTokens: 0, completionTokens: 0 };
 
-  async function remoteChat(ep: Endpoint, req: ChatRequest, extra: Record<string, unknown> = {}) {
-    const body = {
+  const chatBody = (req: ChatRequest, extra: Record<string, unknown> = {}) =>
+    ({
       ...passParams(req.model),
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
       ...extra,
       model: req.model.model,
       messages: req.messages,
-    } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+    }) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+
+  async function remoteChat(ep: Endpoint, req: ChatRequest, extra: Record<string, unknown> = {}) {
+    const body = chatBody(req, extra);
     const res = await send(
       ep,
       req.signal,
@@ -456,17 +467,43 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       undefined,
       keyParts,
       (e) => typeof e.text === 'string',
-      async () => {
+      async (key) => {
         if (isLocal(req.model)) {
           const r = await localClient(req.model).chat(req);
           return { entry: { kind: 'chat', text: r.text, usage: r.usage }, costUsd: 0 };
         }
         const ep = await endpointFor(req.model.baseUrl);
+        if (req.batch && batcher) return batchedChat(ep, req, key);
         const { text, usage } = await remoteChat(ep, req);
         return { entry: { kind: 'chat', text, usage: usage ?? ZERO }, costUsd: costFor(req.model, usage) };
       },
       (e, meta) => ({ text: e.text ?? '', ...meta }),
     );
+  }
+
+  /** One chat request answered through the provider's batch API; its custom_id is its cache key. */
+  async function batchedChat(ep: Endpoint, req: ChatRequest, key: string) {
+    const target: BatchTarget = { label: ep.label, model: req.model.model, openai: ep.openai, key: ep.key };
+    const outcome = await batcher!.send(target, key, chatBody(req), req.signal);
+    const { entry, usage } = chatEntryOf(target, outcome);
+    const cost = costFor(req.model, usage);
+    return { entry, costUsd: cost === null ? null : cost * BATCH_PRICE_FACTOR, batch: true };
+  }
+
+  /** A batch line as the sync path would have answered it: the reply, or the same error (no retry: it was paid). */
+  function chatEntryOf(target: BatchTarget, outcome: LineOutcome): { entry: CachedResponse; usage?: Usage } {
+    if (!outcome.ok) throw outcome.error;
+    const res = outcome.body as OpenAI.Chat.ChatCompletion;
+    const reason = malformedChat(res);
+    if (reason)
+      throw new LlmError(`${target.label}: malformed response: ${reason}`, 'invalid-output', undefined, target.label);
+    const usage = usageOf(res.usage);
+    return { entry: { kind: 'chat', text: res.choices[0].message.content ?? '', usage: usage ?? ZERO }, usage };
+  }
+
+  /** A batch answer that arrived after its caller left: cached, so the next run gets it without paying again. */
+  async function keepBatchAnswer(target: BatchTarget, customId: string, outcome: LineOutcome): Promise<void> {
+    if (cache) await cache.set(customId, chatEntryOf(target, outcome).entry);
   }
 
   async function structured<T>(req: ChatRequest & { schema: SchemaName }): Promise<StructuredResult<T>> {

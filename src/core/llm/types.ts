@@ -31,6 +31,8 @@ export interface CallMeta {
   costUsd: number | null;
   /** True when the answer came from the response cache (no HTTP call made). */
   cached: boolean;
+  /** True when the answer came through the provider's batch API (billed at half price, `costUsd` says so). */
+  batch?: boolean;
 }
 
 export interface ChatRequest {
@@ -38,6 +40,11 @@ export interface ChatRequest {
   messages: ChatMessage[];
   seed?: number;
   signal?: AbortSignal;
+  /**
+   * May wait for the provider's batch API (half price, answers within hours) when the client has batching on;
+   * otherwise ignored. Only the target's calls ask for it: optimizer and judge calls stay synchronous.
+   */
+  batch?: boolean;
 }
 
 export interface ChatResult extends CallMeta {

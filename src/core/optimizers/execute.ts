@@ -9,7 +9,7 @@ import { buildTargetRequest } from '../evaluation/target-request';
 import type { CallListener, ChatRequest, LlmClient, ModelRef, ScoreRequest, SchemaName } from '../llm/types';
 import type { JobContext } from '../jobs/context';
 import { hashOf } from '../jobs/ledger';
-import { LlmError } from '../llm/types';
+import { failsOnlyThisRequest } from '../llm/batch/lines';
 import { unusableReplyEvaluation } from '../evaluation/run-eval';
 import type { CandidateRecord, ExampleResult } from '../jobs/types';
 
@@ -60,9 +60,9 @@ export function runExample(
   const { model, messages } = buildTargetRequest(ctx.doc, prompt, row.vars, target);
   const key = `exec:${hashOf([model.baseUrl, model.model, model.params ?? null, messages])}${sample ? `:s${sample}` : ''}`;
   const seed = sample ? ctx.spec.seed + sample : undefined;
-  const reply = ctx.ledger.chat(key, model, messages, seed).catch((error: unknown) => {
-    // Still malformed after the client's retries: this example fails with the reason; the job goes on.
-    if (error instanceof LlmError && error.kind === 'invalid-output') return { unusable: error.message };
+  const reply = ctx.ledger.chat(key, model, messages, seed, ctx.spec.batch).catch((error: unknown) => {
+    // Still malformed after the client's retries, or a failed batch line: this example fails with the reason.
+    if (failsOnlyThisRequest(error)) return { unusable: error.message };
     throw error;
   });
   const promise = reply.then(async (reply) => {
