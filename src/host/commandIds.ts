@@ -1,6 +1,7 @@
 /** Every command id the extension contributes, declared once; a test checks this map against package.json. */
 export const Commands = {
   optimize: 'whetstone.optimize',
+  rerun: 'whetstone.rerun',
   runTests: 'whetstone.runTests',
   showResults: 'whetstone.showResults',
   showJobs: 'whetstone.showJobs',

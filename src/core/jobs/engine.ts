@@ -253,6 +253,7 @@ async function runLocked(
       runId,
       method: spec.method,
       seed: spec.seed,
+      splitSeed: spec.split?.seed ?? spec.seed,
       preset: spec.preset ?? 'default',
       params,
       promptFile: spec.doc.file,

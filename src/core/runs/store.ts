@@ -255,6 +255,7 @@ export async function listRuns(runsDir: string, fs: FileSystemPort = nodeFileSys
         promptName: header.promptName,
         promptFile: header.promptFile,
         method: header.method,
+        seed: header.seed,
         started: header.started,
         status: record.status,
         stopReason: result?.stopReason,

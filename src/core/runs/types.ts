@@ -8,6 +8,8 @@ export interface RunHeader {
   runId: string;
   method: Method;
   seed: number;
+  /** The held-out split's shuffle seed (logs before it was recorded: `seed`, unless the file set `split.seed`). */
+  splitSeed?: number;
   preset: 'default' | 'quick';
   /** The resolved parameters (defaults + preset + overrides). */
   params: Record<string, unknown>;
@@ -88,6 +90,8 @@ export interface RunSummary {
   promptName: string;
   promptFile: string;
   method: Method;
+  /** The job seed (a Re-run with a new seed picks one no earlier run of the prompt used). */
+  seed: number;
   started: string;
   status: RunStatus;
   stopReason?: JobResult['stopReason'];

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { HostContext } from '../context';
 import { registerOptimizeCommand } from './optimize';
+import { registerRerunCommand } from './rerun';
 import { registerRunTestsCommand } from './runTests';
 import { registerApiKeyCommands } from './apiKeys';
 import { registerSelectModelsCommand } from './selectModels';
@@ -13,6 +14,7 @@ import { registerGettingStartedCommands } from './gettingStarted';
 export function registerCommands(ctx: HostContext): vscode.Disposable[] {
   return [
     ...registerOptimizeCommand(ctx),
+    ...registerRerunCommand(ctx),
     ...registerRunTestsCommand(ctx),
     ...registerApiKeyCommands(ctx),
     ...registerSelectModelsCommand(ctx),

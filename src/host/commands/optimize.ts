@@ -23,10 +23,12 @@ export interface OptimizeOptions {
   preset?: 'default' | 'quick';
   budget?: Budget;
   seed?: number;
+  /** The held-out split's shuffle seed, when it must differ from the file's (see JobRequest). */
+  splitSeed?: number;
   resumeRunId?: string;
 }
 
-interface MethodInfo {
+export interface MethodInfo {
   method: Method;
   what: string;
   needs: string;
@@ -76,7 +78,7 @@ export const METHOD_INFO: MethodInfo[] = [
 /** Methods that learn from scored test cases (expected answers or evaluators), like APO. */
 const SCORED_CASE_METHODS = new Set<Method>(['apo', 'opro', 'capo', 'gepa']);
 
-interface Availability {
+export interface Availability {
   ok: boolean;
   detail: string;
   fix?: () => Promise<void>;
@@ -85,7 +87,7 @@ interface Availability {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function estimateText(e: Estimate): string {
+export function estimateText(e: Estimate): string {
   const cost = e.costUsd === null || e.costUsd === undefined ? '' : ` ≈ $${e.costUsd.toFixed(2)}`;
   return `est. ${fmt(e.calls)} calls${cost}`;
 }
@@ -110,7 +112,8 @@ async function openSidecar(uri: vscode.Uri, seed: string): Promise<void> {
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
 }
 
-async function availability(ctx: HostContext, prepared: PreparedJob, info: MethodInfo): Promise<Availability> {
+/** Whether a method can run on this file and endpoint, in one line for the picker (exported for the host tests). */
+export async function availability(ctx: HostContext, prepared: PreparedJob, info: MethodInfo): Promise<Availability> {
   const { analysis, spec } = prepared;
   const rows = analysis.rows;
   const labelled = rows.filter((r) => r.expected !== undefined || r.chosen !== undefined).length;

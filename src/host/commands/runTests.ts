@@ -1,13 +1,15 @@
 /**
- * "Run Prompt Tests": runs the prompt over its test rows with its evaluators (core `runEval`), cancellable, and
- * writes per-case results to the "Whetstone Tests" output; resolves to the run result for programmatic callers.
+ * "Run Prompt Tests" (also the CodeLens "▶ Run tests"): runs the prompt over its test rows with its evaluators as a
+ * Test Explorer run — so the Testing view and the gutter show each row's verdict — cancellable, and writes per-case
+ * results to the "Whetstone Tests" output; resolves to the run result for programmatic callers.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { runEval, type EvalCaseResult, type EvalRunResult } from '../../core/evaluation/run-eval';
+import type { EvalCaseResult, EvalRunResult } from '../../core/evaluation/run-eval';
 import type { HostContext } from '../context';
 import { Commands } from '../commandIds';
 import { prepareEval } from '../jobs/evalSetup';
+import { JobStartError } from '../jobs/jobManager';
 import { requirePromptUri } from './targetUri';
 import { showStartError } from './optimize';
 
@@ -37,33 +39,28 @@ export function registerRunTestsCommand(ctx: HostContext): vscode.Disposable[] {
     const uri = await requirePromptUri(arg, 'test');
     if (!uri) return undefined;
     try {
-      const { analysis, roles, region, llm, simulated } = await prepareEval(ctx, uri);
+      const setup = await prepareEval(ctx, uri);
+      const { analysis, roles, simulated } = setup;
       const label = simulated ? 'SIMULATED · ' : '';
       const name = path.basename(uri.fsPath);
       output.clear();
       output.appendLine(
         `${label}${name} · ${analysis.rows.length} cases · ${roles.target.model} @ ${simulated ? 'the offline simulated endpoint' : roles.target.baseUrl}`,
       );
+      const explorer = ctx.testExplorer;
+      if (!explorer) throw new JobStartError('Prompt tests are not ready yet; try again in a moment.');
+      // Through the Test Explorer's controller, so the Testing view and the gutter show each row's verdict too.
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Testing ${name}`, cancellable: true },
-        (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          return runEval({
-            doc: { ...analysis.doc, optimizable: region },
-            rows: analysis.rows,
-            evaluators: analysis.evaluators,
-            llm,
-            target: roles.target,
-            judge: roles.judge,
-            trusted: ctx.trust.isTrusted(),
-            signal: controller.signal,
+        (progress, token) =>
+          explorer.runFile(uri, {
+            setup,
+            token,
             onCase: (c, done, total) => {
               output.appendLine(caseLine(c));
               progress.report({ message: `${done}/${total}`, increment: 100 / total });
             },
-          });
-        },
+          }),
       );
       const summary = `${label}Prompt tests for ${name}: ${result.passed}/${result.cases} passed · score ${result.score.toFixed(2)}`;
       output.appendLine(summary);

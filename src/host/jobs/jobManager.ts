@@ -42,6 +42,8 @@ export interface JobRequest {
   preset?: 'default' | 'quick';
   budget?: Budget;
   seed?: number;
+  /** Shuffles the held-out split with this seed instead of the file's (a Re-run keeps its run's split). */
+  splitSeed?: number;
 }
 
 export interface JobInfo {
@@ -177,7 +179,10 @@ export class JobManager implements vscode.Disposable {
       preset: request.preset ?? 'default',
       budget,
       seed: request.seed ?? analysis.settings.split?.seed ?? 0,
-      split: analysis.settings.split,
+      split:
+        request.splitSeed === undefined
+          ? analysis.settings.split
+          : { ...analysis.settings.split, seed: request.splitSeed },
       runsDir: this.runsDirFor(request.uri),
       fs: nodeFileSystem,
       trusted: this.isTrusted(),
@@ -228,7 +233,9 @@ export class JobManager implements vscode.Disposable {
       info.events.push(event);
       this.evented.fire({ job: info, event });
     };
-    this.log.info(`job ${info.runId}: ${info.method.toUpperCase()} on ${uri.fsPath} → ${handle.file}`);
+    this.log.info(
+      `job ${info.runId}: ${info.method.toUpperCase()} seed ${spec.seed} on ${uri.fsPath} → ${handle.file}`,
+    );
     handle.events.on((event) => this.apply(info, event));
     this.started.fire(info);
     handle.result.then(

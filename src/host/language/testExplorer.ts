@@ -5,11 +5,13 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { runEval, type EvalCaseResult } from '../../core/evaluation/run-eval';
+import { runEval, type EvalCaseResult, type EvalRunResult } from '../../core/evaluation/run-eval';
 import type { HostContext } from '../context';
-import { prepareEval } from '../jobs/evalSetup';
+import { prepareEval, type EvalSetup } from '../jobs/evalSetup';
+import { JobStartError } from '../jobs/jobManager';
 import { trustMessage } from '../trust';
 import { isPromptDocument, isPromptFileName } from './selectors';
+import { RecordedTestRun, type TestRunRecord } from './recordedTestRun';
 
 const ROW_SEPARATOR = '#row:';
 
@@ -18,6 +20,32 @@ function rowLabel(vars: Record<string, unknown>, index: number, id?: string): st
   const first = Object.values(vars)[0];
   const text = (typeof first === 'string' ? first : (JSON.stringify(first) ?? '')).replace(/\s+/g, ' ').trim();
   return `${index + 1}: ${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
+}
+
+/** One row's verdict on the TestRun: passed, or failed with the evaluators' reasons (a diff when it has an answer). */
+function reportCase(testRun: RecordedTestRun, item: vscode.TestItem, c: EvalCaseResult, duration: number): void {
+  testRun.appendOutput(`${c.pass ? '✓' : '✗'} ${item.label}: ${c.output.replace(/\r?\n/g, '\r\n')}\r\n`, item);
+  if (c.pass) {
+    testRun.passed(item, duration);
+    return;
+  }
+  const failed = c.evaluations
+    .filter((e) => !e.pass)
+    .map((e) => `${e.name}${e.feedback ? `: ${e.feedback}` : ''}`)
+    .join('\n');
+  const message =
+    c.expected !== undefined
+      ? vscode.TestMessage.diff(failed || `score ${c.score.toFixed(2)}`, c.expected, c.output)
+      : new vscode.TestMessage(`${failed || `score ${c.score.toFixed(2)}`}\n\noutput: ${c.output}`);
+  testRun.failed(item, message, duration);
+}
+
+export interface RunFileOptions {
+  token?: vscode.CancellationToken;
+  /** Each row's result as it arrives (the command's output channel and progress). */
+  onCase?: (c: EvalCaseResult, done: number, total: number) => void;
+  /** An already prepared setup (the command prepares one first, to report problems before the run starts). */
+  setup?: EvalSetup;
 }
 
 export interface PromptTestExplorer extends vscode.Disposable {
@@ -29,11 +57,26 @@ export interface PromptTestExplorer extends vscode.Disposable {
     items: readonly vscode.TestItem[],
     token?: vscode.CancellationToken,
   ): Promise<Map<string, EvalCaseResult | Error>>;
+  /**
+   * Runs every row of one prompt file as a TestRun (the Testing view and the gutter show each verdict) and resolves
+   * with the run result; throws when the run cannot start or the endpoint fails (Run Prompt Tests and its CodeLens).
+   */
+  runFile(uri: vscode.Uri, opts?: RunFileOptions): Promise<EvalRunResult>;
+  /** What the latest TestRun reported per item. */
+  lastRun?: TestRunRecord;
 }
 
 export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
   const controller = vscode.tests.createTestController('whetstone.promptTests', 'Prompt Tests');
   const subscriptions: vscode.Disposable[] = [controller];
+
+  const explorer: PromptTestExplorer = {
+    controller,
+    refresh: (uri) => refresh(uri),
+    run: (items, token) => run(items, token),
+    runFile: (uri, opts) => runFile(uri, opts),
+    dispose: () => subscriptions.forEach((s) => s.dispose()),
+  };
 
   const refresh = async (uri: vscode.Uri): Promise<vscode.TestItem | undefined> => {
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -73,9 +116,86 @@ export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
     await Promise.all(files.map((f) => refresh(f).catch(() => undefined)));
   };
 
+  /** Rows of `file` to run: all of them, or the given indexes. */
+  const rowItemsOf = (file: vscode.TestItem, rows: Set<number> | 'all'): vscode.TestItem[] => {
+    const out: vscode.TestItem[] = [];
+    file.children.forEach((c) => {
+      const index = Number(c.id.split(ROW_SEPARATOR)[1]);
+      if (rows === 'all' || rows.has(index)) out.push(c);
+    });
+    return out;
+  };
+
+  /**
+   * Runs some rows of one prompt file, reporting each on `testRun`; throws (after marking the rows not yet reported
+   * as errored) when the run cannot start or the endpoint fails, so a command can offer the fix.
+   */
+  const runRows = async (
+    testRun: RecordedTestRun,
+    file: vscode.TestItem,
+    requested: vscode.TestItem[],
+    outcomes: Map<string, EvalCaseResult | Error>,
+    opts: RunFileOptions,
+  ): Promise<EvalRunResult> => {
+    let rowItems = requested;
+    const fail = (error: unknown): unknown => {
+      const message = error instanceof Error ? error.message : String(error);
+      for (const item of rowItems)
+        if (!outcomes.has(item.id)) {
+          testRun.errored(item, new vscode.TestMessage(message));
+          outcomes.set(item.id, new Error(message));
+        }
+      return error;
+    };
+    if (!ctx.trust.isTrusted()) throw fail(new Error(trustMessage('Running prompt tests')));
+    let setup: EvalSetup;
+    try {
+      setup = opts.setup ?? (await prepareEval(ctx, file.uri!));
+    } catch (error) {
+      throw fail(error);
+    }
+    // Rows may have changed since the items were made: keep only items whose row still exists, in step.
+    const pairs = rowItems
+      .map((item) => ({ item, row: setup.analysis.rows[Number(item.id.split(ROW_SEPARATOR)[1])] }))
+      .filter((p) => p.row !== undefined);
+    rowItems = pairs.map((p) => p.item);
+    for (const item of rowItems) testRun.started(item);
+    const abort = new AbortController();
+    opts.token?.onCancellationRequested(() => abort.abort());
+    const started = Date.now();
+    try {
+      return await runEval({
+        doc: { ...setup.analysis.doc, optimizable: setup.region },
+        rows: pairs.map((p) => p.row),
+        evaluators: setup.analysis.evaluators,
+        llm: setup.llm,
+        target: setup.roles.target,
+        judge: setup.roles.judge,
+        trusted: true,
+        signal: abort.signal,
+        onCase: (c, done, total) => {
+          opts.onCase?.(c, done, total);
+          const item = rowItems[c.index];
+          if (!item) return;
+          outcomes.set(item.id, c);
+          reportCase(testRun, item, c, Date.now() - started);
+        },
+      });
+    } catch (error) {
+      throw fail(error);
+    }
+  };
+
+  /** Starts a TestRun shown in the Testing view and the gutter, and remembers it as the latest run. */
+  const startTestRun = (items: readonly vscode.TestItem[]): RecordedTestRun => {
+    const testRun = new RecordedTestRun(controller.createTestRun(new vscode.TestRunRequest(items), undefined, true));
+    explorer.lastRun = testRun.record;
+    return testRun;
+  };
+
   const run = async (items: readonly vscode.TestItem[], token?: vscode.CancellationToken) => {
     const outcomes = new Map<string, EvalCaseResult | Error>();
-    const testRun = controller.createTestRun(new vscode.TestRunRequest(items), undefined, true);
+    const testRun = startTestRun(items);
     // Group the requested rows by prompt file (a file item means all its rows).
     const byFile = new Map<string, { file: vscode.TestItem; rows: Set<number> | 'all' }>();
     for (const item of items) {
@@ -90,86 +210,24 @@ export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
     try {
       for (const { file, rows } of byFile.values()) {
         if (token?.isCancellationRequested) break;
-        const rowItems: vscode.TestItem[] = [];
-        file.children.forEach((c) => {
-          const index = Number(c.id.split(ROW_SEPARATOR)[1]);
-          if (rows === 'all' || rows.has(index)) rowItems.push(c);
-        });
-        const fail = (message: string) => {
-          for (const item of rowItems) {
-            testRun.errored(item, new vscode.TestMessage(message));
-            outcomes.set(item.id, new Error(message));
-          }
-        };
-        if (!ctx.trust.isTrusted()) {
-          fail(trustMessage('Running prompt tests'));
-          continue;
-        }
-        let setup;
-        try {
-          setup = await prepareEval(ctx, file.uri!);
-        } catch (error) {
-          fail(error instanceof Error ? error.message : String(error));
-          continue;
-        }
-        // Rows may have changed since the items were made: keep only items whose row still exists, in step.
-        const pairs = rowItems
-          .map((item) => ({ item, row: setup.analysis.rows[Number(item.id.split(ROW_SEPARATOR)[1])] }))
-          .filter((p) => p.row !== undefined);
-        rowItems.splice(0, rowItems.length, ...pairs.map((p) => p.item));
-        const selected = pairs.map((p) => p.row);
-        for (const item of rowItems) testRun.started(item);
-        const controllerAbort = new AbortController();
-        token?.onCancellationRequested(() => controllerAbort.abort());
-        const started = Date.now();
-        try {
-          await runEval({
-            doc: { ...setup.analysis.doc, optimizable: setup.region },
-            rows: selected,
-            evaluators: setup.analysis.evaluators,
-            llm: setup.llm,
-            target: setup.roles.target,
-            judge: setup.roles.judge,
-            trusted: true,
-            signal: controllerAbort.signal,
-            onCase: (c) => {
-              const item = rowItems[c.index];
-              if (!item) return;
-              outcomes.set(item.id, c);
-              const duration = Date.now() - started;
-              testRun.appendOutput(
-                `${c.pass ? '✓' : '✗'} ${item.label}: ${c.output.replace(/\r?\n/g, '\r\n')}\r\n`,
-                undefined,
-                item,
-              );
-              if (c.pass) {
-                testRun.passed(item, duration);
-                return;
-              }
-              const failed = c.evaluations
-                .filter((e) => !e.pass)
-                .map((e) => `${e.name}${e.feedback ? `: ${e.feedback}` : ''}`)
-                .join('\n');
-              const message =
-                c.expected !== undefined
-                  ? vscode.TestMessage.diff(failed || `score ${c.score.toFixed(2)}`, c.expected, c.output)
-                  : new vscode.TestMessage(`${failed || `score ${c.score.toFixed(2)}`}\n\noutput: ${c.output}`);
-              testRun.failed(item, message, duration);
-            },
-          });
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          for (const item of rowItems)
-            if (!outcomes.has(item.id)) {
-              testRun.errored(item, new vscode.TestMessage(message));
-              outcomes.set(item.id, new Error(message));
-            }
-        }
+        // A file that cannot run has its rows marked errored with the reason; the others still run.
+        await runRows(testRun, file, rowItemsOf(file, rows), outcomes, { token }).catch(() => undefined);
       }
     } finally {
       testRun.end();
     }
     return outcomes;
+  };
+
+  const runFile = async (uri: vscode.Uri, opts: RunFileOptions = {}): Promise<EvalRunResult> => {
+    const file = await refresh(uri);
+    if (!file) throw new JobStartError(`${path.basename(uri.fsPath)} has no test cases to run.`);
+    const testRun = startTestRun([file]);
+    try {
+      return await runRows(testRun, file, rowItemsOf(file, 'all'), new Map(), opts);
+    } finally {
+      testRun.end();
+    }
   };
 
   controller.createRunProfile(
@@ -218,7 +276,7 @@ export function createPromptTestExplorer(ctx: HostContext): PromptTestExplorer {
   );
   for (const d of vscode.workspace.textDocuments) if (isPromptDocument(d)) refreshSoon(d.uri);
 
-  return { controller, refresh, run, dispose: () => subscriptions.forEach((s) => s.dispose()) };
+  return explorer;
 }
 
 export function registerTestExplorer(ctx: HostContext): vscode.Disposable[] {

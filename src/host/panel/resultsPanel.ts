@@ -300,15 +300,14 @@ export class ResultsPanel implements vscode.Disposable {
       case 'cancel':
         this.ctx.jobs.cancel(message.runId);
         return;
-      case 'rerun': {
-        const run = message.runId ? await findRun(this.ctx, this.promptUri, message.runId) : undefined;
+      case 'rerun':
+        // With a run: asks same seed (cached, free) or new seed; without one it is Optimize.
         await vscode.commands.executeCommand(
-          Commands.optimize,
+          message.runId ? Commands.rerun : Commands.optimize,
           this.promptUri,
-          run ? { method: run.view.method } : undefined,
+          message.runId,
         );
         return;
-      }
       case 'optimize':
         await vscode.commands.executeCommand(Commands.optimize, this.promptUri);
         return;

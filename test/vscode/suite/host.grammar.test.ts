@@ -55,4 +55,35 @@ suite('host: grammars', () => {
     assert.ok(scopesOf(lines, 'topic').includes('variable.other.template.input.whetstone'), JSON.stringify(lines));
     assert.ok(scopesOf(lines, 'the topic').includes('string.unquoted.placeholder.whetstone'));
   });
+
+  test('{{variables}} are coloured apart from the YAML text around them in Light Modern and Dark Modern', async () => {
+    const text =
+      'messages:\n  - role: system\n    content: |\n      Classify {{review}} now.\n  - role: user\n    content: "Review: {{review}}"\n';
+    const expected = { 'light_modern.json': '#267F99', 'dark_modern.json': '#4EC9B0' };
+    for (const [theme, teal] of Object.entries(expected)) {
+      const colored = await createTokenizer(
+        vscode.env.appRoot,
+        vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath,
+        theme,
+      );
+      const lines = await colored('source.whetstone.prompt-yaml', text);
+      const colorOf = (token: string, line: number) => lines[line].find((t) => t.text.includes(token))?.foreground;
+      const seen = {
+        blockText: colorOf('Classify', 3),
+        blockVariable: colorOf('review', 3),
+        quotedText: colorOf('Review:', 5),
+        quotedVariable: colorOf('review', 5),
+      };
+      // Before: `variable` only, which Light Modern paints #001080 next to its #0000FF block text.
+      assert.strictEqual(seen.blockVariable, teal, `${theme}: ${JSON.stringify(seen)}`);
+      assert.strictEqual(seen.quotedVariable, teal, `${theme}: ${JSON.stringify(seen)}`);
+      assert.notStrictEqual(seen.blockText, teal, `${theme}: ${JSON.stringify(seen)}`);
+      assert.notStrictEqual(seen.quotedText, teal, `${theme}: ${JSON.stringify(seen)}`);
+    }
+    const scopes = scopesOf(await tokenize('source.whetstone.prompt-yaml', text), 'review');
+    assert.deepStrictEqual(scopes.slice(-2), [
+      'variable.other.template.whetstone',
+      'support.type.template-variable.whetstone',
+    ]);
+  });
 });

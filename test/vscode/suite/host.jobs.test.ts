@@ -7,9 +7,14 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { startSimServer, type SimServer } from '../../../src/sim/server';
 import { echoHandler } from '../../../src/sim/echo-handler';
+import { createSimulatedTask } from '../../../src/sim/task';
 import { activateWhetstone, fixtureUri, writeWorkspaceFile } from './hostHelpers';
 import type { WhetstoneApi } from '../../../src/host/extension';
 import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
+import type { RunHeader } from '../../../src/core/runs/types';
+import { availability, METHOD_INFO } from '../../../src/host/commands/optimize';
+import { keyRefused } from '../../../src/host/jobs/jobProgress';
+import { createLlmClient } from '../../../src/core/llm';
 
 function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
   const source = fs.readFileSync(fixtureUri('host/sentiment.prompt.yml').fsPath, 'utf8');
@@ -19,6 +24,10 @@ function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
     `split:\n  validation: 0.5\n  seed: 7\nbudget:\n  calls: 400\n${extraSidecar}`,
   );
   return uri;
+}
+
+function headerOf(runFile: string): RunHeader {
+  return JSON.parse(fs.readFileSync(runFile, 'utf8').split('\n')[0]) as RunHeader;
 }
 
 suite('host: jobs and keys', () => {
@@ -175,6 +184,73 @@ suite('host: jobs and keys', () => {
     assert.strictEqual(result.passed + result.failed, 4);
   });
 
+  suite('Re-run: the same seed or a new one', () => {
+    let sim: SimServer;
+    const task = createSimulatedTask();
+    /** Optimizer answers the simulator gave (structured calls: critiques, rewrites), which the job seed varies. */
+    const optimizerAnswers = () => Object.values(task.stats.structured).reduce((a, b) => a + b, 0);
+    suiteSetup(async () => {
+      sim = await startSimServer({ handler: task.handler });
+    });
+    suiteTeardown(async () => {
+      await sim.close();
+    });
+
+    test('the same seed repeats the run from the cache (0 HTTP calls, same result); a new seed makes new calls', async () => {
+      // Every role on this test's own simulator, so its request count is this prompt's alone.
+      const models = ['target', 'optimizer', 'judge', 'scorer'].map((r) => `  ${r}: ${sim.url}#sim-model`).join('\n');
+      // The review task, whose baseline fails some rows, so APO asks the optimizer (seeded calls) for rewrites.
+      const source = fs.readFileSync(fixtureUri('reviews.prompt.yml').fsPath, 'utf8');
+      const uri = writeWorkspaceFile(
+        'host-jobs/rerun-seeds.prompt.yml',
+        source.replace(/^name: .*$/m, 'name: rerun-seeds'),
+      );
+      writeWorkspaceFile(
+        'host-jobs/rerun-seeds.whetstone.yaml',
+        `split:\n  validation: 0.25\n  seed: 7\nbudget:\n  calls: 400\nmodels:\n${models}\n`,
+      );
+      type Started = { runId: string; runFile: string; seed?: number };
+      const first = await vscode.commands.executeCommand<Started>('whetstone.optimize', uri, {
+        method: 'apo',
+        preset: 'quick',
+        params: { rounds: 1 },
+      });
+      const firstJob = await api.context.jobs.whenFinished(first.runId);
+      assert.strictEqual(firstJob.status, 'done', firstJob.error);
+      const afterFirst = sim.stats.requests;
+      const optimizerAfterFirst = optimizerAnswers();
+      assert.ok(optimizerAfterFirst > 0, 'the first run never asked the optimizer');
+      assert.ok(afterFirst > 0, 'the first run made no request to the simulator');
+      assert.strictEqual(headerOf(first.runFile).seed, 7, 'the sidecar split seed is the default job seed');
+
+      const same = await vscode.commands.executeCommand<Started>('whetstone.rerun', uri, first.runId, {
+        seed: 'same',
+      });
+      assert.ok(same?.runId && same.runId !== first.runId, JSON.stringify(same));
+      assert.strictEqual(same.seed, 7);
+      const sameJob = await api.context.jobs.whenFinished(same.runId);
+      assert.strictEqual(sameJob.status, 'done', sameJob.error);
+      assert.strictEqual(sim.stats.requests - afterFirst, 0, 'a same-seed re-run went to the endpoint');
+      assert.strictEqual(sameJob.result?.best.prompt, firstJob.result?.best.prompt);
+      assert.strictEqual(sameJob.result?.best.score, firstJob.result?.best.score);
+      assert.deepStrictEqual(
+        { seed: headerOf(same.runFile).seed, params: headerOf(same.runFile).params },
+        { seed: 7, params: headerOf(first.runFile).params },
+      );
+
+      const fresh = await vscode.commands.executeCommand<Started>('whetstone.rerun', uri, same.runId, { seed: 'new' });
+      assert.strictEqual(fresh?.seed, 8, 'a new seed is one no earlier run of this prompt used');
+      const freshJob = await api.context.jobs.whenFinished(fresh.runId);
+      assert.strictEqual(freshJob.status, 'done', freshJob.error);
+      assert.ok(sim.stats.requests > afterFirst, 'a new-seed re-run made no request');
+      assert.ok(optimizerAnswers() > optimizerAfterFirst, 'a new-seed re-run did not ask the optimizer again');
+      const header = headerOf(fresh.runFile);
+      assert.strictEqual(header.seed, 8);
+      // The held-out rows stay those of the first run, so the two runs' scores compare.
+      assert.deepStrictEqual(header.split, headerOf(first.runFile).split);
+    });
+  });
+
   suite('keys per origin', () => {
     let keyed: SimServer;
     let other: SimServer;
@@ -218,6 +294,38 @@ suite('host: jobs and keys', () => {
         other.stats.authHeaders.every((h) => h === undefined),
         `another origin got an Authorization header: ${JSON.stringify(other.stats.authHeaders)}`,
       );
+    });
+
+    test('a loopback endpoint that refuses the key (401): the failure offers Set API Key, the picker says so for PMPO', async () => {
+      const locked = await startSimServer({ handler: echoHandler });
+      locked.faults.when(() => true, { kind: 'status', status: 401, message: 'invalid api key' });
+      try {
+        const models = ['target', 'optimizer', 'judge', 'scorer'].map((r) => `  ${r}: ${locked.url}#m`).join('\n');
+        const uri = reviewsCopy('locked-loopback', `models:\n${models}\n`);
+        const started = await vscode.commands.executeCommand<{ runId: string }>('whetstone.optimize', uri, {
+          method: 'apo',
+          preset: 'quick',
+          params: { rounds: 1 },
+        });
+        assert.ok(started?.runId, 'a loopback endpoint needs no key to start');
+        const job = await api.context.jobs.whenFinished(started.runId);
+        assert.strictEqual(job.status, 'failed');
+        // The closing notification adds "Set API Key" exactly when this holds (jobProgress.announce).
+        assert.ok(keyRefused(job.error), String(job.error));
+
+        const prepared = await api.context.jobs.prepare({ uri, method: 'pmpo' });
+        // The picker's check, with a client from this test bundle: its LlmError is the class the bundled check knows
+        // (the extension's own client throws the extension bundle's copy, which `instanceof` here would not match).
+        const llm = createLlmClient({ apiKeyFor: () => undefined, maxRetries: 0 });
+        const pmpo = METHOD_INFO.find((m) => m.method === 'pmpo')!;
+        const picked = await availability(api.context, { ...prepared, spec: { ...prepared.spec, llm } }, pmpo);
+        assert.strictEqual(picked.ok, false);
+        assert.match(picked.detail, /refused the API key \(HTTP 401\)/);
+        assert.doesNotMatch(picked.detail, /cannot score/);
+        assert.ok(picked.fix, 'the picker offers to set the key');
+      } finally {
+        await locked.close();
+      }
     });
 
     test('a remote endpoint without a key does not start and makes no request', async () => {

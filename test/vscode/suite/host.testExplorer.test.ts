@@ -1,10 +1,11 @@
 /** Prompt tests in the Test Explorer: items per file and row, runs reporting each row, refusal when untrusted. */
 import * as assert from 'node:assert';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { startSimServer, type SimServer } from '../../../src/sim/server';
 import { echoHandler } from '../../../src/sim/echo-handler';
 import { activateWhetstone, writeWorkspaceFile } from './hostHelpers';
 import type { WhetstoneApi } from '../../../src/host/extension';
+import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
 
 /** Against an echo server, so which rows pass is known: the reply contains the word, not "something else". */
 const prompt = (url: string) =>
@@ -73,5 +74,28 @@ suite('host: Test Explorer', () => {
     } finally {
       gate.isTrusted = isTrusted;
     }
+  });
+
+  test('the CodeLens "▶ Run tests" runs through the Test Explorer: its TestRun reports each row passed or failed', async () => {
+    const uri = writeWorkspaceFile('host-tests/lens.prompt.yml', PROMPT);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+    const lens = lenses.find((l) => l.command?.title.startsWith('▶ Run tests'));
+    assert.ok(lens?.command, lenses.map((l) => l.command?.title).join(' · '));
+    const before = api.context.testExplorer!.lastRun;
+    const result = await vscode.commands.executeCommand<EvalRunResult>(
+      lens.command.command,
+      ...(lens.command.arguments ?? []),
+    );
+    assert.strictEqual(result?.cases, 2);
+    const record = api.context.testExplorer!.lastRun;
+    assert.ok(record && record !== before, 'the CodeLens run made no TestRun');
+    assert.strictEqual(record.ended, true);
+    // The same verdicts the Testing view and the gutter show: "alpha" is echoed, "something else" is not.
+    assert.deepStrictEqual(Object.fromEntries(record.states), {
+      [`${uri.toString()}#row:0`]: 'passed',
+      [`${uri.toString()}#row:1`]: 'failed',
+    });
+    assert.deepStrictEqual([result.passed, result.failed], [1, 1]);
   });
 });
