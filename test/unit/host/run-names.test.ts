@@ -11,6 +11,7 @@ const run = (runId: string, promptFile: string, method: RunSummary['method'] = '
   promptName: 'Sentiment v2',
   promptFile,
   method,
+  seed: 7,
   started: '2026-12-02T01:10:33.000Z',
   status: 'interrupted',
 });
