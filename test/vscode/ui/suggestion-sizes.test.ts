@@ -26,13 +26,13 @@ function linesWith(snapshot: EditorSnapshot, text: string): PaintedLine[] {
   return snapshot.lines.filter((l) => l.text.replace(/\s+/g, ' ').includes(text));
 }
 
-/** The editor scrolled down by `px`: a second screenshot, and the lines of both views (by line number). */
-async function scrolledFurther(wb: Workbench, before: EditorSnapshot, px: number, shot: string) {
+/** The editor scrolled to the file's end: a second screenshot, and the lines of both views (by line number). */
+async function scrolledToEnd(wb: Workbench, before: EditorSnapshot, shot: string) {
   const editor = promptEditor(wb.page);
-  const box = (await editor.boundingBox())!;
-  // Put the cursor in the editor, then page down: Monaco scrolls a page and keeps the cursor in view.
-  await wb.page.mouse.click(box.x + box.width - 60, box.y + 20);
-  for (let i = 0; i < Math.round(px / 400); i++) await wb.page.keyboard.press('PageDown');
+  // Put the cursor in the text (the minimap at the right edge takes clicks without focusing the editor), then
+  // Ctrl+End: Monaco moves the cursor to the last line and scrolls it into view.
+  await editor.locator('.view-line').first().click();
+  await wb.page.keyboard.press('Control+End');
   await wb.page.waitForTimeout(1_000);
   await screenshot(wb.page, shot);
   const after = await snapshotEditor(editor);
@@ -122,7 +122,7 @@ describe('the suggestion in place, twenty lines (real workbench, 1400×900, pane
     const top = await suggestAfterApo(wb, 'long.prompt.yml', 'suggestion-twenty-lines-1400x900');
     assertNoSidewaysScroll(top);
     // The prompt's last lines and the new-lines marker are below the fold: scroll down as a reader would.
-    const { after, lines } = await scrolledFurther(wb, top, 800, 'suggestion-twenty-lines-end-1400x900');
+    const { after, lines } = await scrolledToEnd(wb, top, 'suggestion-twenty-lines-end-1400x900');
     const snapshot: EditorSnapshot = { ...after, lines };
     const all = describeLines(snapshot.lines);
     // The prompt's own lines are painted (the words they keep).
