@@ -67,7 +67,10 @@ describe('whetstone eval renders as the runtime does (CLI, request bodies)', fun
     });
     assert.notEqual(run.code, 2, run.stderr);
     assert.equal(run.json().cases, 2);
-    assert.match(run.stderr, /\{\{topic\}\} has no value in 1 of 2 test rows \(row 1\): gh models sends the text \{\{topic\}\}/);
+    assert.match(
+      run.stderr,
+      /\{\{topic\}\} has no value in 1 of 2 test rows \(row 1\): gh models sends the text \{\{topic\}\}/,
+    );
     const users = seen.map((m) => m.find((x) => x.role === 'user')!.content).sort();
     assert.deepEqual(users, [
       'Tell me about tea in {{ lang }}; list map[k:1]',
