@@ -3,10 +3,11 @@
 // same eval sent directly at concurrency 16: wall time, peak RSS (VmHWM) and how many batches were sent.
 // Usage: node bench/batch.mjs [--rows=10000]; prints JSON.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { samplePeakRss } from './lib/peak-rss-sampler.mjs';
 import { startSimProcess } from './lib/sim-process.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -39,23 +40,14 @@ function run(args, cwd, env) {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-    let peakKb = 0;
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    };
-    const sampler = setInterval(sample, 100);
+    const peak = samplePeakRss(child.pid);
     child.on('close', (code) => {
-      clearInterval(sampler);
+      const peakRssMb = peak.stop();
       if (code !== 0 && code !== 1) throw new Error(`eval failed (exit ${code}): ${stderr}`);
       const out = JSON.parse(stdout);
       resolve({
         wallMs: performance.now() - started,
-        peakRssMb: peakKb / 1024,
+        peakRssMb,
         score: out.score,
         costUsd: out.costUsd,
       });

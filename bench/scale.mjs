@@ -6,10 +6,11 @@
 // - APO quick calls at 1k/10k rows.
 // Usage: node bench/scale.mjs [--only eval,throughput,inproc,apo] [--rows 1000,10000,100000]; prints JSON.
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { samplePeakRss } from './lib/peak-rss-sampler.mjs';
 import { startSimProcess } from './lib/sim-process.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -60,26 +61,17 @@ function runWatched(args, { cwd, deadline }) {
     child.stderr.on('data', (d) => {
       stderr = (stderr + d).slice(-4000);
     });
-    let peakKb = 0;
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    };
-    const sampler = setInterval(sample, 100);
+    const peak = samplePeakRss(child.pid);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      sample();
+      peak.sample();
       child.kill('SIGKILL');
     }, deadline);
     child.on('close', (code) => {
-      clearInterval(sampler);
+      const peakRssMb = peak.stop();
       clearTimeout(timer);
-      resolve({ code, timedOut, wallMs: performance.now() - started, peakRssMb: peakKb / 1024, stderr });
+      resolve({ code, timedOut, wallMs: performance.now() - started, peakRssMb, stderr });
     });
   });
 }

@@ -6,7 +6,7 @@
  * decoration never widens a line much past what it annotates (an unbounded injected text once grew the content layer
  * to 16,777,216 px and blanked the editor).
  */
-import { diffWordsWithSpace } from 'diff';
+import { diffLines, diffWordsWithSpace, type Change } from 'diff';
 import type { Span } from '../../core/diagnostics';
 
 /** Longest added text shown in place, per addition; the rest is in the hover and the diff editor. */
@@ -51,7 +51,7 @@ function additionParts(value: string, at: number, regionText: string, map: numbe
   const point = (offset: number): Span => ({ start: offset, end: offset });
   const out: InlineDiffPart[] = [];
   // Words that end in a line break: the break is shown, so the rest of the line reads as moved down.
-  const first = segments.length > 1 ? `${segments[0]}⏎` : segments[0];
+  const first = segments.length > 1 && segments[0] ? `${segments[0]}⏎` : segments[0];
   if (!startsLine && first) out.push({ kind: 'added', span: point(map[at]), text: first });
   const rest = startsLine ? segments : segments.slice(1);
   // Text after the last line break that runs into an existing line is shown at that line's start.
@@ -68,6 +68,37 @@ function additionParts(value: string, at: number, regionText: string, map: numbe
   return out;
 }
 
+/**
+ * Line first, then words: each changed line is diffed word by word against the line that replaces it, and lines
+ * beyond those stay whole new (or removed) lines — so a word common to two unrelated lines (a "that" in the old line,
+ * a "that" in a new rule) never ties them together and glues the rule into the line.
+ */
+function lineThenWordChanges(regionText: string, suggestion: string): Change[] {
+  const chunks = diffLines(regionText, suggestion);
+  const out: Change[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const next = chunks[i + 1];
+    if (!(chunks[i].removed && next?.added)) {
+      out.push(chunks[i]);
+      continue;
+    }
+    const removed = splitLines(chunks[i].value);
+    const added = splitLines(next.value);
+    const paired = Math.min(removed.length, added.length);
+    out.push(...diffWordsWithSpace(removed.slice(0, paired).join(''), added.slice(0, paired).join('')));
+    if (removed.length > paired) out.push(change(removed.slice(paired).join(''), { removed: true }));
+    if (added.length > paired) out.push(change(added.slice(paired).join(''), { added: true }));
+    i++;
+  }
+  return out;
+}
+
+/** Lines with their line breaks kept, so they join back to the text. */
+const splitLines = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+
+const change = (value: string, kind: { added?: boolean; removed?: boolean }): Change =>
+  ({ value, count: 1, added: kind.added ?? false, removed: kind.removed ?? false }) as Change;
+
 /** Word-level changes from the region's text to the suggestion, positioned in the file. */
 export function inlineDiffParts(
   regionText: string,
@@ -80,7 +111,7 @@ export function inlineDiffParts(
   const parts: InlineDiffPart[] = [];
   let at = 0;
   let removedBreakAt: number | undefined;
-  for (const change of diffWordsWithSpace(regionText, suggestion)) {
+  for (const change of lineThenWordChanges(regionText, suggestion)) {
     if (change.added) {
       // Text replacing a removed line break joins the line the break ended: place it from where the break was.
       parts.push(...additionParts(change.value, removedBreakAt ?? at, regionText, map));

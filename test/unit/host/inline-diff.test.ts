@@ -85,6 +85,29 @@ describe('in-place suggestion parts and labels', () => {
     assert.equal(addedLinesLabel(lines[0]), '+2 new lines below');
   });
 
+  it('a reworded last line followed by new rules: the rules are a marker, never words glued into that line', () => {
+    // Seen in a real run: a word-only diff matched the old line's "that" with a "that" in a new rule, struck the
+    // whole line and injected "…label.⏎ Mixed reviews…" into it.
+    const regionText = 'Read the review.\nIt is important that you never add punctuation to the label.\n';
+    const source = regionText;
+    const suggestion =
+      'Read the review.\nNever add punctuation to the label.\nMixed reviews that praise and blame are neutral.\n' +
+      'Sarcasm that praises is negative.\n';
+    const parts = inlineDiffParts(regionText, source, 0, suggestion)!;
+    const lastLine = lineOf(source)(source.indexOf('It is'));
+    const onLast = parts.filter((p) => p.kind === 'added' && lineOf(source)(p.span.start) === lastLine);
+    assert.ok(!onLast.some((p) => /Mixed|Sarcasm/.test(p.text)), JSON.stringify(onLast));
+    const struck = kinds(parts, 'removed')
+      .map((p) => p.text)
+      .join(' ');
+    assert.match(struck, /It is important that you never/, 'the reworded opening is struck');
+    assert.doesNotMatch(struck, /punctuation/, 'the words the line keeps are not struck');
+    const marker = kinds(parts, 'addedLines');
+    assert.equal(marker.length, 1);
+    assert.equal(lineOf(source)(marker[0].span.start), lastLine, 'the marker sits on the line the rules follow');
+    assert.equal(addedLinesLabel(marker[0]), '+2 new lines below');
+  });
+
   it('new lines between two lines, and words that end in a line break', () => {
     const source = 'A B\nC\n';
     const between = inlineDiffParts('A B\nC\n', source, 0, 'A B\nNew.\nC\n')!;
@@ -92,10 +115,16 @@ describe('in-place suggestion parts and labels', () => {
     const first = inlineDiffParts('A B\nC\n', source, 0, 'First.\nA B\nC\n')!;
     assert.deepEqual(first, [{ kind: 'addedLines', span: { start: 0, end: 0 }, text: 'First.', above: true }]);
     assert.equal(addedLinesLabel(first[0]), '+1 new line above');
+    // A line split in two: the first line is diffed word by word against the first of its replacements, the rest is
+    // a new line below it (not "X⏎Y" injected into the line).
     const split = inlineDiffParts('A B\nC\n', source, 0, 'A X\nY B\nC\n')!;
-    assert.ok(
-      split.some((p) => p.kind === 'added' && p.text.endsWith('⏎')),
-      'the break is shown',
+    assert.deepEqual(
+      split.map((p) => [p.kind, p.text]),
+      [
+        ['removed', 'B'],
+        ['added', 'X'],
+        ['addedLines', 'Y B'],
+      ],
     );
   });
 

@@ -17,6 +17,13 @@ import {
   type PaintedLine,
 } from '../lib/suggestionView';
 
+/** The 1-based number of the first line of `text` that contains `needle`. */
+function lineOf(text: string, needle: string): number {
+  const index = text.split('\n').findIndex((l) => l.includes(needle));
+  assert.ok(index >= 0, `the fixture has a line with "${needle}"`);
+  return index + 1;
+}
+
 /** Tolerance for "no wider than the editor": Monaco adds half a character of slack. */
 const SLACK_PX = 12;
 
@@ -26,13 +33,17 @@ function linesWith(snapshot: EditorSnapshot, text: string): PaintedLine[] {
   return snapshot.lines.filter((l) => l.text.replace(/\s+/g, ' ').includes(text));
 }
 
-/** The editor scrolled to the file's end: a second screenshot, and the lines of both views (by line number). */
-async function scrolledToEnd(wb: Workbench, before: EditorSnapshot, shot: string) {
+/** The editor scrolled to file line `line` (1-based): a second screenshot, and the lines of both views (by number). */
+async function scrolledToLine(wb: Workbench, before: EditorSnapshot, line: number, shot: string) {
   const editor = promptEditor(wb.page);
-  // Put the cursor in the text (the minimap at the right edge takes clicks without focusing the editor), then
-  // Ctrl+End: Monaco moves the cursor to the last line and scrolls it into view.
+  // Focus the text (the minimap at the right edge takes clicks without focusing the editor), then Go to Line, which
+  // reveals the line in the middle of the view as a reader jumping there would see it.
   await editor.locator('.view-line').first().click();
-  await wb.page.keyboard.press('Control+End');
+  await wb.page.keyboard.press('Control+G');
+  const input = wb.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`:${line}`);
+  await wb.page.keyboard.press('Enter');
   await wb.page.waitForTimeout(1_000);
   await screenshot(wb.page, shot);
   const after = await snapshotEditor(editor);
@@ -122,7 +133,12 @@ describe('the suggestion in place, twenty lines (real workbench, 1400×900, pane
     const top = await suggestAfterApo(wb, 'long.prompt.yml', 'suggestion-twenty-lines-1400x900');
     assertNoSidewaysScroll(top);
     // The prompt's last lines and the new-lines marker are below the fold: scroll down as a reader would.
-    const { after, lines } = await scrolledToEnd(wb, top, 'suggestion-twenty-lines-end-1400x900');
+    const { after, lines } = await scrolledToLine(
+      wb,
+      top,
+      lineOf(twentyLinePromptYml(), 'punctuation to the label'),
+      'suggestion-twenty-lines-end-1400x900',
+    );
     const snapshot: EditorSnapshot = { ...after, lines };
     const all = describeLines(snapshot.lines);
     // The prompt's own lines are painted (the words they keep).
