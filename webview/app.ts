@@ -361,6 +361,9 @@ export function createPanelApp(root: HTMLElement, api: VsCodeApi, options: Panel
       case 'optimize':
         post({ type: 'optimize' });
         return;
+      case 'setApiKey':
+        post({ type: 'setApiKey' });
+        return;
       case 'showLog':
         if (run) post({ type: 'showLog', runId: run.runId });
         return;

@@ -3,3 +3,4 @@ export * from './messages';
 export * from './views';
 export * from './distinct';
 export * from './reasons';
+export * from './key-refused';

@@ -49,6 +49,8 @@ export type WebviewToHost =
   | { type: 'rerun'; runId?: string }
   | { type: 'optimize' }
   | { type: 'showLog'; runId: string }
+  /** The run failed because the endpoint refused the key: ask for one (Whetstone: Set API Key). */
+  | { type: 'setApiKey' }
   | { type: 'loadRun'; runId: string; purpose: 'show' | 'compare' };
 
 export type WebviewMessageType = WebviewToHost['type'];
@@ -67,6 +69,7 @@ export function isWebviewMessage(value: unknown): value is WebviewToHost {
   switch (value.type) {
     case 'ready':
     case 'optimize':
+    case 'setApiKey':
       return true;
     case 'rendered':
       return typeof value.renderMs === 'number' && Number.isFinite(value.renderMs);

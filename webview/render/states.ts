@@ -1,6 +1,6 @@
 // Whole-panel states and banners: empty ("No runs yet"), failed / budget / cancelled, the accept conflict, notices.
 import type { AcceptConflict, RunView } from '../../src/protocol';
-import { bestIdOf } from '../../src/protocol';
+import { bestIdOf, keyRefused } from '../../src/protocol';
 import { h } from '../dom';
 import { formatScore } from '../format';
 import type { RenderContext } from './context';
@@ -56,6 +56,14 @@ export function renderBanner(ctx: RenderContext, run: RunView): HTMLElement | nu
             { 'data-action': 'rerun', 'data-focus-key': 'retry', disabled: !ctx.snapshot.jobsAllowed },
             'Retry',
           ),
+          keyRefused(run.error)
+            ? h(
+                doc,
+                'vscode-button',
+                { secondary: true, 'data-action': 'setApiKey', 'data-focus-key': 'setApiKey' },
+                'Set API Key',
+              )
+            : null,
           h(
             doc,
             'vscode-button',

@@ -8,7 +8,7 @@ import { Commands } from '../commandIds';
 import type { HostContext } from '../context';
 import type { JobInfo } from './jobManager';
 import { formatDelta } from './suggestions';
-import { scoreMeaning } from '../../protocol';
+import { keyRefused, scoreMeaning } from '../../protocol';
 
 /** PMPO's score is −loss in nats/token, not a 0–1 score: say so wherever it is shown. */
 function unitOf(job: Pick<JobInfo, 'method'>): string {
@@ -16,10 +16,6 @@ function unitOf(job: Pick<JobInfo, 'method'>): string {
 }
 
 /** The failure is the endpoint refusing the key (HTTP 401/403). */
-export function keyRefused(error: string | undefined): boolean {
-  return !!error && /\b(HTTP )?40[13]\b|unauthori[sz]ed|invalid api key/i.test(error);
-}
-
 export function progressLine(job: JobInfo): string {
   const parts = [`Optimizing ${job.fileName}`, job.method.toUpperCase()];
   if (job.simulated) parts.push('SIMULATED');

@@ -311,6 +311,9 @@ export class ResultsPanel implements vscode.Disposable {
       case 'optimize':
         await vscode.commands.executeCommand(Commands.optimize, this.promptUri);
         return;
+      case 'setApiKey':
+        await vscode.commands.executeCommand(Commands.setApiKey);
+        return;
       case 'showLog': {
         const run = await findRun(this.ctx, this.promptUri, message.runId);
         if (!run) throw new Error(`the log of run ${message.runId} was not found`);

@@ -85,6 +85,7 @@ describe('run ids and paths', () => {
         assert.equal(isWebviewMessage(message), false, JSON.stringify(message));
     }
     assert.equal(isWebviewMessage({ type: 'showLog', runId: '20261127-091502-apo-3f9a' }), true);
+    assert.equal(isWebviewMessage({ type: 'setApiKey' }), true);
   });
 });
 

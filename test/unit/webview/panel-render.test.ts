@@ -71,10 +71,25 @@ describe('results panel: rendering from protocol messages', () => {
     assert.match(text(banner), /Kept: best so far #1/);
     click(page, banner?.querySelector('[data-action=rerun]') ?? null);
     click(page, banner?.querySelector('[data-action=showLog]') ?? null);
-    assert.deepEqual(page.api.posted.slice(-2), [
+    // A refused key (401) gets Set API Key in the banner too, as the failure notification has it.
+    click(page, banner?.querySelector('[data-action=setApiKey]') ?? null);
+    assert.deepEqual(page.api.posted.slice(-3), [
       { type: 'rerun', runId: 'run-1' },
       { type: 'showLog', runId: 'run-1' },
+      { type: 'setApiKey' },
     ]);
+  });
+
+  it('offers Set API Key only when the endpoint refused the key, not for other failures', () => {
+    const page = openPanel();
+    const events: JobEvent[] = [
+      ...runEvents().slice(0, 7),
+      { type: 'failed', error: 'http://127.0.0.1:9/v1 is unreachable (connection refused)' },
+    ];
+    page.app.receive({ type: 'snapshot', snapshot: snapshot({ run: runFromEvents(events) }) });
+    const banner = page.root.querySelector('[data-testid=banner]');
+    assert.ok(banner?.querySelector('[data-action=rerun]'));
+    assert.equal(banner?.querySelector('[data-action=setApiKey]'), null);
   });
 
   it('says "Stopped at the budget — best so far kept" when the budget ended the run', () => {

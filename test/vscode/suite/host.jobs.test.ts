@@ -13,7 +13,7 @@ import type { WhetstoneApi } from '../../../src/host/extension';
 import type { EvalRunResult } from '../../../src/core/evaluation/run-eval';
 import type { RunHeader } from '../../../src/core/runs/types';
 import { availability, METHOD_INFO } from '../../../src/host/commands/optimize';
-import { keyRefused } from '../../../src/host/jobs/jobProgress';
+import { keyRefused } from '../../../src/protocol';
 import { createLlmClient } from '../../../src/core/llm';
 
 function reviewsCopy(name: string, extraSidecar = ''): vscode.Uri {
