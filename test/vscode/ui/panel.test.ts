@@ -452,6 +452,13 @@ describe('results panel (real workbench)', function () {
 
   it('survives a window reload: the serializer revives the panel and it refetches its data', async () => {
     const { page } = wb;
+    // The panel follows the active editor: leave reviews.prompt.yml active, so the restored window does not retarget
+    // the reviews panel to whichever prompt happened to be in front (the last test left xss.prompt.yml there).
+    await focusEditorOf(page, 'reviews.prompt.yml');
+    await page
+      .locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // Restored panels come back as tabs; a hidden one is revived when it is shown.
