@@ -96,12 +96,19 @@ describe('Optimize Prompt… from the Explorer', () => {
     const line = page.locator('.monaco-editor .view-line', { hasText: 'Review: {{review}}' }).first();
     await line.waitFor({ timeout: 30_000 });
     // Each token is a span with its theme colour (spaces may render as U+00A0, hence the normalizing).
-    const tokens = await line.locator('span span').evaluateAll((spans) =>
-      spans.map((el) => ({
-        text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
-        color: getComputedStyle(el).color,
-      })),
-    );
+    // The theme's token colours arrive after the text is painted: read until the variable's span has one (10 s).
+    const readTokens = () =>
+      line.locator('span span').evaluateAll((spans) =>
+        spans.map((el) => ({
+          text: (el.textContent ?? '').replace(/\u00a0/g, ' '),
+          color: getComputedStyle(el).color,
+        })),
+      );
+    let tokens = await readTokens();
+    for (let i = 0; i < 50 && tokens.find((t) => t.text === 'review')?.color !== 'rgb(38, 127, 153)'; i++) {
+      await page.waitForTimeout(200);
+      tokens = await readTokens();
+    }
     const variable = tokens.find((t) => t.text === 'review')?.color;
     const text = tokens.find((t) => t.text.includes('Review:'))?.color;
     await line.scrollIntoViewIfNeeded();
