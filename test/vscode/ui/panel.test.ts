@@ -461,13 +461,12 @@ describe('results panel (real workbench)', function () {
       .waitFor({ timeout: 30_000 });
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // Restored panels come back as tabs; a hidden one is revived when it is shown. A revived panel follows the active
-    // editor, so which prompt it names depends on what the restored window put in front: show it, then bring
-    // reviews.prompt.yml to the front for the panel to follow.
-    await page.locator('.tabs-container .tab', { hasText: 'Whetstone:' }).first().click({ timeout: 60_000 });
-    await focusEditorOf(page, 'reviews.prompt.yml');
+    // Restored panels come back as tabs; a hidden one is revived when it is shown.
+    await page
+      .locator('.tabs-container .tab', { hasText: 'Whetstone: reviews.prompt.yml' })
+      .first()
+      .click({ timeout: 60_000 });
     const frame = webviewFrame(page);
-    await frame.locator('.title', { hasText: 'reviews.prompt.yml' }).waitFor({ timeout: 60_000 });
     await frame.locator('tr[data-candidate]').first().waitFor({ timeout: 60_000 });
     assert.match(
       (await frame.locator('.title').innerText()).replace(/\s+/g, ' '),
