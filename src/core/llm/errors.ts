@@ -59,7 +59,7 @@ export function classifyFailure(err: unknown, ctx: AttemptContext): ClassifiedFa
   if (err instanceof APIError && typeof err.status === 'number') {
     const status = err.status;
     const detail = serverMessage(err);
-    const text = `${at}: HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd() + (detail ? ` — ${detail}` : '');
+    const text = httpStatusMessage(at, status, detail);
     return {
       error: new LlmError(redact(text, ctx.apiKey), 'http', status, at),
       retryable: isRetryableStatus(status),
@@ -111,4 +111,9 @@ function serverMessage(err: APIError): string {
   if (body && typeof body.message === 'string') return body.message;
   // openai prefixes the status; drop it, we print our own.
   return err.message.replace(/^\d{3}\s*/, '').replace(/^status code \(no body\)$/, '');
+}
+
+/** How an HTTP error reads, for direct calls and for a failed batch line alike: `<endpoint>: HTTP 400 Bad Request — <detail>`. */
+export function httpStatusMessage(at: string, status: number, detail?: string): string {
+  return `${at}: HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd() + (detail ? ` — ${detail}` : '');
 }

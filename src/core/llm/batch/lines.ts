@@ -3,7 +3,7 @@
  * error}`) turned into one outcome per custom_id: the chat completion body, or the error the synchronous path would
  * have raised for the same answer (`<endpoint>: HTTP 400 Bad Request — <message>`).
  */
-import { STATUS_CODES } from 'node:http';
+import { httpStatusMessage } from '../errors';
 import { LlmError } from '../types';
 
 /** One request of a batch failed on its own; the other requests and the run go on (the case fails, with this). */
@@ -53,11 +53,8 @@ function outcomeOf(line: BatchLine, at: string): LineOutcome {
   if (status === 200) return { ok: true, body: line.response?.body };
   if (status !== undefined) {
     const detail = (line.response?.body as { error?: { message?: unknown } } | undefined)?.error?.message;
-    const text = `${at}: HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
-    return {
-      ok: false,
-      error: new BatchRequestError(typeof detail === 'string' ? `${text} — ${detail}` : text, status, at),
-    };
+    const text = httpStatusMessage(at, status, typeof detail === 'string' ? detail : undefined);
+    return { ok: false, error: new BatchRequestError(text, status, at) };
   }
   const message = typeof line.error?.message === 'string' ? line.error.message : 'the request failed in the batch';
   const code = typeof line.error?.code === 'string' ? ` (${line.error.code})` : '';
