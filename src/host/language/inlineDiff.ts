@@ -86,8 +86,8 @@ function lineThenWordChanges(regionText: string, suggestion: string): Change[] {
     const added = splitLines(next.value);
     const paired = Math.min(removed.length, added.length);
     out.push(...diffWordsWithSpace(removed.slice(0, paired).join(''), added.slice(0, paired).join('')));
-    if (removed.length > paired) out.push(change(removed.slice(paired).join(''), { removed: true }));
-    if (added.length > paired) out.push(change(added.slice(paired).join(''), { added: true }));
+    if (removed.length > paired) out.push({ ...chunks[i], value: removed.slice(paired).join('') });
+    if (added.length > paired) out.push({ ...next, value: added.slice(paired).join('') });
     i++;
   }
   return out;
@@ -95,9 +95,6 @@ function lineThenWordChanges(regionText: string, suggestion: string): Change[] {
 
 /** Lines with their line breaks kept, so they join back to the text. */
 const splitLines = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-
-const change = (value: string, kind: { added?: boolean; removed?: boolean }): Change =>
-  ({ value, count: 1, added: kind.added ?? false, removed: kind.removed ?? false }) as Change;
 
 /** Word-level changes from the region's text to the suggestion, positioned in the file. */
 export function inlineDiffParts(
